@@ -1,0 +1,41 @@
+"""All tables, imported here so that the metadata (and Alembic) sees every one."""
+
+from placement.models._base import join_codes, split_codes, utcnow
+from placement.models.accounts import ApiToken, LoginAttempt, OneTimeToken, User
+from placement.models.employers import Employer, EmployerMember, Position, PositionRequirement
+from placement.models.graduates import Graduate, GraduateCredential, GraduateModality
+from placement.models.pipeline import (
+    Application,
+    ApplicationEvent,
+    MatchAssignment,
+    MatchRound,
+    Placement,
+    Referral,
+)
+from placement.models.records import AuditEvent, Change, Message
+
+__all__ = [
+    "ApiToken",
+    "Application",
+    "ApplicationEvent",
+    "AuditEvent",
+    "Change",
+    "Employer",
+    "EmployerMember",
+    "Graduate",
+    "GraduateCredential",
+    "GraduateModality",
+    "LoginAttempt",
+    "MatchAssignment",
+    "MatchRound",
+    "Message",
+    "OneTimeToken",
+    "Placement",
+    "Position",
+    "PositionRequirement",
+    "Referral",
+    "User",
+    "join_codes",
+    "split_codes",
+    "utcnow",
+]

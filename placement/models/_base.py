@@ -1,0 +1,18 @@
+"""What every table shares: UTC timestamps and the list columns stored as text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    """Aware UTC; SQLModel's UTCDateTime stores it the same way on SQLite and PostgreSQL."""
+    return datetime.now(UTC)
+
+
+def split_codes(value: str | None) -> list[str]:
+    return [code for code in (value or "").split(",") if code]
+
+
+def join_codes(codes: list[str] | tuple[str, ...] | set[str] | frozenset[str]) -> str:
+    return ",".join(sorted(set(codes)))

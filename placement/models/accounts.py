@@ -1,0 +1,58 @@
+"""Users, sign-in bookkeeping, one-time tokens and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from placement.models._base import utcnow
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    role: str = Field(max_length=16, index=True)
+    name: str = Field(default="", max_length=200)
+    active: bool = Field(default=True)
+    # Bumped on sign-out, password change, deactivation, role change and team removal:
+    # every cookie carrying an older number stops working at once.
+    session_version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+    password_changed_at: datetime | None = None
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed sign-in, counted per account and per address in a sliding window."""
+
+    __tablename__ = "login_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, index=True)
+    attempted_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class OneTimeToken(SQLModel, table=True):
+    """Password reset, colleague invitation and account claim links; only the hash is kept."""
+
+    __tablename__ = "one_time_token"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    purpose: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=100)
+    prefix: str = Field(max_length=12)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None

@@ -1,0 +1,70 @@
+"""Employer organisations, their members, and the positions they post."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from placement.models._base import utcnow
+
+
+class Employer(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)
+    kind: str = Field(max_length=32)
+    zip: str = Field(max_length=5)
+    website: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=32)
+    npi: str | None = Field(default=None, max_length=10)
+    status: str = Field(default="pending", max_length=16, index=True)
+    status_reason: str = Field(default="", max_length=2000)
+    reviewed_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    reviewed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class EmployerMember(SQLModel, table=True):
+    __tablename__ = "employer_member"
+    id: int | None = Field(default=None, primary_key=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", unique=True, ondelete="CASCADE")
+    is_owner: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Position(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    description: str = Field(default="", max_length=20000)
+    setting: str = Field(max_length=32, index=True)
+    employment_type: str = Field(max_length=16, index=True)
+    pay_min: float | None = None
+    pay_max: float | None = None
+    zip: str = Field(max_length=5)
+    start_date: date | None = None
+    openings: int = Field(default=1)
+    min_training_hours: int = Field(default=0)
+    closes_on: date | None = Field(default=None, index=True)
+    shifts: str = Field(default="", max_length=400)
+    status: str = Field(default="draft", max_length=16, index=True)
+    status_reason: str = Field(default="", max_length=2000)
+    # Optimistic concurrency: an edit made from an older version is refused.
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+    reviewed_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    reviewed_at: datetime | None = None
+
+
+class PositionRequirement(SQLModel, table=True):
+    __tablename__ = "position_requirement"
+    __table_args__ = (UniqueConstraint("position_id", "kind", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    position_id: int = Field(foreign_key="position.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=16)  # modality | credential
+    code: str = Field(max_length=40, index=True)
+    required: bool = Field(default=True)

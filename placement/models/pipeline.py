@@ -1,0 +1,97 @@
+"""Applications with their stage history, referrals, placements and placement rounds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from placement.models._base import utcnow
+
+
+class Application(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("position_id", "graduate_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    position_id: int = Field(foreign_key="position.id", index=True, ondelete="CASCADE")
+    graduate_id: int = Field(foreign_key="graduate.id", index=True, ondelete="CASCADE")
+    source: str = Field(default="applied", max_length=16)  # applied | referred
+    stage: str = Field(default="submitted", max_length=16, index=True)
+    cover_note: str = Field(default="", max_length=4000)
+    rejection_reason: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ApplicationEvent(SQLModel, table=True):
+    __tablename__ = "application_event"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True, ondelete="CASCADE")
+    from_stage: str | None = Field(default=None, max_length=16)
+    to_stage: str = Field(max_length=16)
+    actor_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    note: str = Field(default="", max_length=4000)
+    reason: str | None = Field(default=None, max_length=32)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class Referral(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    position_id: int = Field(foreign_key="position.id", index=True, ondelete="CASCADE")
+    graduate_id: int = Field(foreign_key="graduate.id", index=True, ondelete="CASCADE")
+    staff_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    note: str = Field(default="", max_length=4000)
+    status: str = Field(default="pending", max_length=16, index=True)
+    decline_reason: str = Field(default="", max_length=2000)
+    # "position:graduate" while the referral is pending, NULL after: one open referral per pair.
+    open_pair: str | None = Field(default=None, max_length=40, unique=True)
+    round_id: int | None = Field(default=None, foreign_key="match_round.id", ondelete="SET NULL")
+    application_id: int | None = Field(
+        default=None, foreign_key="application.id", ondelete="SET NULL"
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+    answered_at: datetime | None = None
+
+
+class Placement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    graduate_id: int = Field(foreign_key="graduate.id", index=True, ondelete="CASCADE")
+    employer_id: int | None = Field(default=None, foreign_key="employer.id", ondelete="SET NULL")
+    employer_name: str = Field(max_length=200)
+    position_id: int | None = Field(default=None, foreign_key="position.id", ondelete="SET NULL")
+    application_id: int | None = Field(
+        default=None, foreign_key="application.id", unique=True, ondelete="SET NULL"
+    )
+    job_title: str = Field(max_length=200)
+    start_date: date | None = None
+    hours_per_week: int | None = None
+    field: str = Field(default="in_field", max_length=16)
+    verification_method: str | None = Field(default=None, max_length=24)
+    verification_note: str = Field(default="", max_length=2000)
+    verified_at: datetime | None = None
+    verified_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MatchRound(SQLModel, table=True):
+    __tablename__ = "match_round"
+    id: int | None = Field(default=None, primary_key=True)
+    algorithm: str = Field(max_length=16)
+    status: str = Field(default="preview", max_length=16)
+    summary: str = Field(default="{}")  # JSON: counts and the unmatched with their reasons
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    published_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    published_at: datetime | None = None
+
+
+class MatchAssignment(SQLModel, table=True):
+    __tablename__ = "match_assignment"
+    __table_args__ = (UniqueConstraint("round_id", "graduate_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="match_round.id", index=True, ondelete="CASCADE")
+    graduate_id: int = Field(foreign_key="graduate.id", ondelete="CASCADE")
+    position_id: int = Field(foreign_key="position.id", ondelete="CASCADE")
+    score: float = Field(default=0)
+    reasons: str = Field(default="[]")  # JSON list of {factor, points, detail}

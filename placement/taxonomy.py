@@ -1,0 +1,155 @@
+"""The one vocabulary of the network: the codes of CONTRACT.md with their labels.
+
+Forms, matching, seed data and templates all read from here, so a code is spelled once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    label: str
+    synonyms: tuple[str, ...] = field(default=())
+
+
+def _index(terms: tuple[Term, ...]) -> dict[str, Term]:
+    return {term.code: term for term in terms}
+
+
+SETTINGS = _index(
+    (
+        Term("hospital", "Hospital"),
+        Term("rehabilitation_center", "Rehabilitation centre", ("rehab", "inpatient rehab")),
+        Term("nursing_home", "Nursing home / skilled nursing", ("snf", "skilled nursing")),
+        Term("hospice", "Hospice", ("palliative care",)),
+        Term("outpatient_clinic", "Outpatient clinic"),
+        Term("physical_therapy", "Physical therapy clinic", ("pt", "physiotherapy")),
+        Term("chiropractic", "Chiropractic office", ("chiro", "dc office")),
+        Term("oncology_center", "Oncology centre", ("cancer center",)),
+        Term("sports_medicine", "Sports medicine", ("athletic training",)),
+        Term("integrative_clinic", "Integrative medicine clinic", ("integrative health",)),
+    )
+)
+
+EMPLOYMENT_TYPES = _index(
+    (
+        Term("full_time", "Full time", ("ft",)),
+        Term("part_time", "Part time", ("pt",)),
+        Term("per_diem", "Per diem", ("prn",)),
+        Term("contract", "Contract"),
+    )
+)
+
+MODALITIES = _index(
+    (
+        Term("swedish", "Swedish massage"),
+        Term("deep_tissue", "Deep tissue"),
+        Term("medical_massage", "Medical massage", ("clinical massage", "orthopedic massage therapy")),
+        Term("manual_lymphatic_drainage", "Manual lymphatic drainage", ("mld", "lymphatic")),
+        Term("myofascial_release", "Myofascial release", ("mfr",)),
+        Term("trigger_point", "Trigger point therapy", ("tpt", "trigger point")),
+        Term("neuromuscular", "Neuromuscular therapy", ("nmt",)),
+        Term("craniosacral", "Craniosacral therapy", ("cst",)),
+        Term("sports", "Sports massage"),
+        Term("orthopedic", "Orthopedic massage", ("omt",)),
+        Term("prenatal", "Prenatal massage", ("pregnancy massage",)),
+        Term("oncology", "Oncology massage"),
+        Term("geriatric", "Geriatric massage", ("elder massage",)),
+        Term("hospice_comfort", "Hospice comfort care", ("comfort touch", "palliative massage")),
+        Term("reflexology", "Reflexology"),
+        Term("acupressure", "Acupressure"),
+        Term("stretching_pnf", "Assisted stretching / PNF", ("pnf",)),
+        Term("muscle_energy", "Muscle energy technique", ("met",)),
+        Term("positional_release", "Positional release", ("strain-counterstrain",)),
+        Term("scar_tissue", "Scar tissue work"),
+        Term("post_surgical", "Post-surgical massage", ("post-op",)),
+        Term("chair", "Chair massage", ("seated massage",)),
+        Term("hot_stone", "Hot stone"),
+        Term("cupping", "Cupping"),
+        Term("shiatsu", "Shiatsu"),
+        Term("thai", "Thai massage"),
+    )
+)
+
+CREDENTIALS = _index(
+    (
+        Term("state_license", "State massage licence", ("lmt", "lmp", "license")),
+        Term("camtc", "CAMTC certification (California)", ("cmt", "camtc")),
+        Term("ncbtmb_board_certified", "NCBTMB board certification", ("bctmb", "ncbtmb")),
+        Term("mblex", "MBLEx passed", ("mblex",)),
+        Term("bls_cpr", "BLS/CPR", ("bls", "cpr")),
+        Term("first_aid", "First aid"),
+        Term("liability_insurance", "Liability insurance"),
+        Term("background_check", "Background check"),
+        Term("tb_test", "TB test"),
+        Term("immunizations", "Immunizations"),
+        Term("hipaa_training", "HIPAA training", ("hipaa",)),
+        Term("clt_lymphedema", "Certified lymphedema therapist (CLT)", ("clt",)),
+        Term("oncology_massage_cert", "Oncology massage certificate"),
+        Term("hospital_based_massage_cert", "Hospital-based massage certificate"),
+    )
+)
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_LABELS = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+PARTS = ("am", "pm", "eve")
+PART_LABELS = {"am": "Morning", "pm": "Afternoon", "eve": "Evening"}
+SLOTS: tuple[str, ...] = tuple(f"{day}-{part}" for day in DAYS for part in PARTS)
+
+APPLICATION_STAGES = (
+    "submitted", "screening", "interview", "offer", "hired", "rejected", "withdrawn",
+)
+POSITION_STATUSES = ("draft", "pending_review", "open", "filled", "closed", "expired", "rejected")
+EMPLOYER_STATUSES = ("pending", "approved", "rejected", "suspended")
+REJECTION_REASONS = {
+    "qualifications": "Qualifications do not match",
+    "schedule": "Schedule does not fit",
+    "location": "Location does not fit",
+    "position_filled": "The position has been filled",
+    "other": "Other reason",
+}
+VISIBILITIES = {
+    "private": "Only me",
+    "staff": "Career services staff",
+    "employers": "Career services and employers",
+}
+SEEKING_STATUSES = {
+    "seeking": "Looking for work",
+    "placed": "Placed",
+    "not_seeking": "Not looking",
+}
+OUTCOME_STATUSES = ("seeking", "placed", "unavailable", "unknown")
+UNAVAILABLE_REASONS = {
+    "continuing_education": "Continuing education",
+    "military": "Military service",
+    "health": "Health",
+    "deceased": "Deceased",
+    "incarcerated": "Incarcerated",
+    "relocated_abroad": "Relocated abroad",
+}
+PLACEMENT_FIELDS = {
+    "in_field": "In field",
+    "related_field": "Related field",
+    "out_of_field": "Out of field",
+}
+VERIFICATION_METHODS = {
+    "employer_confirmed": "Confirmed by employer",
+    "graduate_attested": "Attested by graduate",
+    "pay_stub": "Pay stub",
+    "other": "Other",
+}
+ROLES = ("graduate", "employer", "staff", "admin")
+
+
+def label(vocabulary: dict[str, Term], code: str) -> str:
+    """The label for a code, or the code itself when it is unknown (old data stays readable)."""
+    term = vocabulary.get(code)
+    return term.label if term else code
+
+
+def slot_label(slot: str) -> str:
+    day, _, part = slot.partition("-")
+    return f"{DAY_LABELS.get(day, day)} {PART_LABELS.get(part, part).lower()}"
