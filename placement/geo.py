@@ -1,0 +1,169 @@
+"""US ZIP centroids and distances between them.
+
+The centroids come from the `zipcodes` package, extracted once into
+`placement/data/zip_centroids.csv.gz` (see `placement.data.make_zip_centroids`): loading
+`zipcodes` itself costs about a second and keeps ~90 MB alive in every process, while the
+extract loads in well under 0.2 s into one dict of floats.
+
+Two ways to measure a distance live here, on purpose:
+
+- `distance_miles` is the great-circle (haversine) distance, the number people read.
+- `chord2` is the squared straight-line distance between two points on the unit sphere,
+  computed from per-ZIP unit vectors with only `+ - *`. Those operations round the same way
+  in Python and in numpy, so the scalar scorer and the vectorised index agree to the last
+  bit; transcendental functions (sin, asin) do not promise that across numpy's SIMD paths.
+  Matching therefore decides "within the radius" as `chord2 <= radius_chord2(radius)`,
+  which is the same test as `distance_miles <= radius` (the map between them is monotone).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import math
+import sys
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+EARTH_RADIUS_MILES = 3958.8
+_DATA_FILE = Path(__file__).parent / "data" / "zip_centroids.csv.gz"
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class ZipPoint(NamedTuple):
+    """The centroid of a ZIP code: degrees of latitude and longitude, and its state."""
+
+    lat: float
+    lon: float
+    state: str
+
+
+def normalize_zip(zip_code: object) -> str | None:
+    """The five-digit ZIP of '90001', ' 90001-1234 ' and the like; None for anything else."""
+    if not isinstance(zip_code, str):
+        return None
+    text = zip_code.strip()
+    head = text[:5]
+    if len(head) != 5 or not head.isascii() or not head.isdigit():
+        return None
+    rest = text[5:]
+    if rest and not (len(rest) == 5 and rest[0] == "-" and rest[1:].isdigit()):
+        return None
+    return head
+
+
+@cache
+def table() -> dict[str, ZipPoint]:
+    """Every ZIP with coordinates, built once per process."""
+    if _DATA_FILE.exists():
+        with gzip.open(_DATA_FILE, "rt", encoding="ascii", newline="") as handle:
+            return _read(handle)
+    return _from_zipcodes_package()
+
+
+def _read(handle: io.TextIOBase) -> dict[str, ZipPoint]:
+    reader = csv.reader(handle)
+    next(reader)  # header
+    # Interning the state keeps one string per state instead of one per ZIP.
+    return {row[0]: ZipPoint(float(row[1]), float(row[2]), sys.intern(row[3])) for row in reader}
+
+
+def _from_zipcodes_package() -> dict[str, ZipPoint]:
+    """Fallback when the data file was not installed: slower, same content."""
+    import zipcodes
+
+    points: dict[str, ZipPoint] = {}
+    for record in zipcodes.list_all():
+        lat, lon = float(record["lat"] or 0), float(record["long"] or 0)
+        if lat == 0.0 and lon == 0.0:
+            continue
+        points[record["zip_code"]] = ZipPoint(lat, lon, record["state"])
+    return points
+
+
+def lookup(zip_code: str | None) -> ZipPoint | None:
+    """The centroid of a ZIP (ZIP+4 accepted), or None when it is unknown or malformed."""
+    normalized = normalize_zip(zip_code)
+    return table().get(normalized) if normalized else None
+
+
+def is_known(zip_code: str | None) -> bool:
+    return lookup(zip_code) is not None
+
+
+def state_of(zip_code: str | None) -> str | None:
+    point = lookup(zip_code)
+    return point.state if point else None
+
+
+def distance_miles(a: ZipPoint, b: ZipPoint) -> float:
+    """Great-circle distance by the haversine formula."""
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    dlat = lat2 - lat1
+    dlon = math.radians(b.lon - a.lon)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
+
+
+def distances_miles(a: ZipPoint, lats: npt.ArrayLike, lons: npt.ArrayLike) -> FloatArray:
+    """Great-circle distances from one point to many (degrees in), vectorised."""
+    lat1 = math.radians(a.lat)
+    lat2 = np.radians(np.asarray(lats, dtype=np.float64))
+    dlat = lat2 - lat1
+    dlon = np.radians(np.asarray(lons, dtype=np.float64) - a.lon)
+    h = np.sin(dlat / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+
+
+# --- exact-arithmetic helpers shared by the scorer and the index -----------------------
+
+
+def unit_vector(point: ZipPoint) -> tuple[float, float, float]:
+    """The point on the unit sphere; computed once per ZIP and then only added/multiplied."""
+    lat, lon = math.radians(point.lat), math.radians(point.lon)
+    return (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
+
+
+def chord2(u: tuple[float, float, float], v: tuple[float, float, float]) -> float:
+    """Squared chord length between two unit vectors (same operation order as chord2_many)."""
+    dx = u[0] - v[0]
+    dy = u[1] - v[1]
+    dz = u[2] - v[2]
+    return dx * dx + dy * dy + dz * dz
+
+
+def chord2_many(
+    u: tuple[float, float, float], xs: FloatArray, ys: FloatArray, zs: FloatArray
+) -> FloatArray:
+    """`chord2(u, v)` for many v at once, bit-for-bit equal to the scalar version."""
+    dx = u[0] - xs
+    dy = u[1] - ys
+    dz = u[2] - zs
+    return dx * dx + dy * dy + dz * dz
+
+
+def radius_chord2(miles: float | None) -> float:
+    """The squared chord of a great-circle radius: `chord2 <= this` means within `miles`.
+
+    None (no limit stated) is infinite; a radius at or past the antipode covers the Earth.
+    """
+    if miles is None:
+        return math.inf
+    if miles <= 0:
+        return 0.0
+    half_angle = miles / (2 * EARTH_RADIUS_MILES)
+    if half_angle >= math.pi / 2:
+        return math.inf
+    s = 2 * math.sin(half_angle)
+    return s * s
+
+
+def chord_miles(c2: float) -> float:
+    """Straight-line (chord) miles; within 0.01 % of great-circle miles below 150 miles."""
+    return EARTH_RADIUS_MILES * math.sqrt(c2)
