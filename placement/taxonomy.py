@@ -153,3 +153,47 @@ def label(vocabulary: dict[str, Term], code: str) -> str:
 def slot_label(slot: str) -> str:
     day, _, part = slot.partition("-")
     return f"{DAY_LABELS.get(day, day)} {PART_LABELS.get(part, part).lower()}"
+
+
+# --- synonyms and equivalences (used by matching; appended, nothing above changed) ------
+
+# Credentials that are only good in the state that issued them.
+STATE_BOUND_CREDENTIALS = frozenset({"state_license"})
+
+# In these states a certification stands in for the state licence: California has no
+# state massage licence; CAMTC certification is what employers and cities ask for.
+STATE_LICENSE_EQUIVALENTS: dict[str, frozenset[str]] = {"CA": frozenset({"camtc"})}
+
+
+def credential_satisfies(
+    required_code: str,
+    held_code: str,
+    held_state: str | None,
+    position_state: str | None,
+) -> bool:
+    """Whether a held credential counts for a required one at a position in a given state.
+
+    A `state_license` counts only when issued by the position's state (a position whose
+    state is unknown can be satisfied by none); in California `camtc` counts as the
+    state licence. Every other credential satisfies only itself, wherever it was issued.
+    """
+    if required_code not in STATE_BOUND_CREDENTIALS:
+        return held_code == required_code
+    where = position_state.upper() if position_state else None
+    if where is None:
+        return False
+    if held_code == required_code:
+        return bool(held_state) and held_state.strip().upper() == where
+    return held_code in STATE_LICENSE_EQUIVALENTS.get(where, frozenset())
+
+
+def lookup_code(vocabulary: dict[str, Term], text: str) -> str | None:
+    """The code a person meant: a code, a label or a synonym, any case ("MLD", "BLS")."""
+    wanted = " ".join(text.strip().lower().replace("_", " ").split())
+    if not wanted:
+        return None
+    for term in vocabulary.values():
+        names = (term.code.replace("_", " "), term.label.lower(), *term.synonyms)
+        if wanted in (" ".join(name.lower().split()) for name in names):
+            return term.code
+    return None
