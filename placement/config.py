@@ -66,7 +66,7 @@ def _normalise_database_url(url: str) -> str:
     """Accept the URLs hosting platforms hand out and use psycopg 3 for PostgreSQL."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -47,7 +47,9 @@ MODALITIES = _index(
     (
         Term("swedish", "Swedish massage"),
         Term("deep_tissue", "Deep tissue"),
-        Term("medical_massage", "Medical massage", ("clinical massage", "orthopedic massage therapy")),
+        Term(
+            "medical_massage", "Medical massage", ("clinical massage", "orthopedic massage therapy")
+        ),
         Term("manual_lymphatic_drainage", "Manual lymphatic drainage", ("mld", "lymphatic")),
         Term("myofascial_release", "Myofascial release", ("mfr",)),
         Term("trigger_point", "Trigger point therapy", ("tpt", "trigger point")),
@@ -100,7 +102,13 @@ PART_LABELS = {"am": "Morning", "pm": "Afternoon", "eve": "Evening"}
 SLOTS: tuple[str, ...] = tuple(f"{day}-{part}" for day in DAYS for part in PARTS)
 
 APPLICATION_STAGES = (
-    "submitted", "screening", "interview", "offer", "hired", "rejected", "withdrawn",
+    "submitted",
+    "screening",
+    "interview",
+    "offer",
+    "hired",
+    "rejected",
+    "withdrawn",
 )
 POSITION_STATUSES = ("draft", "pending_review", "open", "filled", "closed", "expired", "rejected")
 EMPLOYER_STATUSES = ("pending", "approved", "rejected", "suspended")

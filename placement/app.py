@@ -1,0 +1,74 @@
+"""The application factory: routes, middleware, error pages, lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from placement.config import Settings, load_settings
+from placement.db import make_engine
+from placement.security import Passwords, make_hasher
+from placement.web import admin, api, auth, employers, graduates, positions, public, staff
+from placement.web.errors import EXCEPTION_HANDLERS
+from placement.web.middleware import (
+    BodyLimitMiddleware,
+    CSRFMiddleware,
+    SecurityHeadersMiddleware,
+    SessionMiddleware,
+)
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    engine = make_engine(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    routes = [
+        *public.routes,
+        *auth.routes,
+        *positions.routes,
+        # Each side's home answers at its bare prefix (/me, /employer, /staff) as the contract
+        # says; a Mount alone would only match below it.
+        Route("/me", graduates.home, name="graduate_home"),
+        Route("/employer", employers.home, name="employer_home"),
+        Route("/staff", staff.home, name="staff_home"),
+        Mount("/me", routes=graduates.routes, name="graduate"),
+        Mount("/employer", routes=employers.routes, name="employer"),
+        Mount("/staff", routes=staff.routes, name="staff"),
+        Mount("/admin", routes=admin.routes, name="admin"),
+        Mount("/api/v1", routes=api.routes, name="api"),
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    middleware = [
+        Middleware(SecurityHeadersMiddleware, production=settings.production),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(
+            SessionMiddleware, secret_key=settings.secret_key, production=settings.production
+        ),
+        Middleware(CSRFMiddleware),
+    ]
+    app = Starlette(
+        debug=False,
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.passwords = Passwords(make_hasher(fast=settings.testing))
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    return app

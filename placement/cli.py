@@ -1,0 +1,280 @@
+"""The `placement` command: serve, migrate, users, seed data, imports, reports, benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from placement.config import ConfigError, Settings, load_settings
+from placement.db import make_engine, unit_of_work
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as error:
+        sys.exit(f"placement: {error}")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.demo:
+        os.environ.setdefault("MAIL_DIR", "./outbox")
+        settings = _settings()
+        _migrate(settings)
+        from placement.seed import DEMO_LOGINS, database_is_empty, seed_demo
+
+        engine = make_engine(settings.database_url)
+        if database_is_empty(engine):
+            print("Seeding demo data…", file=sys.stderr)
+            seed_demo(engine, settings)
+        engine.dispose()
+        print("\nDemo logins (password for all: %s):" % DEMO_LOGINS["password"])
+        for role, email in DEMO_LOGINS["accounts"]:
+            print(f"  {role:<10} {email}")
+        print(f"\nMail is written to {settings.mail_dir or 'the outbox table'}.")
+        print(f"Open http://{args.host}:{args.port}\n")
+    else:
+        _settings()
+    uvicorn.run(
+        "placement.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
+    return 0
+
+
+def _migrate(settings: Settings) -> None:
+    from placement import migrate
+
+    engine = make_engine(settings.database_url)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings()
+    _migrate(settings)
+    print("The database is at the latest revision.")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from placement.security import Passwords, make_hasher, password_problem
+    from placement.services import DomainError, accounts
+
+    settings = _settings()
+    password = args.password
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("The two passwords differ.", file=sys.stderr)
+            return 2
+    problem = password_problem(password, email=args.email)
+    if problem:
+        print(f"Password refused: {problem}", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    try:
+        with unit_of_work(engine) as db:
+            user = accounts.create_staff_user(
+                db,
+                Passwords(make_hasher(fast=settings.testing)),
+                email=args.email,
+                role=args.role,
+                password=password,
+                name=args.name or "",
+            )
+            print(f"Created {user.role} user {user.email} (id {user.id}).")
+    except DomainError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from placement.seed import seed_population
+
+    settings = _settings()
+    _migrate(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        counts = seed_population(
+            engine,
+            settings,
+            graduates=args.graduates,
+            positions=args.positions,
+            employers=args.employers,
+            seed=args.seed,
+            progress=not args.quiet,
+        )
+    finally:
+        engine.dispose()
+    print(json.dumps(counts))
+    return 0
+
+
+def cmd_send_mail(args: argparse.Namespace) -> int:
+    from placement.services import mail
+
+    settings = _settings()
+    if not settings.smtp_url:
+        print("SMTP_URL is not set: messages stay in the outbox and are read in the app.")
+        return 0
+    engine = make_engine(settings.database_url)
+    try:
+        with unit_of_work(engine) as db:
+            sent = mail.send_pending(db, settings)
+    finally:
+        engine.dispose()
+    print(f"Sent {sent} message(s).")
+    return 0
+
+
+def cmd_import_graduates(args: argparse.Namespace) -> int:
+    from placement.services import roster
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with open(args.file, "rb") as handle:
+            data = handle.read()
+        with unit_of_work(engine) as db:
+            result = roster.import_roster(
+                db, settings, data, skip_bad_rows=args.skip_bad_rows, actor_user_id=None
+            )
+    except OSError as error:
+        print(f"Cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    for problem in result.errors:
+        print(f"line {problem.line}: {problem.message}", file=sys.stderr)
+    print(result.summary())
+    return 1 if result.errors and not args.skip_bad_rows else 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from placement.services import reports
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with unit_of_work(engine, write=False) as db:
+            rows = reports.outcome_rows(db, cohort=args.cohort)
+            output = reports.render_outcomes(rows, args.format)
+    finally:
+        engine.dispose()
+    sys.stdout.write(output)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from placement.matching.bench import run_benchmark
+
+    result = run_benchmark(graduates=args.graduates, positions=args.positions, seed=args.seed)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def cmd_match_round(args: argparse.Namespace) -> int:
+    from placement.services import rounds
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with unit_of_work(engine) as db:
+            text = rounds.run_from_cli(db, settings, algorithm=args.algorithm, publish=args.publish)
+    finally:
+        engine.dispose()
+    print(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="placement", description="The placement referral network of career services."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the web application")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--demo", action="store_true", help="migrate, seed demo data if empty, print logins"
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+    commands.add_parser("migrate", help="upgrade the database to the latest revision").set_defaults(
+        handler=cmd_migrate
+    )
+
+    create_user = commands.add_parser("create-user", help="create a staff or admin user")
+    create_user.add_argument("--role", choices=("staff", "admin"), required=True)
+    create_user.add_argument("--email", required=True)
+    create_user.add_argument("--password", help="prompted when left out")
+    create_user.add_argument("--name")
+    create_user.set_defaults(handler=cmd_create_user)
+
+    seed = commands.add_parser("seed", help="add deterministic synthetic data")
+    seed.add_argument("--graduates", type=int, default=200)
+    seed.add_argument("--positions", type=int, default=40)
+    seed.add_argument("--employers", type=int, default=None)
+    seed.add_argument("--seed", type=int, default=1)
+    seed.add_argument("--quiet", action="store_true", help="no progress bar")
+    seed.set_defaults(handler=cmd_seed)
+
+    importer = commands.add_parser("import-graduates", help="import the school's roster CSV")
+    importer.add_argument("file")
+    importer.add_argument("--skip-bad-rows", action="store_true")
+    importer.set_defaults(handler=cmd_import_graduates)
+
+    report = commands.add_parser("report", help="reports for the accreditor")
+    report_kinds = report.add_subparsers(dest="report", required=True, metavar="REPORT")
+    outcomes = report_kinds.add_parser("outcomes", help="placement outcomes by cohort")
+    outcomes.add_argument("--cohort", type=int)
+    outcomes.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    outcomes.set_defaults(handler=cmd_report)
+
+    bench = commands.add_parser("bench", help="benchmarks")
+    bench_kinds = bench.add_subparsers(dest="bench", required=True, metavar="BENCHMARK")
+    matching = bench_kinds.add_parser("matching", help="the matching index and rounds")
+    matching.add_argument("--graduates", type=int, default=100_000)
+    matching.add_argument("--positions", type=int, default=2_000)
+    matching.add_argument("--seed", type=int, default=1)
+    matching.set_defaults(handler=cmd_bench)
+
+    match_round = commands.add_parser("match-round", help="run a placement round")
+    mode = match_round.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--dry-run", action="store_true", help="preview only")
+    mode.add_argument("--publish", action="store_true", help="create the referrals")
+    match_round.add_argument("--algorithm", choices=("stable", "optimal"), default="stable")
+    match_round.set_defaults(handler=cmd_match_round)
+
+    commands.add_parser("send-mail", help="deliver queued mail through SMTP_URL").set_defaults(
+        handler=cmd_send_mail
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

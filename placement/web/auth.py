@@ -1,0 +1,283 @@
+"""Sign-in, sign-out, registration, password change and reset, one-time account links."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from placement import taxonomy
+from placement.models import User
+from placement.npi import npi_is_valid
+from placement.security import password_problem
+from placement.services import DomainError, accounts
+from placement.web.forms import Form
+from placement.web.guards import endpoint, viewer
+from placement.web.templating import render
+
+HOME_BY_ROLE = {"graduate": "/me", "employer": "/employer", "staff": "/staff", "admin": "/staff"}
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path: never `//host`, `/\\host`, a scheme or anything with a backslash."""
+    if not target or len(target) > 500:
+        return None
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+def sign_in(request: Request, user: User) -> None:
+    """Renew the session at sign-in: a new cookie and a new CSRF token."""
+    session = request.scope["session"]
+    session.clear()
+    session["uid"] = user.id
+    session["ver"] = user.session_version
+    session["csrf"] = secrets.token_urlsafe(32)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _check_new_password(form: Form, name: str = "password", email: str = "") -> str:
+    password = form.secret(name)
+    if name not in form.errors:
+        problem = password_problem(password, email=email)
+        if problem:
+            form.error(name, problem)
+    return password
+
+
+@endpoint()
+def login(request: Request, db: Session) -> Response:
+    next_path = safe_next(request.query_params.get("next"))
+    if request.method == "GET":
+        if request.state.viewer is not None:
+            return _redirect(next_path or HOME_BY_ROLE[request.state.viewer.role])
+        return render(request, "auth/login.html", {"form": Form(), "next": next_path})
+    form = Form.of(request)
+    email = form.email()
+    password = form.secret("password")
+    context = {"form": form, "next": next_path}
+    if not form.ok:
+        return render(request, "auth/login.html", context, status_code=422)
+    settings = request.app.state.settings
+    address = client_address(request)
+    try:
+        user = accounts.authenticate(
+            db,
+            request.app.state.passwords,
+            settings,
+            email=email,
+            password=password,
+            address=address,
+        )
+    except accounts.RateLimited as limited:
+        form.error(
+            "email",
+            "Too many failed sign-ins for this account or address. "
+            f"Wait {max(limited.retry_after // 60, 1)} minute(s) and try again, "
+            "or reset your password.",
+        )
+        response = render(request, "auth/login.html", context, status_code=429)
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
+    if user is None:
+        accounts.record_login_failure(db, settings, email, address)
+        db.commit()  # the failure must count even though this answer rolls back
+        form.error("password", "The e-mail or the password is wrong.")
+        return render(request, "auth/login.html", context, status_code=422)
+    sign_in(request, user)
+    return _redirect(next_path or HOME_BY_ROLE.get(user.role, "/"))
+
+
+@endpoint()
+def logout(request: Request, db: Session) -> Response:
+    current = request.state.viewer
+    if current is not None:
+        user = db.get(User, current.user_id)
+        if user is not None:
+            accounts.end_all_sessions(db, user)
+    request.scope["session"].clear()
+    return _redirect("/")
+
+
+@endpoint()
+def register_graduate(request: Request, db: Session) -> Response:
+    template = "auth/register_graduate.html"
+    if request.method == "GET":
+        return render(request, template, {"form": Form()})
+    form = Form.of(request)
+    email = form.email()
+    password = _check_new_password(form, email=email)
+    first_name = form.text("first_name", max_length=100)
+    last_name = form.text("last_name", max_length=100)
+    student_id = form.text("student_id", max_length=40)
+    program = form.text("program", max_length=200)
+    graduation_date = form.date("graduation_date")
+    if graduation_date and graduation_date > date.today().replace(year=date.today().year + 2):
+        form.error("graduation_date", "Enter the date you graduated or will graduate.")
+    if not form.ok or graduation_date is None:
+        return render(request, template, {"form": form}, status_code=422)
+    try:
+        user, _graduate = accounts.register_graduate(
+            db,
+            request.app.state.passwords,
+            accounts.GraduateRegistration(
+                email=email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
+                student_id=student_id,
+                program=program,
+                graduation_date=graduation_date,
+            ),
+        )
+    except DomainError as error:
+        form.error(error.field or "email", error.message)
+        return render(request, template, {"form": form}, status_code=422)
+    sign_in(request, user)
+    return _redirect("/me")
+
+
+@endpoint()
+def register_employer(request: Request, db: Session) -> Response:
+    template = "auth/register_employer.html"
+    if request.method == "GET":
+        return render(request, template, {"form": Form()})
+    form = Form.of(request)
+    organization_name = form.text("organization_name", max_length=200)
+    kind = form.choice("organization_kind", taxonomy.SETTINGS)
+    npi = form.text("npi", required=False, max_length=10)
+    if npi and "npi" not in form.errors and not npi_is_valid(npi):
+        form.error("npi", "This is not a valid 10-digit NPI: check the digits.")
+    zip_code = form.zip_code("zip")
+    website = form.url("website")
+    contact_name = form.text("contact_name", max_length=200)
+    email = form.email()
+    password = _check_new_password(form, email=email)
+    if not form.ok or kind is None or zip_code is None:
+        return render(request, template, {"form": form}, status_code=422)
+    try:
+        user, _employer = accounts.register_employer(
+            db,
+            request.app.state.passwords,
+            accounts.EmployerRegistration(
+                organization_name=organization_name,
+                organization_kind=kind,
+                npi=npi or None,
+                zip=zip_code,
+                website=website,
+                contact_name=contact_name,
+                email=email,
+                password=password,
+            ),
+        )
+    except DomainError as error:
+        form.error(error.field or "email", error.message)
+        return render(request, template, {"form": form}, status_code=422)
+    sign_in(request, user)
+    return _redirect("/employer")
+
+
+@endpoint("graduate", "employer", "staff")
+def change_password(request: Request, db: Session) -> Response:
+    template = "auth/password_change.html"
+    if request.method == "GET":
+        return render(request, template, {"form": Form(), "done": "done" in request.query_params})
+    form = Form.of(request)
+    current = form.secret("current_password")
+    user = db.get(User, viewer(request).user_id)
+    assert user is not None
+    new = _check_new_password(form, email=user.email)
+    if not form.ok:
+        return render(request, template, {"form": form}, status_code=422)
+    try:
+        accounts.change_password(db, request.app.state.passwords, user, current=current, new=new)
+    except DomainError as error:
+        form.error(error.field or "current_password", error.message)
+        return render(request, template, {"form": form}, status_code=422)
+    sign_in(request, user)  # this session goes on; every other one has ended
+    return _redirect("/account/password?done=1")
+
+
+@endpoint()
+def forgot_password(request: Request, db: Session) -> Response:
+    template = "auth/password_forgot.html"
+    if request.method == "GET":
+        return render(request, template, {"form": Form(), "sent": "sent" in request.query_params})
+    form = Form.of(request)
+    email = form.email()
+    if not form.ok:
+        return render(request, template, {"form": form}, status_code=422)
+    accounts.request_password_reset(
+        db, request.app.state.settings, email=email, base_url=_base_url(request)
+    )
+    return _redirect("/password/forgot?sent=1")
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _token_page(request: Request, db: Session, purpose: str, template: str) -> Response:
+    raw = request.path_params["token"]
+    found = accounts.find_token(db, raw, purpose)
+    if found is None:
+        return render(request, "auth/token_invalid.html", {}, status_code=404)
+    _token, user = found
+    if request.method == "GET":
+        return render(request, template, {"form": Form(), "account": user})
+    form = Form.of(request)
+    password = _check_new_password(form, email=user.email)
+    if not form.ok:
+        return render(request, template, {"form": form, "account": user}, status_code=422)
+    user = accounts.use_token_to_set_password(
+        db, request.app.state.passwords, raw, purpose, password
+    )
+    if user is None:
+        return render(request, "auth/token_invalid.html", {}, status_code=404)
+    sign_in(request, user)
+    return _redirect(HOME_BY_ROLE.get(user.role, "/"))
+
+
+@endpoint()
+def reset_password(request: Request, db: Session) -> Response:
+    return _token_page(request, db, "reset", "auth/password_reset.html")
+
+
+@endpoint()
+def accept_invitation(request: Request, db: Session) -> Response:
+    """Invited colleagues, staff and roster graduates set their first password here."""
+    return _token_page(request, db, "invite", "auth/account_setup.html")
+
+
+routes = [
+    Route("/login", login, methods=["GET", "POST"], name="login"),
+    Route("/logout", logout, methods=["POST"], name="logout"),
+    Route(
+        "/register/graduate", register_graduate, methods=["GET", "POST"], name="register_graduate"
+    ),
+    Route(
+        "/register/employer", register_employer, methods=["GET", "POST"], name="register_employer"
+    ),
+    Route("/account/password", change_password, methods=["GET", "POST"], name="change_password"),
+    Route("/password/forgot", forgot_password, methods=["GET", "POST"], name="forgot_password"),
+    Route(
+        "/password/reset/{token}", reset_password, methods=["GET", "POST"], name="reset_password"
+    ),
+    Route(
+        "/account/setup/{token}", accept_invitation, methods=["GET", "POST"], name="account_setup"
+    ),
+]

@@ -1,0 +1,91 @@
+"""Friendly error pages (and JSON errors under /api) that never show a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from placement.web.guards import LoginRequired, login_redirect_target
+from placement.web.middleware import SECURITY_HEADERS
+from placement.web.templating import render
+
+log = logging.getLogger("placement")
+
+TITLES = {
+    400: "That request could not be read",
+    401: "Please sign in",
+    403: "You can't do that here",
+    404: "Page not found",
+    405: "That action is not available here",
+    409: "Someone changed this first",
+    413: "That is too large",
+    422: "Please check the form",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+    503: "The service is briefly unavailable",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_response(request: Request, status: int, detail: str | None = None) -> Response:
+    title = TITLES.get(status, "Error")
+    request_id = getattr(request.state, "request_id", "")
+    if _wants_json(request):
+        return JSONResponse(
+            {"error": title, "detail": detail or title, "request_id": request_id},
+            status_code=status,
+        )
+    response = render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "detail": detail, "request_id": request_id},
+        status_code=status,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        log.info("404 %s %s", request.method, request.url.path)
+    detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
+    response = error_response(request, exc.status_code, detail)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def login_required(request: Request, exc: Exception) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": "Please sign in"}, status_code=401)
+    return RedirectResponse(login_redirect_target(request), status_code=303)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    request_id = getattr(request.state, "request_id", "")
+    log.exception("500 on %s %s (request %s)", request.method, request.url.path, request_id)
+    try:
+        response = error_response(request, 500)
+    except Exception:  # the template itself failed: fall back to plain text
+        response = Response(
+            f"Something went wrong on our side. Request id {request_id}.",
+            status_code=500,
+            media_type="text/plain",
+        )
+    response.headers.update(SECURITY_HEADERS)
+    response.headers["X-Request-ID"] = request_id
+    return response
+
+
+EXCEPTION_HANDLERS = {
+    HTTPException: http_exception,
+    LoginRequired: login_required,
+    Exception: server_error,
+}

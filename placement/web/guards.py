@@ -1,0 +1,159 @@
+"""Who is asking: the session (or a staff API token) checked against the server's records.
+
+`endpoint` wraps every view: one database session and one transaction per request, the
+viewer loaded and checked against the roles the view allows, commit once at the end.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from sqlmodel import Session, func, select
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from placement.db import reset_write_intent, set_write_intent
+from placement.models import ApiToken, EmployerMember, Graduate, Message, User, utcnow
+from placement.security import token_hash
+
+View = Callable[[Request, Session], Response]
+STAFF_ROLES = ("staff", "admin")
+
+
+class LoginRequired(Exception):
+    """Raised for a signed-out visitor on a protected page; answered 303 to /login (or 401)."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A plain snapshot of the signed-in user, safe to use after the session closed."""
+
+    user_id: int
+    role: str
+    email: str
+    name: str
+    employer_id: int | None = None
+    graduate_id: int | None = None
+    unread: int = 0
+    via_token: bool = False
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+def endpoint(*roles: str) -> Callable[[View], Callable[[Request], Response]]:
+    """Wrap a synchronous view: load the viewer, enforce `roles`, run one transaction.
+
+    A view returning a 4xx/5xx response has its transaction rolled back; an exception does too.
+    """
+    allowed = set(roles)
+    if "staff" in allowed:
+        allowed.add("admin")
+
+    def decorate(view: View) -> Callable[[Request], Response]:
+        @functools.wraps(view)
+        def wrapped(request: Request) -> Response:
+            token = set_write_intent(request.method not in ("GET", "HEAD"))
+            try:
+                with Session(request.app.state.engine, expire_on_commit=False) as db:
+                    viewer = load_viewer(request, db)
+                    request.state.viewer = viewer
+                    request.state.db = db
+                    if allowed:
+                        if viewer is None:
+                            raise LoginRequired
+                        if viewer.role not in allowed:
+                            raise HTTPException(403, "This page is not for your account.")
+                    response = view(request, db)
+                    if response.status_code < 400:
+                        db.commit()
+                    else:
+                        db.rollback()
+                    return response
+            finally:
+                reset_write_intent(token)
+
+        return wrapped
+
+    return decorate
+
+
+def load_viewer(request: Request, db: Session) -> Viewer | None:
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return _viewer_from_token(db, authorization[7:].strip())
+    session = request.scope.get("session") or {}
+    user_id, version = session.get("uid"), session.get("ver")
+    if not isinstance(user_id, int) or not isinstance(version, int):
+        return None
+    user = db.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
+        # Revoked: forget the stale identity so the cookie stops being sent back.
+        session.pop("uid")
+        session.pop("ver")
+        return None
+    return viewer_for(db, user)
+
+
+def viewer_for(db: Session, user: User, *, via_token: bool = False) -> Viewer:
+    employer_id = graduate_id = None
+    if user.role == "employer":
+        employer_id = db.exec(
+            select(EmployerMember.employer_id).where(EmployerMember.user_id == user.id)
+        ).first()
+    elif user.role == "graduate":
+        graduate_id = db.exec(select(Graduate.id).where(Graduate.user_id == user.id)).first()
+    unread = db.exec(
+        select(func.count())
+        .select_from(Message)
+        .where(Message.recipient_user_id == user.id, Message.read_at.is_(None))  # type: ignore[union-attr]
+    ).one()
+    return Viewer(
+        user_id=user.id or 0,
+        role=user.role,
+        email=user.email,
+        name=user.name,
+        employer_id=employer_id,
+        graduate_id=graduate_id,
+        unread=int(unread),
+        via_token=via_token,
+    )
+
+
+def _viewer_from_token(db: Session, raw: str) -> Viewer | None:
+    if not raw or len(raw) > 200:
+        return None
+    api_token = db.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(raw))).first()
+    if api_token is None or api_token.revoked_at is not None:
+        return None
+    user = db.get(User, api_token.user_id)
+    if user is None or not user.active or user.role not in STAFF_ROLES:
+        return None
+    api_token.last_used_at = utcnow()
+    db.add(api_token)
+    db.commit()
+    return viewer_for(db, user, via_token=True)
+
+
+def viewer(request: Request) -> Viewer:
+    """The signed-in viewer of a guarded view (never None there)."""
+    current = request.state.viewer
+    if current is None:
+        raise LoginRequired
+    return current
+
+
+def login_redirect_target(request: Request) -> str:
+    path = request.url.path
+    if request.url.query:
+        path += "?" + request.url.query
+    return "/login?next=" + quote(path, safe="/")
+
+
+def not_found() -> HTTPException:
+    return HTTPException(404, "We could not find that page.")

@@ -1,0 +1,16 @@
+"""Routes of this side; filled in by its issue."""
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from placement.web.guards import endpoint, not_found
+
+
+@endpoint("staff")
+def home(request: Request, db: Session) -> Response:
+    raise not_found()
+
+
+routes: list[BaseRoute] = []
