@@ -15,7 +15,17 @@ from starlette.staticfiles import StaticFiles
 from placement.config import Settings, load_settings
 from placement.db import make_engine
 from placement.security import Passwords, make_hasher
-from placement.web import admin, api, auth, employers, graduates, positions, public, staff
+from placement.web import (
+    admin,
+    api,
+    auth,
+    employers,
+    graduates,
+    matching,
+    positions,
+    public,
+    staff,
+)
 from placement.web.errors import EXCEPTION_HANDLERS
 from placement.web.middleware import (
     BodyLimitMiddleware,
@@ -47,7 +57,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/staff", staff.home, name="staff_home"),
         Mount("/me", routes=graduates.routes, name="graduate"),
         Mount("/employer", routes=employers.routes, name="employer"),
-        Mount("/staff", routes=staff.routes, name="staff"),
+        Mount("/staff", routes=[*staff.routes, *matching.routes], name="staff"),
         Mount("/admin", routes=admin.routes, name="admin"),
         Mount("/api/v1", routes=api.routes, name="api"),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
