@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *public.routes,
         *auth.routes,
         *positions.routes,
+        *graduates.public_routes,
         # Each side's home answers at its bare prefix (/me, /employer, /staff) as the contract
         # says; a Mount alone would only match below it.
         Route("/me", graduates.home, name="graduate_home"),

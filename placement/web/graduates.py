@@ -14,3 +14,6 @@ def home(request: Request, db: Session) -> Response:
 
 
 routes: list[BaseRoute] = []
+
+# Graduate actions that live under public URLs (POST /positions/{id}/apply).
+public_routes: list[BaseRoute] = []
