@@ -1,0 +1,303 @@
+"""Referrals: career services put a graduate forward for a position; the graduate answers.
+
+A referral is a disclosure by the school, so creating one is always in the audit log. Only one
+referral per (position, graduate) is open at a time: `Referral.open_pair` holds
+"position:graduate" while the referral is pending and is NULL once it was answered, and a
+unique constraint on it turns a second, concurrent referral into the first one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select as sa_select
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from placement.config import Settings
+from placement.models import Employer, Graduate, Position, Referral, User, utcnow
+from placement.services import DomainError, NotFound, applications, audit, mail
+
+NOTE_MAX = 4000
+REASON_MAX = 2000
+
+
+def open_pair(position_id: int, graduate_id: int) -> str:
+    return f"{position_id}:{graduate_id}"
+
+
+def refer(
+    db: Session,
+    settings: Settings,
+    *,
+    staff_user_id: int,
+    position_id: int,
+    graduate_id: int,
+    note: str,
+    round_id: int | None = None,
+) -> tuple[Referral, bool]:
+    """Refer a graduate to a position: (the new referral, True), or (the open one, False).
+
+    Only open positions of approved employers (not past their closing date) and graduates who
+    exist (and did not delete their account) can be referred; anything else raises
+    DomainError with the field to blame (`position_id`, `graduate_id` or `note`). Writes the
+    audit event "referral.created" and notifies the graduate.
+    """
+    note = (note or "").strip()
+    if "\x00" in note:
+        raise DomainError("Remove the invisible NUL character.", "note")
+    if len(note) > NOTE_MAX:
+        raise DomainError(f"Use at most {NOTE_MAX} characters.", "note")
+    pair = open_pair(position_id, graduate_id)
+    existing = _open_referral(db, pair)
+    if existing is not None:
+        return existing, False
+    try:
+        position = applications.public_position(db, position_id)
+    except NotFound:
+        raise DomainError(
+            "Only open positions of approved employers can receive referrals.", "position_id"
+        ) from None
+    graduate = db.get(Graduate, graduate_id)
+    if graduate is None or graduate.deleted_at is not None:
+        raise DomainError("There is no graduate with this number.", "graduate_id")
+    referral = Referral(
+        position_id=position_id,
+        graduate_id=graduate_id,
+        staff_user_id=staff_user_id,
+        note=note,
+        status="pending",
+        open_pair=pair,
+        round_id=round_id,
+    )
+    try:
+        with db.begin_nested():
+            db.add(referral)
+            db.flush()
+    except IntegrityError:
+        existing = _open_referral(db, pair)
+        if existing is None:  # pragma: no cover - the constraint fired for another reason
+            raise
+        return existing, False
+    staff = db.get(User, staff_user_id)
+    employer = db.get(Employer, position.employer_id)
+    employer_name = employer.name if employer else ""
+    audit.record(
+        db,
+        "referral.created",
+        actor_user_id=staff_user_id,
+        actor_role=staff.role if staff else "staff",
+        object_type="referral",
+        object_id=referral.id,
+        detail=(
+            f"Disclosed graduate {graduate_id} to {employer_name} for position {position_id}"
+            + (f" (round {round_id})" if round_id else "")
+        ),
+        after={"position_id": position_id, "graduate_id": graduate_id, "round_id": round_id},
+    )
+    _notify_graduate(db, settings, graduate, position, employer_name, note)
+    return referral, True
+
+
+def _open_referral(db: Session, pair: str) -> Referral | None:
+    return db.exec(select(Referral).where(Referral.open_pair == pair)).first()
+
+
+def _graduate_address(db: Session, graduate: Graduate) -> tuple[int | None, str]:
+    if graduate.user_id is not None:
+        user = db.get(User, graduate.user_id)
+        if user is not None and user.active:
+            return user.id, user.email
+    return None, graduate.email
+
+
+def _notify_graduate(
+    db: Session,
+    settings: Settings,
+    graduate: Graduate,
+    position: Position,
+    employer_name: str,
+    note: str,
+) -> None:
+    user_id, email = _graduate_address(db, graduate)
+    if not email:
+        return
+    body = (
+        f"Hello {graduate.first_name},\n\n"
+        f"Career services referred you to “{position.title}” at {employer_name}.\n\n"
+        + (f"Their note: {note}\n\n" if note else "")
+        + "Accept the referral to share your profile with the employer and apply, or decline "
+        "it: /me/referrals\n"
+    )
+    mail.queue(
+        db,
+        settings,
+        to_email=email,
+        to_user_id=user_id,
+        kind="referral",
+        subject=f"Career services referred you to {position.title} at {employer_name}",
+        body=body,
+    )
+
+
+# -- the graduate's side ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    id: int
+    position_id: int
+    position_title: str
+    employer_name: str
+    position_status: str
+    note: str
+    status: str
+    decline_reason: str
+    application_id: int | None
+    created_at: datetime
+    answered_at: datetime | None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == "pending"
+
+
+def referrals_for_graduate(
+    db: Session, graduate_id: int, *, pending_only: bool = False, limit: int = 200
+) -> list[ReferralRow]:
+    """The graduate's referrals with position and organisation, newest first: one query."""
+    query = (
+        sa_select(
+            Referral.id,
+            Referral.position_id,
+            Position.title,
+            Employer.name,
+            Position.status,
+            Referral.note,
+            Referral.status,
+            Referral.decline_reason,
+            Referral.application_id,
+            Referral.created_at,
+            Referral.answered_at,
+        )
+        .select_from(Referral)
+        .join(Position, col(Position.id) == col(Referral.position_id))
+        .join(Employer, col(Employer.id) == col(Position.employer_id))
+        .where(col(Referral.graduate_id) == graduate_id)
+    )
+    if pending_only:
+        query = query.where(col(Referral.status) == "pending")
+    rows = db.execute(
+        query.order_by(col(Referral.created_at).desc(), col(Referral.id).desc()).limit(limit)
+    ).all()
+    return [ReferralRow(*row) for row in rows]
+
+
+def referral_for_graduate(db: Session, graduate_id: int, referral_id: int) -> Referral:
+    """The graduate's own referral; NotFound for a missing id and for anyone else's."""
+    referral = db.get(Referral, referral_id)
+    if referral is None or referral.graduate_id != graduate_id:
+        raise NotFound
+    return referral
+
+
+def _answer(db: Session, referral: Referral, status: str, reason: str = "") -> None:
+    """Move a pending referral to `status`; a conditional update so two clicks give one."""
+    result = db.exec(  # type: ignore[call-overload]
+        update(Referral)
+        .where(col(Referral.id) == referral.id, col(Referral.status) == "pending")
+        .values(status=status, answered_at=utcnow(), open_pair=None, decline_reason=reason)
+    )
+    if result.rowcount != 1:
+        raise DomainError("You have already answered this referral.")
+    db.refresh(referral)
+
+
+def accept(
+    db: Session, settings: Settings, *, graduate_id: int, user_id: int, referral_id: int
+) -> Referral:
+    """Accept a pending referral: the graduate now has an application (source "referred"),
+    or keeps the one they had already made, and the employer sees them in its pipeline."""
+    referral = referral_for_graduate(db, graduate_id, referral_id)
+    if referral.status != "pending":
+        raise DomainError("You have already answered this referral.")
+    try:
+        position = applications.public_position(db, referral.position_id)
+    except NotFound:
+        raise DomainError(
+            "This position is no longer open, so the referral cannot be accepted. "
+            "You can decline it."
+        ) from None
+    _answer(db, referral, "accepted")
+    application, _created = applications.create_application(
+        db,
+        settings,
+        position=position,
+        graduate_id=graduate_id,
+        actor_user_id=user_id,
+        source="referred",
+        event_note="Referred by career services; the graduate accepted the referral.",
+    )
+    referral.application_id = application.id
+    db.add(referral)
+    audit.record(
+        db,
+        "referral.accepted",
+        actor_user_id=user_id,
+        actor_role="graduate",
+        object_type="referral",
+        object_id=referral.id,
+        after={"status": "accepted", "application_id": application.id},
+    )
+    db.flush()
+    return referral
+
+
+def decline(
+    db: Session,
+    settings: Settings,
+    *,
+    graduate_id: int,
+    user_id: int,
+    referral_id: int,
+    reason: str = "",
+) -> Referral:
+    """Decline a pending referral with an optional reason (career services reads it)."""
+    reason = (reason or "").strip()
+    if "\x00" in reason:
+        raise DomainError("Remove the invisible NUL character.", "reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(f"Use at most {REASON_MAX} characters.", "reason")
+    referral = referral_for_graduate(db, graduate_id, referral_id)
+    if referral.status != "pending":
+        raise DomainError("You have already answered this referral.")
+    _answer(db, referral, "declined", reason)
+    audit.record(
+        db,
+        "referral.declined",
+        actor_user_id=user_id,
+        actor_role="graduate",
+        object_type="referral",
+        object_id=referral.id,
+        detail=reason[:500],
+        after={"status": "declined"},
+    )
+    if referral.staff_user_id is not None:
+        staff = db.get(User, referral.staff_user_id)
+        if staff is not None and staff.active:
+            mail.queue(
+                db,
+                settings,
+                to_email=staff.email,
+                to_user_id=staff.id,
+                kind="referral_declined",
+                subject=f"A graduate declined referral #{referral.id}",
+                body=(
+                    f"Referral #{referral.id} (position {referral.position_id}) was declined."
+                    + (f"\n\nTheir reason: {reason}" if reason else "")
+                    + "\n"
+                ),
+            )
+    return referral
