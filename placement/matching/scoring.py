@@ -1,0 +1,434 @@
+"""The reference scorer: one graduate, one position, a score with its reasons.
+
+This is the definition of a match. `MatchIndex` computes the same numbers for a whole
+population with arrays and must agree with it exactly, so the arithmetic here is kept to
+operations that numpy rounds identically (`+ - * /`, sqrt, comparisons, rounding to tenths
+by half-even `round`), in the order the index repeats them.
+
+Decisions the rules leave open, made here:
+- A credential must be valid *beyond* the check date: one that expires on the start date
+  counts as expired. The check date is the start date, or today when there is no start date
+  or the start date has already passed (an expired credential is never valid).
+- A graduate who lists no employment type accepts every type; one who lists no availability
+  overlaps no shift, unless the position's shifts are empty (flexible hours).
+- No travel radius means no distance limit, but both ZIPs must be known US ZIPs.
+- An unverified credential counts; staff see the verification state on the profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Final
+
+from placement import geo, taxonomy
+from placement.matching.records import (
+    CredentialRecord,
+    GraduateRecord,
+    MatchResult,
+    PositionRecord,
+    Reason,
+)
+
+# The soft factors and their maximum points; they add up to 100. Order is the order of the
+# reasons. No protected attribute has, or may get, a weight.
+WEIGHTS: Final[dict[str, int]] = {
+    # employer side: what the graduate brings
+    "preferred_modalities": 15,
+    "proficiency": 15,
+    "preferred_credentials": 15,
+    "clinical_hours": 10,
+    # graduate side: what the position offers
+    "schedule": 10,
+    "distance": 15,
+    "setting": 10,
+    "pay": 10,
+}
+EMPLOYER_SIDE: Final = (
+    "preferred_modalities",
+    "proficiency",
+    "preferred_credentials",
+    "clinical_hours",
+)
+GRADUATE_SIDE: Final = ("schedule", "distance", "setting", "pay")
+
+# Distance earns full points at 0 miles, falling linearly to none at this distance.
+DISTANCE_SCALE_MILES: Final = 50.0
+# Clinical hours earn full points from this many hours.
+CLINICAL_HOURS_FULL: Final = 250
+# Pay at this share of the graduate's expectation or less earns no pay points.
+PAY_FLOOR_RATIO: Final = 0.75
+MAX_PROFICIENCY: Final = 3
+
+
+def tenths(raw: float) -> int:
+    """Points rounded to tenths (half to even), as integer tenths: sums stay exact."""
+    return round(raw * 10)
+
+
+def check_date(position: PositionRecord, today: date) -> date:
+    """The day on which required credentials must still be valid."""
+    start = position.start_date
+    return start if start is not None and start > today else today
+
+
+def position_state(position: PositionRecord) -> str | None:
+    return geo.state_of(position.zip)
+
+
+def proficiency(graduate: GraduateRecord, code: str) -> int:
+    """Proficiency 0..3 (out-of-range values are clamped, absent is 0)."""
+    value = graduate.modalities.get(code, 0)
+    return max(0, min(MAX_PROFICIENCY, int(value)))
+
+
+def best_holding(
+    credentials: Iterable[CredentialRecord], required: str, state: str | None
+) -> CredentialRecord | None:
+    """The held credential that satisfies `required` for as long as possible."""
+    best: CredentialRecord | None = None
+    for held in credentials:
+        if not taxonomy.credential_satisfies(required, held.code, held.state, state):
+            continue
+        if held.expires_on is None:
+            return held
+        if best is None or (best.expires_on is not None and held.expires_on > best.expires_on):
+            best = held
+    return best
+
+
+def credential_valid(holding: CredentialRecord | None, on: date) -> bool:
+    return holding is not None and (holding.expires_on is None or holding.expires_on > on)
+
+
+# --- soft factor formulas; index.py repeats each with arrays, operation for operation -----
+
+
+def preferred_modalities_raw(held: int, wanted: int) -> float:
+    weight = WEIGHTS["preferred_modalities"]
+    return weight if wanted == 0 else weight * held / wanted
+
+
+def proficiency_raw(total: int, asked: int) -> float:
+    weight = WEIGHTS["proficiency"]
+    return weight if asked == 0 else weight * total / (MAX_PROFICIENCY * asked)
+
+
+def preferred_credentials_raw(held: int, wanted: int) -> float:
+    weight = WEIGHTS["preferred_credentials"]
+    return weight if wanted == 0 else weight * held / wanted
+
+
+def clinical_hours_raw(hours: int) -> float:
+    return WEIGHTS["clinical_hours"] * max(0, min(hours, CLINICAL_HOURS_FULL)) / CLINICAL_HOURS_FULL
+
+
+def schedule_raw(overlap: int, shifts: int) -> float:
+    weight = WEIGHTS["schedule"]
+    return weight if shifts == 0 else weight * overlap / shifts
+
+
+def distance_raw(c2: float | None) -> float:
+    if c2 is None:
+        return 0.0
+    return WEIGHTS["distance"] * max(0.0, 1.0 - geo.chord_miles(c2) / DISTANCE_SCALE_MILES)
+
+
+def setting_raw(preferred: bool, has_preference: bool) -> float:
+    weight = WEIGHTS["setting"]
+    if preferred:
+        return weight
+    return 0.0 if has_preference else weight * 0.5
+
+
+def pay_raw(top: float | None, expectation: float | None) -> float:
+    weight = WEIGHTS["pay"]
+    if top is None or expectation is None:
+        return weight * 0.5
+    if expectation <= 0 or top >= expectation:
+        return weight
+    return weight * max(0.0, (top / expectation - PAY_FLOOR_RATIO) / (1.0 - PAY_FLOOR_RATIO))
+
+
+def pay_top(position: PositionRecord) -> float | None:
+    return position.pay_max if position.pay_max is not None else position.pay_min
+
+
+# --- the scorer ------------------------------------------------------------------------
+
+
+def score(
+    graduate: GraduateRecord, position: PositionRecord, *, today: date | None = None
+) -> MatchResult:
+    """Score one pair: every failed hard rule as a 0-point reason, then the soft factors."""
+    today = today or date.today()
+    failures: list[Reason] = []
+    g_point = geo.lookup(graduate.zip)
+    p_point = geo.lookup(position.zip)
+    state = p_point.state if p_point else None
+    on = check_date(position, today)
+
+    if not graduate.seeking:
+        failures.append(Reason("seeking", 0.0, "Not currently looking for work"))
+    if not graduate.verified:
+        failures.append(Reason("verified", 0.0, "Profile not yet verified by career services"))
+    for code in _ordered(position.required_credentials, taxonomy.CREDENTIALS):
+        holding = best_holding(graduate.credentials, code, state)
+        if not credential_valid(holding, on):
+            detail = _credential_failure(graduate, code, holding, state, position, today)
+            failures.append(Reason("required_credential", 0.0, detail))
+    for code in _ordered(position.required_modalities, taxonomy.MODALITIES):
+        if proficiency(graduate, code) < 1:
+            label = taxonomy.label(taxonomy.MODALITIES, code)
+            failures.append(
+                Reason("required_modality", 0.0, f"{label} is required; not on the profile")
+            )
+    if graduate.training_hours < position.min_training_hours:
+        failures.append(
+            Reason(
+                "training_hours",
+                0.0,
+                f"{graduate.training_hours} training hours; "
+                f"the position requires {position.min_training_hours}",
+            )
+        )
+    c2 = None
+    if g_point and p_point:
+        c2 = geo.chord2(geo.unit_vector(g_point), geo.unit_vector(p_point))
+        if c2 > geo.radius_chord2(graduate.travel_radius_miles):
+            miles = geo.distance_miles(g_point, p_point)
+            failures.append(
+                Reason(
+                    "travel_radius",
+                    0.0,
+                    f"{miles:.1f} miles away, beyond a {graduate.travel_radius_miles}-mile radius",
+                )
+            )
+    else:
+        failures.append(Reason("travel_radius", 0.0, _unknown_zip(graduate, position, g_point)))
+    accepted = graduate.employment_types
+    if accepted and position.employment_type not in accepted:
+        wants = _labels(accepted, taxonomy.EMPLOYMENT_TYPES)
+        offered = taxonomy.label(taxonomy.EMPLOYMENT_TYPES, position.employment_type)
+        failures.append(
+            Reason("employment_type", 0.0, f"Looking for {wants}; this position is {offered}")
+        )
+    overlap = len(position.shifts & graduate.availability)
+    if position.shifts and not overlap:
+        shifts = _slots(position.shifts)
+        detail = (
+            f"No availability given; the position's shifts are {shifts}"
+            if not graduate.availability
+            else f"Availability ({_slots(graduate.availability)}) misses every shift ({shifts})"
+        )
+        failures.append(Reason("availability", 0.0, detail))
+
+    soft = _soft_reasons(graduate, position, state, on, overlap, c2, g_point, p_point)
+    points = {reason.factor: k for reason, k in soft}
+    employer_side = 0
+    for factor in EMPLOYER_SIDE:
+        employer_side += points[factor]
+    graduate_side = 0
+    for factor in GRADUATE_SIDE:
+        graduate_side += points[factor]
+    return MatchResult(
+        eligible=not failures,
+        score=(employer_side + graduate_side) / 10,
+        reasons=(*failures, *(reason for reason, _ in soft)),
+        graduate_side=graduate_side / 10,
+        employer_side=employer_side / 10,
+    )
+
+
+def _soft_reasons(
+    graduate: GraduateRecord,
+    position: PositionRecord,
+    state: str | None,
+    on: date,
+    overlap: int,
+    c2: float | None,
+    g_point: geo.ZipPoint | None,
+    p_point: geo.ZipPoint | None,
+) -> list[tuple[Reason, int]]:
+    out: list[tuple[Reason, int]] = []
+
+    def add(factor: str, raw: float, detail: str) -> None:
+        k = tenths(raw)
+        out.append((Reason(factor, k / 10, detail), k))
+
+    mods = taxonomy.MODALITIES
+    preferred = _ordered(position.preferred_modalities, mods)
+    have = [code for code in preferred if proficiency(graduate, code) >= 1]
+    add(
+        "preferred_modalities",
+        preferred_modalities_raw(len(have), len(preferred)),
+        _share("preferred modalities", have, preferred, mods),
+    )
+
+    asked = position.required_modalities | position.preferred_modalities
+    total = 0
+    for code in asked:
+        total += proficiency(graduate, code)
+    add(
+        "proficiency",
+        proficiency_raw(total, len(asked)),
+        f"Average proficiency {total / len(asked):.1f} of {MAX_PROFICIENCY} across the "
+        f"{len(asked)} modalities asked for"
+        if asked
+        else "No modalities asked for",
+    )
+
+    creds = taxonomy.CREDENTIALS
+    wanted = _ordered(position.preferred_credentials, creds)
+    valid = [
+        code
+        for code in wanted
+        if credential_valid(best_holding(graduate.credentials, code, state), on)
+    ]
+    add(
+        "preferred_credentials",
+        preferred_credentials_raw(len(valid), len(wanted)),
+        _share("preferred credentials", valid, wanted, creds),
+    )
+
+    add(
+        "clinical_hours",
+        clinical_hours_raw(graduate.clinical_hours),
+        f"{graduate.clinical_hours} clinical hours (full points from {CLINICAL_HOURS_FULL})",
+    )
+
+    shifts = len(position.shifts)
+    add(
+        "schedule",
+        schedule_raw(overlap, shifts),
+        f"Available for {overlap} of the {shifts} shifts" if shifts else "Flexible shifts",
+    )
+
+    if g_point and p_point:
+        miles = geo.distance_miles(g_point, p_point)
+        radius = graduate.travel_radius_miles
+        limit = f" (radius {radius} miles)" if radius is not None else ""
+        where = f"{miles:.1f} miles away{limit}"
+    else:
+        where = "Distance unknown"
+    add("distance", distance_raw(c2), where)
+
+    setting = taxonomy.label(taxonomy.SETTINGS, position.setting)
+    if position.setting in graduate.settings:
+        detail = f"{setting} is a preferred setting"
+    elif graduate.settings:
+        detail = f"{setting} is not among the preferred settings"
+    else:
+        detail = "No setting preference given"
+    add(
+        "setting",
+        setting_raw(position.setting in graduate.settings, bool(graduate.settings)),
+        detail,
+    )
+
+    top, expectation = pay_top(position), graduate.pay_expectation
+    if top is None:
+        detail = "Pay not stated"
+    elif expectation is None:
+        detail = f"Pays up to {_money(top)}; no pay expectation given"
+    elif top >= expectation:
+        detail = f"Pays up to {_money(top)}, meeting the expected {_money(expectation)}"
+    else:
+        detail = f"Pays up to {_money(top)}, below the expected {_money(expectation)}"
+    add("pay", pay_raw(top, expectation), detail)
+    return out
+
+
+# --- sentences ---------------------------------------------------------------------------
+
+
+def _credential_failure(
+    graduate: GraduateRecord,
+    code: str,
+    holding: CredentialRecord | None,
+    state: str | None,
+    position: PositionRecord,
+    today: date,
+) -> str:
+    label = taxonomy.label(taxonomy.CREDENTIALS, code)
+    if holding is not None and holding.expires_on is not None:
+        expiry = holding.expires_on
+        if expiry < today:
+            return f"{label} expired on {expiry}"
+        if expiry == today:
+            return f"{label} expires today ({expiry})"
+        start = position.start_date
+        if start == expiry:
+            return f"{label} expires {expiry}, on the start date; it must be valid beyond it"
+        return f"{label} expires {expiry}, before the start date {start}"
+    if code in taxonomy.STATE_BOUND_CREDENTIALS:
+        if state is None:
+            return f"{label} cannot be checked: the position's ZIP is not a known US ZIP"
+        others = sorted(
+            {
+                (held.state or "").strip().upper() or "an unknown state"
+                for held in graduate.credentials
+                if held.code == code
+            }
+        )
+        equivalents = sorted(taxonomy.STATE_LICENSE_EQUIVALENTS.get(state, frozenset()))
+        alternative = "".join(
+            f" ({taxonomy.label(taxonomy.CREDENTIALS, other)} also counts)" for other in equivalents
+        )
+        if others:
+            held_states = ", ".join(others)
+            return f"{label} on file is for {held_states}; the position is in {state}{alternative}"
+        return f"No {label} for {state} on file{alternative}"
+    return f"No {label} on file"
+
+
+def _unknown_zip(
+    graduate: GraduateRecord, position: PositionRecord, g_point: geo.ZipPoint | None
+) -> str:
+    if g_point is None:
+        if not graduate.zip:
+            return "No ZIP code on the graduate's profile, so distance cannot be checked"
+        return f"The graduate's ZIP {graduate.zip} is not a known US ZIP code"
+    if not position.zip:
+        return "The position has no ZIP code, so distance cannot be checked"
+    return f"The position's ZIP {position.zip} is not a known US ZIP code"
+
+
+def _share(
+    what: str, have: list[str], wanted: list[str], vocabulary: dict[str, taxonomy.Term]
+) -> str:
+    if not wanted:
+        return f"No {what} listed"
+    text = f"Has {len(have)} of {len(wanted)} {what}"
+    if have:
+        text += f" ({', '.join(taxonomy.label(vocabulary, code) for code in have)})"
+    missing = [code for code in wanted if code not in have]
+    if missing:
+        text += f"; lacks {', '.join(taxonomy.label(vocabulary, code) for code in missing)}"
+    return text
+
+
+_ORDERS: dict[int, dict[str, int]] = {}
+
+
+def _ordered(codes: Iterable[str], vocabulary: Iterable[str]) -> list[str]:
+    """Codes in vocabulary order (unknown codes last, alphabetically): stable sentences.
+
+    `vocabulary` is one of taxonomy's module-level constants, so its order is cached by id.
+    """
+    order = _ORDERS.get(id(vocabulary))
+    if order is None:
+        order = _ORDERS[id(vocabulary)] = {code: i for i, code in enumerate(vocabulary)}
+    return sorted(codes, key=lambda code: (order.get(code, len(order)), code))
+
+
+def _labels(codes: Iterable[str], vocabulary: dict[str, taxonomy.Term]) -> str:
+    return ", ".join(taxonomy.label(vocabulary, code) for code in _ordered(codes, vocabulary))
+
+
+def _slots(slots: Iterable[str]) -> str:
+    return ", ".join(taxonomy.slot_label(slot) for slot in _ordered(slots, taxonomy.SLOTS))
+
+
+def _money(amount: float) -> str:
+    return f"${amount:,.2f}/h"
