@@ -3,6 +3,7 @@
 Pure code over plain records (records.py); nothing here touches the database or the web.
 """
 
+from placement.matching.index import MatchIndex, PairScores
 from placement.matching.records import (
     CredentialRecord,
     GraduateRecord,
@@ -16,7 +17,9 @@ __all__ = [
     "WEIGHTS",
     "CredentialRecord",
     "GraduateRecord",
+    "MatchIndex",
     "MatchResult",
+    "PairScores",
     "PositionRecord",
     "Reason",
     "score",
