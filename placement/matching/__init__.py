@@ -11,10 +11,19 @@ from placement.matching.records import (
     PositionRecord,
     Reason,
 )
+from placement.matching.rounds import (
+    Assignment,
+    RoundPlan,
+    Unmatched,
+    optimal_match,
+    plan_round,
+    stable_match,
+)
 from placement.matching.scoring import WEIGHTS, score
 
 __all__ = [
     "WEIGHTS",
+    "Assignment",
     "CredentialRecord",
     "GraduateRecord",
     "MatchIndex",
@@ -22,5 +31,10 @@ __all__ = [
     "PairScores",
     "PositionRecord",
     "Reason",
+    "RoundPlan",
+    "Unmatched",
+    "optimal_match",
+    "plan_round",
     "score",
+    "stable_match",
 ]
