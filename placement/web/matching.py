@@ -1,5 +1,119 @@
-"""Staff pages of the matching module; filled in by the matching issue."""
+"""Staff pages of matching: a position's ranked graduates, and placement rounds.
 
-from starlette.routing import BaseRoute
+Mounted under /staff (app.py), so the paths here are relative to it.
+"""
 
-routes: list[BaseRoute] = []
+from __future__ import annotations
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from placement.services import DomainError, NotFound
+from placement.services import matching as matching_service
+from placement.services import rounds as rounds_service
+from placement.web.forms import Form
+from placement.web.guards import endpoint, not_found, viewer
+from placement.web.templating import render
+
+MAX_PAGE = 1000
+
+
+def _page(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 4:
+        return 1
+    return min(max(int(raw), 1), MAX_PAGE)
+
+
+@endpoint("staff")
+def position_matches(request: Request, db: Session) -> Response:
+    try:
+        page = matching_service.matches_page(
+            db, request.path_params["position_id"], page=_page(request)
+        )
+    except NotFound:
+        raise not_found() from None
+    return render(
+        request,
+        "matching/position_matches.html",
+        {"view": page, "here": request.url.path},
+    )
+
+
+def _rounds_page(request: Request, db: Session, form: Form, status_code: int = 200) -> Response:
+    return render(
+        request,
+        "matching/rounds.html",
+        {
+            "rounds": rounds_service.list_rounds(db),
+            "algorithms": rounds_service.ALGORITHMS,
+            "form": form,
+        },
+        status_code=status_code,
+    )
+
+
+@endpoint("staff")
+def rounds(request: Request, db: Session) -> Response:
+    if request.method == "GET":
+        return _rounds_page(request, db, Form())
+    form = Form.of(request)
+    algorithm = form.choice("algorithm", rounds_service.ALGORITHMS)
+    if algorithm is None:
+        return _rounds_page(request, db, form, status_code=422)
+    try:
+        match_round = rounds_service.preview_round(
+            db, algorithm=algorithm, staff_user_id=viewer(request).user_id
+        )
+    except DomainError as error:
+        form.error(error.field or "algorithm", error.message)
+        return _rounds_page(request, db, form, status_code=422)
+    return RedirectResponse(f"/staff/rounds/{match_round.id}", status_code=303)
+
+
+@endpoint("staff")
+def round_detail(request: Request, db: Session) -> Response:
+    try:
+        detail = rounds_service.round_detail(db, request.path_params["round_id"])
+    except NotFound:
+        raise not_found() from None
+    flash = None
+    created = request.query_params.get("created")
+    if created is not None and created.isdigit() and len(created) < 8:
+        if detail.round.status == "published" and created == "0":
+            flash = "No new referrals: the round was already published, or each graduate "
+            flash += "already had an open referral to that position."
+        elif detail.round.status == "published":
+            flash = f"Round published: {created} referral{'s' if created != '1' else ''} created."
+    return render(
+        request,
+        "matching/round.html",
+        {"detail": detail, "algorithms": rounds_service.ALGORITHMS, "flash": flash},
+    )
+
+
+@endpoint("staff")
+def publish_round(request: Request, db: Session) -> Response:
+    round_id = request.path_params["round_id"]
+    settings = request.app.state.settings
+    try:
+        created = rounds_service.publish_round(
+            db, settings, round_id, staff_user_id=viewer(request).user_id
+        )
+    except NotFound:
+        raise not_found() from None
+    return RedirectResponse(f"/staff/rounds/{round_id}?created={created}", status_code=303)
+
+
+routes: list[BaseRoute] = [
+    Route(
+        "/positions/{position_id:int}/matches",
+        position_matches,
+        name="position_matches",
+    ),
+    Route("/rounds", rounds, methods=["GET", "POST"], name="rounds"),
+    Route("/rounds/{round_id:int}", round_detail, name="round"),
+    Route("/rounds/{round_id:int}/publish", publish_round, methods=["POST"], name="round_publish"),
+]

@@ -1,0 +1,664 @@
+"""Matching over the database: records loaded in bulk, one index per process, kept fresh.
+
+The pure matching core (placement.matching) knows nothing of sessions; this module feeds it.
+
+The index: built lazily on the first ranking from every graduate that is not deleted and
+every position whose status is `open`, one cache per engine (that is, per database URL and
+process; a test's fresh app gets a fresh index). Before each ranking it replays the `change`
+rows committed since it last looked (services.changes): one indexed range query, then the
+changed graduates and positions are reloaded in bulk and upserted, or removed when a
+graduate was deleted or a position left `open`. Every web worker does the same, so the next
+ranking in any worker shows a change. Graduates with visibility `private` stay in the index
+(their own recommendations need them) and are filtered out by audience at query time.
+
+Ids of changes committed out of order (a PostgreSQL transaction that took id 10 commits
+after the one that took 11) are remembered as gaps for a while and asked for again.
+
+The refresh reads through its own short, read-only session so that it only ever applies
+committed changes; index reads and writes are serialised by a per-index lock (Starlette
+runs sync views in a thread pool).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from sqlalchemy import or_
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from placement.db import reset_write_intent, set_write_intent
+from placement.matching import (
+    CredentialRecord,
+    GraduateRecord,
+    MatchIndex,
+    MatchResult,
+    PositionRecord,
+    Reason,
+    score,
+)
+from placement.matching.records import HARD_FACTORS
+from placement.models import (
+    Application,
+    Change,
+    Employer,
+    Graduate,
+    GraduateCredential,
+    GraduateModality,
+    Position,
+    PositionRequirement,
+    Referral,
+    split_codes,
+)
+from placement.services import NotFound
+
+Audience = Literal["staff", "employer"]
+_INDEX_AUDIENCE = {"staff": "staff", "employer": "employers"}
+# Bound parameters per IN list: well under SQLite's and PostgreSQL's limits.
+_CHUNK = 900
+# How long an id missing from the change log is looked for again (an uncommitted writer).
+_GAP_SECONDS = 300.0
+_GAP_MAX = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """One row of a ranking: a graduate and a position, the score and why."""
+
+    graduate_id: int
+    position_id: int
+    score: float
+    eligible: bool
+    reasons: tuple[Reason, ...]
+    # The graduate's name when graduates are ranked; the position's title when positions are.
+    name: str = ""
+    employer_name: str = ""
+
+    @property
+    def lacks(self) -> tuple[Reason, ...]:
+        """The hard rules this pair fails: what a near miss lacks (empty when eligible)."""
+        return tuple(reason for reason in self.reasons if reason.factor in HARD_FACTORS)
+
+    @property
+    def soft(self) -> tuple[Reason, ...]:
+        return tuple(reason for reason in self.reasons if reason.factor not in HARD_FACTORS)
+
+
+# --- loading records ---------------------------------------------------------------------
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    values = sorted(set(ids))
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def load_graduates(db: Session, ids: Iterable[int] | None = None) -> dict[int, GraduateRecord]:
+    """Matching records of graduates that are not deleted (all of them when `ids` is None),
+    in three queries per chunk: graduates, modalities, credentials."""
+    if ids is None:
+        return _load_graduates(db, None)
+    out: dict[int, GraduateRecord] = {}
+    for chunk in _chunks(ids):
+        out.update(_load_graduates(db, chunk))
+    return out
+
+
+def _load_graduates(db: Session, ids: list[int] | None) -> dict[int, GraduateRecord]:
+    g = Graduate
+    query = select(
+        g.id,
+        g.verified_at,
+        g.seeking,
+        g.visibility,
+        g.zip,
+        g.travel_radius_miles,
+        g.training_hours,
+        g.clinical_hours,
+        g.settings,
+        g.employment_types,
+        g.availability,
+        g.pay_expectation,
+    ).where(g.deleted_at.is_(None))  # type: ignore[union-attr]
+    modality_query = select(
+        GraduateModality.graduate_id, GraduateModality.code, GraduateModality.proficiency
+    ).where(GraduateModality.proficiency > 0)
+    credential_query = select(
+        GraduateCredential.graduate_id,
+        GraduateCredential.code,
+        GraduateCredential.state,
+        GraduateCredential.expires_on,
+        GraduateCredential.verified_at,
+    )
+    if ids is not None:
+        query = query.where(g.id.in_(ids))  # type: ignore[union-attr]
+        modality_query = modality_query.where(GraduateModality.graduate_id.in_(ids))  # type: ignore[attr-defined]
+        credential_query = credential_query.where(GraduateCredential.graduate_id.in_(ids))  # type: ignore[attr-defined]
+    modalities: dict[int, dict[str, int]] = {}
+    for graduate_id, code, level in db.exec(modality_query):
+        modalities.setdefault(graduate_id, {})[code] = level
+    credentials: dict[int, list[CredentialRecord]] = {}
+    for graduate_id, code, state, expires_on, verified_at in db.exec(credential_query):
+        credentials.setdefault(graduate_id, []).append(
+            CredentialRecord(code, state, expires_on, verified_at is not None)
+        )
+    out: dict[int, GraduateRecord] = {}
+    for row in db.exec(query):
+        (graduate_id, verified_at, seeking, visibility, zip_code, radius) = row[:6]
+        training, clinical, settings, kinds, availability, pay = row[6:]
+        out[graduate_id] = GraduateRecord(
+            id=graduate_id,
+            verified=verified_at is not None,
+            seeking=seeking == "seeking",
+            visibility=visibility,
+            zip=zip_code,
+            travel_radius_miles=radius,
+            training_hours=training or 0,
+            clinical_hours=clinical or 0,
+            settings=frozenset(split_codes(settings)),
+            employment_types=frozenset(split_codes(kinds)),
+            availability=frozenset(split_codes(availability)),
+            pay_expectation=pay,
+            modalities=modalities.get(graduate_id, {}),
+            credentials=tuple(credentials.get(graduate_id, ())),
+        )
+    return out
+
+
+def load_positions(
+    db: Session, ids: Iterable[int] | None = None, *, only_open: bool = True
+) -> dict[int, PositionRecord]:
+    """Matching records of positions (those with status `open` unless `only_open` is off),
+    in two queries per chunk: positions and their requirements."""
+    if ids is None:
+        return _load_positions(db, None, only_open)
+    out: dict[int, PositionRecord] = {}
+    for chunk in _chunks(ids):
+        out.update(_load_positions(db, chunk, only_open))
+    return out
+
+
+def _load_positions(
+    db: Session, ids: list[int] | None, only_open: bool
+) -> dict[int, PositionRecord]:
+    p = Position
+    query = select(
+        p.id,
+        p.employer_id,
+        p.zip,
+        p.setting,
+        p.employment_type,
+        p.pay_min,
+        p.pay_max,
+        p.start_date,
+        p.min_training_hours,
+        p.shifts,
+    )
+    requirement_query = select(
+        PositionRequirement.position_id,
+        PositionRequirement.kind,
+        PositionRequirement.code,
+        PositionRequirement.required,
+    )
+    if only_open:
+        query = query.where(p.status == "open")
+        requirement_query = requirement_query.join(
+            Position,
+            Position.id == PositionRequirement.position_id,  # type: ignore[arg-type]
+        ).where(Position.status == "open")
+    if ids is not None:
+        query = query.where(p.id.in_(ids))  # type: ignore[union-attr]
+        requirement_query = requirement_query.where(PositionRequirement.position_id.in_(ids))  # type: ignore[attr-defined]
+    wants: dict[int, dict[tuple[str, bool], set[str]]] = {}
+    for position_id, kind, code, required in db.exec(requirement_query):
+        wants.setdefault(position_id, {}).setdefault((kind, bool(required)), set()).add(code)
+    out: dict[int, PositionRecord] = {}
+    for row in db.exec(query):
+        position_id, employer_id, zip_code, setting, kind, pay_min, pay_max = row[:7]
+        start_date, min_training, shifts = row[7:]
+        asks = wants.get(position_id, {})
+        out[position_id] = PositionRecord(
+            id=position_id,
+            employer_id=employer_id,
+            zip=zip_code,
+            setting=setting,
+            employment_type=kind,
+            pay_min=pay_min,
+            pay_max=pay_max,
+            start_date=start_date,
+            min_training_hours=min_training or 0,
+            shifts=frozenset(split_codes(shifts)),
+            required_modalities=frozenset(asks.get(("modality", True), ())),
+            preferred_modalities=frozenset(asks.get(("modality", False), ())),
+            required_credentials=frozenset(asks.get(("credential", True), ())),
+            preferred_credentials=frozenset(asks.get(("credential", False), ())),
+        )
+    return out
+
+
+# --- the per-process index -----------------------------------------------------------------
+
+
+@dataclass
+class _Cache:
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    index: MatchIndex | None = None
+    graduate_ids: set[int] = field(default_factory=set)  # who the index holds
+    last_change: int = 0
+    # change ids not seen yet although a later one was: id -> when first missed
+    gaps: dict[int, float] = field(default_factory=dict)
+
+
+_caches: weakref.WeakKeyDictionary[Engine, _Cache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def _cache_for(db: Session) -> _Cache:
+    engine = db.get_bind()
+    assert isinstance(engine, Engine)
+    with _caches_lock:
+        cache = _caches.get(engine)
+        if cache is None:
+            cache = _caches[engine] = _Cache()
+        return cache
+
+
+@contextmanager
+def _reader(db: Session) -> Iterator[Session]:
+    """A short read-only session on the same engine: it sees committed rows only, and on
+    SQLite it begins a deferred transaction, so it never waits for the request's write lock."""
+    token = set_write_intent(False)
+    try:
+        with Session(db.get_bind(), expire_on_commit=False) as reader:
+            yield reader
+            reader.rollback()
+    finally:
+        reset_write_intent(token)
+
+
+def _build(cache: _Cache, reader: Session) -> MatchIndex:
+    last = reader.exec(select(func.max(Change.id))).one() or 0
+    # Ids just below the high-water mark may belong to writers that have not committed.
+    recent = set(reader.exec(select(Change.id).where(Change.id > last - 50)))
+    now = time.monotonic()
+    cache.gaps = {i: now for i in range(max(1, last - 49), last + 1) if i not in recent}
+    cache.last_change = last
+    graduates = load_graduates(reader)
+    index = MatchIndex.build(graduates.values(), load_positions(reader).values())
+    cache.index = index
+    cache.graduate_ids = set(graduates)
+    return index
+
+
+def _refresh(cache: _Cache, reader: Session) -> MatchIndex:
+    """Build the index, or replay the changes committed since the last look."""
+    if cache.index is None:
+        return _build(cache, reader)
+    index = cache.index
+    now = time.monotonic()
+    cache.gaps = {i: t for i, t in cache.gaps.items() if now - t < _GAP_SECONDS}
+    condition = Change.id > cache.last_change  # type: ignore[operator]
+    if cache.gaps:
+        condition = or_(condition, Change.id.in_(list(cache.gaps)))  # type: ignore[union-attr]
+    rows = reader.exec(
+        select(Change.id, Change.kind, Change.object_id).where(condition).order_by(Change.id)
+    ).all()
+    if not rows:
+        return index
+    graduate_ids: set[int] = set()
+    position_ids: set[int] = set()
+    for change_id, kind, object_id in rows:
+        cache.gaps.pop(change_id, None)
+        if change_id > cache.last_change:
+            if change_id - cache.last_change <= _GAP_MAX:
+                for missing in range(cache.last_change + 1, change_id):
+                    cache.gaps.setdefault(missing, now)
+            cache.last_change = change_id
+        (graduate_ids if kind == "graduate" else position_ids).add(object_id)
+    _apply(cache, index, reader, graduate_ids, position_ids)
+    return index
+
+
+def _apply(
+    cache: _Cache,
+    index: MatchIndex,
+    reader: Session,
+    graduate_ids: set[int],
+    position_ids: set[int],
+    *,
+    remove_missing: bool = True,
+) -> None:
+    if graduate_ids:
+        found = load_graduates(reader, graduate_ids)
+        for graduate_id in graduate_ids:
+            record = found.get(graduate_id)
+            if record is not None:
+                index.upsert_graduate(record)
+                cache.graduate_ids.add(graduate_id)
+            elif remove_missing:
+                index.remove_graduate(graduate_id)
+                cache.graduate_ids.discard(graduate_id)
+    if position_ids:
+        found_positions = load_positions(reader, position_ids)
+        for position_id in position_ids:
+            position = found_positions.get(position_id)
+            if position is not None:
+                index.upsert_position(position)
+            elif remove_missing:
+                index.remove_position(position_id)
+
+
+@contextmanager
+def _fresh(
+    db: Session,
+    *,
+    graduate_ids: Iterable[int] = (),
+    position_ids: Iterable[int] = (),
+) -> Iterator[tuple[_Cache, MatchIndex]]:
+    cache = _cache_for(db)
+    with cache.lock:
+        with _reader(db) as reader:
+            index = _refresh(cache, reader)
+            missing_g = {i for i in graduate_ids if not index.has_graduate(i)}
+            missing_p = {i for i in position_ids if not index.has_position(i)}
+            if missing_g or missing_p:
+                _apply(cache, index, reader, missing_g, missing_p, remove_missing=False)
+        yield cache, index
+
+
+@contextmanager
+def fresh_index(
+    db: Session,
+    *,
+    graduate_ids: Iterable[int] = (),
+    position_ids: Iterable[int] = (),
+) -> Iterator[MatchIndex]:
+    """The process's index for this database, up to date, held under its lock.
+
+    Graduates and positions named here that the index lacks (say, rows written without a
+    change record) are loaded on the spot.
+    """
+    with _fresh(db, graduate_ids=graduate_ids, position_ids=position_ids) as (_, index):
+        yield index
+
+
+def forget_index(db: Session) -> None:
+    """Drop this process's index for the session's database (rebuilt at the next ranking)."""
+    cache = _cache_for(db)
+    with cache.lock:
+        cache.index = None
+        cache.graduate_ids = set()
+        cache.last_change = 0
+        cache.gaps.clear()
+
+
+# --- which positions and graduates -------------------------------------------------------
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _is_open(status: str, closes_on: date | None) -> bool:
+    return status == "open" and (closes_on is None or closes_on >= _today())
+
+
+def public_position_ids(db: Session) -> list[int]:
+    """Open positions of approved employers that have not passed their closing date."""
+    return list(
+        db.exec(
+            select(Position.id)
+            .join(Employer, Employer.id == Position.employer_id)  # type: ignore[arg-type]
+            .where(
+                Position.status == "open",
+                Employer.status == "approved",
+                or_(Position.closes_on.is_(None), Position.closes_on >= _today()),  # type: ignore[union-attr,operator]
+            )
+        )
+    )
+
+
+def position_for_matching(
+    db: Session, position_id: int, *, employer_id: int | None = None
+) -> Position:
+    """The position (any status); NotFound when missing or, with `employer_id`, not that
+    employer's own (another employer's position answers exactly like a missing one)."""
+    position = db.get(Position, position_id)
+    if position is None or (employer_id is not None and position.employer_id != employer_id):
+        raise NotFound
+    return position
+
+
+def graduate_for_matching(db: Session, graduate_id: int) -> Graduate:
+    graduate = db.get(Graduate, graduate_id)
+    if graduate is None or graduate.deleted_at is not None:
+        raise NotFound
+    return graduate
+
+
+def graduate_names(db: Session, ids: Iterable[int]) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        for graduate_id, first, last in db.exec(
+            select(Graduate.id, Graduate.first_name, Graduate.last_name).where(
+                Graduate.id.in_(chunk)  # type: ignore[union-attr]
+            )
+        ):
+            names[graduate_id] = f"{first} {last}".strip()
+    return names
+
+
+def position_titles(db: Session, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    titles: dict[int, tuple[str, str]] = {}
+    for chunk in _chunks(ids):
+        for position_id, title, employer in db.exec(
+            select(Position.id, Position.title, Employer.name)
+            .join(Employer, Employer.id == Position.employer_id)  # type: ignore[arg-type]
+            .where(Position.id.in_(chunk))  # type: ignore[union-attr]
+        ):
+            titles[position_id] = (title, employer)
+    return titles
+
+
+# --- rankings ------------------------------------------------------------------------------
+
+
+def rank_graduates(
+    db: Session,
+    position_id: int,
+    *,
+    audience: Audience,
+    limit: int = 50,
+    include_ineligible: bool = False,
+) -> list[Ranked]:
+    """Graduates for a position, best first (eligible by score; then, when asked, the
+    ineligible ones by score). Audience "staff": visibility staff or employers; "employer":
+    visibility employers only. `private` reaches no list.
+
+    NotFound for an unknown position; an empty list when it is not open (or has closed).
+    """
+    position = position_for_matching(db, position_id)
+    if not _is_open(position.status, position.closes_on):
+        return []
+    with fresh_index(db, position_ids=[position_id]) as index:
+        if not index.has_position(position_id):
+            return []
+        pairs = index.rank_graduates(
+            position_id,
+            limit=limit,
+            include_ineligible=include_ineligible,
+            audience=_INDEX_AUDIENCE[audience],  # type: ignore[arg-type]
+        )
+    names = graduate_names(db, (graduate_id for graduate_id, _ in pairs))
+    return [
+        _ranked(graduate_id, position_id, result, names.get(graduate_id, ""))
+        for graduate_id, result in pairs
+    ]
+
+
+def near_misses(db: Session, position_id: int, *, limit: int = 20) -> list[Ranked]:
+    """Graduates who allow staff, are looking for work and fail few hard rules: fewest
+    failures first, then by score. Each row's `lacks` says what is missing."""
+    position = position_for_matching(db, position_id)
+    if not _is_open(position.status, position.closes_on):
+        return []
+    with _fresh(db, position_ids=[position_id]) as (cache, index):
+        if not index.has_position(position_id):
+            return []
+        # Eligibility of everyone with arrays, no sentences; the best-scoring ineligible
+        # graduates are the candidates (a few hundred is plenty), sentences only for them.
+        eligible = set(index.pair_scores(position_ids=[position_id]).graduate_ids.tolist())
+        pairs = index.rank_graduates(
+            position_id,
+            audience="staff",
+            include_ineligible=True,
+            among=cache.graduate_ids - eligible,
+            limit=max(200, 10 * limit),
+        )
+    misses = [
+        (graduate_id, result)
+        for graduate_id, result in pairs
+        if not result.eligible and all(r.factor != "seeking" for r in result.failures)
+    ]
+    misses.sort(key=lambda pair: (len(pair[1].failures), -pair[1].score, pair[0]))
+    misses = misses[:limit]
+    names = graduate_names(db, (graduate_id for graduate_id, _ in misses))
+    return [
+        _ranked(graduate_id, position_id, result, names.get(graduate_id, ""))
+        for graduate_id, result in misses
+    ]
+
+
+def rank_positions(
+    db: Session, graduate_id: int, *, limit: int = 20, include_ineligible: bool = False
+) -> list[Ranked]:
+    """Open public positions (approved employer, not past closing) for a graduate, best first.
+
+    NotFound for an unknown or deleted graduate.
+    """
+    graduate_for_matching(db, graduate_id)
+    among = public_position_ids(db)
+    with fresh_index(db, graduate_ids=[graduate_id], position_ids=among) as index:
+        if not index.has_graduate(graduate_id):
+            return []
+        pairs = index.rank_positions(
+            graduate_id, limit=limit, include_ineligible=include_ineligible, among=among
+        )
+    titles = position_titles(db, (position_id for position_id, _ in pairs))
+    out = []
+    for position_id, result in pairs:
+        title, employer = titles.get(position_id, ("", ""))
+        out.append(_ranked(graduate_id, position_id, result, title, employer))
+    return out
+
+
+def explain(db: Session, graduate_id: int, position_id: int) -> MatchResult:
+    """The reference scorer on the two records as they are now (any position status).
+
+    NotFound when either does not exist (or the graduate was deleted).
+    """
+    found = explain_many(db, position_id, [graduate_id])
+    if graduate_id not in found:
+        raise NotFound
+    return found[graduate_id]
+
+
+def explain_many(
+    db: Session, position_id: int, graduate_ids: Iterable[int]
+) -> dict[int, MatchResult]:
+    """Explanations for many graduates at one position (a candidates page): five queries
+    whatever the number of rows. Graduates that do not exist (or were deleted) are absent;
+    NotFound for an unknown position."""
+    position = load_positions(db, [position_id], only_open=False).get(position_id)
+    if position is None:
+        raise NotFound
+    graduates = load_graduates(db, graduate_ids)
+    today = _today()
+    return {
+        graduate_id: score(record, position, today=today)
+        for graduate_id, record in graduates.items()
+    }
+
+
+def _ranked(
+    graduate_id: int, position_id: int, result: MatchResult, name: str, employer: str = ""
+) -> Ranked:
+    return Ranked(
+        graduate_id=graduate_id,
+        position_id=position_id,
+        score=result.score,
+        eligible=result.eligible,
+        reasons=result.reasons,
+        name=name,
+        employer_name=employer,
+    )
+
+
+def reasons_json(reasons: Iterable[Reason]) -> list[dict[str, object]]:
+    """Reasons as the contract's JSON: factor, points, detail."""
+    return [
+        {"factor": reason.factor, "points": reason.points, "detail": reason.detail}
+        for reason in reasons
+    ]
+
+
+# --- the staff page ----------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class MatchesPage:
+    position: Position
+    employer_name: str
+    is_open: bool
+    rows: list[Ranked]
+    near: list[Ranked]
+    page: int
+    has_next: bool
+    # graduate id -> "referred" / "applied" (this position's pipeline, for the rows shown)
+    pipeline: dict[int, str]
+
+
+def matches_page(db: Session, position_id: int, *, page: int = 1) -> MatchesPage:
+    """Everything the staff matches page shows, for one position. NotFound when unknown."""
+    position = position_for_matching(db, position_id)
+    employer = db.get(Employer, position.employer_id)
+    ranked = rank_graduates(db, position_id, audience="staff", limit=page * PAGE_SIZE + 1)
+    rows = ranked[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    near = near_misses(db, position_id) if page == 1 else []
+    shown = [row.graduate_id for row in (*rows, *near)]
+    pipeline: dict[int, str] = {}
+    if shown:
+        for graduate_id in db.exec(
+            select(Application.graduate_id).where(
+                Application.position_id == position_id,
+                Application.graduate_id.in_(shown),  # type: ignore[attr-defined]
+            )
+        ):
+            pipeline[graduate_id] = "applied"
+        for graduate_id in db.exec(
+            select(Referral.graduate_id).where(
+                Referral.position_id == position_id,
+                Referral.status == "pending",
+                Referral.graduate_id.in_(shown),  # type: ignore[attr-defined]
+            )
+        ):
+            pipeline[graduate_id] = "referred"
+    return MatchesPage(
+        position=position,
+        employer_name=employer.name if employer else "",
+        is_open=_is_open(position.status, position.closes_on),
+        rows=rows,
+        near=near,
+        page=page,
+        has_next=len(ranked) > page * PAGE_SIZE,
+        pipeline=pipeline,
+    )
