@@ -18,11 +18,13 @@ credential or position changes (each is O(1) amortised).
 
 from __future__ import annotations
 
+import functools
 import math
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Concatenate, Literal, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -228,12 +230,34 @@ def _state_key(state: str | None) -> str | None:
     return cleaned or None
 
 
+_Args = ParamSpec("_Args")
+_Result = TypeVar("_Result")
+
+
+def _locked(
+    method: Callable[Concatenate[MatchIndex, _Args], _Result],
+) -> Callable[Concatenate[MatchIndex, _Args], _Result]:
+    """Serialise access: Starlette runs sync endpoints in threads that share one index,
+    and an upsert may reallocate the arrays a ranking is reading."""
+
+    @functools.wraps(method)
+    def wrapper(self: MatchIndex, *args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class MatchIndex:
-    """Graduates and positions encoded once; rankings equal to the reference scorer's."""
+    """Graduates and positions encoded once; rankings equal to the reference scorer's.
+
+    Safe to share between threads (one lock around every public method).
+    """
 
     def __init__(self, *, today: date | None = None) -> None:
         #: The day credentials are checked against; None means the real today at each query.
         self.today = today
+        self._lock = threading.RLock()
         self._g = _Table(_GRADUATE_COLUMNS)
         self._p = _Table(_POSITION_COLUMNS)
         self._settings = _Codes(taxonomy.SETTINGS)
@@ -270,6 +294,7 @@ class MatchIndex:
             index.upsert_position(position)
         return index
 
+    @_locked
     def upsert_graduate(self, graduate: GraduateRecord) -> None:
         """Add a graduate or replace their row (a changed profile or credential)."""
         _check_id(graduate.id)
@@ -313,9 +338,11 @@ class MatchIndex:
             if expiry > column[row]:
                 column[row] = expiry
 
+    @_locked
     def remove_graduate(self, graduate_id: int) -> None:
         self._g.release(graduate_id)
 
+    @_locked
     def upsert_position(self, position: PositionRecord) -> None:
         """Add a position or replace it (edited, reopened)."""
         _check_id(position.id)
@@ -348,6 +375,7 @@ class MatchIndex:
         top = scoring.pay_top(position)
         cols["top_pay"][row] = math.nan if top is None else top
 
+    @_locked
     def remove_position(self, position_id: int) -> None:
         if self._p.release(position_id) is not None:
             del self._positions[position_id]
@@ -371,10 +399,12 @@ class MatchIndex:
     def position(self, position_id: int) -> PositionRecord:
         return self._positions[position_id]
 
+    @_locked
     def graduate(self, graduate_id: int) -> GraduateRecord:
         """The graduate as the index holds them (equal for matching to what was upserted)."""
         return self._decode(self._g.row_of[graduate_id])
 
+    @_locked
     def explain(self, graduate_id: int, position_id: int) -> MatchResult:
         """The reference scorer's result for one pair held in the index."""
         return scoring.score(
@@ -388,6 +418,7 @@ class MatchIndex:
 
     # --- ranking -------------------------------------------------------------------------
 
+    @_locked
     def rank_graduates(
         self,
         position_id: int,
@@ -411,17 +442,20 @@ class MatchIndex:
         if among is not None:
             rows_ok &= self._row_filter(self._g, among)
         if include_ineligible:
-            rows = np.flatnonzero(rows_ok)
+            # Score every row through views (no gathers) and drop the hidden ones in _top.
+            scored = self._score_graduates(position, slice(0, n))
+            picked = _top(cols["id"][:n], scored, limit, True, allowed=rows_ok)
         else:
             rows = self._prefilter_graduates(position, rows_ok)
-        scored = self._score_graduates(position, rows)
-        picked = rows[_top(cols["id"][rows], scored, limit, include_ineligible)]
+            scored = self._score_graduates(position, rows)
+            picked = rows[_top(cols["id"][rows], scored, limit, False)]
         today = self._today()
         return [
             (int(cols["id"][row]), scoring.score(self._decode(row), position, today=today))
             for row in picked
         ]
 
+    @_locked
     def rank_positions(
         self,
         graduate_id: int,
@@ -454,6 +488,7 @@ class MatchIndex:
             for r in picked
         ]
 
+    @_locked
     def pair_scores(
         self,
         graduate_ids: Iterable[int] | None = None,
@@ -775,9 +810,19 @@ class MatchIndex:
 # --- vector twins of scoring's formulas ---------------------------------------------------
 
 
-def _top(ids: IntArray, scored: _Scored, limit: int | None, include_ineligible: bool) -> IntArray:
-    """Positions (into `ids`) of the best `limit` rows, in ranking order."""
-    keep = np.flatnonzero(scored.eligible) if not include_ineligible else np.arange(ids.size)
+def _top(
+    ids: IntArray,
+    scored: _Scored,
+    limit: int | None,
+    include_ineligible: bool,
+    allowed: BoolArray | None = None,
+) -> IntArray:
+    """Positions (into `ids`) of the best `limit` rows, in ranking order; only `allowed`
+    rows (all when None), and only eligible ones unless `include_ineligible`."""
+    mask = allowed if allowed is not None else np.ones(ids.size, dtype=np.bool_)
+    if not include_ineligible:
+        mask = mask & scored.eligible
+    keep = np.flatnonzero(mask)
     if limit is not None and limit <= 0:
         return keep[:0]
     # One int64 per row: ineligible after eligible, then higher score, then lower id.
