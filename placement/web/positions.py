@@ -1,5 +1,153 @@
-"""Routes of this side; filled in by its issue."""
+"""The public side of positions: the search (/positions) and a position's page.
 
-from starlette.routing import BaseRoute
+The search must stay fast (see placement/bench_http.py): it reads its filters here, asks the
+service for one page of plain rows, and renders one light template.
+"""
 
-routes: list[BaseRoute] = []
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from placement import geo, taxonomy
+from placement.services import NotFound
+from placement.services import positions as position_service
+from placement.web.forms import MAX_INT
+from placement.web.guards import endpoint, not_found
+from placement.web.templating import render
+
+MAX_PAGE = 10_000
+FILTER_NAMES = ("q", "setting", "modality", "employment_type", "zip", "radius")
+
+
+def read_filters(
+    params: Any,
+) -> tuple[position_service.SearchFilters, dict[str, str], dict[str, str]]:
+    """(filters, the values as typed, a message per bad filter) from the query string."""
+    values = {name: str(params.get(name, "")).strip()[:200] for name in FILTER_NAMES}
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        if "\x00" in value or any(ord(c) < 32 for c in value):
+            errors[name] = "Remove the invisible control characters."
+            values[name] = "".join(c for c in value if ord(c) >= 32)
+    q = values["q"]
+    if len(q) > 100:
+        errors["q"] = "Use at most 100 characters."
+    codes: dict[str, str | None] = {}
+    for name, vocabulary, noun in (
+        ("setting", taxonomy.SETTINGS, "setting"),
+        ("modality", taxonomy.MODALITIES, "modality"),
+        ("employment_type", taxonomy.EMPLOYMENT_TYPES, "employment type"),
+    ):
+        text = values[name]
+        code = None
+        if text and name not in errors:
+            code = text if text in vocabulary else taxonomy.lookup_code(vocabulary, text)
+            if code is None:
+                errors[name] = f"We do not know the {noun} {text[:40]!r}: choose one from the list."
+            else:
+                values[name] = code
+        codes[name] = code
+    zip_code = None
+    if values["zip"] and "zip" not in errors:
+        zip_code = geo.normalize_zip(values["zip"])
+        if zip_code is None:
+            errors["zip"] = "Enter a 5-digit US ZIP code."
+        elif not geo.is_known(zip_code):
+            errors["zip"] = f"{zip_code} is not a US ZIP code we know."
+            zip_code = None
+    radius = position_service.DEFAULT_RADIUS_MILES
+    if values["radius"] and "radius" not in errors:
+        try:
+            radius = int(values["radius"])
+        except ValueError:
+            errors["radius"] = "Enter the distance as a whole number of miles."
+        else:
+            if not 1 <= radius <= position_service.MAX_RADIUS_MILES:
+                errors["radius"] = (
+                    f"Enter a distance from 1 to {position_service.MAX_RADIUS_MILES:,} miles."
+                )
+                radius = position_service.DEFAULT_RADIUS_MILES
+    page = 1
+    raw_page = str(params.get("page", "1")).strip()
+    if raw_page.isdigit() and len(raw_page) <= 6:
+        page = min(max(int(raw_page), 1), MAX_PAGE)
+    filters = position_service.SearchFilters(
+        q=q if "q" not in errors else "",
+        setting=codes["setting"],
+        modality=codes["modality"],
+        employment_type=codes["employment_type"],
+        zip=zip_code,
+        radius=radius,
+        page=page,
+    )
+    return filters, values, errors
+
+
+def _page_url(values: dict[str, str], page: int) -> str:
+    query = {name: value for name, value in values.items() if value}
+    if page > 1:
+        query["page"] = str(page)
+    return "/positions" + ("?" + urlencode(query) if query else "")
+
+
+@endpoint()
+def search(request: Request, db: Session) -> Response:
+    filters, values, errors = read_filters(request.query_params)
+    if errors:
+        return render(
+            request,
+            "positions/search.html",
+            {"values": values, "errors": errors, "result": None, "filtered": True},
+            status_code=422,
+        )
+    result = position_service.search_positions(db, filters)
+    pages = {
+        "previous": _page_url(values, result.page - 1) if result.page > 1 else None,
+        "next": _page_url(values, result.page + 1) if result.page < result.pages else None,
+        "first": _page_url(values, 1),
+    }
+    return render(
+        request,
+        "positions/search.html",
+        {
+            "values": values,
+            "errors": errors,
+            "result": result,
+            "pages": pages,
+            "filtered": any(values.values()),
+        },
+    )
+
+
+@endpoint()
+def detail(request: Request, db: Session) -> Response:
+    position_id = request.path_params["position_id"]
+    if not 0 < position_id <= MAX_INT:
+        raise not_found()
+    try:
+        position = position_service.public_position(db, position_id)
+    except NotFound:
+        raise not_found() from None
+    return render(
+        request,
+        "positions/detail.html",
+        {
+            "position": position,
+            "days": taxonomy.DAYS,
+            "parts": taxonomy.PARTS,
+            "day_labels": taxonomy.DAY_LABELS,
+            "part_labels": taxonomy.PART_LABELS,
+        },
+    )
+
+
+routes: list[BaseRoute] = [
+    Route("/positions", search, methods=["GET"], name="positions"),
+    Route("/positions/{position_id:int}", detail, methods=["GET"], name="position"),
+]

@@ -1,0 +1,266 @@
+"""The employer's organisation, its team and its notifications.
+
+Every function takes the employer id of the signed-in member: a colleague of another
+organisation is NotFound, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from placement import taxonomy
+from placement.config import Settings
+from placement.models import Employer, EmployerMember, Message, User, utcnow
+from placement.npi import npi_is_valid
+from placement.services import DomainError, NotFound, accounts, audit, mail
+
+ORGANIZATION_FIELDS = ("name", "kind", "zip", "website", "phone", "npi")
+
+
+@dataclass(frozen=True)
+class OrganizationInput:
+    name: str
+    kind: str
+    zip: str
+    website: str
+    phone: str
+    npi: str | None
+
+
+def employer_of(db: Session, employer_id: int | None) -> Employer:
+    employer = db.get(Employer, employer_id) if employer_id else None
+    if employer is None:
+        raise NotFound
+    return employer
+
+
+def update_organization(
+    db: Session, *, employer_id: int, actor_user_id: int, data: OrganizationInput
+) -> Employer:
+    """Change the organisation's details; the audit log keeps what changed."""
+    employer = employer_of(db, employer_id)
+    if data.kind not in taxonomy.SETTINGS:
+        raise DomainError("Choose one of the options offered.", "kind")
+    if data.npi and not npi_is_valid(data.npi):
+        raise DomainError("This is not a valid 10-digit NPI: check the digits.", "npi")
+    if data.website and not data.website.lower().startswith(("http://", "https://")):
+        raise DomainError("Enter a web address starting with http:// or https://.", "website")
+    before = {name: getattr(employer, name) for name in ORGANIZATION_FIELDS}
+    after = {
+        "name": data.name,
+        "kind": data.kind,
+        "zip": data.zip,
+        "website": data.website,
+        "phone": data.phone,
+        "npi": data.npi or None,
+    }
+    changed = {name for name in ORGANIZATION_FIELDS if before[name] != after[name]}
+    if not changed:
+        return employer
+    for name in changed:
+        setattr(employer, name, after[name])
+    db.add(employer)
+    audit.record(
+        db,
+        "employer.updated",
+        actor_user_id=actor_user_id,
+        actor_role="employer",
+        object_type="employer",
+        object_id=employer_id,
+        detail=", ".join(sorted(changed)),
+        before={name: before[name] for name in sorted(changed)},
+        after={name: after[name] for name in sorted(changed)},
+    )
+    return employer
+
+
+# -- the team ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    name: str
+    email: str
+    is_owner: bool
+    invited: bool  # has not set a password yet
+    joined: datetime
+
+
+def team_members(db: Session, employer_id: int) -> list[Member]:
+    rows = db.execute(
+        select(
+            User.id,
+            User.name,
+            User.email,
+            EmployerMember.is_owner,
+            User.password_hash,
+            EmployerMember.created_at,
+        )
+        .join(EmployerMember, EmployerMember.user_id == User.id)  # type: ignore[arg-type]
+        .where(EmployerMember.employer_id == employer_id, User.active.is_(True))  # type: ignore[attr-defined]
+        .order_by(EmployerMember.created_at, User.id)
+    ).all()
+    return [
+        Member(
+            user_id=row[0],
+            name=row[1],
+            email=row[2],
+            is_owner=row[3],
+            invited=row[4] is None,
+            joined=row[5],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Invitation:
+    user: User
+    link: str
+
+
+def invite_colleague(
+    db: Session,
+    settings: Settings,
+    *,
+    employer_id: int,
+    inviter_user_id: int,
+    email: str,
+    name: str,
+    base_url: str,
+) -> Invitation:
+    """A new employer account without a password and a one-time link to set one.
+
+    The link is returned (shown to the inviter once) and queued by mail to the colleague.
+    """
+    employer = employer_of(db, employer_id)
+    email = email.strip().lower()
+    if accounts.find_user_by_email(db, email) is not None:
+        raise DomainError(
+            "An account with this e-mail already exists; it cannot join another organisation.",
+            "email",
+        )
+    inviter = db.get(User, inviter_user_id)
+    try:
+        with db.begin_nested():
+            user = User(email=email, role="employer", name=name, password_hash=None)
+            db.add(user)
+            db.flush()
+            db.add(EmployerMember(employer_id=employer_id, user_id=user.id or 0, is_owner=False))
+            db.flush()
+    except IntegrityError:
+        raise DomainError("An account with this e-mail already exists.", "email") from None
+    raw = accounts.issue_token(db, user, "invite", accounts.INVITE_TTL)
+    link = f"{base_url}/account/setup/{raw}"
+    days = accounts.INVITE_TTL.days
+    who = inviter.name or inviter.email if inviter else "A colleague"
+    mail.queue(
+        db,
+        settings,
+        to_email=email,
+        to_user_id=user.id,
+        kind="invite",
+        subject=f"{who} invited you to {employer.name} on the placement network",
+        body=(
+            f"Hello {name},\n\n{who} invited you to join {employer.name} on the career "
+            "services placement network, where you can post positions and follow candidates.\n\n"
+            f"Choose your password within {days} days with this link (it works once):\n\n"
+            f"{link}\n\nIf you did not expect this, ignore this message.\n"
+        ),
+    )
+    audit.record(
+        db,
+        "employer.member_invited",
+        actor_user_id=inviter_user_id,
+        actor_role="employer",
+        object_type="user",
+        object_id=user.id,
+        detail=f"{email} invited to {employer.name}",
+    )
+    return Invitation(user=user, link=link)
+
+
+def remove_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_id: int) -> User:
+    """Take a colleague off the team: the account is deactivated and its sessions end now."""
+    if not 0 < user_id < 2**31:
+        raise NotFound
+    membership = db.execute(
+        select(EmployerMember).where(
+            EmployerMember.user_id == user_id, EmployerMember.employer_id == employer_id
+        )
+    ).scalar_one_or_none()
+    user = db.get(User, user_id) if membership is not None else None
+    if membership is None or user is None or not user.active:
+        raise NotFound
+    if user_id == actor_user_id:
+        raise DomainError("You cannot remove yourself. Ask a colleague to do it.", None)
+    others = db.execute(
+        select(func.count())
+        .select_from(EmployerMember)
+        .join(User, User.id == EmployerMember.user_id)  # type: ignore[arg-type]
+        .where(
+            EmployerMember.employer_id == employer_id,
+            EmployerMember.user_id != user_id,
+            User.active.is_(True),  # type: ignore[attr-defined]
+        )
+    ).scalar_one()
+    if others == 0:
+        raise DomainError("An organisation keeps at least one member.", None)
+    user.active = False
+    accounts.end_all_sessions(db, user)
+    db.execute(delete(EmployerMember).where(EmployerMember.id == membership.id))  # type: ignore[arg-type]
+    audit.record(
+        db,
+        "employer.member_removed",
+        actor_user_id=actor_user_id,
+        actor_role="employer",
+        object_type="user",
+        object_id=user_id,
+        detail=f"{user.email} removed from employer {employer_id}",
+    )
+    return user
+
+
+# -- notifications -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notification:
+    id: int
+    subject: str
+    body: str
+    kind: str
+    created_at: datetime
+    unread: bool
+
+
+def notifications(db: Session, user_id: int, *, limit: int = 15) -> list[Notification]:
+    rows = db.execute(
+        select(
+            Message.id,
+            Message.subject,
+            Message.body,
+            Message.kind,
+            Message.created_at,
+            Message.read_at,
+        )
+        .where(Message.recipient_user_id == user_id)
+        .order_by(Message.id.desc())  # type: ignore[union-attr]
+        .limit(limit)
+    ).all()
+    return [Notification(*row[:5], unread=row[5] is None) for row in rows]
+
+
+def mark_notifications_read(db: Session, user_id: int) -> int:
+    result = db.execute(
+        update(Message)
+        .where(Message.recipient_user_id == user_id, Message.read_at.is_(None))  # type: ignore[union-attr]
+        .values(read_at=utcnow())
+    )
+    return int(result.rowcount or 0)

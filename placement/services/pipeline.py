@@ -1,0 +1,671 @@
+"""The candidate pipeline: who applied to an employer's position and how far they got.
+
+The legal moves live in one table (`LEGAL_MOVES`). Every move is a conditional UPDATE
+(`WHERE stage = <the stage the employer saw>`), so two clicks give one result, and writes an
+ApplicationEvent (from, to, who, note, reason), an audit event and a message to the graduate.
+A hire counts against the position's openings, fills the position when they are all taken
+(answering every candidate still waiting with `position_filled`: nobody is left without an
+answer), records a verified placement and marks the graduate placed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from placement import taxonomy
+from placement.config import Settings
+from placement.matching import CredentialRecord, GraduateRecord, MatchResult, PositionRecord
+from placement.matching import score as match_score
+from placement.models import (
+    Application,
+    ApplicationEvent,
+    Employer,
+    EmployerMember,
+    Graduate,
+    GraduateCredential,
+    GraduateModality,
+    Placement,
+    Position,
+    User,
+    split_codes,
+    utcnow,
+)
+from placement.services import Conflict, DomainError, NotFound, audit, changes, mail
+from placement.services.positions import (
+    ACTIVE_STAGES,
+    hires_for,
+    mark_filled_if_full,
+    position_for_employer,
+    requirements_of,
+)
+
+# The employer's moves. `withdrawn` is the graduate's own move and never appears here;
+# `hired`, `rejected` and `withdrawn` are final.
+LEGAL_MOVES: dict[str, tuple[str, ...]] = {
+    "submitted": ("screening", "interview", "rejected"),
+    "screening": ("interview", "rejected"),
+    "interview": ("offer", "rejected"),
+    "offer": ("hired", "rejected"),
+    "hired": (),
+    "rejected": (),
+    "withdrawn": (),
+}
+FINAL_STAGES = frozenset(stage for stage, moves in LEGAL_MOVES.items() if not moves)
+STAGE_LABELS = {
+    "submitted": "Submitted",
+    "screening": "Screening",
+    "interview": "Interview",
+    "offer": "Offer",
+    "hired": "Hired",
+    "rejected": "Not selected",
+    "withdrawn": "Withdrawn",
+}
+MAX_NOTE = 4000
+RESUME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+
+_A = Application.__table__.c  # type: ignore[attr-defined]
+_MODALITY_ORDER = {code: index for index, code in enumerate(taxonomy.MODALITIES)}
+
+
+def next_stages(stage: str) -> tuple[str, ...]:
+    return LEGAL_MOVES.get(stage, ())
+
+
+def is_legal(from_stage: str, to_stage: str) -> bool:
+    return to_stage in LEGAL_MOVES.get(from_stage, ())
+
+
+# -- loaders -------------------------------------------------------------------------------
+
+
+def application_for_employer(
+    db: Session, employer_id: int | None, application_id: int
+) -> tuple[Application, Position]:
+    """An application to one of the employer's positions; NotFound for any other id."""
+    if employer_id is None or not 0 < application_id < 2**31:
+        raise NotFound
+    row = db.execute(
+        select(Application, Position)
+        .join(Position, Position.id == Application.position_id)  # type: ignore[arg-type]
+        .where(Application.id == application_id, Position.employer_id == employer_id)  # type: ignore[arg-type]
+    ).first()
+    if row is None:
+        raise NotFound
+    return row[0], row[1]
+
+
+# -- moving a candidate --------------------------------------------------------------------
+
+
+@dataclass
+class StageResult:
+    application: Application
+    position: Position
+    placement: Placement | None = None
+    filled: bool = False
+    answered: int = 0  # other candidates told the position is filled
+
+
+def move_stage(
+    db: Session,
+    settings: Settings,
+    *,
+    employer_id: int,
+    actor_user_id: int,
+    application_id: int,
+    to_stage: str,
+    note: str = "",
+    reason: str | None = None,
+    expected_stage: str | None = None,
+) -> StageResult:
+    """Move a candidate to `to_stage` if the table allows it from the current stage.
+
+    `expected_stage` is the stage the employer saw on the page; when somebody moved the
+    candidate meanwhile the move is refused (Conflict) rather than applied to a newer state.
+    """
+    application, position = application_for_employer(db, employer_id, application_id)
+    current = application.stage
+    if expected_stage and expected_stage != current:
+        raise Conflict(
+            f"Someone moved this candidate to {STAGE_LABELS.get(current, current)} meanwhile; "
+            "nothing was changed. Check the history and choose again.",
+            "stage",
+        )
+    if to_stage not in STAGE_LABELS:
+        raise DomainError("Choose one of the stages offered.", "stage")
+    if to_stage == "withdrawn":
+        raise DomainError("Only the graduate can withdraw an application.", "stage")
+    if not is_legal(current, to_stage):
+        if current in FINAL_STAGES:
+            message = f"This application is {STAGE_LABELS[current].lower()}: it cannot move on."
+        else:
+            allowed = ", ".join(STAGE_LABELS[s] for s in next_stages(current))
+            message = (
+                f"A candidate cannot go from {STAGE_LABELS[current]} to "
+                f"{STAGE_LABELS[to_stage]}; from here: {allowed}."
+            )
+        raise DomainError(message, "stage")
+    if len(note) > MAX_NOTE or "\x00" in note:
+        raise DomainError(f"Keep the note under {MAX_NOTE} characters.", "note")
+    if to_stage == "rejected":
+        if not reason:
+            raise DomainError("Choose the reason the candidate will see.", "reason")
+        if reason not in taxonomy.REJECTION_REASONS:
+            raise DomainError("Choose one of the reasons offered.", "reason")
+    else:
+        reason = None
+    if to_stage == "hired":
+        # Lock the position row (PostgreSQL) so two hires cannot both take the last opening.
+        db.execute(select(Position.id).where(Position.id == position.id).with_for_update())  # type: ignore[arg-type]
+        hires = hires_for(db, position.id or 0)
+        if hires >= position.openings:
+            raise DomainError(
+                f"All {position.openings} opening(s) of this position are filled. Raise the "
+                "number of openings to hire more.",
+                "stage",
+            )
+
+    _set_stage(db, application, current, to_stage, reason)
+    result = StageResult(application=application, position=position)
+    _record_move(
+        db, settings, application, position, current, to_stage, actor_user_id, note, reason
+    )
+    if to_stage == "hired":
+        result.placement = _record_placement(db, application, position, actor_user_id)
+        if mark_filled_if_full(db, position.id or 0):
+            result.filled = True
+            audit.record(
+                db,
+                "position.filled",
+                actor_user_id=actor_user_id,
+                actor_role="employer",
+                object_type="position",
+                object_id=position.id,
+                detail=position.title,
+            )
+            result.answered = _answer_the_rest(db, settings, position, actor_user_id)
+    return result
+
+
+def _set_stage(
+    db: Session, application: Application, current: str, to_stage: str, reason: str | None
+) -> None:
+    updated = db.execute(
+        update(Application.__table__)
+        .where(_A.id == application.id, _A.stage == current)
+        .values(stage=to_stage, rejection_reason=reason, updated_at=utcnow())
+    )
+    if updated.rowcount != 1:
+        db.refresh(application)
+        raise Conflict(
+            "Someone moved this candidate a moment before you (now "
+            f"{STAGE_LABELS.get(application.stage, application.stage)}); nothing was changed.",
+            "stage",
+        )
+    db.refresh(application)
+
+
+def _record_move(
+    db: Session,
+    settings: Settings,
+    application: Application,
+    position: Position,
+    from_stage: str,
+    to_stage: str,
+    actor_user_id: int | None,
+    note: str,
+    reason: str | None,
+) -> None:
+    db.add(
+        ApplicationEvent(
+            application_id=application.id or 0,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            actor_user_id=actor_user_id,
+            note=note,
+            reason=reason,
+        )
+    )
+    audit.record(
+        db,
+        "application.stage_changed",
+        actor_user_id=actor_user_id,
+        actor_role="employer",
+        object_type="application",
+        object_id=application.id,
+        detail=f"{from_stage} -> {to_stage}" + (f" ({reason})" if reason else ""),
+        before={"stage": from_stage},
+        after={"stage": to_stage, "reason": reason},
+    )
+    _tell_graduate(db, settings, application, position, to_stage, note, reason)
+
+
+def _tell_graduate(
+    db: Session,
+    settings: Settings,
+    application: Application,
+    position: Position,
+    to_stage: str,
+    note: str,
+    reason: str | None,
+) -> None:
+    graduate = db.get(Graduate, application.graduate_id)
+    if graduate is None or graduate.deleted_at is not None:
+        return
+    user = db.get(User, graduate.user_id) if graduate.user_id else None
+    email = user.email if user else graduate.email
+    if not email:
+        return
+    employer = db.get(Employer, position.employer_id)
+    employer_name = employer.name if employer else "The employer"
+    headline = {
+        "screening": "is being screened",
+        "interview": "moved to the interview stage",
+        "offer": "comes with an offer",
+        "hired": "ended in a hire: congratulations!",
+        "rejected": "was not successful",
+    }.get(to_stage, f"is now {STAGE_LABELS.get(to_stage, to_stage)}")
+    lines = [
+        f"Hello {graduate.first_name},",
+        "",
+        f"Your application for {position.title} at {employer_name} {headline}.",
+    ]
+    if reason:
+        lines += ["", f"Reason: {taxonomy.REJECTION_REASONS.get(reason, reason)}."]
+    if note:
+        lines += ["", f"Note from {employer_name}:", note]
+    lines += ["", f"See the whole history at /me/applications/{application.id}.", ""]
+    mail.queue(
+        db,
+        settings,
+        to_email=email,
+        to_user_id=user.id if user else None,
+        kind="application_stage",
+        subject=f"{position.title} at {employer_name}: {STAGE_LABELS.get(to_stage, to_stage)}",
+        body="\n".join(lines),
+    )
+
+
+def _record_placement(
+    db: Session, application: Application, position: Position, actor_user_id: int
+) -> Placement:
+    employer = db.get(Employer, position.employer_id)
+    now = utcnow()
+    placement = Placement(
+        graduate_id=application.graduate_id,
+        employer_id=position.employer_id,
+        employer_name=employer.name if employer else "",
+        position_id=position.id,
+        application_id=application.id,
+        job_title=position.title,
+        start_date=position.start_date,
+        hours_per_week=40 if position.employment_type == "full_time" else None,
+        field="in_field",
+        verification_method="employer_confirmed",
+        verification_note="Hire recorded by the employer in the candidate pipeline.",
+        verified_at=now,
+        verified_by=actor_user_id,
+        created_by=actor_user_id,
+    )
+    db.add(placement)
+    graduate = db.get(Graduate, application.graduate_id)
+    if graduate is not None:
+        graduate.outcome_status = "placed"
+        graduate.seeking = "placed"
+        graduate.unavailable_reason = None
+        graduate.updated_at = now
+        db.add(graduate)
+    db.flush()
+    audit.record(
+        db,
+        "placement.recorded",
+        actor_user_id=actor_user_id,
+        actor_role="employer",
+        object_type="placement",
+        object_id=placement.id,
+        detail=f"{placement.job_title} at {placement.employer_name} (employer confirmed)",
+        after={
+            "graduate_id": placement.graduate_id,
+            "position_id": placement.position_id,
+            "verification_method": "employer_confirmed",
+        },
+    )
+    changes.graduate_changed(db, application.graduate_id)
+    return placement
+
+
+def _answer_the_rest(
+    db: Session, settings: Settings, position: Position, actor_user_id: int
+) -> int:
+    """Every candidate still waiting on a filled position hears so, with the reason."""
+    waiting = db.execute(
+        select(Application).where(
+            Application.position_id == position.id,  # type: ignore[arg-type]
+            Application.stage.in_(ACTIVE_STAGES),  # type: ignore[attr-defined]
+        )
+    ).scalars()
+    answered = 0
+    for application in list(waiting):
+        current = application.stage
+        updated = db.execute(
+            update(Application.__table__)
+            .where(_A.id == application.id, _A.stage == current)
+            .values(stage="rejected", rejection_reason="position_filled", updated_at=utcnow())
+        )
+        if updated.rowcount == 1:
+            db.refresh(application)
+            _record_move(
+                db,
+                settings,
+                application,
+                position,
+                current,
+                "rejected",
+                actor_user_id,
+                "All openings of this position have been filled.",
+                "position_filled",
+            )
+            answered += 1
+    return answered
+
+
+# -- telling the employer ------------------------------------------------------------------
+
+
+def notify_new_application(db: Session, settings: Settings, application: Application) -> int:
+    """Tell every active member of the position's employer about a new candidate.
+
+    Called by the graduates' apply flow (and by an accepted referral). Returns how many
+    messages were queued.
+    """
+    position = db.get(Position, application.position_id)
+    if position is None:
+        return 0
+    graduate = db.get(Graduate, application.graduate_id)
+    name = f"{graduate.first_name} {graduate.last_name}" if graduate else "A graduate"
+    how = (
+        "was referred by career services and accepted"
+        if application.source == "referred"
+        else "applied"
+    )
+    members = db.execute(
+        select(User)
+        .join(EmployerMember, EmployerMember.user_id == User.id)  # type: ignore[arg-type]
+        .where(EmployerMember.employer_id == position.employer_id, User.active.is_(True))  # type: ignore[attr-defined]
+    ).scalars()
+    sent = 0
+    for member in members:
+        mail.queue(
+            db,
+            settings,
+            to_email=member.email,
+            to_user_id=member.id,
+            kind="new_application",
+            subject=f"New candidate for {position.title}: {name}",
+            body=(
+                f"Hello {member.name or member.email},\n\n{name} {how} for {position.title}.\n\n"
+                f"See the candidates at /employer/positions/{position.id}/candidates "
+                f"and this application at /employer/applications/{application.id}.\n"
+            ),
+        )
+        sent += 1
+    return sent
+
+
+# -- what the employer reads ---------------------------------------------------------------
+
+
+@dataclass
+class CredentialView:
+    code: str
+    state: str | None
+    expires_on: date | None
+    verified: bool
+    expired: bool
+
+
+@dataclass
+class EventView:
+    from_stage: str | None
+    to_stage: str
+    actor_name: str
+    note: str
+    reason: str | None
+    at: datetime
+
+
+@dataclass
+class Candidate:
+    application_id: int
+    graduate_id: int
+    name: str
+    source: str
+    stage: str
+    applied_at: datetime
+    cover_note: str
+    rejection_reason: str | None
+    training_hours: int
+    clinical_hours: int
+    program: str
+    zip: str | None
+    has_resume: bool
+    modalities: list[tuple[str, int]] = field(default_factory=list)
+    credentials: list[CredentialView] = field(default_factory=list)
+    history: list[EventView] = field(default_factory=list)
+    match: MatchResult | None = None
+
+    @property
+    def moves(self) -> tuple[str, ...]:
+        return next_stages(self.stage)
+
+
+def candidates_for_position(
+    db: Session,
+    employer_id: int,
+    position_id: int,
+    *,
+    application_id: int | None = None,
+    today: date | None = None,
+) -> tuple[Position, list[Candidate]]:
+    """The position's applicants (applied or referred-and-accepted) with what the employer
+    may see: profile facts, modalities, credentials with verification and expiry, the stage
+    history and the match explanation. Four queries for the whole list; staff notes and
+    school records beyond the profile never appear."""
+    today = today or date.today()
+    position = position_for_employer(db, employer_id, position_id)
+    query = (
+        select(
+            Application.id,
+            Graduate.id,
+            Graduate.first_name,
+            Graduate.last_name,
+            Application.source,
+            Application.stage,
+            Application.created_at,
+            Application.cover_note,
+            Application.rejection_reason,
+            Graduate.training_hours,
+            Graduate.clinical_hours,
+            Graduate.program,
+            Graduate.zip,
+            Graduate.resume_file,
+            Graduate.deleted_at,
+            Graduate.verified_at,
+            Graduate.seeking,
+            Graduate.travel_radius_miles,
+            Graduate.employment_types,
+            Graduate.availability,
+            Graduate.settings,
+            Graduate.pay_expectation,
+        )
+        .join(Graduate, Graduate.id == Application.graduate_id)  # type: ignore[arg-type]
+        .where(Application.position_id == position_id)
+        .order_by(Application.created_at, Application.id)
+    )
+    if application_id is not None:
+        query = query.where(Application.id == application_id)
+    rows = db.execute(query).all()
+    candidates: list[Candidate] = []
+    records: dict[int, dict[str, object]] = {}
+    for row in rows:
+        deleted = row[14] is not None
+        candidates.append(
+            Candidate(
+                application_id=row[0],
+                graduate_id=row[1],
+                name="Former graduate (account deleted)" if deleted else f"{row[2]} {row[3]}",
+                source=row[4],
+                stage=row[5],
+                applied_at=row[6],
+                cover_note=row[7],
+                rejection_reason=row[8],
+                training_hours=row[9],
+                clinical_hours=row[10],
+                program=row[11],
+                zip=None if deleted else row[12],
+                has_resume=bool(row[13]) and not deleted,
+            )
+        )
+        records[row[1]] = {
+            "verified": row[15] is not None,
+            "seeking": row[16] == "seeking",
+            "zip": row[12],
+            "travel_radius_miles": row[17],
+            "training_hours": row[9],
+            "clinical_hours": row[10],
+            "employment_types": frozenset(split_codes(row[18])),
+            "availability": frozenset(split_codes(row[19])),
+            "settings": frozenset(split_codes(row[20])),
+            "pay_expectation": row[21],
+        }
+    if not candidates:
+        return position, candidates
+    graduate_ids = [c.graduate_id for c in candidates]
+    modalities: dict[int, list[tuple[str, int]]] = {gid: [] for gid in graduate_ids}
+    for gid, code, level in db.execute(
+        select(GraduateModality.graduate_id, GraduateModality.code, GraduateModality.proficiency)
+        .where(GraduateModality.graduate_id.in_(graduate_ids))  # type: ignore[attr-defined]
+        .where(GraduateModality.proficiency > 0)
+    ).all():
+        modalities[gid].append((code, level))
+    credentials: dict[int, list[CredentialView]] = {gid: [] for gid in graduate_ids}
+    for gid, code, state, expires_on, verified_at in db.execute(
+        select(
+            GraduateCredential.graduate_id,
+            GraduateCredential.code,
+            GraduateCredential.state,
+            GraduateCredential.expires_on,
+            GraduateCredential.verified_at,
+        ).where(GraduateCredential.graduate_id.in_(graduate_ids))  # type: ignore[attr-defined]
+    ).all():
+        credentials[gid].append(
+            CredentialView(
+                code=code,
+                state=state,
+                expires_on=expires_on,
+                verified=verified_at is not None,
+                expired=expires_on is not None and expires_on < today,
+            )
+        )
+    history: dict[int, list[EventView]] = {c.application_id: [] for c in candidates}
+    for app_id, from_stage, to_stage, actor_name, note, reason, at in db.execute(
+        select(
+            ApplicationEvent.application_id,
+            ApplicationEvent.from_stage,
+            ApplicationEvent.to_stage,
+            User.name,
+            ApplicationEvent.note,
+            ApplicationEvent.reason,
+            ApplicationEvent.at,
+        )
+        .outerjoin(User, User.id == ApplicationEvent.actor_user_id)  # type: ignore[arg-type]
+        .where(ApplicationEvent.application_id.in_(list(history)))  # type: ignore[attr-defined]
+        .order_by(ApplicationEvent.at, ApplicationEvent.id)
+    ).all():
+        history[app_id].append(
+            EventView(
+                from_stage=from_stage,
+                to_stage=to_stage,
+                actor_name=actor_name or ("the graduate" if to_stage == "withdrawn" else "—"),
+                note=note,
+                reason=reason,
+                at=at,
+            )
+        )
+    requirements = requirements_of(db, position_id)
+    position_record = PositionRecord(
+        id=position.id or 0,
+        employer_id=position.employer_id,
+        zip=position.zip,
+        setting=position.setting,
+        employment_type=position.employment_type,
+        pay_min=position.pay_min,
+        pay_max=position.pay_max,
+        start_date=position.start_date,
+        min_training_hours=position.min_training_hours,
+        shifts=frozenset(split_codes(position.shifts)),
+        required_modalities=frozenset(requirements["required_modalities"]),
+        preferred_modalities=frozenset(requirements["preferred_modalities"]),
+        required_credentials=frozenset(requirements["required_credentials"]),
+        preferred_credentials=frozenset(requirements["preferred_credentials"]),
+    )
+    for candidate in candidates:
+        gid = candidate.graduate_id
+        candidate.modalities = sorted(
+            modalities[gid], key=lambda item: (-item[1], _MODALITY_ORDER.get(item[0], 99))
+        )
+        candidate.credentials = credentials[gid]
+        candidate.history = history[candidate.application_id]
+        facts = records[gid]
+        try:
+            candidate.match = match_score(
+                GraduateRecord(
+                    id=gid,
+                    modalities=dict(modalities[gid]),
+                    credentials=tuple(
+                        CredentialRecord(
+                            code=c.code, state=c.state, expires_on=c.expires_on, verified=c.verified
+                        )
+                        for c in credentials[gid]
+                    ),
+                    **facts,  # type: ignore[arg-type]
+                ),
+                position_record,
+                today=today,
+            )
+        except Exception:  # an explanation is a help, never a reason for the page to fail
+            candidate.match = None
+    return position, candidates
+
+
+@dataclass(frozen=True)
+class ResumeFile:
+    path: Path
+    download_name: str
+
+
+def resume_for_employer(
+    db: Session, settings: Settings, employer_id: int | None, application_id: int
+) -> ResumeFile:
+    """The applicant's résumé file; NotFound when there is none or it is not this employer's."""
+    application, _position = application_for_employer(db, employer_id, application_id)
+    graduate = db.get(Graduate, application.graduate_id)
+    if graduate is None or graduate.deleted_at is not None or not graduate.resume_file:
+        raise NotFound
+    if not RESUME_NAME.match(graduate.resume_file) or ".." in graduate.resume_file:
+        raise NotFound
+    base = Path(settings.upload_dir).resolve()
+    path = (base / graduate.resume_file).resolve()
+    if base not in path.parents or not path.is_file():
+        raise NotFound
+    original = graduate.resume_name or "resume.pdf"
+    safe = "".join(c for c in original if c.isalnum() or c in " ._-()").strip(" .") or "resume"
+    if not safe.lower().endswith(".pdf"):
+        safe += ".pdf"
+    return ResumeFile(path=path, download_name=safe[:120])

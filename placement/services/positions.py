@@ -1,0 +1,821 @@
+"""Positions: the employer's structured openings, their review states and the public search.
+
+Rules kept here:
+- create and edit share one function (`save_position`); an edit made from an older version
+  of the row is refused (`Conflict`), checked by a conditional UPDATE on `version`;
+- a draft stays private, a submission waits in review (`pending_review`); editing an open
+  position's requirements (modalities, credentials, minimum hours) sends it back to review,
+  any other edit keeps it open;
+- a position is public only while it is `open`, its employer is `approved` and its closing
+  date has not passed. Search filters on that at query time; `expire_positions` writes the
+  `expired` status down (cheaply) from the employer dashboard and the staff pages;
+- every change records `changes.position_changed` so the matching index sees it.
+
+The search reads only the columns a result card shows, in one query (plus one IN query for
+the page's required modalities and credentials): no ORM objects, no query per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlmodel import Session
+
+from placement import geo, taxonomy
+from placement.models import (
+    Application,
+    Employer,
+    Position,
+    PositionRequirement,
+    join_codes,
+    split_codes,
+    utcnow,
+)
+from placement.services import Conflict, DomainError, NotFound, audit, changes
+
+PAGE_SIZE = 20
+MAX_RADIUS_MILES = 3000
+DEFAULT_RADIUS_MILES = 25
+MAX_OPENINGS = 100
+MAX_TRAINING_HOURS = 5000
+MAX_PAY = 500.0
+# Statuses an employer can still work on; `filled` reopens only with more openings.
+EDITABLE_STATUSES = ("draft", "pending_review", "open", "rejected", "closed", "expired", "filled")
+CLOSABLE_STATUSES = ("draft", "pending_review", "open", "rejected", "expired")
+EXPIRING_STATUSES = ("open", "pending_review")
+ACTIVE_STAGES = ("submitted", "screening", "interview", "offer")
+
+_P = Position.__table__.c  # type: ignore[attr-defined]
+_E = Employer.__table__.c  # type: ignore[attr-defined]
+_R = PositionRequirement.__table__.c  # type: ignore[attr-defined]
+_A = Application.__table__.c  # type: ignore[attr-defined]
+
+
+# -- input and its rules -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PositionInput:
+    """What an employer may set on a position; nothing else from a form reaches the row."""
+
+    title: str
+    description: str
+    setting: str
+    employment_type: str
+    pay_min: float | None
+    pay_max: float | None
+    zip: str
+    start_date: date | None
+    openings: int
+    min_training_hours: int
+    closes_on: date | None
+    shifts: tuple[str, ...] = ()
+    required_modalities: tuple[str, ...] = ()
+    preferred_modalities: tuple[str, ...] = ()
+    required_credentials: tuple[str, ...] = ()
+    preferred_credentials: tuple[str, ...] = ()
+
+    def requirements(self) -> set[tuple[str, str, bool]]:
+        return {
+            *(("modality", code, True) for code in self.required_modalities),
+            *(("modality", code, False) for code in self.preferred_modalities),
+            *(("credential", code, True) for code in self.required_credentials),
+            *(("credential", code, False) for code in self.preferred_credentials),
+        }
+
+
+def input_problems(
+    data: PositionInput, *, today: date, previous: Position | None = None
+) -> dict[str, str]:
+    """Every rule that spans fields or needs today's date, as {field: message}.
+
+    Single-field checks (lengths, formats, ranges, known codes) happen while the form is read;
+    `save_position` runs this again so no caller can skip it.
+    """
+    problems: dict[str, str] = {}
+    if not data.title.strip():
+        problems["title"] = "This field is required."
+    elif len(data.title) > 200:
+        problems["title"] = f"Use at most 200 characters (this has {len(data.title)})."
+    if len(data.description) > 20000:
+        problems["description"] = "Use at most 20,000 characters."
+    if data.setting not in taxonomy.SETTINGS:
+        problems["setting"] = "Choose one of the options offered."
+    if data.employment_type not in taxonomy.EMPLOYMENT_TYPES:
+        problems["employment_type"] = "Choose one of the options offered."
+    if data.pay_min is not None and data.pay_max is not None and data.pay_min > data.pay_max:
+        problems["pay_max"] = (
+            f"The highest pay (${data.pay_max:g}) is below the lowest (${data.pay_min:g})."
+        )
+    if not geo.is_known(data.zip):
+        problems["zip"] = f"{data.zip} is not a US ZIP code we know."
+    if not 1 <= data.openings <= MAX_OPENINGS:
+        problems["openings"] = f"Enter a number from 1 to {MAX_OPENINGS}."
+    if not 0 <= data.min_training_hours <= MAX_TRAINING_HOURS:
+        problems["min_training_hours"] = f"Enter a number from 0 to {MAX_TRAINING_HOURS:,}."
+    horizon = today + timedelta(days=2 * 366)
+    if data.start_date is not None:
+        unchanged = previous is not None and previous.start_date == data.start_date
+        if data.start_date < today and not unchanged:
+            problems["start_date"] = "The start date has passed: choose today or a later date."
+        elif data.start_date > horizon:
+            problems["start_date"] = "Choose a start date within the next two years."
+    if data.closes_on is not None:
+        if data.closes_on < today:
+            problems["closes_on"] = "The closing date has passed: choose today or a later date."
+        elif data.closes_on > horizon:
+            problems["closes_on"] = "Choose a closing date within the next two years."
+        elif data.start_date is not None and data.closes_on > data.start_date:
+            problems["closes_on"] = (
+                "Applications should close on or before the start date "
+                f"({data.start_date.isoformat()})."
+            )
+    for name, codes, vocabulary in (
+        ("shifts", data.shifts, taxonomy.SLOTS),
+        ("required_modalities", data.required_modalities, taxonomy.MODALITIES),
+        ("preferred_modalities", data.preferred_modalities, taxonomy.MODALITIES),
+        ("required_credentials", data.required_credentials, taxonomy.CREDENTIALS),
+        ("preferred_credentials", data.preferred_credentials, taxonomy.CREDENTIALS),
+    ):
+        unknown = [code for code in codes if code not in vocabulary]
+        if unknown:
+            problems[name] = f"Unknown choice: {unknown[0][:40]!r}."
+    for kind, required, preferred, vocabulary in (
+        (
+            "modalities",
+            data.required_modalities,
+            data.preferred_modalities,
+            taxonomy.MODALITIES,
+        ),
+        (
+            "credentials",
+            data.required_credentials,
+            data.preferred_credentials,
+            taxonomy.CREDENTIALS,
+        ),
+    ):
+        both = sorted(set(required) & set(preferred))
+        if both:
+            names = ", ".join(taxonomy.label(vocabulary, code) for code in both)
+            problems.setdefault(
+                f"preferred_{kind}",
+                f"{names}: already required. Mark each as required or preferred, not both.",
+            )
+    return problems
+
+
+# -- loaders -------------------------------------------------------------------------------
+
+
+def position_for_employer(db: Session, employer_id: int | None, position_id: int) -> Position:
+    """The employer's own position; NotFound for a missing id and for anyone else's."""
+    position = db.get(Position, position_id) if 0 < position_id < 2**31 else None
+    if position is None or employer_id is None or position.employer_id != employer_id:
+        raise NotFound
+    return position
+
+
+def requirements_of(db: Session, position_id: int) -> dict[str, list[str]]:
+    """{"required_modalities": [...], "preferred_modalities": [...], ...} in taxonomy order."""
+    rows = db.execute(
+        select(_R.kind, _R.code, _R.required).where(_R.position_id == position_id)
+    ).all()
+    return _group_requirements(rows)
+
+
+def _group_requirements(rows: Any) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {
+        "required_modalities": [],
+        "preferred_modalities": [],
+        "required_credentials": [],
+        "preferred_credentials": [],
+    }
+    for kind, code, required in rows:
+        key = f"{'required' if required else 'preferred'}_{kind}s"
+        if key in grouped:
+            grouped[key].append(code)
+    for key, codes in grouped.items():
+        vocabulary = taxonomy.MODALITIES if key.endswith("modalities") else taxonomy.CREDENTIALS
+        grouped[key] = _ordered(codes, vocabulary)
+    return grouped
+
+
+_ORDER = {
+    id(taxonomy.MODALITIES): {code: index for index, code in enumerate(taxonomy.MODALITIES)},
+    id(taxonomy.CREDENTIALS): {code: index for index, code in enumerate(taxonomy.CREDENTIALS)},
+}
+
+
+def _ordered(codes: list[str], vocabulary: dict[str, taxonomy.Term]) -> list[str]:
+    """Codes in the taxonomy's order (how forms list them), unknown ones last."""
+    order = _ORDER[id(vocabulary)]
+    return sorted(codes, key=lambda code: (order.get(code, len(order)), code))
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def _status_after_save(
+    current: str | None, action: str, requirements_changed: bool
+) -> tuple[str, str]:
+    """(new status, audit action) for a save of a position in `current` with `action`."""
+    if current is None:
+        if action == "draft":
+            return "draft", "position.created"
+        return "pending_review", "position.submitted"
+    if current == "open":
+        # An open position stays public through small edits; new requirements need a review.
+        if requirements_changed:
+            return "pending_review", "position.requirements_changed"
+        return "open", "position.edited"
+    if action == "draft":
+        return "draft", "position.edited"
+    return "pending_review", "position.submitted"
+
+
+def _employer_may_submit(employer: Employer) -> None:
+    if employer.status in ("rejected", "suspended"):
+        raise DomainError(
+            f"Your organisation is {employer.status}: positions can be saved as drafts but "
+            "not submitted. Contact career services.",
+            None,
+        )
+
+
+def hires_for(db: Session, position_id: int) -> int:
+    return int(
+        db.execute(
+            select(func.count())
+            .select_from(Application.__table__)
+            .where(_A.position_id == position_id, _A.stage == "hired")
+        ).scalar_one()
+    )
+
+
+def save_position(
+    db: Session,
+    *,
+    employer_id: int,
+    actor_user_id: int,
+    data: PositionInput,
+    action: str,
+    position_id: int | None = None,
+    version: int | None = None,
+    today: date | None = None,
+) -> Position:
+    """Create (position_id None) or edit a position, then save it as a draft or submit it.
+
+    Raises NotFound (not this employer's position), Conflict (edited from an older version),
+    DomainError (a rule said no, with the field).
+    """
+    today = today or date.today()
+    if action not in ("draft", "submit"):
+        raise DomainError("Choose to save a draft or to submit for review.", "action")
+    employer = db.get(Employer, employer_id)
+    if employer is None:
+        raise NotFound
+    previous = None
+    if position_id is not None:
+        previous = position_for_employer(db, employer_id, position_id)
+    problems = input_problems(data, today=today, previous=previous)
+    if problems:
+        name, message = next(iter(problems.items()))
+        raise DomainError(message, name)
+
+    values = {
+        "title": data.title,
+        "description": data.description,
+        "setting": data.setting,
+        "employment_type": data.employment_type,
+        "pay_min": data.pay_min,
+        "pay_max": data.pay_max,
+        "zip": data.zip,
+        "start_date": data.start_date,
+        "openings": data.openings,
+        "min_training_hours": data.min_training_hours,
+        "closes_on": data.closes_on,
+        "shifts": join_codes(data.shifts),
+    }
+    now = utcnow()
+    if previous is None:
+        status, event = _status_after_save(None, action, False)
+        if status == "pending_review":
+            _employer_may_submit(employer)
+        position = Position(
+            employer_id=employer_id,
+            status=status,
+            submitted_at=now if status == "pending_review" else None,
+            **values,
+        )
+        db.add(position)
+        db.flush()
+        _write_requirements(db, position.id or 0, data.requirements())
+        audit.record(
+            db,
+            event,
+            actor_user_id=actor_user_id,
+            actor_role="employer",
+            object_type="position",
+            object_id=position.id,
+            detail=position.title,
+            after=_snapshot(values, data.requirements(), status),
+        )
+        changes.position_changed(db, position.id)
+        return position
+
+    assert position_id is not None
+    if version is None or version != previous.version:
+        raise Conflict(
+            "Someone saved this position after you opened it. Your changes were not saved: "
+            "reload the page to see the latest version, then make your changes again.",
+            None,
+        )
+    old_requirements = {
+        (row.kind, row.code, row.required)
+        for row in db.execute(
+            select(_R.kind, _R.code, _R.required).where(_R.position_id == position_id)
+        ).all()
+    }
+    new_requirements = data.requirements()
+    requirements_changed = (
+        old_requirements != new_requirements
+        or previous.min_training_hours != data.min_training_hours
+    )
+    status, event = _status_after_save(previous.status, action, requirements_changed)
+    if previous.status == "filled" and action == "submit":
+        hires = hires_for(db, position_id)
+        if data.openings <= hires:
+            raise DomainError(
+                f"All {hires} opening(s) are filled. To hire more, raise the number of "
+                "openings above the hires made.",
+                "openings",
+            )
+    if status == "pending_review" and previous.status != "pending_review":
+        _employer_may_submit(employer)
+    before = _snapshot(
+        {name: getattr(previous, name) for name in values}, old_requirements, previous.status
+    )
+    updated = db.execute(
+        update(Position.__table__)
+        .where(_P.id == position_id, _P.version == version)
+        .values(
+            **values,
+            status=status,
+            status_reason="" if status != previous.status else previous.status_reason,
+            version=version + 1,
+            updated_at=now,
+            submitted_at=now if status == "pending_review" else previous.submitted_at,
+        )
+    )
+    if updated.rowcount != 1:
+        raise Conflict(
+            "Someone saved this position a moment before you. Your changes were not saved: "
+            "reload the page to see the latest version, then make your changes again.",
+            None,
+        )
+    if old_requirements != new_requirements:
+        db.execute(PositionRequirement.__table__.delete().where(_R.position_id == position_id))
+        _write_requirements(db, position_id, new_requirements)
+    db.refresh(previous)
+    after = _snapshot(values, new_requirements, status)
+    audit.record(
+        db,
+        event,
+        actor_user_id=actor_user_id,
+        actor_role="employer",
+        object_type="position",
+        object_id=position_id,
+        detail=data.title,
+        before={k: v for k, v in before.items() if after.get(k) != v},
+        after={k: v for k, v in after.items() if before.get(k) != v},
+    )
+    changes.position_changed(db, position_id)
+    return previous
+
+
+def _write_requirements(db: Session, position_id: int, rows: set[tuple[str, str, bool]]) -> None:
+    if rows:
+        db.execute(
+            PositionRequirement.__table__.insert(),
+            [
+                {"position_id": position_id, "kind": kind, "code": code, "required": required}
+                for kind, code, required in sorted(rows)
+            ],
+        )
+
+
+def _snapshot(
+    values: dict[str, Any], requirements: set[tuple[str, str, bool]], status: str
+) -> dict[str, Any]:
+    snapshot = {name: value for name, value in values.items()}
+    snapshot["status"] = status
+    snapshot["requirements"] = [
+        f"{'required' if required else 'preferred'} {kind} {code}"
+        for kind, code, required in sorted(requirements)
+    ]
+    return snapshot
+
+
+def close_position(
+    db: Session, *, employer_id: int, actor_user_id: int, position_id: int
+) -> Position:
+    """Close a position (it leaves the search); idempotent for closed and filled ones."""
+    position = position_for_employer(db, employer_id, position_id)
+    if position.status not in CLOSABLE_STATUSES:
+        return position
+    updated = db.execute(
+        update(Position.__table__)
+        .where(_P.id == position_id, _P.status == position.status)
+        .values(status="closed", version=_P.version + 1, updated_at=utcnow())
+    )
+    if updated.rowcount == 1:
+        audit.record(
+            db,
+            "position.closed",
+            actor_user_id=actor_user_id,
+            actor_role="employer",
+            object_type="position",
+            object_id=position_id,
+            detail=position.title,
+            before={"status": position.status},
+            after={"status": "closed"},
+        )
+        changes.position_changed(db, position_id)
+    db.refresh(position)
+    return position
+
+
+def expire_positions(db: Session, today: date | None = None) -> int:
+    """Write `expired` on open or pending positions whose closing date has passed.
+
+    Cheap (one indexed SELECT of ids, one UPDATE when there is anything to do); search pages
+    never need it because they filter on the date themselves.
+    """
+    today = today or date.today()
+    ids = list(
+        db.execute(
+            select(_P.id).where(_P.closes_on < today, _P.status.in_(EXPIRING_STATUSES))
+        ).scalars()
+    )
+    if not ids:
+        return 0
+    db.execute(
+        update(Position.__table__)
+        .where(_P.id.in_(ids), _P.status.in_(EXPIRING_STATUSES))
+        .values(status="expired", version=_P.version + 1, updated_at=utcnow())
+    )
+    for position_id in ids:
+        audit.record(
+            db,
+            "position.expired",
+            actor_user_id=None,
+            actor_role="system",
+            object_type="position",
+            object_id=position_id,
+            detail=f"Closing date before {today.isoformat()}",
+        )
+        changes.position_changed(db, position_id)
+    return len(ids)
+
+
+def mark_filled_if_full(db: Session, position_id: int) -> bool:
+    """`filled` once hires reach the openings; True when this call filled it."""
+    position = db.get(Position, position_id)
+    if position is None or position.status == "filled":
+        return False
+    if hires_for(db, position_id) < position.openings:
+        return False
+    updated = db.execute(
+        update(Position.__table__)
+        .where(_P.id == position_id, _P.status != "filled")
+        .values(status="filled", version=_P.version + 1, updated_at=utcnow())
+    )
+    if updated.rowcount == 1:
+        changes.position_changed(db, position_id)
+        db.refresh(position)
+        return True
+    return False
+
+
+# -- the employer's views ------------------------------------------------------------------
+
+
+class EmployerPositionRow(NamedTuple):
+    id: int
+    title: str
+    status: str
+    closes_on: date | None
+    openings: int
+    candidates: int
+    active: int
+    hired: int
+    updated_at: Any
+
+
+def employer_positions(db: Session, employer_id: int) -> list[EmployerPositionRow]:
+    """The employer's positions with candidate counts, in one query."""
+    stage = _A.stage
+    rows = db.execute(
+        select(
+            _P.id,
+            _P.title,
+            _P.status,
+            _P.closes_on,
+            _P.openings,
+            func.count(_A.id),
+            func.coalesce(func.sum(case((stage.in_(ACTIVE_STAGES), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((stage == "hired", 1), else_=0)), 0),
+            _P.updated_at,
+        )
+        .select_from(Position.__table__.outerjoin(Application.__table__, _A.position_id == _P.id))
+        .where(_P.employer_id == employer_id)
+        .group_by(_P.id)
+        .order_by(_P.id.desc())
+    ).all()
+    return [EmployerPositionRow(*row) for row in rows]
+
+
+def stage_counts(db: Session, position_id: int) -> dict[str, int]:
+    rows = db.execute(
+        select(_A.stage, func.count()).where(_A.position_id == position_id).group_by(_A.stage)
+    ).all()
+    return {stage: int(count) for stage, count in rows}
+
+
+def effective_status(status: str, closes_on: date | None, today: date) -> str:
+    """What a reader should see: an open position past its closing date is expired."""
+    if status in EXPIRING_STATUSES and closes_on is not None and closes_on < today:
+        return "expired"
+    return status
+
+
+# -- the public search ---------------------------------------------------------------------
+
+
+class PositionCard(NamedTuple):
+    """One search result: exactly what `_partials/position_card.html` shows."""
+
+    id: int
+    title: str
+    employer_name: str
+    setting: str
+    employment_type: str
+    pay_min: float | None
+    pay_max: float | None
+    zip: str
+    start_date: date | None
+    closes_on: date | None
+    distance: float | None = None
+    required_modalities: tuple[str, ...] = ()
+    required_credentials: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    q: str = ""
+    setting: str | None = None
+    modality: str | None = None
+    employment_type: str | None = None
+    zip: str | None = None
+    radius: int = DEFAULT_RADIUS_MILES
+    page: int = 1
+
+
+@dataclass
+class SearchPage:
+    cards: list[PositionCard]
+    total: int
+    page: int
+    pages: int
+    filters: SearchFilters
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+_CARD_COLUMNS = (
+    _P.id,
+    _P.title,
+    _E.name,
+    _P.setting,
+    _P.employment_type,
+    _P.pay_min,
+    _P.pay_max,
+    _P.zip,
+    _P.start_date,
+    _P.closes_on,
+)
+_PUBLIC_FROM = Position.__table__.join(Employer.__table__, _E.id == _P.employer_id)
+
+
+def _public(today: date) -> Any:
+    return and_(
+        _P.status == "open",
+        _E.status == "approved",
+        or_(_P.closes_on.is_(None), _P.closes_on >= today),
+    )
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(db: Session, filters: SearchFilters, today: date) -> list[Any]:
+    conditions = [_public(today)]
+    if filters.q:
+        pattern = _like_pattern(filters.q)
+        # SQLite's LIKE ignores ASCII case already and lower() on every row costs time.
+        sqlite = db.get_bind().dialect.name == "sqlite"
+        columns = (_P.title, _P.description, _E.name)
+        conditions.append(
+            or_(
+                *(
+                    column.like(pattern, escape="\\")
+                    if sqlite
+                    else column.ilike(pattern, escape="\\")
+                    for column in columns
+                )
+            )
+        )
+    if filters.setting:
+        conditions.append(_P.setting == filters.setting)
+    if filters.employment_type:
+        conditions.append(_P.employment_type == filters.employment_type)
+    if filters.modality:
+        conditions.append(
+            select(_R.id)
+            .where(_R.position_id == _P.id, _R.kind == "modality", _R.code == filters.modality)
+            .exists()
+        )
+    return conditions
+
+
+@lru_cache(maxsize=65536)
+def _miles_between(a: str, b: str) -> float | None:
+    pa, pb = geo.lookup(a), geo.lookup(b)
+    if pa is None or pb is None:
+        return None
+    return geo.distance_miles(pa, pb)
+
+
+def search_positions(db: Session, filters: SearchFilters, today: date | None = None) -> SearchPage:
+    """Open positions of approved employers, filtered, newest first (nearest first with a ZIP).
+
+    With a ZIP the distance filter works on distinct ZIPs: one GROUP BY query gives the count
+    per ZIP, Python keeps the ZIPs within the radius (sorted by distance) and picks those that
+    cover the requested page, and the row query reads only those.
+    """
+    today = today or date.today()
+    conditions = _conditions(db, filters, today)
+    offset = (filters.page - 1) * PAGE_SIZE
+    if filters.zip:
+        return _search_near(db, filters, conditions, offset, today)
+    rows = db.execute(
+        select(*_CARD_COLUMNS, func.count().over())
+        .select_from(_PUBLIC_FROM)
+        .where(*conditions)
+        .order_by(_P.id.desc())
+        .limit(PAGE_SIZE)
+        .offset(offset)
+    ).all()
+    if rows:
+        total = int(rows[0][-1])
+    elif offset:
+        total = int(
+            db.execute(
+                select(func.count()).select_from(_PUBLIC_FROM).where(*conditions)
+            ).scalar_one()
+        )
+    else:
+        total = 0
+    cards = [PositionCard(*row[:-1]) for row in rows]
+    return _page(db, cards, total, filters)
+
+
+def _search_near(
+    db: Session, filters: SearchFilters, conditions: list[Any], offset: int, today: date
+) -> SearchPage:
+    origin = filters.zip or ""
+    per_zip = db.execute(
+        select(_P.zip, func.count()).select_from(_PUBLIC_FROM).where(*conditions).group_by(_P.zip)
+    ).all()
+    near: list[tuple[float, str, int]] = []
+    for zip_code, count in per_zip:
+        miles = _miles_between(origin, zip_code)
+        if miles is not None and miles <= filters.radius:
+            near.append((miles, zip_code, int(count)))
+    near.sort()
+    total = sum(count for _, _, count in near)
+    window: list[str] = []
+    distances: dict[str, float] = {}
+    skip = 0
+    seen = 0
+    for miles, zip_code, count in near:
+        if seen + count > offset and seen < offset + PAGE_SIZE:
+            if not window:
+                skip = offset - seen
+            window.append(zip_code)
+            distances[zip_code] = miles
+        seen += count
+    cards: list[PositionCard] = []
+    if window:
+        rank = case({zip_code: index for index, zip_code in enumerate(window)}, value=_P.zip)
+        rows = db.execute(
+            select(*_CARD_COLUMNS)
+            .select_from(_PUBLIC_FROM)
+            .where(*conditions, _P.zip.in_(window))
+            .order_by(rank, _P.id.desc())
+            .limit(PAGE_SIZE)
+            .offset(skip)
+        ).all()
+        cards = [PositionCard(*row, distance=distances[row[7]]) for row in rows]
+    return _page(db, cards, total, filters)
+
+
+def _page(db: Session, cards: list[PositionCard], total: int, filters: SearchFilters) -> SearchPage:
+    if cards:
+        ids = [card.id for card in cards]
+        tags: dict[int, tuple[list[str], list[str]]] = {card.id: ([], []) for card in cards}
+        for position_id, kind, code in db.execute(
+            select(_R.position_id, _R.kind, _R.code).where(
+                _R.position_id.in_(ids), _R.required.is_(True)
+            )
+        ).all():
+            tags[position_id][0 if kind == "modality" else 1].append(code)
+        cards = [
+            card._replace(
+                required_modalities=tuple(_ordered(tags[card.id][0], taxonomy.MODALITIES)),
+                required_credentials=tuple(_ordered(tags[card.id][1], taxonomy.CREDENTIALS)),
+            )
+            for card in cards
+        ]
+    pages = max(1, -(-total // PAGE_SIZE))
+    return SearchPage(cards=cards, total=total, page=filters.page, pages=pages, filters=filters)
+
+
+@dataclass
+class PublicPosition:
+    id: int
+    title: str
+    description: str
+    setting: str
+    employment_type: str
+    pay_min: float | None
+    pay_max: float | None
+    zip: str
+    start_date: date | None
+    closes_on: date | None
+    openings: int
+    min_training_hours: int
+    shifts: list[str]
+    employer_name: str
+    employer_website: str
+    employer_kind: str
+    requirements: dict[str, list[str]]
+
+    @property
+    def place(self) -> str:
+        point = geo.lookup(self.zip)
+        return f"{self.zip}, {point.state}" if point else self.zip
+
+
+def public_position(db: Session, position_id: int, today: date | None = None) -> PublicPosition:
+    """A position anyone may read; NotFound unless open, approved and not past its closing."""
+    today = today or date.today()
+    if not 0 < position_id < 2**31:
+        raise NotFound
+    row = db.execute(
+        select(
+            _P.id,
+            _P.title,
+            _P.description,
+            _P.setting,
+            _P.employment_type,
+            _P.pay_min,
+            _P.pay_max,
+            _P.zip,
+            _P.start_date,
+            _P.closes_on,
+            _P.openings,
+            _P.min_training_hours,
+            _P.shifts,
+            _E.name,
+            _E.website,
+            _E.kind,
+        )
+        .select_from(_PUBLIC_FROM)
+        .where(_P.id == position_id, _public(today))
+    ).first()
+    if row is None:
+        raise NotFound
+    return PublicPosition(
+        *row[:12],
+        shifts=split_codes(row[12]),
+        employer_name=row[13],
+        employer_website=row[14],
+        employer_kind=row[15],
+        requirements=requirements_of(db, position_id),
+    )
