@@ -230,3 +230,68 @@ def application(
     _save(db, row)
     _save(db, ApplicationEvent(application_id=row.id, from_stage=None, to_stage=stage))
     return row
+
+
+# -- graduates' side: referrals and PDF files (appended) -----------------------------------
+
+
+def referral(
+    db: Session,
+    position_id: int,
+    graduate_id: int,
+    *,
+    staff_user_id: int | None = None,
+    note: str = "You would be a good fit for this team.",
+    status: str = "pending",
+) -> Any:
+    from placement.models import Referral
+
+    row = Referral(
+        position_id=position_id,
+        graduate_id=graduate_id,
+        staff_user_id=staff_user_id,
+        note=note,
+        status=status,
+        open_pair=f"{position_id}:{graduate_id}" if status == "pending" else None,
+        answered_at=None if status == "pending" else utcnow(),
+    )
+    _save(db, row)
+    return row
+
+
+def pdf_bytes(
+    *,
+    pages: int = 1,
+    javascript: str | None = None,
+    launch: str | None = None,
+    attachment: bytes | None = None,
+) -> bytes:
+    """A small valid PDF made with pypdf; optionally carrying an OpenAction with JavaScript,
+    a launch action, or an embedded file (the kinds a résumé upload must refuse)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=612, height=792)
+    if javascript is not None:
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject(javascript),
+            }
+        )
+    if launch is not None:
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/Launch"),
+                NameObject("/F"): TextStringObject(launch),
+            }
+        )
+    if attachment is not None:
+        writer.add_attachment("notes.txt", attachment)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -119,6 +119,20 @@ def create_application(
     return application, True
 
 
+def existing_application(db: Session, position_id: int, graduate_id: int) -> int | None:
+    """The id of the graduate's application to the position, if they made one."""
+    return db.exec(
+        select(Application.id).where(
+            Application.position_id == position_id, Application.graduate_id == graduate_id
+        )
+    ).first()
+
+
+def employer_name(db: Session, employer_id: int) -> str:
+    employer = db.get(Employer, employer_id)
+    return employer.name if employer else ""
+
+
 def _application_for_pair(db: Session, position_id: int, graduate_id: int) -> Application | None:
     return db.exec(
         select(Application).where(
@@ -186,27 +200,10 @@ def _notify_employer(
 def _notify_employer_of_application(
     db: Session, settings: Settings, application: Application, position: Position
 ) -> None:
-    """The pipeline's own notice when the employer side offers one, else a plain message."""
-    try:
-        from placement.services import pipeline
-    except ImportError:
-        pipeline = None  # type: ignore[assignment]
-    notify = getattr(pipeline, "notify_new_application", None)
-    if notify is not None:
-        notify(db, settings, application)
-        return
-    source = "was referred by career services" if application.source == "referred" else "applied"
-    _notify_employer(
-        db,
-        settings,
-        position.employer_id,
-        kind="application",
-        subject=f"New candidate for {position.title}",
-        body=(
-            f"A graduate {source} for your position “{position.title}”.\n\n"
-            f"See the candidate in your pipeline: /employer/positions/{position.id}/candidates\n"
-        ),
-    )
+    """The employer side's notice (every active member of the organisation is told)."""
+    from placement.services import pipeline  # imported here: pipeline imports much more
+
+    pipeline.notify_new_application(db, settings, application)
 
 
 # -- the graduate's view --------------------------------------------------------------------

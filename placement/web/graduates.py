@@ -1,19 +1,722 @@
-"""Routes of this side; filled in by its issue."""
+"""The graduate's side (/me): dashboard, profile, credentials, résumé, applications,
+referrals, notifications and privacy; and applying to a position (/positions/{id}/apply).
+
+Every view loads the graduate's records through the graduate (services raise NotFound for
+anyone else's id, answered 404 here exactly like a missing id).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import quote
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 
-from placement.web.guards import endpoint, not_found
+from placement import taxonomy
+from placement.models import Graduate, Position, split_codes
+from placement.services import Conflict, DomainError, NotFound
+from placement.services import applications as application_service
+from placement.services import graduates as graduate_service
+from placement.services import privacy as privacy_service
+from placement.services import referrals as referral_service
+from placement.services import resumes as resume_service
+from placement.web.forms import Form
+from placement.web.guards import endpoint, not_found, viewer
+from placement.web.templating import render
+
+PAGE_SIZE = 20
+LEVELS = ("0", "1", "2", "3")
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _graduate_id(request: Request) -> int:
+    graduate_id = viewer(request).graduate_id
+    if graduate_id is None:
+        raise not_found()
+    return graduate_id
+
+
+def _graduate(request: Request, db: Session) -> Graduate:
+    try:
+        return graduate_service.get_graduate(db, _graduate_id(request))
+    except NotFound:
+        raise not_found() from None
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _page(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
+
+
+# -- dashboard ---------------------------------------------------------------------------------
 
 
 @endpoint("graduate")
 def home(request: Request, db: Session) -> Response:
-    raise not_found()
+    graduate = _graduate(request, db)
+    graduate_id = graduate.id or 0
+    current = viewer(request)
+    credentials = graduate_service.credentials_of(db, graduate_id)
+    modalities = graduate_service.modalities_of(db, graduate_id)
+    context: dict[str, Any] = {
+        "graduate": graduate,
+        "applications": application_service.applications_for_graduate(
+            db, graduate_id, limit=PAGE_SIZE
+        ),
+        "application_count": application_service.count_for_graduate(db, graduate_id),
+        "pending_referrals": referral_service.referrals_for_graduate(
+            db, graduate_id, pending_only=True
+        ),
+        "warnings": graduate_service.credential_warnings(credentials),
+        "completeness": graduate_service.completeness(graduate, modalities, credentials),
+        "notifications": graduate_service.notifications_for(db, current.user_id, limit=30),
+        # The matching issue adds ranked positions here (context["recommended"]).
+    }
+    return render(request, "graduate/dashboard.html", context)
 
 
-routes: list[BaseRoute] = []
+@endpoint("graduate")
+def notifications_read(request: Request, db: Session) -> Response:
+    graduate_service.mark_notifications_read(db, viewer(request).user_id)
+    return _redirect("/me#notifications")
+
+
+# -- profile -----------------------------------------------------------------------------------
+
+
+def _profile_form(graduate: Graduate, modalities: dict[str, int]) -> Form:
+    """A form showing the stored profile (GET)."""
+    form = Form()
+    form.values.update(
+        {
+            "first_name": graduate.first_name,
+            "last_name": graduate.last_name,
+            "program": graduate.program,
+            "graduation_date": graduate.graduation_date.isoformat()
+            if graduate.graduation_date
+            else "",
+            "training_hours": str(graduate.training_hours),
+            "clinical_hours": str(graduate.clinical_hours),
+            "zip": graduate.zip or "",
+            "travel_radius_miles": str(graduate.travel_radius_miles),
+            "settings": split_codes(graduate.settings),
+            "employment_types": split_codes(graduate.employment_types),
+            "availability": split_codes(graduate.availability),
+            "pay_expectation": (
+                f"{graduate.pay_expectation:g}" if graduate.pay_expectation is not None else ""
+            ),
+            "bio": graduate.bio,
+            "visibility": graduate.visibility,
+            "seeking": graduate.seeking,
+            "version": str(graduate.version),
+        }
+    )
+    for code in taxonomy.MODALITIES:
+        form.values[f"modality_{code}"] = str(modalities.get(code, 0))
+    return form
+
+
+def _read_profile(form: Form) -> tuple[graduate_service.ProfileInput, dict[str, int]]:
+    first_name = form.text("first_name", max_length=100)
+    last_name = form.text("last_name", max_length=100)
+    program = form.text("program", max_length=200)
+    graduation_date = form.date("graduation_date")
+    if graduation_date and graduation_date.year > date.today().year + 2:
+        form.error("graduation_date", "Enter the date you graduated or will graduate.")
+    training_hours = form.integer("training_hours", maximum=10_000)
+    clinical_hours = form.integer("clinical_hours", maximum=10_000)
+    zip_code = form.zip_code("zip", required=False)
+    radius = form.integer("travel_radius_miles", minimum=1, maximum=500)
+    settings = form.choices("settings", taxonomy.SETTINGS)
+    employment_types = form.choices("employment_types", taxonomy.EMPLOYMENT_TYPES)
+    availability = form.choices("availability", taxonomy.SLOTS, maximum=len(taxonomy.SLOTS))
+    pay = form.number("pay_expectation", required=False, minimum=0, maximum=1000)
+    bio = form.text("bio", required=False, max_length=4000, multiline=True)
+    visibility = form.choice("visibility", taxonomy.VISIBILITIES)
+    seeking = form.choice("seeking", taxonomy.SEEKING_STATUSES)
+    modalities: dict[str, int] = {}
+    for code in taxonomy.MODALITIES:
+        name = f"modality_{code}"
+        level = form.choice(name, LEVELS, required=False)
+        if name not in form.errors and not form.values.get(name):
+            form.values[name] = "0"
+        modalities[code] = int(level) if level else 0
+    data = graduate_service.ProfileInput(
+        first_name=first_name,
+        last_name=last_name,
+        program=program,
+        graduation_date=graduation_date,
+        training_hours=training_hours or 0,
+        clinical_hours=clinical_hours or 0,
+        zip=zip_code,
+        travel_radius_miles=radius or 25,
+        settings=settings,
+        employment_types=employment_types,
+        availability=availability,
+        pay_expectation=pay,
+        bio=bio,
+        visibility=visibility or "staff",
+        seeking=seeking or "seeking",
+    )
+    return data, modalities
+
+
+def _render_profile(
+    request: Request,
+    db: Session,
+    graduate: Graduate,
+    form: Form,
+    *,
+    status_code: int = 200,
+    resume_error: str | None = None,
+    conflict: str | None = None,
+    flash: str | None = None,
+) -> Response:
+    credentials = graduate_service.credentials_of(db, graduate.id or 0)
+    context = {
+        "graduate": graduate,
+        "form": form,
+        "modality_groups": graduate_service.MODALITY_GROUPS,
+        "levels": graduate_service.PROFICIENCY_LABELS,
+        "days": taxonomy.DAYS,
+        "day_labels": taxonomy.DAY_LABELS,
+        "parts": taxonomy.PARTS,
+        "part_labels": taxonomy.PART_LABELS,
+        "credentials": _credential_rows(credentials),
+        "resume_error": resume_error,
+        "conflict": conflict,
+        "flash": flash,
+        "max_upload_mb": request.app.state.settings.max_upload_bytes / (1024 * 1024),
+    }
+    return render(request, "graduate/profile.html", context, status_code=status_code)
+
+
+@endpoint("graduate")
+def profile(request: Request, db: Session) -> Response:
+    graduate = _graduate(request, db)
+    graduate_id = graduate.id or 0
+    if request.method == "GET":
+        form = _profile_form(graduate, graduate_service.modalities_of(db, graduate_id))
+        flash = {
+            "saved": "Your profile was saved.",
+            "resume": "Your résumé was uploaded.",
+        }.get(request.query_params.get("done", ""))
+        return _render_profile(request, db, graduate, form, flash=flash)
+    form = Form.of(request)
+    version = form.integer("version", minimum=1)
+    data, modalities = _read_profile(form)
+    if version is None:
+        form.errors.pop("version", None)
+        return _render_profile(
+            request,
+            db,
+            graduate,
+            _keep_version(form, graduate),
+            status_code=409,
+            conflict="This form is out of date. Check your entries below and save again.",
+        )
+    if not form.ok:
+        return _render_profile(request, db, graduate, form, status_code=422)
+    try:
+        graduate_service.update_profile(
+            db,
+            graduate_id=graduate_id,
+            user_id=viewer(request).user_id,
+            version=version,
+            data=data,
+            modalities=modalities,
+        )
+    except Conflict:
+        db.rollback()
+        graduate = _graduate(request, db)
+        return _render_profile(
+            request,
+            db,
+            graduate,
+            _keep_version(form, graduate),
+            status_code=409,
+            conflict=(
+                "Your profile was changed somewhere else (in another window, or by career "
+                "services) after you opened this form, so nothing was saved. What you typed "
+                "is still below: compare it with your current profile and save again."
+            ),
+        )
+    except DomainError as error:
+        form.error(error.field or "first_name", error.message)
+        return _render_profile(request, db, graduate, form, status_code=422)
+    return _redirect("/me/profile?done=saved")
+
+
+def _keep_version(form: Form, graduate: Graduate) -> Form:
+    """The typed values with the current version, so a deliberate second save goes through."""
+    form.values["version"] = str(graduate.version)
+    return form
+
+
+# -- credentials -------------------------------------------------------------------------------
+
+
+def _credential_rows(credentials: list[Any]) -> list[dict[str, Any]]:
+    today = date.today()
+    return [
+        {
+            "credential": credential,
+            "label": taxonomy.label(taxonomy.CREDENTIALS, credential.code),
+            "status": graduate_service.credential_status(credential, today),
+        }
+        for credential in credentials
+    ]
+
+
+def _render_credentials(
+    request: Request, db: Session, graduate_id: int, form: Form, *, status_code: int = 200
+) -> Response:
+    credentials = graduate_service.credentials_of(db, graduate_id)
+    return render(
+        request,
+        "graduate/credentials.html",
+        {
+            "form": form,
+            "credentials": _credential_rows(credentials),
+            "states": graduate_service.US_STATES,
+        },
+        status_code=status_code,
+    )
+
+
+@endpoint("graduate")
+def credentials(request: Request, db: Session) -> Response:
+    graduate_id = _graduate(request, db).id or 0
+    if request.method == "GET":
+        return _render_credentials(request, db, graduate_id, Form())
+    form = Form.of(request)
+    code = form.choice("code", taxonomy.CREDENTIALS)
+    number = form.text("number", required=False, max_length=60)
+    state_raw = form.text("state", required=code == "state_license", max_length=2).upper()
+    form.values["state"] = state_raw
+    if state_raw and "state" not in form.errors and state_raw not in graduate_service.US_STATES:
+        form.error("state", "Choose the US state that issued it (two letters, e.g. CA).")
+    issued_on = form.date("issued_on")
+    expires_on = form.date("expires_on", required=False)
+    if issued_on and issued_on > date.today():
+        form.error("issued_on", "The issue date cannot be in the future.")
+    if issued_on and expires_on and expires_on <= issued_on:
+        form.error("expires_on", "The expiry date must come after the issue date.")
+    if not form.ok or code is None:
+        return _render_credentials(request, db, graduate_id, form, status_code=422)
+    try:
+        graduate_service.add_credential(
+            db,
+            graduate_id=graduate_id,
+            user_id=viewer(request).user_id,
+            data=graduate_service.CredentialInput(
+                code=code,
+                number=number,
+                state=state_raw or None,
+                issued_on=issued_on,
+                expires_on=expires_on,
+            ),
+        )
+    except DomainError as error:
+        form.error(error.field or "code", error.message)
+        return _render_credentials(request, db, graduate_id, form, status_code=422)
+    return _redirect("/me/credentials")
+
+
+@endpoint("graduate")
+def credential_delete(request: Request, db: Session) -> Response:
+    try:
+        graduate_service.delete_credential(
+            db,
+            graduate_id=_graduate_id(request),
+            user_id=viewer(request).user_id,
+            credential_id=request.path_params["credential_id"],
+        )
+    except NotFound:
+        raise not_found() from None
+    return _redirect("/me/credentials")
+
+
+# -- résumé ------------------------------------------------------------------------------------
+
+
+def attachment(data: bytes, filename: str, media_type: str) -> Response:
+    """A download that is never rendered inline, sniffed or cached."""
+    fallback = "".join(c for c in filename if 32 <= ord(c) < 127 and c not in '"\\;') or "file"
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(
+        data,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": disposition,
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def resume_response(request: Request, graduate: Graduate) -> Response:
+    """The graduate's résumé as a PDF attachment (404 when there is none). The caller has
+    already decided that the viewer may read it."""
+    found = resume_service.read_resume(request.app.state.settings, graduate)
+    if found is None:
+        raise not_found()
+    data, name = found
+    return attachment(data, name, "application/pdf")
+
+
+@endpoint("graduate")
+def resume(request: Request, db: Session) -> Response:
+    graduate = _graduate(request, db)
+    if request.method == "GET":
+        return resume_response(request, graduate)
+    settings = request.app.state.settings
+    form = Form.of(request)
+    upload = form.upload("resume")
+    error: str | None = None
+    if upload is None or not upload.filename:
+        error = "Choose your résumé (a PDF file) to upload."
+    else:
+        data = upload.file.read(settings.max_upload_bytes + 1)
+        try:
+            resume_service.store_resume(
+                db,
+                settings,
+                graduate=graduate,
+                user_id=viewer(request).user_id,
+                data=data,
+                filename=upload.filename,
+            )
+        except DomainError as problem:
+            error = problem.message
+    if error is not None:
+        modalities = graduate_service.modalities_of(db, graduate.id or 0)
+        return _render_profile(
+            request,
+            db,
+            graduate,
+            _profile_form(graduate, modalities),
+            status_code=422,
+            resume_error=error,
+        )
+    return _redirect("/me/profile?done=resume#resume")
+
+
+# -- applications ------------------------------------------------------------------------------
+
+
+@endpoint("graduate")
+def application_list(request: Request, db: Session) -> Response:
+    graduate_id = _graduate_id(request)
+    page = _page(request)
+    total = application_service.count_for_graduate(db, graduate_id)
+    rows = application_service.applications_for_graduate(
+        db, graduate_id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    return render(
+        request,
+        "graduate/applications.html",
+        {
+            "applications": rows,
+            "page": page,
+            "total": total,
+            "has_next": page * PAGE_SIZE < total,
+        },
+    )
+
+
+def _render_application(
+    request: Request, db: Session, application_id: int, *, error: str | None = None
+) -> Response:
+    try:
+        detail = application_service.application_detail(db, _graduate_id(request), application_id)
+    except NotFound:
+        raise not_found() from None
+    flash = {"applied": "Your application was sent.", "withdrawn": "You withdrew."}.get(
+        request.query_params.get("done", "")
+    )
+    return render(
+        request,
+        "graduate/application.html",
+        {"detail": detail, "error": error, "flash": flash if error is None else None},
+        status_code=409 if error else 200,
+    )
+
+
+@endpoint("graduate")
+def application_detail(request: Request, db: Session) -> Response:
+    return _render_application(request, db, request.path_params["application_id"])
+
+
+@endpoint("graduate")
+def application_withdraw(request: Request, db: Session) -> Response:
+    application_id = request.path_params["application_id"]
+    try:
+        application_service.withdraw(
+            db,
+            request.app.state.settings,
+            graduate_id=_graduate_id(request),
+            user_id=viewer(request).user_id,
+            application_id=application_id,
+        )
+    except NotFound:
+        raise not_found() from None
+    except DomainError as error:
+        db.rollback()
+        return _render_application(request, db, application_id, error=error.message)
+    return _redirect(f"/me/applications/{application_id}?done=withdrawn")
+
+
+# -- applying (public URL) ---------------------------------------------------------------------
+
+
+def _public_position_or_404(db: Session, position_id: int) -> Position:
+    try:
+        return application_service.public_position(db, position_id)
+    except NotFound:
+        raise not_found() from None
+
+
+@endpoint("graduate")
+def apply(request: Request, db: Session) -> Response:
+    position_id = request.path_params["position_id"]
+    graduate_id = _graduate(request, db).id or 0
+    existing = application_service.existing_application(db, position_id, graduate_id)
+    if existing is not None:
+        return _redirect(f"/me/applications/{existing}")
+    position = _public_position_or_404(db, position_id)
+    if request.method == "GET":
+        return _render_apply(request, db, position, Form())
+    form = Form.of(request)
+    cover_note = form.text(
+        "cover_note",
+        required=False,
+        max_length=application_service.COVER_NOTE_MAX,
+        multiline=True,
+    )
+    if not form.ok:
+        return _render_apply(request, db, position, form, status_code=422)
+    try:
+        application, _created = application_service.apply(
+            db,
+            request.app.state.settings,
+            graduate_id=graduate_id,
+            user_id=viewer(request).user_id,
+            position_id=position_id,
+            cover_note=cover_note,
+        )
+    except NotFound:
+        raise not_found() from None
+    except DomainError as error:
+        form.error(error.field or "cover_note", error.message)
+        return _render_apply(request, db, position, form, status_code=422)
+    return _redirect(f"/me/applications/{application.id}?done=applied")
+
+
+def _render_apply(
+    request: Request, db: Session, position: Position, form: Form, *, status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "graduate/apply.html",
+        {
+            "position": position,
+            "employer_name": application_service.employer_name(db, position.employer_id),
+            "form": form,
+        },
+        status_code=status_code,
+    )
+
+
+# -- referrals ---------------------------------------------------------------------------------
+
+
+def _render_referrals(
+    request: Request,
+    db: Session,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    form: Form | None = None,
+    form_for: int | None = None,
+) -> Response:
+    rows = referral_service.referrals_for_graduate(db, _graduate_id(request))
+    flash = {
+        "accepted": "You accepted the referral; the employer can now see your application.",
+        "declined": "You declined the referral.",
+    }.get(request.query_params.get("done", ""))
+    return render(
+        request,
+        "graduate/referrals.html",
+        {
+            "referrals": rows,
+            "error": error,
+            "form": form or Form(),
+            "form_for": form_for,
+            "flash": flash if status_code < 400 else None,
+        },
+        status_code=status_code,
+    )
+
+
+@endpoint("graduate")
+def referral_list(request: Request, db: Session) -> Response:
+    return _render_referrals(request, db)
+
+
+@endpoint("graduate")
+def referral_accept(request: Request, db: Session) -> Response:
+    try:
+        referral = referral_service.accept(
+            db,
+            request.app.state.settings,
+            graduate_id=_graduate_id(request),
+            user_id=viewer(request).user_id,
+            referral_id=request.path_params["referral_id"],
+        )
+    except NotFound:
+        raise not_found() from None
+    except DomainError as error:
+        db.rollback()
+        return _render_referrals(request, db, status_code=409, error=error.message)
+    return _redirect(f"/me/applications/{referral.application_id}?done=accepted")
+
+
+@endpoint("graduate")
+def referral_decline(request: Request, db: Session) -> Response:
+    referral_id = request.path_params["referral_id"]
+    graduate_id = _graduate_id(request)
+    try:
+        referral_service.referral_for_graduate(db, graduate_id, referral_id)
+    except NotFound:
+        raise not_found() from None
+    form = Form.of(request)
+    reason = form.text(
+        "reason", required=False, max_length=referral_service.REASON_MAX, multiline=True
+    )
+    if not form.ok:
+        return _render_referrals(request, db, status_code=422, form=form, form_for=referral_id)
+    try:
+        referral_service.decline(
+            db,
+            request.app.state.settings,
+            graduate_id=graduate_id,
+            user_id=viewer(request).user_id,
+            referral_id=referral_id,
+            reason=reason,
+        )
+    except DomainError as error:
+        db.rollback()
+        if error.field:
+            form.error(error.field, error.message)
+            return _render_referrals(request, db, status_code=422, form=form, form_for=referral_id)
+        return _render_referrals(request, db, status_code=409, error=error.message)
+    return _redirect("/me/referrals?done=declined")
+
+
+# -- privacy -----------------------------------------------------------------------------------
+
+
+@endpoint("graduate")
+def privacy(request: Request, db: Session) -> Response:
+    graduate = _graduate(request, db)
+    return render(request, "graduate/privacy.html", {"graduate": graduate, "form": Form()})
+
+
+@endpoint("graduate")
+def export(request: Request, db: Session) -> Response:
+    graduate = _graduate(request, db)
+    document = privacy_service.export_graduate(
+        db, graduate_id=graduate.id or 0, user_id=viewer(request).user_id
+    )
+    name = f"placement-data-{date.today().isoformat()}.json"
+    return attachment(privacy_service.export_json(document), name, "application/json")
+
+
+@endpoint("graduate")
+def delete_account(request: Request, db: Session) -> Response:
+    graduate = _graduate(request, db)
+    form = Form.of(request)
+    password = form.secret("password")
+    if form.ok:
+        try:
+            privacy_service.delete_account(
+                db,
+                request.app.state.settings,
+                request.app.state.passwords,
+                user_id=viewer(request).user_id,
+                password=password,
+                ip=_address(request),
+            )
+        except DomainError as error:
+            form.error(error.field or "password", error.message)
+        except NotFound:
+            raise not_found() from None
+    if not form.ok:
+        return render(
+            request,
+            "graduate/privacy.html",
+            {"graduate": graduate, "form": form},
+            status_code=422,
+        )
+    request.scope["session"].clear()
+    return _redirect("/")
+
+
+routes: list[BaseRoute] = [
+    Route("/profile", profile, methods=["GET", "POST"], name="profile"),
+    Route("/credentials", credentials, methods=["GET", "POST"], name="credentials"),
+    Route(
+        "/credentials/{credential_id:int}/delete",
+        credential_delete,
+        methods=["POST"],
+        name="credential_delete",
+    ),
+    Route("/resume", resume, methods=["GET", "POST"], name="resume"),
+    Route("/applications", application_list, name="applications"),
+    Route("/applications/{application_id:int}", application_detail, name="application"),
+    Route(
+        "/applications/{application_id:int}/withdraw",
+        application_withdraw,
+        methods=["POST"],
+        name="application_withdraw",
+    ),
+    Route("/referrals", referral_list, name="referrals"),
+    Route(
+        "/referrals/{referral_id:int}/accept",
+        referral_accept,
+        methods=["POST"],
+        name="referral_accept",
+    ),
+    Route(
+        "/referrals/{referral_id:int}/decline",
+        referral_decline,
+        methods=["POST"],
+        name="referral_decline",
+    ),
+    Route(
+        "/notifications/read",
+        notifications_read,
+        methods=["POST"],
+        name="notifications_read",
+    ),
+    Route("/privacy", privacy, name="privacy"),
+    Route("/export", export, name="export"),
+    Route("/delete", delete_account, methods=["POST"], name="delete"),
+]
 
 # Graduate actions that live under public URLs (POST /positions/{id}/apply).
-public_routes: list[BaseRoute] = []
+public_routes: list[BaseRoute] = [
+    Route("/positions/{position_id:int}/apply", apply, methods=["GET", "POST"], name="apply"),
+]

@@ -1,0 +1,524 @@
+"""The graduate's own record: profile, modalities, credentials, completeness and warnings.
+
+Every change here also marks the graduate for the matching index (services.changes) and is
+written to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from placement import taxonomy
+from placement.models import (
+    Graduate,
+    GraduateCredential,
+    GraduateModality,
+    Message,
+    join_codes,
+    split_codes,
+    utcnow,
+)
+from placement.services import Conflict, DomainError, NotFound, audit, changes
+
+PROFICIENCY_LABELS = {0: "None", 1: "Basic", 2: "Proficient", 3: "Advanced"}
+EXPIRY_WARNING_DAYS = 60
+MAX_CREDENTIALS = 50
+
+# The modalities of the taxonomy in the groups the profile form shows them in.
+MODALITY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Clinical and medical",
+        (
+            "medical_massage",
+            "manual_lymphatic_drainage",
+            "myofascial_release",
+            "trigger_point",
+            "neuromuscular",
+            "craniosacral",
+            "orthopedic",
+            "positional_release",
+            "muscle_energy",
+            "scar_tissue",
+            "post_surgical",
+        ),
+    ),
+    ("Special populations", ("prenatal", "oncology", "geriatric", "hospice_comfort")),
+    ("Sports and movement", ("sports", "stretching_pnf")),
+    (
+        "Foundations and other techniques",
+        (
+            "swedish",
+            "deep_tissue",
+            "reflexology",
+            "acupressure",
+            "shiatsu",
+            "thai",
+            "chair",
+            "hot_stone",
+            "cupping",
+        ),
+    ),
+)
+
+US_STATES = {
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "DC": "District of Columbia",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
+    "AS": "American Samoa",
+    "GU": "Guam",
+    "MP": "Northern Mariana Islands",
+    "PR": "Puerto Rico",
+    "VI": "U.S. Virgin Islands",
+}
+
+
+# -- loading --------------------------------------------------------------------------------
+
+
+def graduate_for_user(db: Session, user_id: int) -> Graduate:
+    """The graduate record of a signed-in user; NotFound when there is none (or it is gone)."""
+    graduate = db.exec(select(Graduate).where(Graduate.user_id == user_id)).first()
+    if graduate is None or graduate.deleted_at is not None:
+        raise NotFound
+    return graduate
+
+
+def get_graduate(db: Session, graduate_id: int) -> Graduate:
+    graduate = db.get(Graduate, graduate_id)
+    if graduate is None or graduate.deleted_at is not None:
+        raise NotFound
+    return graduate
+
+
+def modalities_of(db: Session, graduate_id: int) -> dict[str, int]:
+    rows = db.exec(
+        select(GraduateModality.code, GraduateModality.proficiency).where(
+            GraduateModality.graduate_id == graduate_id
+        )
+    ).all()
+    return {code: int(level) for code, level in rows}
+
+
+def credentials_of(db: Session, graduate_id: int) -> list[GraduateCredential]:
+    return list(
+        db.exec(
+            select(GraduateCredential)
+            .where(GraduateCredential.graduate_id == graduate_id)
+            .order_by(col(GraduateCredential.code), col(GraduateCredential.id))
+        ).all()
+    )
+
+
+# -- the profile ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    """What the profile form may change; anything else posted is never read."""
+
+    first_name: str
+    last_name: str
+    program: str
+    graduation_date: date | None
+    training_hours: int
+    clinical_hours: int
+    zip: str | None
+    travel_radius_miles: int
+    settings: list[str] = field(default_factory=list)
+    employment_types: list[str] = field(default_factory=list)
+    availability: list[str] = field(default_factory=list)
+    pay_expectation: float | None = None
+    bio: str = ""
+    visibility: str = "staff"
+    seeking: str = "seeking"
+
+
+def _profile_values(data: ProfileInput) -> dict[str, Any]:
+    values = asdict(data)
+    for name in ("settings", "employment_types", "availability"):
+        values[name] = join_codes(values[name])
+    values["cohort"] = data.graduation_date.year if data.graduation_date else None
+    return values
+
+
+def _check_profile(data: ProfileInput, modalities: dict[str, int]) -> None:
+    """The rules the form already checks, enforced again for any other caller."""
+    if data.visibility not in taxonomy.VISIBILITIES:
+        raise DomainError("Choose who may see your profile.", "visibility")
+    if data.seeking not in taxonomy.SEEKING_STATUSES:
+        raise DomainError("Choose whether you are looking for work.", "seeking")
+    for name, allowed in (
+        ("settings", taxonomy.SETTINGS),
+        ("employment_types", taxonomy.EMPLOYMENT_TYPES),
+        ("availability", taxonomy.SLOTS),
+    ):
+        if any(code not in allowed for code in getattr(data, name)):
+            raise DomainError("Choose from the options offered.", name)
+    for code, level in modalities.items():
+        if code not in taxonomy.MODALITIES or level not in PROFICIENCY_LABELS:
+            raise DomainError("Choose a level from 0 to 3.", f"modality_{code}")
+
+
+def update_profile(
+    db: Session,
+    *,
+    graduate_id: int,
+    user_id: int,
+    version: int,
+    data: ProfileInput,
+    modalities: dict[str, int],
+) -> Graduate:
+    """Save the profile form if it was made from the current version, else raise Conflict.
+
+    `modalities` maps modality codes to 0–3; 0 removes the modality. Changing the graduation
+    date moves the graduate to that year's cohort.
+    """
+    _check_profile(data, modalities)
+    graduate = get_graduate(db, graduate_id)
+    values = _profile_values(data)
+    before = {name: getattr(graduate, name) for name in values}
+    old_modalities = modalities_of(db, graduate_id)
+    result = db.exec(  # type: ignore[call-overload]
+        update(Graduate)
+        .where(col(Graduate.id) == graduate_id, col(Graduate.version) == version)
+        .values(**values, version=version + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:
+        raise Conflict(
+            "Your profile was changed in another window or by career services after you "
+            "opened this form. Nothing was saved: the form now shows the current profile.",
+        )
+    db.refresh(graduate)
+    new_modalities = {code: level for code, level in modalities.items() if level > 0}
+    for code in old_modalities.keys() - new_modalities.keys():
+        db.exec(  # type: ignore[call-overload]
+            delete(GraduateModality).where(
+                col(GraduateModality.graduate_id) == graduate_id,
+                col(GraduateModality.code) == code,
+            )
+        )
+    for code, level in new_modalities.items():
+        if old_modalities.get(code) == level:
+            continue
+        row = db.get(GraduateModality, (graduate_id, code))
+        if row is None:
+            row = GraduateModality(graduate_id=graduate_id, code=code, proficiency=level)
+        else:
+            row.proficiency = level
+        db.add(row)
+    changed = sorted(name for name in values if before[name] != values[name])
+    if old_modalities != new_modalities:
+        changed.append("modalities")
+    changes.graduate_changed(db, graduate_id)
+    audit.record(
+        db,
+        "graduate.profile_updated",
+        actor_user_id=user_id,
+        actor_role="graduate",
+        object_type="graduate",
+        object_id=graduate_id,
+        detail="Changed: " + (", ".join(changed) if changed else "nothing"),
+        # Field names and coded values only: free text (names, bio) stays out of the
+        # append-only log so that deleting the account removes it.
+        before=_coded(before, old_modalities, changed),
+        after=_coded(values, new_modalities, changed),
+    )
+    db.flush()
+    return graduate
+
+
+CODED_FIELDS = (
+    "graduation_date",
+    "cohort",
+    "training_hours",
+    "clinical_hours",
+    "travel_radius_miles",
+    "settings",
+    "employment_types",
+    "availability",
+    "pay_expectation",
+    "visibility",
+    "seeking",
+)
+
+
+def _coded(values: dict[str, Any], modalities: dict[str, int], changed: list[str]) -> dict:
+    out: dict[str, Any] = {name: values[name] for name in changed if name in CODED_FIELDS}
+    if "modalities" in changed:
+        out["modalities"] = dict(sorted(modalities.items()))
+    return out
+
+
+# -- credentials ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CredentialInput:
+    code: str
+    number: str
+    state: str | None
+    issued_on: date | None
+    expires_on: date | None
+
+
+def add_credential(
+    db: Session, *, graduate_id: int, user_id: int, data: CredentialInput
+) -> GraduateCredential:
+    """Add a licence or certificate; it stays unverified until career services verify it."""
+    if data.code not in taxonomy.CREDENTIALS:
+        raise DomainError("Choose a credential from the list.", "code")
+    if data.state is not None and data.state not in US_STATES:
+        raise DomainError("Choose a US state.", "state")
+    if data.issued_on and data.expires_on and data.expires_on <= data.issued_on:
+        raise DomainError("The expiry date must come after the issue date.", "expires_on")
+    get_graduate(db, graduate_id)
+    count = len(credentials_of(db, graduate_id))
+    if count >= MAX_CREDENTIALS:
+        raise DomainError(f"You can list at most {MAX_CREDENTIALS} credentials.", "code")
+    credential = GraduateCredential(
+        graduate_id=graduate_id,
+        code=data.code,
+        number=data.number,
+        state=data.state,
+        issued_on=data.issued_on,
+        expires_on=data.expires_on,
+    )
+    db.add(credential)
+    db.flush()
+    changes.graduate_changed(db, graduate_id)
+    audit.record(
+        db,
+        "credential.added",
+        actor_user_id=user_id,
+        actor_role="graduate",
+        object_type="credential",
+        object_id=credential.id,
+        detail=f"{data.code} for graduate {graduate_id}",
+        after={
+            "code": data.code,
+            "state": data.state,
+            "issued_on": data.issued_on,
+            "expires_on": data.expires_on,
+        },
+    )
+    return credential
+
+
+def credential_for_graduate(
+    db: Session, graduate_id: int, credential_id: int
+) -> GraduateCredential:
+    credential = db.get(GraduateCredential, credential_id)
+    if credential is None or credential.graduate_id != graduate_id:
+        raise NotFound
+    return credential
+
+
+def delete_credential(db: Session, *, graduate_id: int, user_id: int, credential_id: int) -> None:
+    credential = credential_for_graduate(db, graduate_id, credential_id)
+    before = {
+        "code": credential.code,
+        "state": credential.state,
+        "expires_on": credential.expires_on,
+        "verified": credential.verified_at is not None,
+    }
+    db.delete(credential)
+    db.flush()
+    changes.graduate_changed(db, graduate_id)
+    audit.record(
+        db,
+        "credential.removed",
+        actor_user_id=user_id,
+        actor_role="graduate",
+        object_type="credential",
+        object_id=credential_id,
+        detail=f"{before['code']} for graduate {graduate_id}",
+        before=before,
+    )
+
+
+@dataclass(frozen=True)
+class CredentialStatus:
+    code: str  # verified | unverified | expired | expiring
+    text: str
+    days_left: int | None = None
+
+    @property
+    def warning(self) -> bool:
+        return self.code in ("expired", "expiring")
+
+
+def credential_status(
+    credential: GraduateCredential, today: date | None = None
+) -> CredentialStatus:
+    """Expired first, then expiring within 60 days, then verified or awaiting verification."""
+    today = today or date.today()
+    verified = "verified" if credential.verified_at is not None else "awaiting verification"
+    if credential.expires_on is not None:
+        days = (credential.expires_on - today).days
+        if days < 0:
+            return CredentialStatus("expired", f"expired on {credential.expires_on}", days)
+        if days <= EXPIRY_WARNING_DAYS:
+            when = "today" if days == 0 else ("in 1 day" if days == 1 else f"in {days} days")
+            return CredentialStatus("expiring", f"expires {when} · {verified}", days)
+    if credential.verified_at is not None:
+        return CredentialStatus("verified", "verified")
+    return CredentialStatus("unverified", "awaiting verification")
+
+
+@dataclass(frozen=True)
+class CredentialWarning:
+    credential_id: int
+    code: str
+    label: str
+    status: CredentialStatus
+
+
+def credential_warnings(
+    credentials: list[GraduateCredential], today: date | None = None
+) -> list[CredentialWarning]:
+    """Expired credentials and those expiring within 60 days, soonest first."""
+    warnings = []
+    for credential in credentials:
+        status = credential_status(credential, today)
+        if status.warning:
+            warnings.append(
+                CredentialWarning(
+                    credential_id=credential.id or 0,
+                    code=credential.code,
+                    label=taxonomy.label(taxonomy.CREDENTIALS, credential.code),
+                    status=status,
+                )
+            )
+    return sorted(warnings, key=lambda warning: warning.status.days_left or 0)
+
+
+# -- notifications -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notification:
+    id: int
+    subject: str
+    body: str
+    kind: str
+    created_at: datetime
+    read_at: datetime | None
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None
+
+
+def notifications_for(db: Session, user_id: int, *, limit: int = 30) -> list[Notification]:
+    """The user's messages (the outbox doubles as in-app notifications), newest first."""
+    rows = db.exec(
+        select(
+            Message.id,
+            Message.subject,
+            Message.body,
+            Message.kind,
+            Message.created_at,
+            Message.read_at,
+        )
+        .where(Message.recipient_user_id == user_id)
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+        .limit(limit)
+    ).all()
+    return [Notification(*row) for row in rows]
+
+
+def mark_notifications_read(db: Session, user_id: int) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    result = db.exec(  # type: ignore[call-overload]
+        update(Message)
+        .where(col(Message.recipient_user_id) == user_id, col(Message.read_at).is_(None))
+        .values(read_at=utcnow())
+    )
+    return int(result.rowcount or 0)
+
+
+# -- completeness --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Completeness:
+    percent: int
+    missing: list[str]
+
+
+def completeness(
+    graduate: Graduate, modalities: dict[str, int], credentials: list[GraduateCredential]
+) -> Completeness:
+    """How much of what employers and matching look at the profile holds, and what is not."""
+    checks = (
+        (bool(graduate.program), "your programme"),
+        (graduate.graduation_date is not None, "your graduation date"),
+        (graduate.training_hours > 0, "your training hours"),
+        (bool(graduate.zip), "your ZIP code"),
+        (bool(split_codes(graduate.settings)), "the settings you would like to work in"),
+        (bool(split_codes(graduate.employment_types)), "the kinds of employment you accept"),
+        (bool(split_codes(graduate.availability)), "your weekly availability"),
+        (graduate.pay_expectation is not None, "your pay expectation"),
+        (bool(graduate.bio.strip()), "a short bio"),
+        (any(level > 0 for level in modalities.values()), "the modalities you practise"),
+        (bool(credentials), "your licences and certificates"),
+        (bool(graduate.resume_file), "a résumé (PDF)"),
+    )
+    done = sum(1 for ok, _ in checks if ok)
+    return Completeness(
+        percent=round(100 * done / len(checks)),
+        missing=[what for ok, what in checks if not ok],
+    )
