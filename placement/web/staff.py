@@ -1,16 +1,920 @@
-"""Routes of this side; filled in by its issue."""
+"""Career services: work queues, reviews, graduates, roster import, referrals, placements,
+the outcome report, the audit log and the staff's own API tokens.
+
+Every view is `endpoint("staff")` (admins included). Views parse the input, call one service
+function and redirect (303) or re-render the same page with messages (422, 409 for a race).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 
-from placement.web.guards import endpoint, not_found
+from placement import taxonomy
+from placement.models import Employer, Graduate, GraduateCredential, Placement, User
+from placement.services import (
+    Conflict,
+    DomainError,
+    NotFound,
+    api_tokens,
+    audit,
+    fraud,
+    placements,
+    referrals,
+    reports,
+    roster,
+    staff_search,
+)
+from placement.services.approvals import Actor, review_employer, review_position
+from placement.web.auth import client_address, safe_next
+from placement.web.forms import Form
+from placement.web.guards import endpoint, not_found, viewer
+from placement.web.templating import render
+
+MAX_PAGE = 100_000
+FLASH = {
+    "approved": "Approved.",
+    "rejected": "Rejected: the organisation sees the reason.",
+    "suspended": "Suspended: its positions left the search and its users were signed out.",
+    "verified": "Verified.",
+    "outcome": "Outcome saved.",
+    "referred": "Referral sent: the graduate was notified.",
+    "already_referred": "This graduate already has an open referral for this position.",
+    "placed": "Placement recorded: the graduate's outcome is now placed.",
+    "already_placed": "This placement was already recorded.",
+    "placement_verified": "Placement verified.",
+    "revoked": "Token revoked: it no longer works.",
+}
+
+
+# -- small helpers --------------------------------------------------------------------------
+
+
+def _actor(request: Request) -> Actor:
+    current = viewer(request)
+    return Actor(user_id=current.user_id, role=current.role, ip=client_address(request))
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _with_flash(url: str, code: str) -> str:
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}done={code}"
+
+
+def _flash(request: Request) -> str | None:
+    return FLASH.get(request.query_params.get("done", ""))
+
+
+def _back(form: Form, default: str) -> str:
+    return safe_next(form.raw("next")) or default
+
+
+def _path_id(request: Request, name: str = "id") -> int:
+    value = request.path_params.get(name)
+    if not isinstance(value, int) or not 0 < value < 2**31:
+        raise not_found()
+    return value
+
+
+def _page(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
+
+
+def _here(request: Request) -> str:
+    """The current path and query, to come back to after a POST."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "done"]
+    return request.url.path + ("?" + urlencode(query) if query else "")
+
+
+def _page_link(request: Request) -> Callable[[int], str]:
+    def link(number: int) -> str:
+        query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "done")]
+        query.append(("page", str(number)))
+        return request.url.path + "?" + urlencode(query)
+
+    return link
+
+
+# -- home -----------------------------------------------------------------------------------
 
 
 @endpoint("staff")
 def home(request: Request, db: Session) -> Response:
-    raise not_found()
+    counts = staff_search.queue_counts(db)
+    return render(request, "staff/home.html", {"counts": counts, "flash": _flash(request)})
 
 
-routes: list[BaseRoute] = []
+# -- organisations --------------------------------------------------------------------------
+
+
+def _employers_page(
+    request: Request,
+    db: Session,
+    status: str,
+    *,
+    row_errors: dict[int, str] | None = None,
+    typed: dict[int, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    page = staff_search.employers_by_status(db, status, _page(request))
+    employers = [row["Employer"] for row in page.rows]
+    signals = fraud.employer_signals(db, employers)
+    return render(
+        request,
+        "staff/employers.html",
+        {
+            "status": status,
+            "statuses": taxonomy.EMPLOYER_STATUSES,
+            "page": page,
+            "signals": signals,
+            "row_errors": row_errors or {},
+            "typed": typed or {},
+            "here": _here(request),
+            "page_link": _page_link(request),
+            "flash": _flash(request),
+        },
+        status_code=status_code,
+    )
+
+
+@endpoint("staff")
+def employers(request: Request, db: Session) -> Response:
+    status = request.query_params.get("status", "pending")
+    if status not in taxonomy.EMPLOYER_STATUSES:
+        status = "pending"
+    return _employers_page(request, db, status)
+
+
+def _employer_action(action: str) -> Callable[[Request], Response]:
+    @endpoint("staff")
+    def view(request: Request, db: Session) -> Response:
+        employer_id = _path_id(request)
+        form = Form.of(request)
+        reason = form.text("reason", required=False, max_length=2000, multiline=True)
+        try:
+            review_employer(
+                db,
+                request.app.state.settings,
+                _actor(request),
+                employer_id=employer_id,
+                action=action,
+                reason=reason,
+            )
+        except NotFound:
+            raise not_found() from None
+        except DomainError as error:
+            db.rollback()
+            current = db.get(Employer, employer_id)
+            if current is None:
+                raise not_found() from None
+            return _employers_page(
+                request,
+                db,
+                current.status,
+                row_errors={employer_id: error.message},
+                typed={employer_id: reason},
+                status_code=409 if isinstance(error, Conflict) else 422,
+            )
+        default = f"/staff/employers?status={'approved' if action == 'suspend' else 'pending'}"
+        flash = "suspended" if action == "suspend" else f"{action}d"
+        return _redirect(_with_flash(_back(form, default), flash))
+
+    view.__name__ = f"employer_{action}"
+    return view
+
+
+# -- positions under review -----------------------------------------------------------------
+
+
+def _positions_page(
+    request: Request,
+    db: Session,
+    status: str,
+    *,
+    row_errors: dict[int, str] | None = None,
+    typed: dict[int, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    page = staff_search.positions_by_status(db, status, _page(request))
+    pairs = [(row["Position"], row["Employer"]) for row in page.rows]
+    signals = fraud.position_signals(db, pairs)
+    return render(
+        request,
+        "staff/positions.html",
+        {
+            "status": status,
+            "statuses": taxonomy.POSITION_STATUSES,
+            "page": page,
+            "pairs": pairs,
+            "signals": signals,
+            "row_errors": row_errors or {},
+            "typed": typed or {},
+            "here": _here(request),
+            "page_link": _page_link(request),
+            "flash": _flash(request),
+        },
+        status_code=status_code,
+    )
+
+
+@endpoint("staff")
+def positions(request: Request, db: Session) -> Response:
+    status = request.query_params.get("status", "pending_review")
+    if status not in taxonomy.POSITION_STATUSES:
+        status = "pending_review"
+    return _positions_page(request, db, status)
+
+
+def _position_action(action: str) -> Callable[[Request], Response]:
+    @endpoint("staff")
+    def view(request: Request, db: Session) -> Response:
+        position_id = _path_id(request)
+        form = Form.of(request)
+        reason = form.text("reason", required=False, max_length=2000, multiline=True)
+        try:
+            review_position(
+                db,
+                request.app.state.settings,
+                _actor(request),
+                position_id=position_id,
+                action=action,
+                reason=reason,
+            )
+        except NotFound:
+            raise not_found() from None
+        except DomainError as error:
+            db.rollback()
+            return _positions_page(
+                request,
+                db,
+                "pending_review",
+                row_errors={position_id: error.message},
+                typed={position_id: reason},
+                status_code=409 if isinstance(error, Conflict) else 422,
+            )
+        return _redirect(
+            _with_flash(_back(form, "/staff/positions?status=pending_review"), f"{action}d")
+        )
+
+    view.__name__ = f"position_{action}"
+    return view
+
+
+# -- graduates ------------------------------------------------------------------------------
+
+
+def _graduate_filters(request: Request) -> tuple[staff_search.GraduateFilters, Form]:
+    form = Form(request.query_params)
+    q = form.text("q", required=False, max_length=200)
+    modality = form.choice("modality", taxonomy.MODALITIES, required=False)
+    credential = form.choice("credential", taxonomy.CREDENTIALS, required=False)
+    cohort = form.integer("cohort", required=False, minimum=1900, maximum=2100)
+    status = form.choice("status", taxonomy.OUTCOME_STATUSES, required=False)
+    verified = form.choice("verified", ("yes", "no"), required=False)
+    filters = staff_search.GraduateFilters(
+        q="" if "q" in form.errors else q,
+        modality=modality,
+        cohort=cohort,
+        credential=credential,
+        status=status,
+        verified=verified,
+    )
+    return filters, form
+
+
+@endpoint("staff")
+def graduates(request: Request, db: Session) -> Response:
+    filters, form = _graduate_filters(request)
+    page = staff_search.search_graduates(db, filters, _page(request))
+    return render(
+        request,
+        "staff/graduates.html",
+        {
+            "form": form,
+            "page": page,
+            "page_link": _page_link(request),
+            "outcome_statuses": taxonomy.OUTCOME_STATUSES,
+            "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
+        },
+        status_code=422 if form.errors else 200,
+    )
+
+
+def _graduate_page(
+    request: Request,
+    db: Session,
+    graduate_id: int,
+    *,
+    outcome_form: Form | None = None,
+    placement_form: Form | None = None,
+    verify_forms: dict[int, Form] | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    try:
+        record = staff_search.graduate_record(db, graduate_id)
+    except NotFound:
+        raise not_found() from None
+    graduate = record.graduate
+    if outcome_form is None:
+        outcome_form = Form()
+        outcome_form.values.update(
+            status=graduate.outcome_status,
+            unavailable_reason=graduate.unavailable_reason or "",
+            note=graduate.outcome_note,
+        )
+    return render(
+        request,
+        "staff/graduate.html",
+        {
+            "record": record,
+            "graduate": graduate,
+            "outcome_form": outcome_form,
+            "placement_form": placement_form or Form(),
+            "verify_forms": verify_forms or {},
+            "error": error,
+            "today": date.today(),
+            "here": f"/staff/graduates/{graduate_id}",
+            "flash": _flash(request),
+            "outcome_statuses": [(s, s.capitalize()) for s in taxonomy.OUTCOME_STATUSES],
+            "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
+            "placement_fields": taxonomy.PLACEMENT_FIELDS,
+            "verification_methods": taxonomy.VERIFICATION_METHODS,
+        },
+        status_code=status_code,
+    )
+
+
+@endpoint("staff")
+def graduate(request: Request, db: Session) -> Response:
+    return _graduate_page(request, db, _path_id(request))
+
+
+@endpoint("staff")
+def graduate_verify(request: Request, db: Session) -> Response:
+    graduate_id = _path_id(request)
+    form = Form.of(request)
+    try:
+        roster.verify_graduate(db, _actor(request), graduate_id)
+    except NotFound:
+        raise not_found() from None
+    except DomainError as error:
+        db.rollback()
+        return _graduate_page(request, db, graduate_id, error=error.message, status_code=409)
+    return _redirect(_with_flash(_back(form, f"/staff/graduates/{graduate_id}"), "verified"))
+
+
+@endpoint("staff")
+def graduate_outcome(request: Request, db: Session) -> Response:
+    graduate_id = _path_id(request)
+    form = Form.of(request)
+    status = form.choice("status", taxonomy.OUTCOME_STATUSES)
+    reason = form.text("unavailable_reason", required=False, max_length=40)
+    note = form.text("note", required=False, max_length=2000, multiline=True)
+    if form.ok and status is not None:
+        try:
+            placements.set_outcome(
+                db,
+                _actor(request),
+                graduate_id=graduate_id,
+                status=status,
+                unavailable_reason=reason,
+                note=note,
+            )
+        except NotFound:
+            raise not_found() from None
+        except DomainError as error:
+            form.error(error.field or "status", error.message)
+    if not form.ok:
+        db.rollback()
+        return _graduate_page(request, db, graduate_id, outcome_form=form, status_code=422)
+    return _redirect(_with_flash(f"/staff/graduates/{graduate_id}", "outcome"))
+
+
+@endpoint("staff")
+def credential_verify(request: Request, db: Session) -> Response:
+    credential_id = _path_id(request)
+    form = Form.of(request)
+    try:
+        credential = roster.verify_credential(db, _actor(request), credential_id)
+    except NotFound:
+        raise not_found() from None
+    except DomainError as error:
+        db.rollback()
+        current = db.get(GraduateCredential, credential_id)
+        if current is None:
+            raise not_found() from None
+        return _graduate_page(
+            request, db, current.graduate_id, error=error.message, status_code=409
+        )
+    return _redirect(
+        _with_flash(_back(form, f"/staff/graduates/{credential.graduate_id}"), "verified")
+    )
+
+
+@endpoint("staff")
+def credentials(request: Request, db: Session) -> Response:
+    which = request.query_params.get("show", "unverified")
+    if which not in ("unverified", "expiring"):
+        which = "unverified"
+    page = staff_search.credentials_queue(db, which, _page(request))
+    return render(
+        request,
+        "staff/credentials.html",
+        {
+            "which": which,
+            "page": page,
+            "page_link": _page_link(request),
+            "here": _here(request),
+            "today": date.today(),
+            "flash": _flash(request),
+        },
+    )
+
+
+# -- roster import --------------------------------------------------------------------------
+
+
+@endpoint("staff")
+def import_graduates(request: Request, db: Session) -> Response:
+    template = "staff/import.html"
+    context: dict[str, Any] = {"columns": roster.COLUMNS}
+    if request.method == "GET":
+        return render(request, template, {**context, "form": Form(), "result": None})
+    form = Form.of(request)
+    skip = form.raw("skip_bad_rows") in ("1", "on", "yes", "true")
+    form.values["skip_bad_rows"] = skip
+    upload = form.upload("roster")
+    if upload is None or not upload.filename:
+        form.error("roster", "Choose the roster CSV file to upload.")
+        return render(request, template, {**context, "form": form, "result": None}, status_code=422)
+    data = upload.file.read(request.app.state.settings.max_upload_bytes + 1)
+    if len(data) > request.app.state.settings.max_upload_bytes:
+        form.error("roster", "The file is too large: split it into smaller files.")
+        return render(request, template, {**context, "form": form, "result": None}, status_code=413)
+    try:
+        result = roster.import_roster(
+            db,
+            request.app.state.settings,
+            data,
+            skip_bad_rows=skip,
+            actor_user_id=viewer(request).user_id,
+            actor_role=viewer(request).role,
+            base_url=str(request.base_url).rstrip("/"),
+        )
+    except DomainError as error:
+        db.rollback()
+        form.error("roster", error.message)
+        return render(request, template, {**context, "form": form, "result": None}, status_code=409)
+    context.update(form=form, result=result, filename=upload.filename[:200])
+    if not result.imported:
+        return render(request, template, context, status_code=422)
+    # The summary is the answer (rows imported and rows skipped, with their lines); it is not
+    # re-posted by a reload because the browser asks first, and a re-post changes nothing.
+    return render(request, template, context)
+
+
+# -- referrals ------------------------------------------------------------------------------
+
+
+def _referrals_page(
+    request: Request, db: Session, *, form: Form | None = None, status_code: int = 200
+) -> Response:
+    status = request.query_params.get("status")
+    if status not in ("pending", "accepted", "declined"):
+        status = None
+    page = staff_search.referral_rows(db, status, _page(request))
+    return render(
+        request,
+        "staff/referrals.html",
+        {
+            "status": status,
+            "page": page,
+            "page_link": _page_link(request),
+            "form": form or Form(),
+            "flash": _flash(request),
+        },
+        status_code=status_code,
+    )
+
+
+@endpoint("staff")
+def referrals_list(request: Request, db: Session) -> Response:
+    if request.method == "GET":
+        return _referrals_page(request, db)
+    form = Form.of(request)
+    position_id = form.integer("position_id", minimum=1, maximum=2**31 - 1)
+    graduate_id = form.integer("graduate_id", minimum=1, maximum=2**31 - 1)
+    note = form.text("note", required=False, max_length=4000, multiline=True)
+    next_path = safe_next(form.raw("next"))
+    form.values["next"] = next_path or ""
+    if form.ok and graduate_id is not None and position_id is not None:
+        person = db.get(Graduate, graduate_id)
+        if person is None or person.deleted_at is not None:
+            form.error("graduate_id", "There is no graduate with this number.")
+        elif person.visibility == "private":
+            form.error(
+                "graduate_id",
+                "This graduate keeps their profile private: they cannot be referred. Ask them "
+                "to share it with career services first.",
+            )
+        else:
+            try:
+                referral, created = referrals.refer(
+                    db,
+                    request.app.state.settings,
+                    staff_user_id=viewer(request).user_id,
+                    position_id=position_id,
+                    graduate_id=graduate_id,
+                    note=note,
+                )
+            except NotFound:
+                form.error("position_id", "There is no such position.")
+            except DomainError as error:
+                form.error(error.field or "position_id", error.message)
+            else:
+                if not created:
+                    return _redirect(
+                        _with_flash(f"/staff/referrals/{referral.id}", "already_referred")
+                    )
+                return _redirect(_with_flash(next_path or "/staff/referrals", "referred"))
+    db.rollback()
+    return _referrals_page(request, db, form=form, status_code=422)
+
+
+@endpoint("staff")
+def referral_detail(request: Request, db: Session) -> Response:
+    referral_id = _path_id(request)
+    row = staff_search.referral_row(db, referral_id)
+    if row is None:
+        raise not_found()
+    return render(request, "staff/referral.html", {"row": row, "flash": _flash(request)})
+
+
+# -- placements -----------------------------------------------------------------------------
+
+
+def _placements_page(
+    request: Request, db: Session, *, form: Form | None = None, status_code: int = 200
+) -> Response:
+    verified = request.query_params.get("verified")
+    if verified not in ("yes", "no"):
+        verified = None
+    page = staff_search.placement_rows(db, verified, _page(request))
+    return render(
+        request,
+        "staff/placements.html",
+        {
+            "verified": verified,
+            "page": page,
+            "page_link": _page_link(request),
+            "form": form or Form(),
+            "here": _here(request),
+            "flash": _flash(request),
+            "placement_fields": taxonomy.PLACEMENT_FIELDS,
+            "verification_methods": taxonomy.VERIFICATION_METHODS,
+        },
+        status_code=status_code,
+    )
+
+
+@endpoint("staff")
+def placements_list(request: Request, db: Session) -> Response:
+    if request.method == "GET":
+        return _placements_page(request, db)
+    form = Form.of(request)
+    graduate_id = form.integer("graduate_id", minimum=1, maximum=2**31 - 1)
+    employer_name = form.text("employer_name", max_length=200)
+    position_id = form.integer("position_id", required=False, minimum=1, maximum=2**31 - 1)
+    job_title = form.text("job_title", max_length=200)
+    start_date = form.date("start_date")
+    hours = form.integer("hours_per_week", required=False, minimum=1, maximum=80)
+    field = form.choice("field", taxonomy.PLACEMENT_FIELDS)
+    from_graduate = form.raw("from") == "graduate"
+    form.values["from"] = "graduate" if from_graduate else ""
+    if form.ok and graduate_id is not None and field is not None:
+        try:
+            placement, created = placements.record_placement(
+                db,
+                _actor(request),
+                graduate_id=graduate_id,
+                employer_name=employer_name,
+                position_id=position_id,
+                job_title=job_title,
+                start_date=start_date,
+                hours_per_week=hours,
+                field=field,
+            )
+        except NotFound:
+            form.error("graduate_id", "There is no graduate with this number.")
+        except DomainError as error:
+            form.error(error.field or "graduate_id", error.message)
+        else:
+            return _redirect(
+                _with_flash(
+                    f"/staff/graduates/{placement.graduate_id}",
+                    "placed" if created else "already_placed",
+                )
+            )
+    db.rollback()
+    if from_graduate and graduate_id is not None and db.get(Graduate, graduate_id) is not None:
+        return _graduate_page(request, db, graduate_id, placement_form=form, status_code=422)
+    return _placements_page(request, db, form=form, status_code=422)
+
+
+@endpoint("staff")
+def placement_verify(request: Request, db: Session) -> Response:
+    placement_id = _path_id(request)
+    form = Form.of(request)
+    method = form.choice("method", taxonomy.VERIFICATION_METHODS)
+    note = form.text("note", required=False, max_length=2000, multiline=True)
+    graduate_id: int | None = None
+    if form.ok and method is not None:
+        try:
+            placement = placements.verify_placement(
+                db, _actor(request), placement_id=placement_id, method=method, note=note
+            )
+            graduate_id = placement.graduate_id
+        except NotFound:
+            raise not_found() from None
+        except DomainError as error:
+            form.error(error.field or "method", error.message)
+    if not form.ok or graduate_id is None:
+        db.rollback()
+        current = db.get(Placement, placement_id)
+        if current is None:
+            raise not_found() from None
+        return _graduate_page(
+            request,
+            db,
+            current.graduate_id,
+            verify_forms={placement_id: form},
+            status_code=422,
+        )
+    return _redirect(
+        _with_flash(_back(form, f"/staff/graduates/{graduate_id}"), "placement_verified")
+    )
+
+
+# -- the outcome report ---------------------------------------------------------------------
+
+
+def _cohort_param(request: Request) -> tuple[int | None, str | None]:
+    raw = request.query_params.get("cohort", "").strip()
+    if not raw:
+        return None, None
+    if raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2100:
+        return int(raw), None
+    return None, "Enter a cohort as a graduation year, e.g. 2025."
+
+
+@endpoint("staff")
+def outcomes_report(request: Request, db: Session) -> Response:
+    cohort, problem = _cohort_param(request)
+    fmt = request.query_params.get("format", "html")
+    if fmt not in ("html", "csv"):
+        problem = problem or "The format is html or csv."
+        fmt = "html"
+    rows = [] if problem else reports.outcome_rows(db, cohort)
+    if fmt == "csv" and not problem:
+        current = viewer(request)
+        audit.record(
+            db,
+            "report.exported",
+            actor_user_id=current.user_id,
+            actor_role=current.role,
+            object_type="report",
+            detail=f"outcomes CSV, cohort {cohort or 'all'}",
+            ip=client_address(request),
+        )
+        filename = f"placement-outcomes-{cohort or 'all'}.csv"
+        return Response(
+            reports.render_csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "Cache-Control": "private, no-store",
+            },
+        )
+    return render(
+        request,
+        "staff/outcomes.html",
+        {
+            "rows": rows,
+            "cohort": cohort,
+            "cohorts": reports.cohorts(db),
+            "problem": problem,
+            "chart": reports.chart(rows),
+            "columns": reports.CSV_COLUMNS,
+            "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
+            "csv_link": "/staff/reports/outcomes?"
+            + urlencode({**({"cohort": cohort} if cohort else {}), "format": "csv"}),
+        },
+        status_code=422 if problem else 200,
+    )
+
+
+@endpoint("staff")
+def outcomes_people(request: Request, db: Session) -> Response:
+    cohort, problem = _cohort_param(request)
+    column = request.query_params.get("column", "")
+    if problem or column not in reports.PEOPLE_COLUMNS:
+        return render(
+            request,
+            "staff/outcome_people.html",
+            {
+                "problem": problem or "Choose a figure of the report.",
+                "people": [],
+                "cohort": cohort,
+                "column": column,
+                "title": "Outcome report",
+            },
+            status_code=422,
+        )
+    people = reports.people(db, cohort, column)
+    return render(
+        request,
+        "staff/outcome_people.html",
+        {
+            "problem": None,
+            "people": people,
+            "cohort": cohort,
+            "column": column,
+            "title": reports.PEOPLE_COLUMNS[column],
+            "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
+            "placement_fields": taxonomy.PLACEMENT_FIELDS,
+            "verification_methods": taxonomy.VERIFICATION_METHODS,
+        },
+    )
+
+
+# -- the audit log --------------------------------------------------------------------------
+
+
+@endpoint("staff")
+def audit_log(request: Request, db: Session) -> Response:
+    form = Form(request.query_params)
+    action = form.text("action", required=False, max_length=64)
+    actor = form.text("actor", required=False, max_length=254)
+    object_type = form.text("object_type", required=False, max_length=32)
+    object_id = form.integer("object_id", required=False, minimum=0, maximum=2**31 - 1)
+    since = form.date("since", required=False)
+    until = form.date("until", required=False)
+    if since and until and until < since:
+        form.error("until", "The end date is before the start date.")
+    filters = staff_search.AuditFilters(
+        action="" if "action" in form.errors else action,
+        actor="" if "actor" in form.errors else actor,
+        object_type="" if "object_type" in form.errors else object_type,
+        object_id=object_id,
+        since=since,
+        until=until if "until" not in form.errors else None,
+    )
+    page = staff_search.audit_rows(db, filters, _page(request))
+    return render(
+        request,
+        "staff/audit.html",
+        {
+            "form": form,
+            "page": page,
+            "page_link": _page_link(request),
+            "actions": staff_search.audit_actions(db),
+            "object_types": staff_search.audit_object_types(db),
+            "pretty": _pretty_json,
+        },
+        status_code=422 if form.errors else 200,
+    )
+
+
+def _pretty_json(text: str | None) -> str:
+    if not text:
+        return ""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_short(item)}" for key, item in value.items())
+    return _short(value)
+
+
+def _short(value: object) -> str:
+    text = "—" if value is None or value == "" else str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+# -- the staff's own API tokens -------------------------------------------------------------
+
+
+def _tokens_page(
+    request: Request,
+    db: Session,
+    *,
+    form: Form | None = None,
+    raw: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    tokens = api_tokens.tokens_of(db, viewer(request).user_id)
+    response = render(
+        request,
+        "staff/tokens.html",
+        {"tokens": tokens, "form": form or Form(), "raw": raw, "flash": _flash(request)},
+        status_code=status_code,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@endpoint("staff")
+def tokens(request: Request, db: Session) -> Response:
+    if request.method == "GET":
+        return _tokens_page(request, db)
+    form = Form.of(request)
+    name = form.text("name", max_length=100)
+    user = db.get(User, viewer(request).user_id)
+    if user is None:
+        raise not_found()
+    if form.ok:
+        try:
+            _token, raw = api_tokens.create_token(db, user, name, ip=client_address(request))
+        except DomainError as error:
+            form.error(error.field or "name", error.message)
+        else:
+            # Shown once, in this answer, and never stored anywhere readable.
+            return _tokens_page(request, db, form=Form(), raw=raw)
+    db.rollback()
+    return _tokens_page(request, db, form=form, status_code=422)
+
+
+@endpoint("staff")
+def token_revoke(request: Request, db: Session) -> Response:
+    token_id = _path_id(request)
+    user = db.get(User, viewer(request).user_id)
+    if user is None:
+        raise not_found()
+    try:
+        api_tokens.revoke_token(db, user, token_id, ip=client_address(request))
+    except NotFound:
+        raise not_found() from None
+    return _redirect(_with_flash("/staff/account/tokens", "revoked"))
+
+
+routes: list[BaseRoute] = [
+    Route("/employers", employers, name="employers"),
+    *(
+        Route(
+            f"/employers/{{id:int}}/{action}",
+            _employer_action(action),
+            methods=["POST"],
+            name=f"employer_{action}",
+        )
+        for action in ("approve", "reject", "suspend")
+    ),
+    Route("/positions", positions, name="positions"),
+    *(
+        Route(
+            f"/positions/{{id:int}}/{action}",
+            _position_action(action),
+            methods=["POST"],
+            name=f"position_{action}",
+        )
+        for action in ("approve", "reject")
+    ),
+    Route("/graduates", graduates, name="graduates"),
+    Route("/graduates/{id:int}", graduate, name="graduate"),
+    Route("/graduates/{id:int}/verify", graduate_verify, methods=["POST"], name="graduate_verify"),
+    Route(
+        "/graduates/{id:int}/outcome", graduate_outcome, methods=["POST"], name="graduate_outcome"
+    ),
+    Route("/credentials", credentials, name="credentials"),
+    Route(
+        "/credentials/{id:int}/verify",
+        credential_verify,
+        methods=["POST"],
+        name="credential_verify",
+    ),
+    Route("/import/graduates", import_graduates, methods=["GET", "POST"], name="import_graduates"),
+    Route("/referrals", referrals_list, methods=["GET", "POST"], name="referrals"),
+    Route("/referrals/{id:int}", referral_detail, name="referral"),
+    Route("/placements", placements_list, methods=["GET", "POST"], name="placements"),
+    Route(
+        "/placements/{id:int}/verify", placement_verify, methods=["POST"], name="placement_verify"
+    ),
+    Route("/reports/outcomes", outcomes_report, name="outcomes_report"),
+    Route("/reports/outcomes/people", outcomes_people, name="outcomes_people"),
+    Route("/audit", audit_log, name="audit"),
+    Route("/account/tokens", tokens, methods=["GET", "POST"], name="tokens"),
+    Route("/account/tokens/{id:int}/revoke", token_revoke, methods=["POST"], name="token_revoke"),
+]

@@ -1,0 +1,258 @@
+"""Staff review: approve, reject or suspend organisations; approve or reject positions.
+
+Every change is a conditional update (`… WHERE status = <the status the reviewer saw>`), so two
+staff clicking at once give one result and the second gets a clear message. Every change is
+audited with its before and after, and the organisation's users hear about it by mail and in
+the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from placement.config import Settings
+from placement.models import Employer, EmployerMember, Position, User, utcnow
+from placement.services import Conflict, DomainError, NotFound, accounts, audit, changes, mail
+
+# Which status each action may start from.
+EMPLOYER_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "approve": ("approved", ("pending", "rejected", "suspended")),
+    "reject": ("rejected", ("pending",)),
+    "suspend": ("suspended", ("pending", "approved")),
+}
+POSITION_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "approve": ("open", ("pending_review",)),
+    "reject": ("rejected", ("pending_review",)),
+}
+MAX_REASON = 2000
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a staff user (or None for the command line), with the role to audit."""
+
+    user_id: int | None
+    role: str = "staff"
+    ip: str = ""
+
+
+def _reason(reason: str | None, *, required: bool) -> str:
+    text = (reason or "").strip()
+    if required and not text:
+        raise DomainError("Give a reason: the organisation will read it.", "reason")
+    if len(text) > MAX_REASON:
+        raise DomainError(f"Keep the reason under {MAX_REASON} characters.", "reason")
+    if "\x00" in text:
+        raise DomainError("Remove the invisible NUL character.", "reason")
+    return text
+
+
+def employer_for_review(db: Session, employer_id: int) -> Employer:
+    employer = db.get(Employer, employer_id)
+    if employer is None:
+        raise NotFound
+    return employer
+
+
+def members(db: Session, employer_id: int) -> list[User]:
+    return list(
+        db.exec(
+            select(User)
+            .join(EmployerMember, col(EmployerMember.user_id) == User.id)
+            .where(EmployerMember.employer_id == employer_id)
+            .order_by(col(User.id))
+        ).all()
+    )
+
+
+def _notify_members(
+    db: Session, settings: Settings, employer_id: int, *, subject: str, body: str, kind: str
+) -> None:
+    for user in members(db, employer_id):
+        if user.active:
+            mail.queue(
+                db,
+                settings,
+                to_email=user.email,
+                to_user_id=user.id,
+                subject=subject,
+                body=f"Hello {user.name or user.email},\n\n{body}\n\nCareer Services\n",
+                kind=kind,
+            )
+
+
+def review_employer(
+    db: Session,
+    settings: Settings,
+    actor: Actor,
+    *,
+    employer_id: int,
+    action: str,
+    reason: str | None = None,
+) -> Employer:
+    """Approve, reject (reason required) or suspend (reason required) an organisation.
+
+    Suspending ends every session of its users and takes its positions out of the public
+    search at once (the search shows only positions of approved organisations).
+    """
+    if action not in EMPLOYER_ACTIONS:
+        raise DomainError("Unknown action.")
+    target, allowed_from = EMPLOYER_ACTIONS[action]
+    text = _reason(reason, required=action in ("reject", "suspend"))
+    employer = employer_for_review(db, employer_id)
+    before = {"status": employer.status, "status_reason": employer.status_reason}
+    if employer.status == target:
+        raise Conflict(f"{employer.name} is already {target}.")
+    if employer.status not in allowed_from:
+        raise DomainError(f"An organisation that is {employer.status} cannot be {action}d here.")
+    now = utcnow()
+    result = db.exec(
+        update(Employer)
+        .where(col(Employer.id) == employer_id, col(Employer.status) == employer.status)
+        .values(status=target, status_reason=text, reviewed_by=actor.user_id, reviewed_at=now)
+    )
+    if result.rowcount != 1:  # type: ignore[union-attr]
+        raise Conflict("Someone else reviewed this organisation first: reload the page.")
+    db.refresh(employer)
+    audit.record(
+        db,
+        f"employer.{action}d" if action != "suspend" else "employer.suspended",
+        actor_user_id=actor.user_id,
+        actor_role=actor.role,
+        object_type="employer",
+        object_id=employer_id,
+        detail=employer.name + (f": {text}" if text else ""),
+        before=before,
+        after={"status": target, "status_reason": text},
+        ip=actor.ip,
+    )
+    positions = db.exec(select(Position.id).where(Position.employer_id == employer_id)).all()
+    for position_id in positions:
+        changes.position_changed(db, position_id)
+    if action == "approve":
+        _notify_members(
+            db,
+            settings,
+            employer_id,
+            kind="employer_approved",
+            subject=f"{employer.name} is approved on the placement network",
+            body=(
+                f"Career services approved {employer.name}. Positions you submit now go to "
+                "review and, once approved, appear in the public search."
+            ),
+        )
+    elif action == "reject":
+        _notify_members(
+            db,
+            settings,
+            employer_id,
+            kind="employer_rejected",
+            subject=f"{employer.name} was not approved",
+            body=(
+                f"Career services did not approve {employer.name}.\n\nReason: {text}\n\n"
+                "Reply to this message or contact career services if you think this is a "
+                "mistake."
+            ),
+        )
+    else:
+        _notify_members(
+            db,
+            settings,
+            employer_id,
+            kind="employer_suspended",
+            subject=f"{employer.name} is suspended",
+            body=(
+                f"Career services suspended {employer.name}: its positions no longer appear "
+                f"in the search.\n\nReason: {text}"
+            ),
+        )
+        for user in members(db, employer_id):
+            accounts.end_all_sessions(db, user)
+    return employer
+
+
+def review_position(
+    db: Session,
+    settings: Settings,
+    actor: Actor,
+    *,
+    position_id: int,
+    action: str,
+    reason: str | None = None,
+) -> Position:
+    """Approve (pending_review → open, only for an approved organisation) or reject (reason)."""
+    if action not in POSITION_ACTIONS:
+        raise DomainError("Unknown action.")
+    target, allowed_from = POSITION_ACTIONS[action]
+    text = _reason(reason, required=action == "reject")
+    position = db.get(Position, position_id)
+    if position is None:
+        raise NotFound
+    employer = employer_for_review(db, position.employer_id)
+    if position.status not in allowed_from:
+        raise Conflict(
+            f"This position is {position.status.replace('_', ' ')}, not waiting for review."
+        )
+    if action == "approve" and employer.status != "approved":
+        raise DomainError(
+            f"{employer.name} is {employer.status}, not approved: approve the organisation "
+            "before its positions."
+        )
+    before = {"status": position.status, "status_reason": position.status_reason}
+    now = utcnow()
+    result = db.exec(
+        update(Position)
+        .where(col(Position.id) == position_id, col(Position.status) == position.status)
+        .values(
+            status=target,
+            status_reason=text,
+            reviewed_by=actor.user_id,
+            reviewed_at=now,
+            updated_at=now,
+            version=Position.version + 1,
+        )
+    )
+    if result.rowcount != 1:  # type: ignore[union-attr]
+        raise Conflict("Someone else reviewed this position first: reload the page.")
+    db.refresh(position)
+    changes.position_changed(db, position_id)
+    audit.record(
+        db,
+        f"position.{action}d",
+        actor_user_id=actor.user_id,
+        actor_role=actor.role,
+        object_type="position",
+        object_id=position_id,
+        detail=f"{position.title} at {employer.name}" + (f": {text}" if text else ""),
+        before=before,
+        after={"status": target, "status_reason": text},
+        ip=actor.ip,
+    )
+    if action == "approve":
+        _notify_members(
+            db,
+            settings,
+            employer.id or 0,
+            kind="position_approved",
+            subject=f"Your position “{position.title}” is open",
+            body=(
+                f"Career services approved “{position.title}”. It now appears in the search "
+                "and graduates can apply."
+            ),
+        )
+    else:
+        _notify_members(
+            db,
+            settings,
+            employer.id or 0,
+            kind="position_rejected",
+            subject=f"Your position “{position.title}” was not approved",
+            body=(
+                f"Career services did not approve “{position.title}”.\n\nReason: {text}\n\n"
+                "You can edit the position and submit it again."
+            ),
+        )
+    return position

@@ -1,0 +1,383 @@
+"""Review signals: what a reviewer should look at before approving an organisation or a position.
+
+The checks are pure functions of plain values (names, e-mails, pay, text) so they are easy to
+test; `employer_signals` and `position_signals` load what they need for a whole page of rows
+in a fixed number of queries and hand back one list of signals per row. A signal is a hint for
+a person, never a decision: staff still approve or reject.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from urllib.parse import urlsplit
+
+from sqlmodel import Session, col, select
+
+from placement import geo
+from placement.models import Employer, EmployerMember, Position, User
+from placement.npi import npi_is_valid
+
+
+@dataclass(frozen=True)
+class Signal:
+    code: str
+    message: str
+    severity: str = "warning"  # warning | info
+
+
+# State minimum wages in USD per hour, as in force on 1 January 2025 (the general rate for
+# most employers; some cities and counties set higher local minimums, e.g. Los Angeles city).
+# States without their own minimum above the federal one fall back to FEDERAL_MINIMUM_WAGE.
+# Review this table each January.
+MINIMUM_WAGE_YEAR = 2025
+FEDERAL_MINIMUM_WAGE = 7.25
+STATE_MINIMUM_WAGES: dict[str, float] = {
+    "AK": 11.91,
+    "AZ": 14.70,
+    "AR": 11.00,
+    "CA": 16.50,
+    "CO": 14.81,
+    "CT": 16.35,
+    "DC": 17.50,
+    "DE": 15.00,
+    "FL": 13.00,
+    "HI": 14.00,
+    "IL": 15.00,
+    "ME": 14.65,
+    "MD": 15.00,
+    "MA": 15.00,
+    "MI": 10.56,
+    "MN": 11.13,
+    "MO": 13.75,
+    "MT": 10.55,
+    "NE": 13.50,
+    "NV": 12.00,
+    "NJ": 15.49,
+    "NM": 12.00,
+    "NY": 15.50,
+    "OH": 10.70,
+    "OR": 14.70,
+    "RI": 15.00,
+    "SD": 11.50,
+    "VT": 14.01,
+    "VA": 12.41,
+    "WA": 16.66,
+    "WV": 8.75,
+}
+
+# Free mail providers: an organisation that signs up from one of these has no mail domain of
+# its own to compare with its website.
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "aol.com",
+        "gmail.com",
+        "googlemail.com",
+        "gmx.com",
+        "hotmail.com",
+        "icloud.com",
+        "live.com",
+        "mail.com",
+        "me.com",
+        "msn.com",
+        "outlook.com",
+        "proton.me",
+        "protonmail.com",
+        "yahoo.com",
+        "ymail.com",
+        "zoho.com",
+    }
+)
+
+# Words that say nothing about which organisation it is.
+_NAME_NOISE = frozenset(
+    {"the", "inc", "llc", "ltd", "corp", "corporation", "co", "company", "pc", "pllc", "lp"}
+)
+
+# The wording of job-board fraud and of illicit massage businesses posing as employers:
+# fees charged to the applicant, pay without a wage, living on the premises, round-the-clock
+# hours, and age or appearance wanted. Each pattern with the sentence a reviewer reads.
+WORDING_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    (
+        "fee",
+        re.compile(
+            r"\b(?:training|registration|application|placement|starter|kit|uniform|background"
+            r"[- ]check)\s+fees?\b|\bfees?\s+(?:required|of\s+\$?\d+|to\s+start)\b|"
+            r"\bpay\s+(?:a|the)\s+(?:small\s+)?fee\b|\bupfront\s+(?:fee|payment|cost)\b",
+            re.I,
+        ),
+        "Asks the applicant to pay a fee: legitimate employers do not charge people to work.",
+    ),
+    (
+        "commission_only",
+        re.compile(r"\bcommission[- ]only\b|\bonly\s+commission\b|\bno\s+base\s+pay\b", re.I),
+        "Pay by commission only, without an hourly wage.",
+    ),
+    (
+        "contractor_1099",
+        re.compile(r"\b1099\b", re.I),
+        "Mentions 1099: an independent-contractor arrangement rather than employment.",
+    ),
+    (
+        "housing",
+        re.compile(
+            r"\bhousing\s+(?:is\s+)?(?:provided|available|included)\b|"
+            r"\b(?:live|sleep|stay)\s+(?:on[- ]site|on\s+(?:the\s+)?premises|at\s+work)\b|"
+            r"\bfree\s+(?:room|housing|accommodation)\b|\broom\s+and\s+board\b",
+            re.I,
+        ),
+        "Offers housing or living on the premises, a sign of labour trafficking.",
+    ),
+    (
+        "cash_tips",
+        re.compile(r"\bcash\s+(?:tips|only|daily|paid|pay)\b|\bpaid\s+(?:in\s+)?cash\b", re.I),
+        "Pays in cash or cash tips.",
+    ),
+    (
+        "round_the_clock",
+        re.compile(r"\b24\s*(?:/|-|\s)?\s*7\b|\b24\s*(?:hours|hrs|h)\b|\bopen\s+late\b", re.I),
+        "Round-the-clock or late-night hours (24 hours, 24/7).",
+    ),
+    (
+        "appearance",
+        re.compile(
+            r"\b(?:young|pretty|beautiful|sexy|slim|good[- ]looking|cute)\b|"
+            r"\battractive\b(?!\s+(?:pay|salary|wages?|benefits|compensation|package|rates?))|"
+            r"\b(?:females?|women|girls?|males?|men)\s+only\b|\bonly\s+(?:females?|women|girls)\b|"
+            r"\b(?:photos?|pictures?|selfies?)\s+(?:required|needed|wanted|with)\b|"
+            r"\bsend\s+(?:a\s+)?(?:photo|picture|selfie)s?\b|"
+            r"\b(?:age|aged)\s+\d{2}\s*(?:-|to|–)\s*\d{2}\b|\b1[89]\s*(?:-|to|–)\s*[23]\d\b",
+            re.I,
+        ),
+        "Asks for age, sex or appearance, which no clinical employer may select on.",
+    ),
+    (
+        "no_experience",
+        re.compile(
+            r"\bno\s+(?:experience|licen[cs]e|certification)\s+(?:necessary|needed|"
+            r"required)\b|\bwill\s+train\s+no\s+licen[cs]e\b",
+            re.I,
+        ),
+        "Says no experience or licence is needed, unusual for clinical massage work.",
+    ),
+    (
+        "quick_money",
+        re.compile(
+            r"\b(?:earn|make)\s+\$?\d[\d,]*\+?\s*(?:a|per|/)\s*(?:day|week)\b|"
+            r"\bquick\s+(?:cash|money)\b",
+            re.I,
+        ),
+        "Promises quick money per day or week rather than an hourly wage.",
+    ),
+)
+
+
+# -- pure checks ----------------------------------------------------------------------------
+
+
+def website_domain(website: str | None) -> str | None:
+    """The host of a website without `www.`, lower case; None when there is none."""
+    if not website:
+        return None
+    text = website.strip()
+    if "://" not in text:
+        text = "http://" + text
+    try:
+        host = urlsplit(text).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def email_domain(email: str) -> str:
+    return email.rpartition("@")[2].strip().lower().rstrip(".")
+
+
+def _same_site(domain: str, site: str) -> bool:
+    return domain == site or domain.endswith("." + site) or site.endswith("." + domain)
+
+
+def email_domain_signals(emails: Iterable[str], website: str | None) -> list[Signal]:
+    """Do the organisation's users write from the domain of its website?"""
+    site = website_domain(website)
+    domains = sorted({email_domain(email) for email in emails if "@" in email})
+    signals: list[Signal] = []
+    free = [domain for domain in domains if domain in FREE_MAIL_DOMAINS]
+    if free:
+        signals.append(
+            Signal(
+                "free_mail",
+                f"Its users write from a free mail provider ({', '.join(free)}), not from a "
+                "domain of the organisation.",
+            )
+        )
+    if site is None:
+        signals.append(Signal("no_website", "No website given to compare the e-mail domain with."))
+        return signals
+    foreign = [d for d in domains if d not in FREE_MAIL_DOMAINS and not _same_site(d, site)]
+    if foreign:
+        signals.append(
+            Signal(
+                "email_domain_mismatch",
+                f"E-mail domain {', '.join(foreign)} does not match the website {site}.",
+            )
+        )
+    elif domains and not free:
+        signals.append(
+            Signal(
+                "email_domain_match",
+                f"E-mail domain matches the website {site}.",
+                severity="info",
+            )
+        )
+    return signals
+
+
+def normalise_name(name: str) -> str:
+    """Lower case, accents and punctuation removed, legal suffixes and `the` dropped."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = text.replace("&", " and ")
+    tokens = re.findall(r"[a-z0-9]+", text)
+    return " ".join(token for token in tokens if token not in _NAME_NOISE)
+
+
+def names_similar(a: str, b: str, *, threshold: float = 0.85) -> bool:
+    """Same normalised words in any order, or a difflib ratio of at least `threshold`."""
+    left, right = normalise_name(a), normalise_name(b)
+    if not left or not right:
+        return False
+    if sorted(left.split()) == sorted(right.split()):
+        return True
+    matcher = SequenceMatcher(None, left, right)
+    return matcher.real_quick_ratio() >= threshold and matcher.ratio() >= threshold
+
+
+def similar_name_signals(
+    name: str, known: Iterable[tuple[int, str, str]], *, own_id: int | None = None
+) -> list[Signal]:
+    """Organisations already known (id, name, status) whose name is close to `name`."""
+    matches = [
+        (other_id, other_name, status)
+        for other_id, other_name, status in known
+        if other_id != own_id and names_similar(name, other_name)
+    ]
+    return [
+        Signal(
+            "similar_name",
+            f"A similar organisation is already known: {other_name} (#{other_id}, {status}).",
+        )
+        for other_id, other_name, status in matches[:3]
+    ]
+
+
+def minimum_wage(state: str | None) -> float:
+    if not state:
+        return FEDERAL_MINIMUM_WAGE
+    return STATE_MINIMUM_WAGES.get(state.upper(), FEDERAL_MINIMUM_WAGE)
+
+
+def pay_signals(pay_min: float | None, pay_max: float | None, state: str | None) -> list[Signal]:
+    """Pay below the minimum wage of the position's state (the table of MINIMUM_WAGE_YEAR)."""
+    if pay_min is None and pay_max is None:
+        return [Signal("no_pay", "No hourly pay given.", severity="info")]
+    floor = minimum_wage(state)
+    lowest = pay_min if pay_min is not None else pay_max
+    assert lowest is not None
+    where = state or "an unknown state (federal minimum used)"
+    if lowest < floor:
+        return [
+            Signal(
+                "below_minimum_wage",
+                f"Pay from ${lowest:,.2f}/h is below the {MINIMUM_WAGE_YEAR} minimum wage of "
+                f"${floor:,.2f}/h in {where}.",
+            )
+        ]
+    return []
+
+
+def npi_signals(npi: str | None, kind: str) -> list[Signal]:
+    if npi:
+        if not npi_is_valid(npi):
+            return [Signal("npi_invalid", f"NPI {npi} fails its check digit: it is not real.")]
+        return []
+    if kind == "hospital":
+        return [Signal("npi_missing", "A hospital without an NPI: every US hospital has one.")]
+    return []
+
+
+def wording_signals(*texts: str | None) -> list[Signal]:
+    """The fraud and trafficking wording found in a title or description, one per kind."""
+    joined = "\n".join(text for text in texts if text)
+    signals = []
+    for code, pattern, sentence in WORDING_PATTERNS:
+        found = pattern.search(joined)
+        if found:
+            signals.append(Signal(f"wording_{code}", f"“{found.group(0).strip()}”: {sentence}"))
+    return signals
+
+
+# -- for a page of rows ---------------------------------------------------------------------
+
+
+def employer_signals(db: Session, employers: Sequence[Employer]) -> dict[int, list[Signal]]:
+    """Signals per organisation, for a page of them, in two queries."""
+    ids = [employer.id for employer in employers if employer.id is not None]
+    if not ids:
+        return {}
+    emails: dict[int, list[str]] = {employer_id: [] for employer_id in ids}
+    for employer_id, email in db.exec(
+        select(EmployerMember.employer_id, User.email)
+        .join(User, col(User.id) == EmployerMember.user_id)
+        .where(col(EmployerMember.employer_id).in_(ids))
+    ).all():
+        emails[employer_id].append(email)
+    known = db.exec(select(Employer.id, Employer.name, Employer.status)).all()
+    known_rows = [(int(row[0] or 0), row[1], row[2]) for row in known]
+    result: dict[int, list[Signal]] = {}
+    for employer in employers:
+        if employer.id is None:
+            continue
+        result[employer.id] = [
+            *similar_name_signals(employer.name, known_rows, own_id=employer.id),
+            *email_domain_signals(emails[employer.id], employer.website),
+            *npi_signals(employer.npi, employer.kind),
+            *wording_signals(employer.name),
+        ]
+    return result
+
+
+def position_signals(
+    db: Session, rows: Sequence[tuple[Position, Employer]]
+) -> dict[int, list[Signal]]:
+    """Signals per position: pay against its state's minimum wage, wording, its employer."""
+    organisations = {employer.id: employer for _position, employer in rows}
+    by_employer = employer_signals(db, list(organisations.values()))
+    result: dict[int, list[Signal]] = {}
+    for position, employer in rows:
+        if position.id is None:
+            continue
+        state = geo.state_of(position.zip)
+        signals = [
+            *pay_signals(position.pay_min, position.pay_max, state),
+            *wording_signals(position.title, position.description),
+        ]
+        if employer.status != "approved":
+            signals.append(
+                Signal(
+                    "employer_not_approved",
+                    f"The organisation is {employer.status}: approve it before this position.",
+                )
+            )
+        signals.extend(
+            signal
+            for signal in by_employer.get(employer.id or 0, [])
+            if signal.severity == "warning"
+        )
+        result[position.id] = signals
+    return result

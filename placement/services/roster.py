@@ -1,0 +1,529 @@
+"""The school's roster: import the CSV, verify graduates and their credentials.
+
+The roster is the school's record of who graduated. An imported graduate is verified at once
+and gets an e-mail link to claim an account; importing the same file again changes nothing
+(student_id is the key: an existing row is updated in place, never duplicated).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from placement.config import Settings
+from placement.models import Graduate, GraduateCredential, User, utcnow
+from placement.services import Conflict, NotFound, accounts, audit, changes, mail
+from placement.services.approvals import Actor
+
+COLUMNS = (
+    "student_id",
+    "first_name",
+    "last_name",
+    "email",
+    "program",
+    "graduation_date",
+    "training_hours",
+)
+MAX_LENGTHS = {
+    "student_id": 40,
+    "first_name": 100,
+    "last_name": 100,
+    "email": 254,
+    "program": 200,
+}
+MAX_HOURS = 10_000
+MAX_ROWS = 50_000
+INVITE_TTL = timedelta(days=30)
+# The same rule as the web forms' e-mail field.
+EMAIL_PATTERN = re.compile(
+    r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
+)
+STUDENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    imported: bool = False
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        if not self.imported:
+            count = len(self.errors)
+            return (
+                f"Nothing imported: {count} problem{'s' if count != 1 else ''} in the file. "
+                "Correct the rows (or skip the bad ones) and import again."
+            )
+        text = (
+            f"Imported {self.rows} graduate{'s' if self.rows != 1 else ''}: "
+            f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged"
+        )
+        if self.skipped:
+            text += f"; {self.skipped} bad row{'s' if self.skipped != 1 else ''} skipped"
+        return text + "."
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    line: int
+    student_id: str
+    first_name: str
+    last_name: str
+    email: str
+    program: str
+    graduation_date: date
+    training_hours: int
+
+
+def _base_url(base_url: str | None) -> str:
+    return (base_url or os.environ.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without a BOM); bytes that are not UTF-8 survive as surrogates so the
+    row they are in can be named instead of failing the whole file."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def _has_bad_bytes(text: str) -> bool:
+    return any("\udc80" <= char <= "\udcff" for char in text)
+
+
+def parse(data: bytes) -> tuple[list[RosterRow], list[RowError]]:
+    """Every valid row and every problem with its line number (the header is line 1)."""
+    errors: list[RowError] = []
+    if not data.strip():
+        return [], [RowError(1, "The file is empty: the first line must be the header.")]
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    try:
+        header = next(reader)
+    except (csv.Error, StopIteration):
+        return [], [RowError(1, "The first line could not be read as CSV.")]
+    names = [name.strip().lower() for name in header]
+    if _has_bad_bytes(",".join(header)) or names != list(COLUMNS):
+        missing = [name for name in COLUMNS if name not in names]
+        extra = [name for name in names if name not in COLUMNS]
+        if missing and len(missing) == len(COLUMNS):
+            message = "The first line must be the header: " + ",".join(COLUMNS) + "."
+        elif missing or extra:
+            parts = []
+            if missing:
+                parts.append("missing column(s) " + ", ".join(missing))
+            if extra:
+                parts.append(
+                    "unknown column(s) " + ", ".join(repr(name[:40]) for name in extra[:5])
+                )
+            message = "The header has " + " and ".join(parts) + ": use " + ",".join(COLUMNS) + "."
+        else:
+            message = "The header's columns must be in this order: " + ",".join(COLUMNS) + "."
+        return [], [RowError(1, message)]
+
+    rows: list[RosterRow] = []
+    seen_ids: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    line = 1
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            errors.append(
+                RowError(reader.line_num or start, f"This line is not valid CSV: {error}.")
+            )
+            break
+        line = start
+        if len(rows) + len(errors) >= MAX_ROWS:
+            errors.append(RowError(line, f"The file has more than {MAX_ROWS:,} rows: split it."))
+            break
+        if not any(value.strip() for value in values):
+            continue  # blank lines, e.g. at the end of the file
+        row, problem = _check_row(line, values)
+        if problem is not None:
+            errors.append(problem)
+            continue
+        assert row is not None
+        key = row.student_id.lower()
+        if key in seen_ids:
+            errors.append(
+                RowError(
+                    line, f"student_id {row.student_id} already appears on line {seen_ids[key]}."
+                )
+            )
+            continue
+        if row.email in seen_emails:
+            errors.append(
+                RowError(
+                    line,
+                    f"The e-mail {row.email} already appears on line {seen_emails[row.email]}.",
+                )
+            )
+            continue
+        seen_ids[key] = line
+        seen_emails[row.email] = line
+        rows.append(row)
+    return rows, errors
+
+
+def _check_row(line: int, values: list[str]) -> tuple[RosterRow | None, RowError | None]:
+    if _has_bad_bytes("".join(values)):
+        return None, RowError(
+            line, "This row has characters that are not UTF-8: save the file as “CSV UTF-8”."
+        )
+    if len(values) != len(COLUMNS):
+        return None, RowError(
+            line, f"Expected {len(COLUMNS)} values, found {len(values)}: check the commas."
+        )
+    cells = {name: value.strip() for name, value in zip(COLUMNS, values, strict=True)}
+    for name in COLUMNS:
+        if "\x00" in cells[name]:
+            return None, RowError(line, f"{name} contains a NUL character.")
+        if any(char in cells[name] for char in "\r\n"):
+            return None, RowError(line, f"{name} spans several lines: keep it on one.")
+        if not cells[name]:
+            return None, RowError(line, f"{name} is empty.")
+        limit = MAX_LENGTHS.get(name)
+        if limit and len(cells[name]) > limit:
+            return None, RowError(line, f"{name} is longer than {limit} characters.")
+    if not STUDENT_ID_PATTERN.match(cells["student_id"]):
+        return None, RowError(
+            line,
+            f"student_id {cells['student_id'][:40]!r} may hold only letters, digits and . _ / -.",
+        )
+    email = cells["email"].lower()
+    if not EMAIL_PATTERN.match(email):
+        return None, RowError(line, f"email {cells['email'][:80]!r} is not an e-mail address.")
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells["graduation_date"]):
+            raise ValueError
+        graduated = date.fromisoformat(cells["graduation_date"])
+        if not 1950 <= graduated.year <= date.today().year + 2:
+            raise ValueError
+    except ValueError:
+        return None, RowError(
+            line,
+            f"graduation_date {cells['graduation_date'][:20]!r} is not a date as YYYY-MM-DD "
+            "(for example 2025-06-15).",
+        )
+    hours_text = cells["training_hours"]
+    if not re.fullmatch(r"[0-9]{1,6}", hours_text):
+        return None, RowError(
+            line, f"training_hours {hours_text[:20]!r} is not a whole number of hours."
+        )
+    hours = int(hours_text)
+    if hours > MAX_HOURS:
+        return None, RowError(line, f"training_hours {hours} is more than {MAX_HOURS:,}.")
+    return (
+        RosterRow(
+            line=line,
+            student_id=cells["student_id"],
+            first_name=cells["first_name"],
+            last_name=cells["last_name"],
+            email=email,
+            program=cells["program"],
+            graduation_date=graduated,
+            training_hours=hours,
+        ),
+        None,
+    )
+
+
+def _conflicts_with_database(
+    db: Session, rows: list[RosterRow]
+) -> tuple[dict[str, Graduate], list[RowError]]:
+    """The graduates the rows update (by student_id), and rows whose e-mail belongs to someone
+    else. Three queries for the whole file."""
+    existing: dict[str, Graduate] = {}
+    # Case-insensitive student_id: "s001" and "S001" are the same student.
+    for chunk in _chunks(sorted({row.student_id.lower() for row in rows})):
+        for graduate in db.exec(
+            select(Graduate).where(func.lower(Graduate.student_id).in_(chunk))
+        ).all():
+            existing[(graduate.student_id or "").lower()] = graduate
+    emails = [row.email for row in rows]
+    users: dict[str, int] = {}
+    graduates_by_email: dict[str, tuple[int, str | None]] = {}
+    for chunk in _chunks(emails):
+        for user_id, email in db.exec(
+            select(User.id, User.email).where(col(User.email).in_(chunk))
+        ):
+            users[email] = int(user_id or 0)
+        for graduate_id, email, student_id in db.exec(
+            select(Graduate.id, Graduate.email, Graduate.student_id).where(
+                col(Graduate.email).in_(chunk), col(Graduate.deleted_at).is_(None)
+            )
+        ):
+            graduates_by_email[email] = (int(graduate_id or 0), student_id)
+    errors: list[RowError] = []
+    for row in rows:
+        graduate = existing.get(row.student_id.lower())
+        owner = users.get(row.email)
+        if owner is not None and (graduate is None or graduate.user_id != owner):
+            errors.append(
+                RowError(row.line, f"The e-mail {row.email} is already used by another account.")
+            )
+            continue
+        holder = graduates_by_email.get(row.email)
+        if holder is not None and (graduate is None or graduate.id != holder[0]):
+            errors.append(
+                RowError(
+                    row.line,
+                    f"The e-mail {row.email} already belongs to the graduate with student_id "
+                    f"{holder[1] or '(none)'}.",
+                )
+            )
+    return existing, errors
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def import_roster(
+    db: Session,
+    settings: Settings,
+    data: bytes,
+    *,
+    skip_bad_rows: bool,
+    actor_user_id: int | None,
+    actor_role: str = "staff",
+    base_url: str | None = None,
+) -> ImportResult:
+    """Import the roster CSV (columns COLUMNS). With any bad row nothing is imported unless
+    `skip_bad_rows`; then the good rows are and the bad ones are reported all the same."""
+    rows, errors = parse(data)
+    result = ImportResult()
+    fatal = any(error.line == 1 for error in errors)
+    existing, conflicts = ({}, []) if fatal or not rows else _conflicts_with_database(db, rows)
+    errors.extend(conflicts)
+    errors.sort(key=lambda error: error.line)
+    result.errors = errors
+    if fatal or (errors and not skip_bad_rows):
+        return result
+    bad_lines = {error.line for error in errors}
+    good = [row for row in rows if row.line not in bad_lines]
+    result.skipped = len({error.line for error in errors})
+    link_base = _base_url(base_url)
+    try:
+        with db.begin_nested():
+            for row in good:
+                graduate = existing.get(row.student_id.lower())
+                if graduate is None:
+                    _create(db, settings, row, actor_user_id, link_base)
+                    result.created += 1
+                elif graduate.deleted_at is not None:
+                    result.unchanged += 1  # an account deleted on request stays anonymised
+                elif _update(db, settings, graduate, row, actor_user_id, link_base):
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+            db.flush()
+    except IntegrityError:
+        raise Conflict(
+            "Another import or registration changed these graduates at the same time: "
+            "import the file again."
+        ) from None
+    result.imported = True
+    audit.record(
+        db,
+        "roster.imported",
+        actor_user_id=actor_user_id,
+        actor_role=actor_role if actor_user_id else "cli",
+        object_type="roster",
+        detail=result.summary(),
+        after={
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "skipped": result.skipped,
+            "errors": [f"line {e.line}: {e.message}" for e in errors[:50]],
+        },
+    )
+    return result
+
+
+def _create(
+    db: Session,
+    settings: Settings,
+    row: RosterRow,
+    actor_user_id: int | None,
+    link_base: str,
+) -> Graduate:
+    user = User(
+        email=row.email,
+        role="graduate",
+        name=f"{row.first_name} {row.last_name}",
+        password_hash=None,
+    )
+    db.add(user)
+    db.flush()
+    graduate = Graduate(
+        user_id=user.id,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        email=row.email,
+        student_id=row.student_id,
+        program=row.program,
+        graduation_date=row.graduation_date,
+        cohort=row.graduation_date.year,
+        training_hours=row.training_hours,
+        verified_at=utcnow(),
+        verified_by=actor_user_id,
+    )
+    db.add(graduate)
+    db.flush()
+    changes.graduate_changed(db, graduate.id)
+    _invite(db, settings, user, link_base)
+    return graduate
+
+
+def _invite(db: Session, settings: Settings, user: User, link_base: str) -> None:
+    raw = accounts.issue_token(db, user, "invite", INVITE_TTL)
+    mail.queue(
+        db,
+        settings,
+        to_email=user.email,
+        to_user_id=user.id,
+        kind="roster_invite",
+        subject="Your account on the school's placement network",
+        body=(
+            f"Hello {user.name},\n\nCareer services added you to the school's placement "
+            "network, where employers post medical massage positions and staff refer "
+            "graduates to them. To claim your account, choose a password here within 30 days:\n\n"
+            f"{link_base}/account/setup/{raw}\n\n"
+            "The link works once. If you did not study with us, ignore this message.\n"
+        ),
+    )
+
+
+def _update(
+    db: Session,
+    settings: Settings,
+    graduate: Graduate,
+    row: RosterRow,
+    actor_user_id: int | None,
+    link_base: str,
+) -> bool:
+    """Bring the roster fields up to date; True when anything changed."""
+    wanted = {
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "program": row.program,
+        "graduation_date": row.graduation_date,
+        "cohort": row.graduation_date.year,
+        "training_hours": row.training_hours,
+    }
+    changed = {name: value for name, value in wanted.items() if getattr(graduate, name) != value}
+    user = db.get(User, graduate.user_id) if graduate.user_id else None
+    reinvite = False
+    if graduate.email != row.email:
+        changed["email"] = row.email
+        # An account nobody has claimed yet follows the roster's address; a claimed account
+        # keeps the address its owner signs in with.
+        if user is not None and user.password_hash is None:
+            user.email = row.email
+            db.add(user)
+            reinvite = True
+    if graduate.verified_at is None:
+        changed["verified_at"] = utcnow()
+        changed["verified_by"] = actor_user_id
+    if not changed:
+        return False
+    for name, value in changed.items():
+        setattr(graduate, name, value)
+    graduate.updated_at = utcnow()
+    graduate.version += 1
+    db.add(graduate)
+    changes.graduate_changed(db, graduate.id)
+    if reinvite and user is not None:
+        db.flush()
+        _invite(db, settings, user, link_base)
+    return True
+
+
+# -- verification ---------------------------------------------------------------------------
+
+
+def verify_graduate(db: Session, actor: Actor, graduate_id: int) -> Graduate:
+    """Staff confirm the graduate against the school's roster."""
+    graduate = db.get(Graduate, graduate_id)
+    if graduate is None or graduate.deleted_at is not None:
+        raise NotFound
+    if graduate.verified_at is not None:
+        raise Conflict("This graduate is already verified.")
+    before = {"verified_at": None, "verified_by": None}
+    graduate.verified_at = utcnow()
+    graduate.verified_by = actor.user_id
+    graduate.updated_at = utcnow()
+    graduate.version += 1
+    db.add(graduate)
+    changes.graduate_changed(db, graduate.id)
+    audit.record(
+        db,
+        "graduate.verified",
+        actor_user_id=actor.user_id,
+        actor_role=actor.role,
+        object_type="graduate",
+        object_id=graduate.id,
+        detail=f"{graduate.first_name} {graduate.last_name} ({graduate.student_id or 'no id'})",
+        before=before,
+        after={"verified_at": graduate.verified_at, "verified_by": actor.user_id},
+        ip=actor.ip,
+    )
+    return graduate
+
+
+def verify_credential(db: Session, actor: Actor, credential_id: int) -> GraduateCredential:
+    credential = db.get(GraduateCredential, credential_id)
+    if credential is None:
+        raise NotFound
+    graduate = db.get(Graduate, credential.graduate_id)
+    if graduate is None or graduate.deleted_at is not None:
+        raise NotFound
+    if credential.verified_at is not None:
+        raise Conflict("This credential is already verified.")
+    credential.verified_at = utcnow()
+    credential.verified_by = actor.user_id
+    db.add(credential)
+    changes.graduate_changed(db, credential.graduate_id)
+    audit.record(
+        db,
+        "credential.verified",
+        actor_user_id=actor.user_id,
+        actor_role=actor.role,
+        object_type="credential",
+        object_id=credential.id,
+        detail=(
+            f"{credential.code} {credential.number} ({credential.state or '—'}) of graduate "
+            f"#{credential.graduate_id}"
+        ),
+        before={"verified_at": None},
+        after={"verified_at": credential.verified_at, "verified_by": actor.user_id},
+        ip=actor.ip,
+    )
+    return credential

@@ -1,0 +1,523 @@
+"""What staff read: work-queue counts, searches and lists, each page in one query.
+
+List queries select only the columns a page shows and count the total in the same statement
+(`count(*) OVER ()`), so a page costs one round trip however many rows it shows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, func, select
+
+from placement.models import (
+    Application,
+    ApplicationEvent,
+    AuditEvent,
+    Employer,
+    EmployerMember,
+    Graduate,
+    GraduateCredential,
+    GraduateModality,
+    Placement,
+    Position,
+    Referral,
+    User,
+)
+from placement.services import NotFound
+
+PER_PAGE = 25
+EXPIRY_WINDOW_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: Sequence[Any]
+    total: int
+    page: int
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def paginate(db: Session, query: Any, page: int, per_page: int = PER_PAGE) -> Page:
+    """Run `query` with a window count for the total; rows are mappings of its columns."""
+    page = max(1, page)
+    statement = query.add_columns(func.count().over().label("_total"))
+    result = db.exec(statement.limit(per_page).offset((page - 1) * per_page)).mappings().all()
+    total = int(result[0]["_total"]) if result else 0
+    if not result and page > 1:
+        # Past the end: count without the offset so the pager can lead back.
+        total = int(db.exec(select(func.count()).select_from(query.subquery())).one())
+    return Page(rows=result, total=total, page=page, per_page=per_page)
+
+
+# -- work queues ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    employers_pending: int
+    positions_pending: int
+    graduates_unverified: int
+    credentials_unverified: int
+    referrals_pending: int
+    placements_unverified: int
+    credentials_expiring: int
+
+
+def queue_counts(db: Session, today: date | None = None) -> QueueCounts:
+    """Seven counts in one statement (scalar subqueries)."""
+    today = today or date.today()
+    live = col(Graduate.deleted_at).is_(None)
+
+    def count(model: Any, *where: Any) -> Any:
+        return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+    def credential_count(*where: Any) -> Any:
+        return (
+            select(func.count())
+            .select_from(GraduateCredential)
+            .join(Graduate, col(Graduate.id) == GraduateCredential.graduate_id)
+            .where(live, *where)
+            .scalar_subquery()
+        )
+
+    row = db.exec(
+        select(
+            count(Employer, Employer.status == "pending"),
+            count(Position, Position.status == "pending_review"),
+            count(Graduate, col(Graduate.verified_at).is_(None), live),
+            credential_count(col(GraduateCredential.verified_at).is_(None)),
+            count(Referral, Referral.status == "pending"),
+            count(Placement, col(Placement.verified_at).is_(None)),
+            credential_count(
+                col(GraduateCredential.expires_on) >= today,
+                col(GraduateCredential.expires_on) <= today + timedelta(days=EXPIRY_WINDOW_DAYS),
+            ),
+        )
+    ).one()
+    return QueueCounts(*(int(value or 0) for value in row))
+
+
+# -- employers and positions under review ---------------------------------------------------
+
+
+def employers_by_status(db: Session, status: str, page: int) -> Page:
+    members = (
+        select(func.count())
+        .select_from(EmployerMember)
+        .where(EmployerMember.employer_id == Employer.id)
+        .scalar_subquery()
+    )
+    query = (
+        select(Employer, members.label("members"))
+        .where(Employer.status == status)
+        .order_by(col(Employer.created_at), col(Employer.id))
+    )
+    return paginate(db, query, page)
+
+
+def positions_by_status(db: Session, status: str, page: int) -> Page:
+    query = (
+        select(Position, Employer)
+        .join(Employer, col(Employer.id) == Position.employer_id)
+        .where(Position.status == status)
+        .order_by(col(Position.submitted_at), col(Position.id))
+    )
+    return paginate(db, query, page)
+
+
+# -- graduates ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GraduateFilters:
+    q: str = ""
+    modality: str | None = None
+    cohort: int | None = None
+    credential: str | None = None
+    status: str | None = None
+    verified: str | None = None  # yes | no
+
+
+def search_graduates(db: Session, filters: GraduateFilters, page: int) -> Page:
+    """Staff's graduate search: every graduate of the school, whatever their visibility."""
+    query = select(
+        Graduate.id,
+        Graduate.first_name,
+        Graduate.last_name,
+        Graduate.email,
+        Graduate.student_id,
+        Graduate.program,
+        Graduate.cohort,
+        Graduate.outcome_status,
+        Graduate.unavailable_reason,
+        Graduate.visibility,
+        Graduate.verified_at,
+        Graduate.deleted_at,
+    )
+    for word in filters.q.lower().split()[:6]:
+        query = query.where(
+            or_(
+                *(
+                    func.lower(column).contains(word, autoescape=True)
+                    for column in (
+                        col(Graduate.first_name),
+                        col(Graduate.last_name),
+                        col(Graduate.email),
+                        func.coalesce(Graduate.student_id, ""),
+                    )
+                )
+            )
+        )
+    if filters.modality:
+        query = query.where(
+            exists().where(
+                GraduateModality.graduate_id == Graduate.id,
+                GraduateModality.code == filters.modality,
+                col(GraduateModality.proficiency) > 0,
+            )
+        )
+    if filters.credential:
+        query = query.where(
+            exists().where(
+                GraduateCredential.graduate_id == Graduate.id,
+                GraduateCredential.code == filters.credential,
+            )
+        )
+    if filters.cohort is not None:
+        query = query.where(Graduate.cohort == filters.cohort)
+    if filters.status:
+        query = query.where(Graduate.outcome_status == filters.status)
+    if filters.verified == "yes":
+        query = query.where(col(Graduate.verified_at).is_not(None))
+    elif filters.verified == "no":
+        query = query.where(col(Graduate.verified_at).is_(None), col(Graduate.deleted_at).is_(None))
+    query = query.order_by(col(Graduate.last_name), col(Graduate.first_name), col(Graduate.id))
+    return paginate(db, query, page)
+
+
+@dataclass
+class GraduateRecord:
+    """Everything staff see about one graduate, loaded in a fixed number of queries."""
+
+    graduate: Graduate
+    account: User | None
+    modalities: list[GraduateModality]
+    credentials: list[GraduateCredential]
+    applications: list[Any]
+    history: dict[int, list[Any]]
+    referrals: list[Any]
+    placements: list[Placement]
+    events: list[Any] = field(default_factory=list)
+
+
+def graduate_record(db: Session, graduate_id: int) -> GraduateRecord:
+    graduate = db.get(Graduate, graduate_id)
+    if graduate is None:
+        raise NotFound
+    account = db.get(User, graduate.user_id) if graduate.user_id else None
+    modalities = db.exec(
+        select(GraduateModality)
+        .where(GraduateModality.graduate_id == graduate_id, col(GraduateModality.proficiency) > 0)
+        .order_by(col(GraduateModality.code))
+    ).all()
+    credentials = db.exec(
+        select(GraduateCredential)
+        .where(GraduateCredential.graduate_id == graduate_id)
+        .order_by(col(GraduateCredential.code), col(GraduateCredential.id))
+    ).all()
+    applications = (
+        db.exec(
+            select(
+                Application.id,
+                Application.position_id,
+                Application.source,
+                Application.stage,
+                Application.rejection_reason,
+                Application.created_at,
+                Application.updated_at,
+                Position.title,
+                Employer.name.label("employer_name"),  # type: ignore[attr-defined]
+            )
+            .join(Position, col(Position.id) == Application.position_id)
+            .join(Employer, col(Employer.id) == Position.employer_id)
+            .where(Application.graduate_id == graduate_id)
+            .order_by(col(Application.created_at).desc())
+        )
+        .mappings()
+        .all()
+    )
+    history: dict[int, list[Any]] = {}
+    if applications:
+        for event in db.exec(
+            select(ApplicationEvent)
+            .where(col(ApplicationEvent.application_id).in_([row["id"] for row in applications]))
+            .order_by(col(ApplicationEvent.at), col(ApplicationEvent.id))
+        ).all():
+            history.setdefault(event.application_id, []).append(event)
+    staff = aliased(User)
+    referrals = (
+        db.exec(
+            select(
+                Referral.id,
+                Referral.position_id,
+                Referral.status,
+                Referral.note,
+                Referral.decline_reason,
+                Referral.created_at,
+                Referral.answered_at,
+                Position.title,
+                Employer.name.label("employer_name"),  # type: ignore[attr-defined]
+                staff.name.label("staff_name"),
+            )
+            .join(Position, col(Position.id) == Referral.position_id)
+            .join(Employer, col(Employer.id) == Position.employer_id)
+            .outerjoin(staff, staff.id == Referral.staff_user_id)
+            .where(Referral.graduate_id == graduate_id)
+            .order_by(col(Referral.created_at).desc())
+        )
+        .mappings()
+        .all()
+    )
+    placements = db.exec(
+        select(Placement)
+        .where(Placement.graduate_id == graduate_id)
+        .order_by(col(Placement.start_date).desc(), col(Placement.id).desc())
+    ).all()
+    events = (
+        db.exec(
+            select(
+                AuditEvent.action,
+                AuditEvent.at,
+                AuditEvent.detail,
+                User.name.label("actor_name"),  # type: ignore[attr-defined]
+                User.email.label("actor_email"),  # type: ignore[attr-defined]
+            )
+            .outerjoin(User, col(User.id) == AuditEvent.actor_user_id)
+            .where(AuditEvent.object_type == "graduate", AuditEvent.object_id == graduate_id)
+            .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+            .limit(20)
+        )
+        .mappings()
+        .all()
+    )
+    return GraduateRecord(
+        graduate=graduate,
+        account=account,
+        modalities=list(modalities),
+        credentials=list(credentials),
+        applications=list(applications),
+        history=history,
+        referrals=list(referrals),
+        placements=list(placements),
+        events=list(events),
+    )
+
+
+def credentials_queue(db: Session, which: str, page: int, today: date | None = None) -> Page:
+    """Credentials to verify (`unverified`) or expiring within 60 days (`expiring`)."""
+    today = today or date.today()
+    query = (
+        select(
+            GraduateCredential.id,
+            GraduateCredential.code,
+            GraduateCredential.number,
+            GraduateCredential.state,
+            GraduateCredential.issued_on,
+            GraduateCredential.expires_on,
+            GraduateCredential.verified_at,
+            Graduate.id.label("graduate_id"),  # type: ignore[union-attr]
+            Graduate.first_name,
+            Graduate.last_name,
+            Graduate.email,
+        )
+        .join(Graduate, col(Graduate.id) == GraduateCredential.graduate_id)
+        .where(col(Graduate.deleted_at).is_(None))
+    )
+    if which == "expiring":
+        query = query.where(
+            col(GraduateCredential.expires_on) >= today,
+            col(GraduateCredential.expires_on) <= today + timedelta(days=EXPIRY_WINDOW_DAYS),
+        ).order_by(col(GraduateCredential.expires_on), col(GraduateCredential.id))
+    else:
+        query = query.where(col(GraduateCredential.verified_at).is_(None)).order_by(
+            col(GraduateCredential.created_at), col(GraduateCredential.id)
+        )
+    return paginate(db, query, page)
+
+
+# -- referrals and placements ---------------------------------------------------------------
+
+
+def _referral_query() -> Any:
+    staff = aliased(User)
+    return (
+        select(
+            Referral.id,
+            Referral.status,
+            Referral.note,
+            Referral.decline_reason,
+            Referral.created_at,
+            Referral.answered_at,
+            Referral.round_id,
+            Referral.position_id,
+            Referral.graduate_id,
+            Position.title.label("position_title"),  # type: ignore[attr-defined]
+            Employer.name.label("employer_name"),  # type: ignore[attr-defined]
+            Graduate.first_name,
+            Graduate.last_name,
+            staff.name.label("staff_name"),
+            staff.email.label("staff_email"),
+            Application.id.label("application_id"),  # type: ignore[union-attr]
+            Application.stage.label("application_stage"),  # type: ignore[attr-defined]
+            Placement.id.label("placement_id"),  # type: ignore[union-attr]
+            Placement.verified_at.label("placement_verified_at"),  # type: ignore[union-attr]
+        )
+        .join(Position, col(Position.id) == Referral.position_id)
+        .join(Employer, col(Employer.id) == Position.employer_id)
+        .join(Graduate, col(Graduate.id) == Referral.graduate_id)
+        .outerjoin(staff, staff.id == Referral.staff_user_id)
+        .outerjoin(
+            Application,
+            or_(
+                col(Application.id) == Referral.application_id,
+                and_(
+                    col(Referral.application_id).is_(None),
+                    Application.position_id == Referral.position_id,
+                    Application.graduate_id == Referral.graduate_id,
+                ),
+            ),
+        )
+        .outerjoin(Placement, col(Placement.application_id) == Application.id)
+    )
+
+
+def referral_rows(db: Session, status: str | None, page: int) -> Page:
+    """Every referral with its state and what happened next: the application's current stage
+    and the placement it led to, if any — one query with joins."""
+    query = _referral_query().order_by(col(Referral.created_at).desc(), col(Referral.id).desc())
+    if status:
+        query = query.where(Referral.status == status)
+    return paginate(db, query, page)
+
+
+def referral_row(db: Session, referral_id: int) -> Any:
+    """One referral as `referral_rows` shows it, or None."""
+    return db.exec(_referral_query().where(Referral.id == referral_id)).mappings().first()
+
+
+def placement_rows(db: Session, verified: str | None, page: int) -> Page:
+    query = select(
+        Placement.id,
+        Placement.employer_name,
+        Placement.job_title,
+        Placement.start_date,
+        Placement.hours_per_week,
+        Placement.field,
+        Placement.verification_method,
+        Placement.verification_note,
+        Placement.verified_at,
+        Placement.application_id,
+        Placement.created_at,
+        Graduate.id.label("graduate_id"),  # type: ignore[union-attr]
+        Graduate.first_name,
+        Graduate.last_name,
+        Graduate.cohort,
+    ).join(Graduate, col(Graduate.id) == Placement.graduate_id)
+    if verified == "no":
+        query = query.where(col(Placement.verified_at).is_(None))
+    elif verified == "yes":
+        query = query.where(col(Placement.verified_at).is_not(None))
+    query = query.order_by(col(Placement.created_at).desc(), col(Placement.id).desc())
+    return paginate(db, query, page)
+
+
+# -- the audit log --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str = ""
+    actor: str = ""
+    object_type: str = ""
+    object_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def audit_rows(db: Session, filters: AuditFilters, page: int, per_page: int = 50) -> Page:
+    query = select(
+        AuditEvent.id,
+        AuditEvent.at,
+        AuditEvent.action,
+        AuditEvent.actor_role,
+        AuditEvent.actor_user_id,
+        AuditEvent.object_type,
+        AuditEvent.object_id,
+        AuditEvent.detail,
+        AuditEvent.before,
+        AuditEvent.after,
+        AuditEvent.ip,
+        User.name.label("actor_name"),  # type: ignore[attr-defined]
+        User.email.label("actor_email"),  # type: ignore[attr-defined]
+    ).outerjoin(User, col(User.id) == AuditEvent.actor_user_id)
+    if filters.action:
+        # "employer" finds every employer.* action; "employer.approved" exactly that one.
+        if "." in filters.action:
+            query = query.where(AuditEvent.action == filters.action)
+        else:
+            query = query.where(
+                col(AuditEvent.action).startswith(filters.action + ".", autoescape=True)
+            )
+    if filters.actor:
+        actor = filters.actor.strip().lower()
+        if actor.isdigit():
+            query = query.where(AuditEvent.actor_user_id == int(actor))
+        else:
+            query = query.where(
+                or_(
+                    func.lower(User.email).contains(actor, autoescape=True),
+                    func.lower(User.name).contains(actor, autoescape=True),
+                )
+            )
+    if filters.object_type:
+        query = query.where(AuditEvent.object_type == filters.object_type)
+    if filters.object_id is not None:
+        query = query.where(AuditEvent.object_id == filters.object_id)
+    if filters.since:
+        query = query.where(
+            col(AuditEvent.at) >= datetime.combine(filters.since, time.min, tzinfo=UTC)
+        )
+    if filters.until:
+        query = query.where(
+            col(AuditEvent.at)
+            < datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=UTC)
+        )
+    query = query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+    return paginate(db, query, page, per_page)
+
+
+def audit_actions(db: Session) -> list[str]:
+    return sorted(db.exec(select(AuditEvent.action).distinct()).all())
+
+
+def audit_object_types(db: Session) -> list[str]:
+    return sorted(t for t in db.exec(select(AuditEvent.object_type).distinct()).all() if t)

@@ -1,0 +1,127 @@
+"""User management for administrators: find accounts, deactivate and reactivate them, and
+invite new staff.
+
+Deactivating an account bumps its session version, so every cookie it holds stops working at
+once, and sign-in refuses it (accounts.authenticate checks `active`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, or_, select
+
+from placement.config import Settings
+from placement.models import User
+from placement.services import Conflict, DomainError, NotFound, accounts, audit, mail
+from placement.services.approvals import Actor
+from placement.services.staff_search import Page, paginate
+
+STAFF_ROLES = ("staff", "admin")
+INVITE_TTL = timedelta(days=7)
+
+
+def search_users(db: Session, *, q: str, role: str | None, page: int) -> Page:
+    query = select(
+        User.id,
+        User.email,
+        User.name,
+        User.role,
+        User.active,
+        User.created_at,
+        User.last_login_at,
+        col(User.password_hash).is_not(None).label("has_password"),
+    )
+    for word in q.lower().split()[:4]:
+        query = query.where(
+            or_(
+                func.lower(User.email).contains(word, autoescape=True),
+                func.lower(User.name).contains(word, autoescape=True),
+            )
+        )
+    if role:
+        query = query.where(User.role == role)
+    return paginate(db, query.order_by(col(User.email)), page, per_page=50)
+
+
+def _user(db: Session, user_id: int) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound
+    return user
+
+
+def set_active(db: Session, actor: Actor, *, user_id: int, active: bool) -> User:
+    """Deactivate (every session ends at once, sign-in refused) or reactivate an account."""
+    user = _user(db, user_id)
+    if user.id == actor.user_id:
+        raise DomainError("You cannot deactivate or reactivate your own account.")
+    if user.active == active:
+        raise Conflict(f"{user.email} is already {'active' if active else 'deactivated'}.")
+    user.active = active
+    accounts.end_all_sessions(db, user)
+    audit.record(
+        db,
+        "user.activated" if active else "user.deactivated",
+        actor_user_id=actor.user_id,
+        actor_role=actor.role,
+        object_type="user",
+        object_id=user.id,
+        detail=f"{user.email} ({user.role})",
+        before={"active": not active},
+        after={"active": active},
+        ip=actor.ip,
+    )
+    return user
+
+
+def invite_staff(
+    db: Session,
+    settings: Settings,
+    actor: Actor,
+    *,
+    email: str,
+    role: str,
+    name: str,
+    base_url: str,
+) -> User:
+    """A new staff or admin account without a password, and a link by mail to choose one."""
+    if role not in STAFF_ROLES:
+        raise DomainError("The role must be staff or admin.", "role")
+    email = email.strip().lower()
+    if accounts.find_user_by_email(db, email) is not None:
+        raise DomainError("An account with this e-mail already exists.", "email")
+    user = User(email=email, role=role, name=name.strip() or email.split("@")[0])
+    try:
+        with db.begin_nested():
+            db.add(user)
+            db.flush()
+    except IntegrityError:
+        raise DomainError("An account with this e-mail already exists.", "email") from None
+    raw = accounts.issue_token(db, user, "invite", INVITE_TTL)
+    mail.queue(
+        db,
+        settings,
+        to_email=user.email,
+        to_user_id=user.id,
+        kind="staff_invite",
+        subject="You are invited to the career services placement network",
+        body=(
+            f"Hello {user.name},\n\nYou have a {accounts.role_label(role).lower()} account on "
+            "the school's placement network. Choose your password here within 7 days:\n\n"
+            f"{base_url.rstrip('/')}/account/setup/{raw}\n\nThe link works once.\n"
+        ),
+    )
+    audit.record(
+        db,
+        "user.invited",
+        actor_user_id=actor.user_id,
+        actor_role=actor.role,
+        object_type="user",
+        object_id=user.id,
+        detail=f"{user.email} ({role})",
+        after={"email": user.email, "role": role, "name": user.name},
+        ip=actor.ip,
+    )
+    return user
