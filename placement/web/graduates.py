@@ -21,6 +21,7 @@ from placement.models import Graduate, Position, split_codes
 from placement.services import Conflict, DomainError, NotFound
 from placement.services import applications as application_service
 from placement.services import graduates as graduate_service
+from placement.services import matching as matching_service
 from placement.services import privacy as privacy_service
 from placement.services import referrals as referral_service
 from placement.services import resumes as resume_service
@@ -29,6 +30,7 @@ from placement.web.guards import endpoint, not_found, viewer
 from placement.web.templating import render
 
 PAGE_SIZE = 20
+RECOMMENDED = 5  # eligible open positions on the dashboard, best first
 LEVELS = ("0", "1", "2", "3")
 
 
@@ -81,7 +83,7 @@ def home(request: Request, db: Session) -> Response:
         "warnings": graduate_service.credential_warnings(credentials),
         "completeness": graduate_service.completeness(graduate, modalities, credentials),
         "notifications": graduate_service.notifications_for(db, current.user_id, limit=30),
-        # The matching issue adds ranked positions here (context["recommended"]).
+        "recommended": matching_service.rank_positions(db, graduate_id, limit=RECOMMENDED),
     }
     return render(request, "graduate/dashboard.html", context)
 

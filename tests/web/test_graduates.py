@@ -409,8 +409,11 @@ def theirs(db, other_graduate_user, employer_user, staff_user):
     """The other graduate's application, credential and referral, and a referral of theirs
     that is still pending."""
     other_id = other_graduate_user.graduate.id
-    applied = factories.position(db, employer_user.employer.id, title="Their application")
-    referred = factories.position(db, employer_user.employer.id, title="Their referral")
+    # Far from this graduate (San Francisco), so the dashboard's recommended positions, which
+    # may list any open position, do not list these titles either.
+    far = {"zip": "94103"}
+    applied = factories.position(db, employer_user.employer.id, title="Their application", **far)
+    referred = factories.position(db, employer_user.employer.id, title="Their referral", **far)
     application = factories.application(db, applied.id, other_id, cover_note="Their note")
     credential = factories.credential(db, other_id, "clt_lymphedema", number="THEIRS-1")
     referral = factories.referral(db, referred.id, other_id, staff_user_id=staff_user.id)

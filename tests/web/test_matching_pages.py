@@ -10,6 +10,8 @@ import pytest
 from sqlmodel import Session
 
 from placement.models import Graduate, Referral
+from placement.services import changes
+from placement.services import matching as matching_service
 from tests import factories
 
 
@@ -134,3 +136,68 @@ class TestPositionMatchesPage:
         response = client.get(f"/staff/positions/{harbor.id}/matches")
         assert response.status_code == 303
         assert response.headers["location"].startswith("/login?next=")
+
+
+class TestCandidatesPageExplanations:
+    """The employer's candidates page shows, beside each applicant, the same explanation as
+    services.matching.explain."""
+
+    def test_each_applicant_carries_the_match_explanation(
+        self, db, as_employer, employer_user, harbor
+    ):
+        ready = _graduate(db, "Ready")
+        lacking = _graduate(db, "Lacking", bls=False)
+        factories.application(db, harbor.id, ready.id)
+        factories.application(db, harbor.id, lacking.id, source="referred")
+        response = as_employer.get(f"/employer/positions/{harbor.id}/candidates")
+        assert response.status_code == 200
+        page = html.unescape(response.text)
+        for person in (ready, lacking):
+            result = matching_service.explain(db, person.id, harbor.id)
+            card = page[page.index(f"{person.first_name} Tester") :]
+            card = card[: card.index("</article>")]
+            assert (
+                f'<span class="score" title="Match score out of 100">{result.score:g}</span>'
+                in card
+            )
+            assert result.reasons[0].detail in card
+        assert "No BLS/CPR on file" in page
+
+
+class TestDashboardRecommendations:
+    def test_it_recommends_eligible_open_positions_with_why(
+        self, db, as_graduate, graduate_user, employer_user, harbor
+    ):
+        factories.credential(db, graduate_user.graduate.id, "bls_cpr")
+        far = factories.position(db, employer_user.employer.id, title="Far away", zip="94103")
+        response = as_graduate.get("/me")
+        assert response.status_code == 200
+        page = html.unescape(response.text)
+        section = page[page.index('id="recommended-heading"') :]
+        section = section[: section.index("</section>")]
+        assert f'<a href="/positions/{harbor.id}">Oncology massage therapist</a>' in section
+        assert "Harbor Hospital" in section
+        assert f"/positions/{far.id}" not in section
+        result = matching_service.explain(db, graduate_user.graduate.id, harbor.id)
+        assert f"{result.score:.1f}" in section
+        assert "Distance" in section and "miles away" in section
+
+    def test_it_shows_a_real_empty_state(self, as_graduate, harbor):
+        # the persona holds no BLS/CPR, which the only position requires
+        page = as_graduate.get("/me").text
+        section = page[page.index('id="recommended-heading"') :]
+        section = section[: section.index("</section>")]
+        assert "No open position matches every requirement of your profile yet" in section
+        assert "/positions/" not in section.split("browse open positions")[0]
+
+    def test_a_profile_change_shows_in_the_next_view(self, db, as_graduate, graduate_user, harbor):
+        factories.credential(db, graduate_user.graduate.id, "bls_cpr")
+        assert f"/positions/{harbor.id}" in as_graduate.get("/me").text
+        graduate = db.get(Graduate, graduate_user.graduate.id)
+        graduate.availability = "sat-eve"
+        db.add(graduate)
+        changes.graduate_changed(db, graduate.id)
+        db.commit()
+        page = as_graduate.get("/me").text
+        section = page[page.index('id="recommended-heading"') :]
+        assert f"/positions/{harbor.id}" not in section[: section.index("</section>")]
