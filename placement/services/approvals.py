@@ -27,6 +27,7 @@ POSITION_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "approve": ("open", ("pending_review",)),
     "reject": ("rejected", ("pending_review",)),
 }
+PAST = {"approve": "approved", "reject": "rejected", "suspend": "suspended"}
 MAX_REASON = 2000
 
 
@@ -119,7 +120,7 @@ def review_employer(
     db.refresh(employer)
     audit.record(
         db,
-        f"employer.{action}d" if action != "suspend" else "employer.suspended",
+        f"employer.{PAST[action]}",
         actor_user_id=actor.user_id,
         actor_role=actor.role,
         object_type="employer",
@@ -221,7 +222,7 @@ def review_position(
     changes.position_changed(db, position_id)
     audit.record(
         db,
-        f"position.{action}d",
+        f"position.{PAST[action]}",
         actor_user_id=actor.user_id,
         actor_role=actor.role,
         object_type="position",

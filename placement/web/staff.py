@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
-from placement.models import Employer, Graduate, GraduateCredential, Placement, User
+from placement.models import Employer, Graduate, GraduateCredential, Placement, Position, User
 from placement.services import (
     Conflict,
     DomainError,
@@ -33,7 +33,7 @@ from placement.services import (
     roster,
     staff_search,
 )
-from placement.services.approvals import Actor, review_employer, review_position
+from placement.services.approvals import PAST, Actor, review_employer, review_position
 from placement.web.auth import client_address, safe_next
 from placement.web.forms import Form
 from placement.web.guards import endpoint, not_found, viewer
@@ -140,6 +140,7 @@ def _employers_page(
             "page": page,
             "signals": signals,
             "row_errors": row_errors or {},
+            "error": next(iter((row_errors or {}).values()), None),
             "typed": typed or {},
             "here": _here(request),
             "page_link": _page_link(request),
@@ -188,8 +189,7 @@ def _employer_action(action: str) -> Callable[[Request], Response]:
                 status_code=409 if isinstance(error, Conflict) else 422,
             )
         default = f"/staff/employers?status={'approved' if action == 'suspend' else 'pending'}"
-        flash = "suspended" if action == "suspend" else f"{action}d"
-        return _redirect(_with_flash(_back(form, default), flash))
+        return _redirect(_with_flash(_back(form, default), PAST[action]))
 
     view.__name__ = f"employer_{action}"
     return view
@@ -220,6 +220,7 @@ def _positions_page(
             "pairs": pairs,
             "signals": signals,
             "row_errors": row_errors or {},
+            "error": next(iter((row_errors or {}).values()), None),
             "typed": typed or {},
             "here": _here(request),
             "page_link": _page_link(request),
@@ -256,16 +257,17 @@ def _position_action(action: str) -> Callable[[Request], Response]:
             raise not_found() from None
         except DomainError as error:
             db.rollback()
+            current = db.get(Position, position_id)
             return _positions_page(
                 request,
                 db,
-                "pending_review",
+                current.status if current else "pending_review",
                 row_errors={position_id: error.message},
                 typed={position_id: reason},
                 status_code=409 if isinstance(error, Conflict) else 422,
             )
         return _redirect(
-            _with_flash(_back(form, "/staff/positions?status=pending_review"), f"{action}d")
+            _with_flash(_back(form, "/staff/positions?status=pending_review"), PAST[action])
         )
 
     view.__name__ = f"position_{action}"
