@@ -66,6 +66,8 @@ _CHUNK = 900
 # How long an id missing from the change log is looked for again (an uncommitted writer).
 _GAP_SECONDS = 300.0
 _GAP_MAX = 1000
+# A near miss fails at most this many hard rules (each missing credential counts once).
+NEAR_MISS_MAX_FAILURES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,8 +506,9 @@ def rank_graduates(
 
 
 def near_misses(db: Session, position_id: int, *, limit: int = 20) -> list[Ranked]:
-    """Graduates who allow staff, are looking for work and fail few hard rules: fewest
-    failures first, then by score. Each row's `lacks` says what is missing."""
+    """Graduates who allow staff, are looking for work and fail at most
+    NEAR_MISS_MAX_FAILURES hard rules: fewest failures first, then by score. Each row's
+    `lacks` says what is missing."""
     position = position_for_matching(db, position_id)
     if not _is_open(position.status, position.closes_on):
         return []
@@ -525,7 +528,9 @@ def near_misses(db: Session, position_id: int, *, limit: int = 20) -> list[Ranke
     misses = [
         (graduate_id, result)
         for graduate_id, result in pairs
-        if not result.eligible and all(r.factor != "seeking" for r in result.failures)
+        if not result.eligible
+        and len(result.failures) <= NEAR_MISS_MAX_FAILURES
+        and all(r.factor != "seeking" for r in result.failures)
     ]
     misses.sort(key=lambda pair: (len(pair[1].failures), -pair[1].score, pair[0]))
     misses = misses[:limit]

@@ -35,10 +35,13 @@ def position_matches(request: Request, db: Session) -> Response:
         )
     except NotFound:
         raise not_found() from None
+    flash = None
+    if request.query_params.get("done") == "referred":
+        flash = "Referral sent: the graduate was told and can accept or decline it."
     return render(
         request,
         "matching/position_matches.html",
-        {"view": page, "here": request.url.path},
+        {"view": page, "here": request.url.path, "flash": flash},
     )
 
 

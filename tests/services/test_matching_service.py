@@ -323,3 +323,8 @@ def test_credential_state_reaches_the_record(db):
         "NV",
         False,
     )
+
+
+def test_a_graduate_missing_much_more_is_no_near_miss(db, harbor):
+    _graduate(db, "Far", bls=False, verified=False, training_hours=10, availability="sun-eve")
+    assert service.near_misses(db, harbor.id) == []

@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from placement.models import Graduate, Referral
 from placement.services import changes
@@ -201,3 +201,20 @@ class TestDashboardRecommendations:
         page = as_graduate.get("/me").text
         section = page[page.index('id="recommended-heading"') :]
         assert f"/positions/{harbor.id}" not in section[: section.index("</section>")]
+
+
+class TestReferFromMatches:
+    def test_the_refer_form_refers_and_comes_back_to_the_matches(self, db, as_staff, harbor):
+        grace = _graduate(db, "Grace")
+        url = f"/staff/positions/{harbor.id}/matches"
+        response = as_staff.submit(
+            "/staff/referrals",
+            {"position_id": harbor.id, "graduate_id": grace.id, "note": "A fit", "next": url},
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == url + "?done=referred"
+        page = as_staff.get(response.headers["location"]).text
+        assert "Referral sent" in page
+        assert '<span class="status pending">referred</span>' in page
+        db.expire_all()
+        assert db.exec(select(Referral.graduate_id)).all() == [grace.id]
