@@ -201,3 +201,38 @@ class TestGraduateMatches:
         assert as_graduate.get(url + "?limit=0").status_code == 400
         assert len(as_graduate.get(url + "?limit=2").json()) == 2
         assert len(as_graduate.get(url + "?limit=500").json()) == 3
+
+
+class TestProfileChangesReachTheRanking:
+    def test_a_profile_saved_through_the_app_shows_in_the_next_ranking(
+        self, db, as_graduate, as_employer, graduate_user, harbor
+    ):
+        grace = graduate_user.graduate
+        factories.credential(db, grace.id, "bls_cpr")
+        url = f"/api/v1/positions/{harbor.id}/matches"
+        assert grace.id not in _ids(as_employer.get(url))  # visibility "staff" so far
+        profile = {
+            "first_name": "Grace",
+            "last_name": "Hopper",
+            "program": "Medical Massage Therapy (750 hours)",
+            "graduation_date": "2025-06-15",
+            "training_hours": "750",
+            "clinical_hours": "120",
+            "zip": "90001",
+            "travel_radius_miles": "25",
+            "settings": ["hospital"],
+            "employment_types": ["full_time"],
+            "availability": ["mon-am", "tue-am"],
+            "pay_expectation": "30",
+            "bio": "",
+            "visibility": "employers",
+            "seeking": "seeking",
+            "modality_manual_lymphatic_drainage": "3",
+            "version": str(grace.version),
+        }
+        assert as_graduate.submit("/me/profile", profile).status_code == 303
+        rows = as_employer.get(url).json()
+        assert [row["graduate_id"] for row in rows] == [grace.id]
+        assert rows[0]["eligible"] is True
+        preferred = [r for r in rows[0]["reasons"] if r["factor"] == "preferred_modalities"]
+        assert preferred[0]["points"] == 15.0
