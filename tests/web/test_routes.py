@@ -70,6 +70,7 @@ SIDES = {
     "/me": "graduate",
     "/employer": "employer",
     "/staff": "staff",
+    "/admin/users": "admin",
 }
 
 
