@@ -187,6 +187,9 @@ def requirements_of(db: Session, position_id: int) -> dict[str, list[str]]:
     return _group_requirements(rows)
 
 
+_PLURAL = {"modality": "modalities", "credential": "credentials"}
+
+
 def _group_requirements(rows: Any) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {
         "required_modalities": [],
@@ -195,7 +198,7 @@ def _group_requirements(rows: Any) -> dict[str, list[str]]:
         "preferred_credentials": [],
     }
     for kind, code, required in rows:
-        key = f"{'required' if required else 'preferred'}_{kind}s"
+        key = f"{'required' if required else 'preferred'}_{_PLURAL.get(kind, kind)}"
         if key in grouped:
             grouped[key].append(code)
     for key, codes in grouped.items():
