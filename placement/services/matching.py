@@ -427,19 +427,28 @@ def public_position_ids(db: Session) -> list[int]:
     )
 
 
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value: int) -> bool:
+    """Ids outside the database's integer range exist nowhere (and PostgreSQL would refuse
+    to compare them): treat them as missing."""
+    return 0 < value <= MAX_ID
+
+
 def position_for_matching(
     db: Session, position_id: int, *, employer_id: int | None = None
 ) -> Position:
     """The position (any status); NotFound when missing or, with `employer_id`, not that
     employer's own (another employer's position answers exactly like a missing one)."""
-    position = db.get(Position, position_id)
+    position = db.get(Position, position_id) if valid_id(position_id) else None
     if position is None or (employer_id is not None and position.employer_id != employer_id):
         raise NotFound
     return position
 
 
 def graduate_for_matching(db: Session, graduate_id: int) -> Graduate:
-    graduate = db.get(Graduate, graduate_id)
+    graduate = db.get(Graduate, graduate_id) if valid_id(graduate_id) else None
     if graduate is None or graduate.deleted_at is not None:
         raise NotFound
     return graduate
@@ -581,10 +590,12 @@ def explain_many(
     """Explanations for many graduates at one position (a candidates page): five queries
     whatever the number of rows. Graduates that do not exist (or were deleted) are absent;
     NotFound for an unknown position."""
+    if not valid_id(position_id):
+        raise NotFound
     position = load_positions(db, [position_id], only_open=False).get(position_id)
     if position is None:
         raise NotFound
-    graduates = load_graduates(db, graduate_ids)
+    graduates = load_graduates(db, [i for i in graduate_ids if valid_id(i)])
     today = _today()
     return {
         graduate_id: score(record, position, today=today)

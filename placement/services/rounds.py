@@ -38,6 +38,7 @@ from placement.services.matching import (
     graduate_names,
     position_titles,
     reasons_json,
+    valid_id,
 )
 
 Algorithm = Literal["stable", "optimal"]
@@ -201,6 +202,8 @@ def publish_round(
     """
     from placement.services import referrals
 
+    if not valid_id(round_id):
+        raise NotFound
     moved = db.exec(
         update(MatchRound)
         .where(MatchRound.id == round_id, MatchRound.status == "preview")  # type: ignore[arg-type]
@@ -301,7 +304,7 @@ def list_rounds(db: Session, *, limit: int = 50) -> list[tuple[MatchRound, dict[
 def round_detail(db: Session, round_id: int) -> RoundDetail:
     """A round with its assignments and unmatched graduates, names included (a few queries
     whatever the size). NotFound for an unknown round."""
-    match_round = db.get(MatchRound, round_id)
+    match_round = db.get(MatchRound, round_id) if valid_id(round_id) else None
     if match_round is None:
         raise NotFound
     summary = _summary(match_round)

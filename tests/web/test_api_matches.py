@@ -236,3 +236,17 @@ class TestProfileChangesReachTheRanking:
         assert rows[0]["eligible"] is True
         preferred = [r for r in rows[0]["reasons"] if r["factor"] == "preferred_modalities"]
         assert preferred[0]["points"] == 15.0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/positions/99999999999999999999/matches",
+        "/api/v1/graduates/99999999999999999999/matches",
+        "/api/v1/positions/0/matches",
+    ],
+)
+def test_ids_beyond_the_database_range_answer_404(as_staff, url):
+    response = as_staff.get(url)
+    assert response.status_code == 404
+    assert "error" in response.json()

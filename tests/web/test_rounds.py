@@ -209,3 +209,12 @@ class TestMatchRoundCommand:
         assert _referrals(db) == pairs
         db.expire_all()
         assert set(db.exec(select(MatchRound.status)).all()) == {"published"}
+
+
+@pytest.mark.parametrize(
+    "url", ["/staff/rounds/99999999999999999999", "/staff/positions/99999999999999999999/matches"]
+)
+def test_ids_beyond_the_database_range_answer_404(as_staff, url):
+    assert as_staff.get(url).status_code == 404
+    if "rounds" in url:
+        assert as_staff.submit(url + "/publish").status_code == 404
