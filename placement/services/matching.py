@@ -276,6 +276,11 @@ def _cache_for(db: Session) -> _Cache:
 def _reader(db: Session) -> Iterator[Session]:
     """A short read-only session on the same engine: it sees committed rows only, and on
     SQLite it begins a deferred transaction, so it never waits for the request's write lock."""
+    url = db.get_bind().engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        # Another connection would see another, empty in-memory database.
+        yield db
+        return
     token = set_write_intent(False)
     try:
         with Session(db.get_bind(), expire_on_commit=False) as reader:
