@@ -218,3 +218,10 @@ def test_ids_beyond_the_database_range_answer_404(as_staff, url):
     assert as_staff.get(url).status_code == 404
     if "rounds" in url:
         assert as_staff.submit(url + "/publish").status_code == 404
+
+
+def test_a_round_over_nobody_says_so(as_staff):
+    round_id = _preview(as_staff)
+    page = as_staff.get(f"/staff/rounds/{round_id}").text
+    assert "Nobody was in this round" in page
+    assert "No assignments" in page
