@@ -91,6 +91,9 @@ def record_placement(
     }
     graduate.outcome_status = "placed"
     graduate.unavailable_reason = None
+    # As for a hire through the pipeline: a placed graduate leaves the matching lists until
+    # they say they are seeking again.
+    graduate.seeking = "placed"
     graduate.updated_at = utcnow()
     db.add(graduate)
     db.flush()

@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from placement.cli import main
 from placement.models import Graduate, Placement, utcnow
@@ -160,3 +161,33 @@ class TestChart:
         low, high = chart["bars"]
         assert high.height == pytest.approx(4 * low.height, abs=0.2)
         assert high.y + high.height == pytest.approx(chart["baseline"])
+
+
+class TestDemoSeed:
+    def test_the_seeded_pipeline_adds_up_in_the_report(self, db, app):
+        from placement.models import Referral
+        from placement.seed import seed_population
+
+        counts = seed_population(
+            app.state.engine,
+            app.state.settings,
+            graduates=60,
+            positions=12,
+            employers=4,
+            seed=7,
+            progress=False,
+        )
+
+        assert counts["placements"] > 0 and counts["applications"] > 0
+        rows = reports.outcome_rows(db)
+        assert sum(row.graduates for row in rows) == 60
+        for row in rows:
+            assert row.available == (
+                row.placed_in_field
+                + row.placed_related_field
+                + row.placed_out_of_field
+                + row.not_placed
+                + row.unknown
+            )
+        statuses = {referral.status for referral in db.exec(select(Referral)).all()}
+        assert "pending" in statuses
