@@ -190,6 +190,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_positions(args: argparse.Namespace) -> int:
+    from placement.bench_http import run_benchmark
+
+    result = run_benchmark(
+        positions=args.positions,
+        requests=args.requests,
+        concurrency=args.concurrency,
+        max_seconds=args.max_seconds,
+        scenarios=args.scenario,
+        baseline=args.baseline,
+    )
+    print(json.dumps(result, indent=2))
+    return 0
+
+
 def cmd_match_round(args: argparse.Namespace) -> int:
     from placement.services import rounds
 
@@ -257,6 +272,16 @@ def build_parser() -> argparse.ArgumentParser:
     matching.add_argument("--positions", type=int, default=2_000)
     matching.add_argument("--seed", type=int, default=1)
     matching.set_defaults(handler=cmd_bench)
+    search = bench_kinds.add_parser(
+        "positions", help="requests per second of the public search (one uvicorn worker)"
+    )
+    search.add_argument("--positions", type=int, default=2_000)
+    search.add_argument("--requests", type=int, default=2_000, help="per scenario")
+    search.add_argument("--concurrency", type=int, default=20)
+    search.add_argument("--max-seconds", type=float, default=30.0, help="per scenario")
+    search.add_argument("--scenario", action="append", help="repeatable; default: all")
+    search.add_argument("--baseline", action="store_true", help="also a bare Starlette page")
+    search.set_defaults(handler=cmd_bench_positions)
 
     match_round = commands.add_parser("match-round", help="run a placement round")
     mode = match_round.add_mutually_exclusive_group(required=True)

@@ -17,12 +17,28 @@ the page's required modalities and credentials): no ORM objects, no query per ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Executable,
+    Float,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlmodel import Session
 
 from placement import geo, taxonomy
@@ -576,6 +592,39 @@ class PositionCard(NamedTuple):
     required_modalities: tuple[str, ...] = ()
     required_credentials: tuple[str, ...] = ()
 
+    # Labels as plain properties: cheaper for a template than calling label() per card.
+    @property
+    def setting_label(self) -> str:
+        return taxonomy.label(taxonomy.SETTINGS, self.setting)
+
+    @property
+    def employment_type_label(self) -> str:
+        return taxonomy.label(taxonomy.EMPLOYMENT_TYPES, self.employment_type)
+
+    @property
+    def pay_text(self) -> str:
+        return pay_range(self.pay_min, self.pay_max)
+
+    @property
+    def required_labels(self) -> list[str]:
+        return [
+            *(taxonomy.label(taxonomy.MODALITIES, code) for code in self.required_modalities),
+            *(taxonomy.label(taxonomy.CREDENTIALS, code) for code in self.required_credentials),
+        ]
+
+
+def _money(amount: float) -> str:
+    return f"${amount:,.2f}".replace(".00", "")
+
+
+def pay_range(pay_min: float | None, pay_max: float | None) -> str:
+    """ "$28–$36 an hour", "$30 an hour" or "Pay not stated"."""
+    if pay_min is None and pay_max is None:
+        return "Pay not stated"
+    if pay_min is None or pay_max is None or pay_min == pay_max:
+        return f"{_money(pay_min if pay_min is not None else pay_max or 0)} an hour"
+    return f"{_money(pay_min)}–{_money(pay_max)} an hour"
+
 
 @dataclass(frozen=True)
 class SearchFilters:
@@ -590,70 +639,142 @@ class SearchFilters:
 
 @dataclass
 class SearchPage:
+    """One page of results. `total` is exact unless `more` (then at least `total` match)."""
+
     cards: list[PositionCard]
     total: int
     page: int
-    pages: int
     filters: SearchFilters
-    errors: dict[str, str] = field(default_factory=dict)
+    more: bool = False
+
+    @property
+    def pages(self) -> int | None:
+        """The number of pages, None while the count was cut short (`more`)."""
+        return None if self.more else max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def has_next(self) -> bool:
+        return self.more or self.page * PAGE_SIZE < self.total
 
 
-_CARD_COLUMNS = (
-    _P.id,
-    _P.title,
-    _E.name,
-    _P.setting,
-    _P.employment_type,
-    _P.pay_min,
-    _P.pay_max,
-    _P.zip,
-    _P.start_date,
-    _P.closes_on,
+# The search runs hand-written SQL built once per combination of filters: building SQLAlchemy
+# select() objects costs more per request than the queries themselves, and the planner needs
+# a nudge on SQLite (CROSS JOIN keeps `position` the outer table, so "newest first" walks its
+# primary key and stops after a page instead of visiting every employer's positions).
+_CARD_SQL = (
+    "p.id, p.title, e.name AS employer_name, p.setting, p.employment_type, p.pay_min, "
+    "p.pay_max, p.zip, p.start_date, p.closes_on"
 )
-_PUBLIC_FROM = Position.__table__.join(Employer.__table__, _E.id == _P.employer_id)
+_CARD_TYPES = (
+    column("id", Integer),
+    column("title", String),
+    column("employer_name", String),
+    column("setting", String),
+    column("employment_type", String),
+    column("pay_min", Float),
+    column("pay_max", Float),
+    column("zip", String),
+    column("start_date", Date),
+    column("closes_on", Date),
+)
+# Exact counts up to this many results (ten pages); beyond it the page says "more than".
+COUNT_CAP = 200
 
 
-def _public(today: date) -> Any:
-    return and_(
-        _P.status == "open",
-        _E.status == "approved",
-        or_(_P.closes_on.is_(None), _P.closes_on >= today),
+@dataclass(frozen=True)
+class _SearchSql:
+    head: str  # SELECT … FROM … WHERE …, without order or limit
+    names: frozenset[str]  # the filters' bind parameters
+    rows: Executable
+    count: Executable
+    per_zip: Executable
+
+
+def _binds(clause: Any, names: set[str] | frozenset[str]) -> Any:
+    types = {"today": Date(), "q": String(), "setting": String(), "modality": String()}
+    types.update(employment_type=String(), limit=Integer(), offset=Integer(), cap=Integer())
+    return clause.bindparams(
+        *(bindparam(name, type_=types[name]) for name in sorted(names) if name in types)
     )
+
+
+@lru_cache(maxsize=64)
+def _search_sql(dialect: str, q: bool, setting: bool, modality: bool, kind: bool) -> _SearchSql:
+    """The statements of one combination of filters, for one SQL dialect.
+
+    Every condition reads `position` alone (the employer's status and name through
+    uncorrelated subqueries, computed once per query), so counting and grouping never join;
+    only the rows of the page join `employer`, for its name.
+    """
+    sqlite = dialect == "sqlite"
+    where = [
+        "p.status = 'open'",
+        "(p.closes_on IS NULL OR p.closes_on >= :today)",
+        "p.employer_id NOT IN (SELECT na.id FROM employer na WHERE na.status <> 'approved')",
+    ]
+    names = {"today"}
+    if q:
+        # SQLite's LIKE ignores ASCII case already (lower() on every row would cost time).
+        like = "LIKE" if sqlite else "ILIKE"
+        where.append(
+            f"(p.title {like} :q ESCAPE '\\' OR p.description {like} :q ESCAPE '\\' "
+            f"OR p.employer_id IN (SELECT ne.id FROM employer ne WHERE ne.name {like} :q "
+            "ESCAPE '\\'))"
+        )
+        names.add("q")
+    if setting:
+        where.append("p.setting = :setting")
+        names.add("setting")
+    if kind:
+        where.append("p.employment_type = :employment_type")
+        names.add("employment_type")
+    if modality:
+        where.append(
+            "p.id IN (SELECT r.position_id FROM position_requirement r "
+            "WHERE r.kind = 'modality' AND r.code = :modality)"
+        )
+        names.add("modality")
+    condition = " AND ".join(where)
+    # CROSS JOIN keeps `position` the outer table on SQLite (PostgreSQL plans it well).
+    join = "CROSS JOIN" if sqlite else "JOIN"
+    head = f"SELECT {_CARD_SQL} FROM position p {join} employer e ON e.id = p.employer_id"
+    head += f" WHERE {condition}"
+    rows = text(f"{head} ORDER BY p.id DESC LIMIT :limit OFFSET :offset").columns(*_CARD_TYPES)
+    count = text(
+        f"SELECT count(*) FROM (SELECT 1 FROM position p WHERE {condition} LIMIT :cap) capped"
+    )
+    per_zip = text(f"SELECT p.zip, count(*) FROM position p WHERE {condition} GROUP BY p.zip")
+    return _SearchSql(
+        head=head,
+        names=frozenset(names),
+        rows=_binds(rows, names | {"limit", "offset"}),
+        count=_binds(count, names | {"cap"}),
+        per_zip=_binds(per_zip, names),
+    )
+
+
+@lru_cache(maxsize=256)
+def _near_rows_sql(dialect: str, flags: tuple[bool, bool, bool, bool], zips: int) -> Executable:
+    """The rows of a page that spans `zips` ZIP codes, nearest ZIP first."""
+    sql = _search_sql(dialect, *flags)
+    rank = " ".join(f"WHEN :z{index} THEN {index}" for index in range(zips))
+    wanted = ", ".join(f":z{index}" for index in range(zips))
+    clause = text(
+        f"{sql.head} AND p.zip IN ({wanted}) ORDER BY CASE p.zip {rank} END, p.id DESC "
+        "LIMIT :limit OFFSET :offset"
+    ).columns(*_CARD_TYPES)
+    return _binds(clause, sql.names | {"limit", "offset"})
+
+
+_REQUIRED_TAGS = text(
+    "SELECT position_id, kind, code FROM position_requirement "
+    "WHERE position_id IN :ids AND required = :yes"
+).bindparams(bindparam("ids", expanding=True), bindparam("yes", type_=Boolean()))
 
 
 def _like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
-
-
-def _conditions(db: Session, filters: SearchFilters, today: date) -> list[Any]:
-    conditions = [_public(today)]
-    if filters.q:
-        pattern = _like_pattern(filters.q)
-        # SQLite's LIKE ignores ASCII case already and lower() on every row costs time.
-        sqlite = db.get_bind().dialect.name == "sqlite"
-        columns = (_P.title, _P.description, _E.name)
-        conditions.append(
-            or_(
-                *(
-                    column.like(pattern, escape="\\")
-                    if sqlite
-                    else column.ilike(pattern, escape="\\")
-                    for column in columns
-                )
-            )
-        )
-    if filters.setting:
-        conditions.append(_P.setting == filters.setting)
-    if filters.employment_type:
-        conditions.append(_P.employment_type == filters.employment_type)
-    if filters.modality:
-        conditions.append(
-            select(_R.id)
-            .where(_R.position_id == _P.id, _R.kind == "modality", _R.code == filters.modality)
-            .exists()
-        )
-    return conditions
 
 
 @lru_cache(maxsize=65536)
@@ -667,46 +788,56 @@ def _miles_between(a: str, b: str) -> float | None:
 def search_positions(db: Session, filters: SearchFilters, today: date | None = None) -> SearchPage:
     """Open positions of approved employers, filtered, newest first (nearest first with a ZIP).
 
-    With a ZIP the distance filter works on distinct ZIPs: one GROUP BY query gives the count
-    per ZIP, Python keeps the ZIPs within the radius (sorted by distance) and picks those that
-    cover the requested page, and the row query reads only those.
+    One query reads the page's rows (only the columns a card shows) and one reads their
+    required modalities and credentials. The count is exact up to COUNT_CAP results and
+    stops there. With a ZIP the distance filter works on distinct ZIPs: a GROUP BY query
+    counts the results per ZIP, Python keeps the ZIPs within the radius sorted by distance
+    and picks those that cover the requested page, and the row query reads only those.
     """
     today = today or date.today()
-    conditions = _conditions(db, filters, today)
+    dialect = db.get_bind().dialect.name
+    flags = (
+        bool(filters.q),
+        bool(filters.setting),
+        bool(filters.modality),
+        bool(filters.employment_type),
+    )
+    sql = _search_sql(dialect, *flags)
+    params: dict[str, Any] = {"today": today}
+    if filters.q:
+        params["q"] = _like_pattern(filters.q)
+    if filters.setting:
+        params["setting"] = filters.setting
+    if filters.modality:
+        params["modality"] = filters.modality
+    if filters.employment_type:
+        params["employment_type"] = filters.employment_type
     offset = (filters.page - 1) * PAGE_SIZE
     if filters.zip:
-        return _search_near(db, filters, conditions, offset, today)
-    rows = db.execute(
-        select(*_CARD_COLUMNS, func.count().over())
-        .select_from(_PUBLIC_FROM)
-        .where(*conditions)
-        .order_by(_P.id.desc())
-        .limit(PAGE_SIZE)
-        .offset(offset)
-    ).all()
-    if rows:
-        total = int(rows[0][-1])
-    elif offset:
-        total = int(
-            db.execute(
-                select(func.count()).select_from(_PUBLIC_FROM).where(*conditions)
-            ).scalar_one()
-        )
+        return _search_near(db, filters, dialect, flags, sql, params, offset)
+    rows = db.execute(sql.rows, {**params, "limit": PAGE_SIZE, "offset": offset}).all()
+    cards = [PositionCard(*row) for row in rows]
+    if offset == 0 and len(cards) < PAGE_SIZE:
+        total, more = len(cards), False  # everything is on this page: nothing to count
     else:
-        total = 0
-    cards = [PositionCard(*row[:-1]) for row in rows]
-    return _page(db, cards, total, filters)
+        cap = max(COUNT_CAP, offset + PAGE_SIZE) + 1
+        counted = int(db.execute(sql.count, {**params, "cap": cap}).scalar_one())
+        total, more = min(counted, cap - 1), counted >= cap
+    return _with_tags(db, SearchPage(cards, total, filters.page, filters, more))
 
 
 def _search_near(
-    db: Session, filters: SearchFilters, conditions: list[Any], offset: int, today: date
+    db: Session,
+    filters: SearchFilters,
+    dialect: str,
+    flags: tuple[bool, bool, bool, bool],
+    sql: _SearchSql,
+    params: dict[str, Any],
+    offset: int,
 ) -> SearchPage:
     origin = filters.zip or ""
-    per_zip = db.execute(
-        select(_P.zip, func.count()).select_from(_PUBLIC_FROM).where(*conditions).group_by(_P.zip)
-    ).all()
     near: list[tuple[float, str, int]] = []
-    for zip_code, count in per_zip:
+    for zip_code, count in db.execute(sql.per_zip, params).all():
         miles = _miles_between(origin, zip_code)
         if miles is not None and miles <= filters.radius:
             near.append((miles, zip_code, int(count)))
@@ -714,8 +845,7 @@ def _search_near(
     total = sum(count for _, _, count in near)
     window: list[str] = []
     distances: dict[str, float] = {}
-    skip = 0
-    seen = 0
+    skip = seen = 0
     for miles, zip_code, count in near:
         if seen + count > offset and seen < offset + PAGE_SIZE:
             if not window:
@@ -725,38 +855,30 @@ def _search_near(
         seen += count
     cards: list[PositionCard] = []
     if window:
-        rank = case({zip_code: index for index, zip_code in enumerate(window)}, value=_P.zip)
-        rows = db.execute(
-            select(*_CARD_COLUMNS)
-            .select_from(_PUBLIC_FROM)
-            .where(*conditions, _P.zip.in_(window))
-            .order_by(rank, _P.id.desc())
-            .limit(PAGE_SIZE)
-            .offset(skip)
-        ).all()
+        statement = _near_rows_sql(dialect, flags, len(window))
+        zips = {f"z{index}": zip_code for index, zip_code in enumerate(window)}
+        rows = db.execute(statement, {**params, **zips, "limit": PAGE_SIZE, "offset": skip})
         cards = [PositionCard(*row, distance=distances[row[7]]) for row in rows]
-    return _page(db, cards, total, filters)
+    return _with_tags(db, SearchPage(cards, total, filters.page, filters))
 
 
-def _page(db: Session, cards: list[PositionCard], total: int, filters: SearchFilters) -> SearchPage:
-    if cards:
-        ids = [card.id for card in cards]
-        tags: dict[int, tuple[list[str], list[str]]] = {card.id: ([], []) for card in cards}
-        for position_id, kind, code in db.execute(
-            select(_R.position_id, _R.kind, _R.code).where(
-                _R.position_id.in_(ids), _R.required.is_(True)
-            )
-        ).all():
-            tags[position_id][0 if kind == "modality" else 1].append(code)
-        cards = [
-            card._replace(
-                required_modalities=tuple(_ordered(tags[card.id][0], taxonomy.MODALITIES)),
-                required_credentials=tuple(_ordered(tags[card.id][1], taxonomy.CREDENTIALS)),
-            )
-            for card in cards
-        ]
-    pages = max(1, -(-total // PAGE_SIZE))
-    return SearchPage(cards=cards, total=total, page=filters.page, pages=pages, filters=filters)
+def _with_tags(db: Session, page: SearchPage) -> SearchPage:
+    """The required modalities and credentials of the page's rows, in one IN query."""
+    if not page.cards:
+        return page
+    tags: dict[int, tuple[list[str], list[str]]] = {card.id: ([], []) for card in page.cards}
+    for position_id, kind, code in db.execute(
+        _REQUIRED_TAGS, {"ids": list(tags), "yes": True}
+    ).all():
+        tags[position_id][0 if kind == "modality" else 1].append(code)
+    page.cards = [
+        card._replace(
+            required_modalities=tuple(_ordered(tags[card.id][0], taxonomy.MODALITIES)),
+            required_credentials=tuple(_ordered(tags[card.id][1], taxonomy.CREDENTIALS)),
+        )
+        for card in page.cards
+    ]
+    return page
 
 
 @dataclass
@@ -783,6 +905,17 @@ class PublicPosition:
     def place(self) -> str:
         point = geo.lookup(self.zip)
         return f"{self.zip}, {point.state}" if point else self.zip
+
+
+_PUBLIC_FROM = Position.__table__.join(Employer.__table__, _E.id == _P.employer_id)
+
+
+def _public(today: date) -> Any:
+    return and_(
+        _P.status == "open",
+        _E.status == "approved",
+        or_(_P.closes_on.is_(None), _P.closes_on >= today),
+    )
 
 
 def public_position(db: Session, position_id: int, today: date | None = None) -> PublicPosition:

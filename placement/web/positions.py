@@ -109,7 +109,7 @@ def search(request: Request, db: Session) -> Response:
     result = position_service.search_positions(db, filters)
     pages = {
         "previous": _page_url(values, result.page - 1) if result.page > 1 else None,
-        "next": _page_url(values, result.page + 1) if result.page < result.pages else None,
+        "next": _page_url(values, result.page + 1) if result.has_next else None,
         "first": _page_url(values, 1),
     }
     return render(

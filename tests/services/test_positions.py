@@ -357,3 +357,18 @@ class TestPublicPosition:
         position = factories.position(db, pending.employer.id)
         with pytest.raises(NotFound):
             service.public_position(db, position.id)
+
+
+class TestCountCap:
+    def test_it_counts_exactly_up_to_the_cap_and_says_more_beyond(
+        self, db, employer_user, monkeypatch
+    ):
+        monkeypatch.setattr(service, "COUNT_CAP", 5)
+        for _ in range(25):
+            factories.position(db, employer_user.employer.id)
+        first = service.search_positions(db, SearchFilters())
+        assert (len(first.cards), first.total, first.more, first.pages) == (20, 20, True, None)
+        assert first.has_next
+        second = service.search_positions(db, SearchFilters(page=2))
+        assert (len(second.cards), second.total, second.more, second.pages) == (5, 25, False, 2)
+        assert not second.has_next

@@ -1,0 +1,437 @@
+"""An HTTP load script for the public search, and the benchmark that uses it.
+
+`placement bench positions` builds a temporary SQLite database with N open positions (the
+demo generator, every position opened and every employer approved), starts ONE uvicorn
+worker on 127.0.0.1, and sends GET requests over keep-alive connections for each filter of
+the search. It is bounded in requests and in time, and it talks to loopback addresses only.
+
+The client is a few lines of asyncio streams (no HTTP library) so that the load generator
+costs the 2-core machine as little as possible; the figures it prints are requests per
+second and latency percentiles per scenario.
+
+It can also measure the reference the issue compares against: a bare Starlette + Jinja2 page
+reading 50 rows with `sqlite3` (`--baseline`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+MAX_REQUESTS = 100_000
+MAX_SECONDS = 120.0
+MAX_CONCURRENCY = 200
+
+SCENARIOS: dict[str, tuple[str, ...]] = {
+    "no filter": ("/positions", "/positions?page=2", "/positions?page=3"),
+    "q": ("/positions?q=oncology", "/positions?q=hospice", "/positions?q=rehabilitation"),
+    "setting": ("/positions?setting=hospital", "/positions?setting=hospice"),
+    "modality": (
+        "/positions?modality=manual_lymphatic_drainage",
+        "/positions?modality=geriatric",
+        "/positions?modality=MLD",
+    ),
+    "zip+radius": (
+        "/positions?zip=90012&radius=25",
+        "/positions?zip=92602&radius=10",
+        "/positions?zip=90401&radius=50&page=2",
+    ),
+}
+
+
+# -- the load generator --------------------------------------------------------------------
+
+
+class NotLoopback(ValueError):
+    pass
+
+
+def check_loopback(host: str) -> None:
+    """Refuse anything but this machine: the script must never load someone else's server."""
+    if host == "localhost":
+        return
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return
+    except ValueError:
+        pass
+    raise NotLoopback(f"{host} is not a loopback address; this script only loads 127.0.0.1.")
+
+
+@dataclass
+class LoadResult:
+    requests: int = 0
+    errors: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+    bytes: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        ordered = sorted(self.latencies_ms)
+
+        def pct(p: float) -> float:
+            if not ordered:
+                return 0.0
+            return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 2)
+
+        return {
+            "requests": self.requests,
+            "errors": self.errors,
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "seconds": round(self.seconds, 2),
+            "requests_per_second": round(self.requests / self.seconds, 1) if self.seconds else 0,
+            "latency_ms": {"p50": pct(0.50), "p90": pct(0.90), "p99": pct(0.99)},
+            "mean_body_bytes": round(self.bytes / self.requests) if self.requests else 0,
+        }
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool]:
+    """(status, body length, keep-alive) of one HTTP/1.1 response."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    length = 0
+    keep_alive = True
+    chunked = False
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        name = name.strip().lower()
+        if name == "content-length":
+            length = int(value.strip())
+        elif name == "connection" and value.strip().lower() == "close":
+            keep_alive = False
+        elif name == "transfer-encoding" and "chunked" in value.lower():
+            chunked = True
+    if chunked:
+        total = 0
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).strip().split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            total += size
+            if size == 0:
+                return status, total, keep_alive
+    await reader.readexactly(length)
+    return status, length, keep_alive
+
+
+async def _connection(
+    host: str,
+    port: int,
+    paths: Sequence[str],
+    budget: list[int],
+    deadline: float,
+    result: LoadResult,
+    offset: int,
+) -> None:
+    reader = writer = None
+    index = offset
+    try:
+        while budget[0] > 0 and time.perf_counter() < deadline:
+            budget[0] -= 1
+            if writer is None:
+                reader, writer = await asyncio.open_connection(host, port)
+            path = paths[index % len(paths)]
+            index += 1
+            request = (
+                f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                "User-Agent: placement-bench\r\nAccept: text/html\r\n\r\n"
+            ).encode()
+            started = time.perf_counter()
+            try:
+                writer.write(request)
+                await writer.drain()
+                assert reader is not None
+                status, size, keep_alive = await _read_response(reader)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                result.errors += 1
+                writer.close()
+                writer = reader = None
+                continue
+            result.latencies_ms.append((time.perf_counter() - started) * 1000)
+            result.requests += 1
+            result.bytes += size
+            result.statuses[status] = result.statuses.get(status, 0) + 1
+            if status >= 400:
+                result.errors += 1
+            if not keep_alive:
+                writer.close()
+                writer = reader = None
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+async def run_load(
+    url: str,
+    paths: Sequence[str],
+    *,
+    requests: int = 2000,
+    concurrency: int = 20,
+    max_seconds: float = 30.0,
+    warmup: int = 50,
+) -> LoadResult:
+    """Send `requests` GETs (cycling through `paths`) over `concurrency` connections."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    check_loopback(host)
+    requests = max(1, min(requests, MAX_REQUESTS))
+    concurrency = max(1, min(concurrency, MAX_CONCURRENCY))
+    max_seconds = max(1.0, min(max_seconds, MAX_SECONDS))
+    if warmup:
+        await _run(host, port, paths, min(warmup, requests), concurrency, max_seconds)
+    return await _run(host, port, paths, requests, concurrency, max_seconds)
+
+
+async def _run(
+    host: str, port: int, paths: Sequence[str], requests: int, concurrency: int, seconds: float
+) -> LoadResult:
+    result = LoadResult()
+    budget = [requests]
+    started = time.perf_counter()
+    deadline = started + seconds
+    await asyncio.gather(
+        *(
+            _connection(host, port, paths, budget, deadline, result, offset)
+            for offset in range(concurrency)
+        )
+    )
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# -- the benchmark: a temporary database and one uvicorn worker ----------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def prepare_database(path: Path, positions: int, seed: int = 1) -> dict[str, int]:
+    """Migrate and seed a SQLite file; then open every position and approve every employer."""
+    from sqlalchemy import func, select, update
+
+    from placement import migrate
+    from placement.config import Settings
+    from placement.db import make_engine, unit_of_work
+    from placement.models import Employer, Position
+    from placement.seed import seed_population
+
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine)
+        settings = Settings(database_url=url, environment="test")
+        seed_population(
+            engine, settings, graduates=0, positions=positions, seed=seed, progress=False
+        )
+        with unit_of_work(engine) as db:
+            closes = date.today() + timedelta(days=60)
+            db.execute(
+                update(Position).values(
+                    status="open", closes_on=closes, start_date=closes + timedelta(days=14)
+                )
+            )
+            db.execute(update(Employer).values(status="approved"))
+        with unit_of_work(engine, write=False) as db:
+            open_positions = db.execute(
+                select(func.count()).select_from(Position).where(Position.status == "open")
+            ).scalar_one()
+            employers = db.execute(select(func.count()).select_from(Employer)).scalar_one()
+    finally:
+        engine.dispose()
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("ANALYZE")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    return {"open_positions": int(open_positions), "employers": int(employers)}
+
+
+@contextlib.contextmanager
+def uvicorn_worker(app: str, env: dict[str, str], *, factory: bool = True) -> Iterator[str]:
+    """One uvicorn worker on 127.0.0.1 in a child process; yields its base URL."""
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    if factory:
+        command.append("--factory")
+    process = subprocess.Popen(command, env={**os.environ, **env})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"uvicorn exited with {process.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("uvicorn did not start within 30 s") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def run_benchmark(
+    *,
+    positions: int = 2000,
+    requests: int = 2000,
+    concurrency: int = 20,
+    max_seconds: float = 30.0,
+    scenarios: Sequence[str] | None = None,
+    baseline: bool = False,
+    seed: int = 1,
+) -> dict[str, Any]:
+    chosen = list(scenarios or SCENARIOS)
+    unknown = [name for name in chosen if name not in SCENARIOS]
+    if unknown:
+        raise ValueError(f"unknown scenario {unknown[0]!r}; choose from {', '.join(SCENARIOS)}")
+    report: dict[str, Any] = {
+        "workers": 1,
+        "concurrency": concurrency,
+        "cpus": os.cpu_count(),
+        "server": "uvicorn (asyncio, h11), one worker, access log off",
+    }
+    with tempfile.TemporaryDirectory(prefix="placement-bench-") as folder:
+        path = Path(folder) / "bench.db"
+        started = time.perf_counter()
+        report["database"] = prepare_database(path, positions, seed)
+        report["seed_seconds"] = round(time.perf_counter() - started, 2)
+        env = {
+            "DATABASE_URL": f"sqlite:///{path}",
+            "PLACEMENT_ENV": "development",
+            "SECRET_KEY": "bench-" + "k" * 40,
+            "PLACEMENT_BENCH_DB": str(path),
+        }
+        results: dict[str, Any] = {}
+        with uvicorn_worker("placement.app:create_app", env) as url:
+            for name in chosen:
+                load = asyncio.run(
+                    run_load(
+                        url,
+                        SCENARIOS[name],
+                        requests=requests,
+                        concurrency=concurrency,
+                        max_seconds=max_seconds,
+                    )
+                )
+                results[name] = load.summary()
+        report["scenarios"] = results
+        if baseline:
+            with uvicorn_worker("placement.bench_http:baseline_app", env) as url:
+                load = asyncio.run(
+                    run_load(
+                        url,
+                        ["/"],
+                        requests=requests,
+                        concurrency=concurrency,
+                        max_seconds=max_seconds,
+                    )
+                )
+                report["baseline_bare_starlette_50_rows"] = load.summary()
+    return report
+
+
+def baseline_app() -> Any:
+    """The reference of the issue: bare Starlette + Jinja2, 50 rows read with sqlite3."""
+    import sqlite3
+
+    import jinja2
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    path = os.environ["PLACEMENT_BENCH_DB"]
+    template = jinja2.Environment(autoescape=True).from_string(
+        "<!doctype html><html><body><h1>Positions</h1>{% for r in rows %}"
+        "<article><h3><a href='/positions/{{ r[0] }}'>{{ r[1] }}</a></h3>"
+        "<p>{{ r[2] }} · {{ r[3] }} · ${{ r[4] }}–${{ r[5] }} · {{ r[6] }}</p></article>"
+        "{% endfor %}</body></html>"
+    )
+
+    def page(request: Request) -> HTMLResponse:
+        connection = sqlite3.connect(path)
+        try:
+            rows = connection.execute(
+                "SELECT p.id, p.title, e.name, p.setting, p.pay_min, p.pay_max, p.zip "
+                "FROM position p JOIN employer e ON e.id = p.employer_id "
+                "WHERE p.status = 'open' ORDER BY p.id DESC LIMIT 50"
+            ).fetchall()
+        finally:
+            connection.close()
+        return HTMLResponse(template.render(rows=rows))
+
+    return Starlette(routes=[Route("/", page)])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m placement.bench_http URL PATH...`: load a running server on loopback."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Load a local server (loopback only).")
+    parser.add_argument("url", help="e.g. http://127.0.0.1:8000")
+    parser.add_argument("paths", nargs="+", help="paths to cycle through, e.g. /positions")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--max-seconds", type=float, default=30.0)
+    args = parser.parse_args(argv)
+    try:
+        result = asyncio.run(
+            run_load(
+                args.url,
+                args.paths,
+                requests=args.requests,
+                concurrency=args.concurrency,
+                max_seconds=args.max_seconds,
+            )
+        )
+    except NotLoopback as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(json.dumps(result.summary(), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
