@@ -40,6 +40,7 @@ from placement.web.guards import endpoint, not_found, viewer
 from placement.web.templating import render
 
 MAX_PAGE = 100_000
+PEOPLE_PER_PAGE = 200
 FLASH = {
     "approved": "Approved.",
     "rejected": "Rejected: the organisation sees the reason.",
@@ -745,13 +746,22 @@ def outcomes_people(request: Request, db: Session) -> Response:
             },
             status_code=422,
         )
-    people = reports.people(db, cohort, column)
+    everyone = reports.people(db, cohort, column)
+    number = _page(request)
+    page = staff_search.Page(
+        rows=everyone[(number - 1) * PEOPLE_PER_PAGE : number * PEOPLE_PER_PAGE],
+        total=len(everyone),
+        page=number,
+        per_page=PEOPLE_PER_PAGE,
+    )
     return render(
         request,
         "staff/outcome_people.html",
         {
             "problem": None,
-            "people": people,
+            "people": page.rows,
+            "page": page,
+            "page_link": _page_link(request),
             "cohort": cohort,
             "column": column,
             "title": reports.PEOPLE_COLUMNS[column],

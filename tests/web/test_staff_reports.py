@@ -101,3 +101,17 @@ class TestOutcomeReport:
             "No graduates with a graduation year yet"
             in as_staff.get("/staff/reports/outcomes").text
         )
+
+    def test_a_long_list_of_people_is_paginated(self, as_staff, db):
+        from placement.models import Graduate
+
+        db.add_all(
+            Graduate(first_name=f"P{n:03d}", last_name="Many", cohort=2021, email="")
+            for n in range(205)
+        )
+        db.commit()
+        first = as_staff.get("/staff/reports/outcomes/people?cohort=2021&column=graduates")
+        second = as_staff.get("/staff/reports/outcomes/people?cohort=2021&column=graduates&page=2")
+        assert "205 graduates" in first.text
+        assert first.text.count("/staff/graduates/") == 200
+        assert second.text.count("/staff/graduates/") == 5
