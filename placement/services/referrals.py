@@ -32,7 +32,7 @@ def refer(
     db: Session,
     settings: Settings,
     *,
-    staff_user_id: int,
+    staff_user_id: int | None,
     position_id: int,
     graduate_id: int,
     note: str,
@@ -43,7 +43,8 @@ def refer(
     Only open positions of approved employers (not past their closing date) and graduates who
     exist (and did not delete their account) can be referred; anything else raises
     DomainError with the field to blame (`position_id`, `graduate_id` or `note`). Writes the
-    audit event "referral.created" and notifies the graduate.
+    audit event "referral.created" and notifies the graduate. `staff_user_id` is None only
+    when no person acted (a round published from the command line).
     """
     note = (note or "").strip()
     if "\x00" in note:
@@ -81,7 +82,7 @@ def refer(
         if existing is None:  # pragma: no cover - the constraint fired for another reason
             raise
         return existing, False
-    staff = db.get(User, staff_user_id)
+    staff = db.get(User, staff_user_id) if staff_user_id is not None else None
     employer = db.get(Employer, position.employer_id)
     employer_name = employer.name if employer else ""
     audit.record(
