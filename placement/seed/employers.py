@@ -119,7 +119,7 @@ def seed_employers(
     db.flush()
     # Positions draw from their own generator, seeded from (not advancing) the shared one,
     # so the graduates generated next are the same whatever the number of positions.
-    position_rng = random.Random(hash(rng.getstate()))
+    position_rng = random.Random(repr(rng.getstate()))  # hash() of None varies per process
     count = seed_positions(db, position_rng, created, positions=positions, progress=progress)
     db.flush()
     return {"employers": len(created), "positions": count}
