@@ -191,3 +191,32 @@ class TestDemoSeed:
             )
         statuses = {referral.status for referral in db.exec(select(Referral)).all()}
         assert "pending" in statuses
+
+    def test_the_same_seed_gives_the_same_pipeline_in_another_process(self, tmp_path):
+        import os
+        import sqlite3
+        import subprocess
+        import sys
+
+        def run(name: str) -> list[tuple]:
+            path = tmp_path / f"{name}.db"
+            env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "PLACEMENT_ENV": "test"}
+            subprocess.run(
+                [sys.executable, "-m", "placement.cli", "seed", "--graduates", "40",
+                 "--positions", "10", "--employers", "4", "--seed", "3", "--quiet"],
+                env=env, check=True, capture_output=True,
+            )  # fmt: skip
+            with sqlite3.connect(path) as connection:
+                return [
+                    connection.execute(query).fetchall()
+                    for query in (
+                        "SELECT * FROM application ORDER BY id",
+                        "SELECT * FROM referral ORDER BY id",
+                        "SELECT * FROM placement ORDER BY id",
+                        "SELECT id, outcome_status, unavailable_reason FROM graduate ORDER BY id",
+                    )
+                ]
+
+        first, second = run("first"), run("second")
+        assert first == second
+        assert all(first)
