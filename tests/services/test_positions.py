@@ -372,3 +372,36 @@ class TestCountCap:
         second = service.search_positions(db, SearchFilters(page=2))
         assert (len(second.cards), second.total, second.more, second.pages) == (5, 25, False, 2)
         assert not second.has_next
+
+
+class TestSeededPositions:
+    def test_the_same_seed_gives_the_same_positions(self, db):
+        import random
+
+        from placement.seed import Progress
+        from placement.seed import employers as employer_seed
+
+        def titles(seed: int) -> list[tuple[str, str, str, float | None]]:
+            with db.begin_nested() as savepoint:
+                counts = employer_seed.seed_employers(
+                    db,
+                    random.Random(seed),
+                    employers=6,
+                    positions=30,
+                    password_hash="x",
+                    progress=Progress(total=36, enabled=False),
+                )
+                rows = db.exec(
+                    select(
+                        Position.title, Position.zip, Position.status, Position.pay_min
+                    ).order_by(Position.id)
+                ).all()
+                savepoint.rollback()
+            assert counts == {"employers": 6, "positions": 30}
+            return [tuple(row) for row in rows]
+
+        first, again, other = titles(7), titles(7), titles(8)
+        assert first == again and first != other
+        assert len({title for title, *_ in first}) > 5
+        assert all(24 <= pay <= 45 for *_, pay in first)
+        assert "open" in {status for _, _, status, _ in first}
