@@ -227,7 +227,7 @@ def publish_round(
                 _, new = referrals.refer(
                     db,
                     settings,
-                    staff_user_id=staff_user_id,  # type: ignore[arg-type]
+                    staff_user_id=staff_user_id,
                     position_id=assignment.position_id,
                     graduate_id=assignment.graduate_id,
                     note=note,
