@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from placement.config import Settings
-from placement.models import Graduate, GraduateCredential, User, utcnow
+from placement.models import AuditEvent, Graduate, GraduateCredential, User, utcnow
 from placement.services import Conflict, NotFound, accounts, audit, changes, mail
 from placement.services.approvals import Actor
 
@@ -40,6 +41,7 @@ MAX_LENGTHS = {
 }
 MAX_HOURS = 10_000
 MAX_ROWS = 50_000
+MAX_LOGGED_ERRORS = 500
 INVITE_TTL = timedelta(days=30)
 # The same rule as the web forms' e-mail field.
 EMAIL_PATTERN = re.compile(
@@ -63,6 +65,8 @@ class ImportResult:
     unchanged: int = 0
     skipped: int = 0
     imported: bool = False
+    # The audit event that records this import: the import's page is shown from it.
+    event_id: int | None = None
 
     @property
     def rows(self) -> int:
@@ -349,7 +353,7 @@ def import_roster(
             "import the file again."
         ) from None
     result.imported = True
-    audit.record(
+    event = audit.record(
         db,
         "roster.imported",
         actor_user_id=actor_user_id,
@@ -361,10 +365,35 @@ def import_roster(
             "updated": result.updated,
             "unchanged": result.unchanged,
             "skipped": result.skipped,
-            "errors": [f"line {e.line}: {e.message}" for e in errors[:50]],
+            "error_count": len(errors),
+            "errors": [[e.line, e.message] for e in errors[:MAX_LOGGED_ERRORS]],
         },
     )
+    db.flush()
+    result.event_id = event.id
     return result
+
+
+def past_import(db: Session, event_id: int) -> tuple[ImportResult, int] | None:
+    """An earlier import as its audit event recorded it, with the number of bad rows (only
+    the first MAX_LOGGED_ERRORS are kept with their lines); None for any other event."""
+    event = db.get(AuditEvent, event_id)
+    if event is None or event.action != "roster.imported" or not event.after:
+        return None
+    try:
+        record = json.loads(event.after)
+        result = ImportResult(
+            errors=[RowError(int(line), str(message)) for line, message in record["errors"]],
+            created=int(record["created"]),
+            updated=int(record["updated"]),
+            unchanged=int(record["unchanged"]),
+            skipped=int(record["skipped"]),
+            imported=True,
+            event_id=event.id,
+        )
+        return result, int(record.get("error_count", len(result.errors)))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _create(

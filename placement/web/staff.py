@@ -455,7 +455,11 @@ def import_graduates(request: Request, db: Session) -> Response:
     template = "staff/import.html"
     context: dict[str, Any] = {"columns": roster.COLUMNS}
     if request.method == "GET":
-        return render(request, template, {**context, "form": Form(), "result": None})
+        raw = request.query_params.get("result", "")
+        past = roster.past_import(db, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+        if past is not None:
+            context.update(result=past[0], error_count=past[1])
+        return render(request, template, {"form": Form(), "result": None, **context})
     form = Form.of(request)
     skip = form.raw("skip_bad_rows") in ("1", "on", "yes", "true")
     form.values["skip_bad_rows"] = skip
@@ -481,12 +485,13 @@ def import_graduates(request: Request, db: Session) -> Response:
         db.rollback()
         form.error("roster", error.message)
         return render(request, template, {**context, "form": form, "result": None}, status_code=409)
-    context.update(form=form, result=result, filename=upload.filename[:200])
     if not result.imported:
+        context.update(
+            form=form, result=result, error_count=len(result.errors), filename=upload.filename
+        )
         return render(request, template, context, status_code=422)
-    # The summary is the answer (rows imported and rows skipped, with their lines); it is not
-    # re-posted by a reload because the browser asks first, and a re-post changes nothing.
-    return render(request, template, context)
+    # Post/redirect/get: the result page is read back from the import's audit event.
+    return _redirect(f"/staff/import/graduates?result={result.event_id}")
 
 
 # -- referrals ------------------------------------------------------------------------------

@@ -19,6 +19,16 @@ def _file(*rows: str) -> dict:
     return {"roster": ("roster.csv", content, "text/csv")}
 
 
+def _upload(client, *rows: str, data: dict | None = None):
+    """Upload a roster; a successful import answers 303 to its result page, which is read."""
+    response = client.submit("/staff/import/graduates", data or {}, files=_file(*rows))
+    if response.status_code == 303:
+        location = response.headers["location"]
+        assert location.startswith("/staff/import/graduates?result=")
+        return client.get(location)
+    return response
+
+
 def _graduates(db) -> int:
     db.expire_all()
     return db.exec(select(func.count()).select_from(Graduate)).one()
@@ -35,7 +45,7 @@ class TestImportPage:
 
 class TestImportUpload:
     def test_it_imports_a_good_file(self, as_staff, db):
-        response = as_staff.submit("/staff/import/graduates", files=_file(*GOOD))
+        response = _upload(as_staff, *GOOD)
 
         assert response.status_code == 200
         assert "Imported 2 graduates: 2 new" in response.text
@@ -46,7 +56,7 @@ class TestImportUpload:
         assert db.exec(select(AuditEvent).where(AuditEvent.action == "roster.imported")).one()
 
     def test_one_bad_row_imports_nothing_and_names_the_line(self, as_staff, db):
-        response = as_staff.submit("/staff/import/graduates", files=_file(GOOD[0], BAD, GOOD[1]))
+        response = _upload(as_staff, GOOD[0], BAD, GOOD[1])
 
         assert response.status_code == 422
         assert "Nothing imported" in response.text
@@ -54,24 +64,22 @@ class TestImportUpload:
         assert _graduates(db) == 0
 
     def test_skip_bad_rows_imports_the_rest(self, as_staff, db):
-        response = as_staff.submit(
-            "/staff/import/graduates", {"skip_bad_rows": "1"}, files=_file(GOOD[0], BAD, GOOD[1])
-        )
+        response = _upload(as_staff, GOOD[0], BAD, GOOD[1], data={"skip_bad_rows": "1"})
         assert response.status_code == 200
         assert "1 bad row skipped" in response.text
         assert '<td class="num">3</td>' in response.text
         assert _graduates(db) == 2
 
     def test_importing_twice_creates_no_duplicates(self, as_staff, db):
-        as_staff.submit("/staff/import/graduates", files=_file(*GOOD))
-        again = as_staff.submit("/staff/import/graduates", files=_file(*GOOD))
+        _upload(as_staff, *GOOD)
+        again = _upload(as_staff, *GOOD)
         assert "0 new, 0 updated, 2 unchanged" in again.text
         assert _graduates(db) == 2
 
     def test_an_imported_graduate_claims_the_account_by_the_link(self, as_staff, db, make_client):
         import re
 
-        as_staff.submit("/staff/import/graduates", files=_file(GOOD[0]))
+        _upload(as_staff, GOOD[0])
         message = db.exec(select(Message).where(Message.kind == "roster_invite")).one()
         link = re.search(r"http://testserver(/account/setup/\S+)", message.body).group(1)
         person = make_client()
@@ -80,6 +88,20 @@ class TestImportUpload:
         assert response.status_code == 303
         assert response.headers["location"] == "/me"
         assert person.get("/api/v1/me").json()["email"] == "nia@example.com"
+
+    def test_a_success_answers_303_and_a_reload_repeats_nothing(self, as_staff, db):
+        response = as_staff.submit("/staff/import/graduates", files=_file(*GOOD))
+        assert response.status_code == 303
+        page = as_staff.get(response.headers["location"])
+        again = as_staff.get(response.headers["location"])
+        assert page.text.count("Imported 2 graduates") == 1
+        assert again.status_code == 200
+        assert _graduates(db) == 2
+
+    def test_an_unknown_result_shows_the_empty_form(self, as_staff):
+        for value in ("999999", "abc", "1" * 40):
+            page = as_staff.get(f"/staff/import/graduates?result={value}")
+            assert page.status_code == 200 and "unchanged" not in page.text
 
     def test_a_missing_file_is_a_form_error(self, as_staff):
         response = as_staff.submit("/staff/import/graduates", {"skip_bad_rows": "1"})
