@@ -34,7 +34,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print("Seeding demo data…", file=sys.stderr)
             seed_demo(engine, settings)
         engine.dispose()
-        print("\nDemo logins (password for all: %s):" % DEMO_LOGINS["password"])
+        print(f"\nDemo logins (password for all: {DEMO_LOGINS['password']}):")
         for role, email in DEMO_LOGINS["accounts"]:
             print(f"  {role:<10} {email}")
         print(f"\nMail is written to {settings.mail_dir or 'the outbox table'}.")

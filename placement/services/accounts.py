@@ -20,7 +20,7 @@ from placement.models import (
     utcnow,
 )
 from placement.security import Passwords, new_token, token_hash
-from placement.services import DomainError, audit, mail
+from placement.services import DomainError, audit, changes, mail
 
 INVITE_TTL = timedelta(days=7)
 
@@ -95,6 +95,7 @@ def register_graduate(
     )
     db.add(graduate)
     _flush_or_conflict(db)
+    changes.graduate_changed(db, graduate.id)
     audit.record(
         db,
         "graduate.registered",

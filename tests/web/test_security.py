@@ -142,10 +142,9 @@ class TestHealth:
         assert response.json() == {"status": "ok", "database": "ok"}
 
     def test_it_answers_503_when_the_database_is_down(self, tmp_path):
-        from tests.conftest import Client
-
         from placement.app import create_app
         from placement.config import Settings
+        from tests.conftest import Client
 
         unreachable = Settings(
             database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", environment="test"
