@@ -32,6 +32,7 @@ from placement.web.templating import render
 PAGE_SIZE = 20
 RECOMMENDED = 5  # eligible open positions on the dashboard, best first
 LEVELS = ("0", "1", "2", "3")
+MAX_ID = 2**31 - 1  # PostgreSQL's integer
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -50,6 +51,14 @@ def _graduate(request: Request, db: Session) -> Graduate:
         return graduate_service.get_graduate(db, _graduate_id(request))
     except NotFound:
         raise not_found() from None
+
+
+def _path_id(request: Request, name: str) -> int:
+    """An id from the path; one no table can hold answers 404 like any missing id."""
+    value = request.path_params[name]
+    if not 0 < value <= MAX_ID:
+        raise not_found()
+    return int(value)
 
 
 def _address(request: Request) -> str:
@@ -343,7 +352,7 @@ def credential_delete(request: Request, db: Session) -> Response:
             db,
             graduate_id=_graduate_id(request),
             user_id=viewer(request).user_id,
-            credential_id=request.path_params["credential_id"],
+            credential_id=_path_id(request, "credential_id"),
         )
     except NotFound:
         raise not_found() from None
@@ -458,12 +467,12 @@ def _render_application(
 
 @endpoint("graduate")
 def application_detail(request: Request, db: Session) -> Response:
-    return _render_application(request, db, request.path_params["application_id"])
+    return _render_application(request, db, _path_id(request, "application_id"))
 
 
 @endpoint("graduate")
 def application_withdraw(request: Request, db: Session) -> Response:
-    application_id = request.path_params["application_id"]
+    application_id = _path_id(request, "application_id")
     try:
         application_service.withdraw(
             db,
@@ -492,7 +501,7 @@ def _public_position_or_404(db: Session, position_id: int) -> Position:
 
 @endpoint("graduate")
 def apply(request: Request, db: Session) -> Response:
-    position_id = request.path_params["position_id"]
+    position_id = _path_id(request, "position_id")
     graduate_id = _graduate(request, db).id or 0
     existing = application_service.existing_application(db, position_id, graduate_id)
     if existing is not None:
@@ -585,7 +594,7 @@ def referral_accept(request: Request, db: Session) -> Response:
             request.app.state.settings,
             graduate_id=_graduate_id(request),
             user_id=viewer(request).user_id,
-            referral_id=request.path_params["referral_id"],
+            referral_id=_path_id(request, "referral_id"),
         )
     except NotFound:
         raise not_found() from None
@@ -597,7 +606,7 @@ def referral_accept(request: Request, db: Session) -> Response:
 
 @endpoint("graduate")
 def referral_decline(request: Request, db: Session) -> Response:
-    referral_id = request.path_params["referral_id"]
+    referral_id = _path_id(request, "referral_id")
     graduate_id = _graduate_id(request)
     try:
         referral_service.referral_for_graduate(db, graduate_id, referral_id)

@@ -452,9 +452,14 @@ class TestOnlyOwnRecords:
         assert referral.status == "pending" and referral.application_id is None
         assert db.exec(select(Application)).all() == [db.get(Application, theirs["application"])]
 
-    @pytest.mark.parametrize(("method", "template"), OTHER_IDS)
-    def test_a_missing_id_answers_the_same_404(self, as_graduate, theirs, method, template):
-        url = re.sub(r"\{\w+\}", "987654", template)
+    @pytest.mark.parametrize("missing", ["987654", "2147483648", "99999999999999999999999"])
+    @pytest.mark.parametrize(
+        ("method", "template"), [*OTHER_IDS, ("POST", "/positions/{position}/apply")]
+    )
+    def test_a_missing_id_answers_the_same_404(
+        self, as_graduate, theirs, method, template, missing
+    ):
+        url = re.sub(r"\{\w+\}", missing, template)
         response = as_graduate.get(url) if method == "GET" else as_graduate.submit(url)
         assert response.status_code == 404
 
