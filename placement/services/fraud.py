@@ -247,32 +247,66 @@ def normalise_name(name: str) -> str:
     return " ".join(token for token in tokens if token not in _NAME_NOISE)
 
 
-def names_similar(a: str, b: str, *, threshold: float = 0.85) -> bool:
-    """Same normalised words in any order, or a difflib ratio of at least `threshold`."""
-    left, right = normalise_name(a), normalise_name(b)
+SIMILAR_NAME_RATIO = 0.85
+
+
+def _similar_normalised(left: str, right: str, matcher: SequenceMatcher | None = None) -> bool:
     if not left or not right:
         return False
     if sorted(left.split()) == sorted(right.split()):
         return True
-    matcher = SequenceMatcher(None, left, right)
-    return matcher.real_quick_ratio() >= threshold and matcher.ratio() >= threshold
+    # The ratio is at most 2·min/(len+len): skip pairs whose lengths alone rule them out.
+    if 2 * min(len(left), len(right)) / (len(left) + len(right)) < SIMILAR_NAME_RATIO:
+        return False
+    if matcher is None:
+        matcher = SequenceMatcher(None, right, left)
+    else:
+        matcher.set_seq1(right)
+    return matcher.quick_ratio() >= SIMILAR_NAME_RATIO and matcher.ratio() >= SIMILAR_NAME_RATIO
+
+
+def names_similar(a: str, b: str) -> bool:
+    """Same normalised words in any order, or a difflib ratio of at least 0.85."""
+    return _similar_normalised(normalise_name(a), normalise_name(b))
+
+
+@dataclass(frozen=True)
+class KnownName:
+    """An organisation already known, with its name normalised once for many comparisons."""
+
+    id: int
+    name: str
+    status: str
+    normal: str
+
+
+def known_names(rows: Iterable[tuple[int, str, str]]) -> list[KnownName]:
+    return [KnownName(id, name, status, normalise_name(name)) for id, name, status in rows]
 
 
 def similar_name_signals(
-    name: str, known: Iterable[tuple[int, str, str]], *, own_id: int | None = None
+    name: str,
+    known: Iterable[tuple[int, str, str]] | Sequence[KnownName],
+    *,
+    own_id: int | None = None,
 ) -> list[Signal]:
     """Organisations already known (id, name, status) whose name is close to `name`."""
+    others = [row if isinstance(row, KnownName) else KnownName(*row, "") for row in known]
+    normal = normalise_name(name)
+    matcher = SequenceMatcher(None)
+    matcher.set_seq2(normal)  # difflib caches what it learns about the second sequence
     matches = [
-        (other_id, other_name, status)
-        for other_id, other_name, status in known
-        if other_id != own_id and names_similar(name, other_name)
+        other
+        for other in others
+        if other.id != own_id
+        and _similar_normalised(normal, other.normal or normalise_name(other.name), matcher)
     ]
     return [
         Signal(
             "similar_name",
-            f"A similar organisation is already known: {other_name} (#{other_id}, {status}).",
+            f"A similar organisation is already known: {other.name} (#{other.id}, {other.status}).",
         )
-        for other_id, other_name, status in matches[:3]
+        for other in matches[:3]
     ]
 
 
@@ -337,14 +371,16 @@ def employer_signals(db: Session, employers: Sequence[Employer]) -> dict[int, li
         .where(col(EmployerMember.employer_id).in_(ids))
     ).all():
         emails[employer_id].append(email)
-    known = db.exec(select(Employer.id, Employer.name, Employer.status)).all()
-    known_rows = [(int(row[0] or 0), row[1], row[2]) for row in known]
+    known = known_names(
+        (int(row[0] or 0), row[1], row[2])
+        for row in db.exec(select(Employer.id, Employer.name, Employer.status)).all()
+    )
     result: dict[int, list[Signal]] = {}
     for employer in employers:
         if employer.id is None:
             continue
         result[employer.id] = [
-            *similar_name_signals(employer.name, known_rows, own_id=employer.id),
+            *similar_name_signals(employer.name, known, own_id=employer.id),
             *email_domain_signals(emails[employer.id], employer.website),
             *npi_signals(employer.npi, employer.kind),
             *wording_signals(employer.name),
