@@ -133,6 +133,7 @@ class TestApply:
     @pytest.mark.parametrize(
         ("note", "message"),
         [("x" * 4001, "at most 4000 characters"), ("bad \x00 byte", "NUL")],
+        ids=["too-long", "nul-byte"],
     )
     def test_it_refuses_a_bad_cover_note_and_keeps_it(
         self, as_graduate, db, position, note, message
