@@ -267,9 +267,23 @@ def prepare_database(path: Path, positions: int, seed: int = 1) -> dict[str, int
     return {"open_positions": int(open_positions), "employers": int(employers)}
 
 
+@dataclass(frozen=True)
+class Worker:
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the worker used so far (Linux /proc), None where unavailable."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def uvicorn_worker(app: str, env: dict[str, str], *, factory: bool = True) -> Iterator[str]:
-    """One uvicorn worker on 127.0.0.1 in a child process; yields its base URL."""
+def uvicorn_worker(app: str, env: dict[str, str], *, factory: bool = True) -> Iterator[Worker]:
+    """One uvicorn worker on 127.0.0.1 in a child process."""
     port = _free_port()
     command = [
         sys.executable,
@@ -302,7 +316,7 @@ def uvicorn_worker(app: str, env: dict[str, str], *, factory: bool = True) -> It
                 if time.monotonic() > deadline:
                     raise RuntimeError("uvicorn did not start within 30 s") from None
                 time.sleep(0.1)
-        yield url
+        yield Worker(url=url, pid=process.pid)
     finally:
         process.terminate()
         try:
@@ -344,32 +358,44 @@ def run_benchmark(
             "PLACEMENT_BENCH_DB": str(path),
         }
         results: dict[str, Any] = {}
-        with uvicorn_worker("placement.app:create_app", env) as url:
+        with uvicorn_worker("placement.app:create_app", env) as worker:
             for name in chosen:
-                load = asyncio.run(
-                    run_load(
-                        url,
-                        SCENARIOS[name],
-                        requests=requests,
-                        concurrency=concurrency,
-                        max_seconds=max_seconds,
-                    )
+                results[name] = _measure(
+                    worker, SCENARIOS[name], requests, concurrency, max_seconds
                 )
-                results[name] = load.summary()
         report["scenarios"] = results
         if baseline:
-            with uvicorn_worker("placement.bench_http:baseline_app", env) as url:
-                load = asyncio.run(
-                    run_load(
-                        url,
-                        ["/"],
-                        requests=requests,
-                        concurrency=concurrency,
-                        max_seconds=max_seconds,
-                    )
+            with uvicorn_worker("placement.bench_http:baseline_app", env) as worker:
+                report["baseline_bare_starlette_50_rows"] = _measure(
+                    worker, ["/"], requests, concurrency, max_seconds
                 )
-                report["baseline_bare_starlette_50_rows"] = load.summary()
     return report
+
+
+def _measure(
+    worker: Worker, paths: Sequence[str], requests: int, concurrency: int, max_seconds: float
+) -> dict[str, Any]:
+    """Warm up, then load; also the worker's own CPU time per request, which a busy shared
+    machine disturbs far less than requests per second."""
+    asyncio.run(run_load(worker.url, paths, requests=50, concurrency=concurrency, warmup=0))
+    before = worker.cpu_seconds()
+    load = asyncio.run(
+        run_load(
+            worker.url,
+            paths,
+            requests=requests,
+            concurrency=concurrency,
+            max_seconds=max_seconds,
+            warmup=0,
+        )
+    )
+    after = worker.cpu_seconds()
+    summary = load.summary()
+    if before is not None and after is not None and load.requests:
+        cpu_ms = (after - before) * 1000 / load.requests
+        summary["server_cpu_ms_per_request"] = round(cpu_ms, 3)
+        summary["one_core_requests_per_second"] = round(1000 / cpu_ms, 1) if cpu_ms else None
+    return summary
 
 
 def baseline_app() -> Any:

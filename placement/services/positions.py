@@ -23,7 +23,6 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    Boolean,
     Date,
     Executable,
     Float,
@@ -683,10 +682,9 @@ COUNT_CAP = 200
 
 @dataclass(frozen=True)
 class _SearchSql:
-    head: str  # SELECT … FROM … WHERE …, without order or limit
+    where: str  # the conditions, on `position p` alone
     names: frozenset[str]  # the filters' bind parameters
-    rows: Executable
-    count: Executable
+    ids: Executable  # the matching ids, newest first, up to :cap (the count and the page)
     per_zip: Executable
 
 
@@ -735,41 +733,40 @@ def _search_sql(dialect: str, q: bool, setting: bool, modality: bool, kind: bool
         )
         names.add("modality")
     condition = " AND ".join(where)
-    # CROSS JOIN keeps `position` the outer table on SQLite (PostgreSQL plans it well).
-    join = "CROSS JOIN" if sqlite else "JOIN"
-    head = f"SELECT {_CARD_SQL} FROM position p {join} employer e ON e.id = p.employer_id"
-    head += f" WHERE {condition}"
-    rows = text(f"{head} ORDER BY p.id DESC LIMIT :limit OFFSET :offset").columns(*_CARD_TYPES)
-    count = text(
-        f"SELECT count(*) FROM (SELECT 1 FROM position p WHERE {condition} LIMIT :cap) capped"
+    ids = text(f"SELECT p.id FROM position p WHERE {condition} ORDER BY p.id DESC LIMIT :cap")
+    # Per ZIP: how many match and which (a page near a ZIP is then picked without another
+    # pass over the table).
+    ids_of_zip = "group_concat(p.id, ',')" if sqlite else "string_agg(CAST(p.id AS TEXT), ',')"
+    per_zip = text(
+        f"SELECT p.zip, count(*), {ids_of_zip} FROM position p WHERE {condition} GROUP BY p.zip"
     )
-    per_zip = text(f"SELECT p.zip, count(*) FROM position p WHERE {condition} GROUP BY p.zip")
     return _SearchSql(
-        head=head,
+        where=condition,
         names=frozenset(names),
-        rows=_binds(rows, names | {"limit", "offset"}),
-        count=_binds(count, names | {"cap"}),
+        ids=_binds(ids, names | {"cap"}),
         per_zip=_binds(per_zip, names),
     )
 
 
-@lru_cache(maxsize=256)
-def _near_rows_sql(dialect: str, flags: tuple[bool, bool, bool, bool], zips: int) -> Executable:
-    """The rows of a page that spans `zips` ZIP codes, nearest ZIP first."""
-    sql = _search_sql(dialect, *flags)
-    rank = " ".join(f"WHEN :z{index} THEN {index}" for index in range(zips))
-    wanted = ", ".join(f":z{index}" for index in range(zips))
-    clause = text(
-        f"{sql.head} AND p.zip IN ({wanted}) ORDER BY CASE p.zip {rank} END, p.id DESC "
-        "LIMIT :limit OFFSET :offset"
-    ).columns(*_CARD_TYPES)
-    return _binds(clause, sql.names | {"limit", "offset"})
-
-
-_REQUIRED_TAGS = text(
-    "SELECT position_id, kind, code FROM position_requirement "
-    "WHERE position_id IN :ids AND required = :yes"
-).bindparams(bindparam("ids", expanding=True), bindparam("yes", type_=Boolean()))
+@lru_cache(maxsize=4)
+def _cards_sql(dialect: str) -> Executable:
+    """The cards of a page by id, each with its required modalities and credentials as
+    "kind:code" pairs (a correlated subquery run for these few rows only)."""
+    if dialect == "sqlite":
+        tags = "group_concat(r.kind || ':' || r.code, ',')"
+        required = "r.required = 1"
+    else:
+        tags = "string_agg(r.kind || ':' || r.code, ',')"
+        required = "r.required IS TRUE"
+    return (
+        text(
+            f"SELECT {_CARD_SQL}, (SELECT {tags} FROM position_requirement r "
+            f"WHERE r.position_id = p.id AND {required}) AS tags "
+            "FROM position p JOIN employer e ON e.id = p.employer_id WHERE p.id IN :ids"
+        )
+        .columns(*_CARD_TYPES, column("tags", String))
+        .bindparams(bindparam("ids", expanding=True))
+    )
 
 
 def _like_pattern(text: str) -> str:
@@ -812,73 +809,69 @@ def search_positions(db: Session, filters: SearchFilters, today: date | None = N
         params["modality"] = filters.modality
     if filters.employment_type:
         params["employment_type"] = filters.employment_type
-    offset = (filters.page - 1) * PAGE_SIZE
     if filters.zip:
-        return _search_near(db, filters, dialect, flags, sql, params, offset)
-    rows = db.execute(sql.rows, {**params, "limit": PAGE_SIZE, "offset": offset}).all()
-    cards = [PositionCard(*row) for row in rows]
-    if offset == 0 and len(cards) < PAGE_SIZE:
-        total, more = len(cards), False  # everything is on this page: nothing to count
-    else:
-        cap = max(COUNT_CAP, offset + PAGE_SIZE) + 1
-        counted = int(db.execute(sql.count, {**params, "cap": cap}).scalar_one())
-        total, more = min(counted, cap - 1), counted >= cap
-    return _with_tags(db, SearchPage(cards, total, filters.page, filters, more))
+        return _search_near(db, filters, dialect, sql, params)
+    offset = (filters.page - 1) * PAGE_SIZE
+    # One pass over the matches gives the count (up to the cap) and the page's ids; a text
+    # search thus scans the descriptions once, not once for the rows and again to count.
+    cap = max(COUNT_CAP, offset + PAGE_SIZE) + 1
+    ids = list(db.execute(sql.ids, {**params, "cap": cap}).scalars())
+    total, more = min(len(ids), cap - 1), len(ids) >= cap
+    cards = _cards(db, dialect, ids[offset : offset + PAGE_SIZE])
+    return SearchPage(cards, total, filters.page, filters, more)
 
 
 def _search_near(
-    db: Session,
-    filters: SearchFilters,
-    dialect: str,
-    flags: tuple[bool, bool, bool, bool],
-    sql: _SearchSql,
-    params: dict[str, Any],
-    offset: int,
+    db: Session, filters: SearchFilters, dialect: str, sql: _SearchSql, params: dict[str, Any]
 ) -> SearchPage:
     origin = filters.zip or ""
-    near: list[tuple[float, str, int]] = []
-    for zip_code, count in db.execute(sql.per_zip, params).all():
+    near: list[tuple[float, str, int, str]] = []
+    for zip_code, count, ids in db.execute(sql.per_zip, params).all():
         miles = _miles_between(origin, zip_code)
         if miles is not None and miles <= filters.radius:
-            near.append((miles, zip_code, int(count)))
+            near.append((miles, zip_code, int(count), ids or ""))
     near.sort()
-    total = sum(count for _, _, count in near)
-    window: list[str] = []
+    total = sum(count for _, _, count, _ in near)
+    # Nearest ZIP first, newest first within a ZIP: walk the ZIPs to the requested page.
+    offset = (filters.page - 1) * PAGE_SIZE
+    page: list[int] = []
     distances: dict[str, float] = {}
-    skip = seen = 0
-    for miles, zip_code, count in near:
-        if seen + count > offset and seen < offset + PAGE_SIZE:
-            if not window:
-                skip = offset - seen
-            window.append(zip_code)
+    seen = 0
+    for miles, zip_code, count, ids in near:
+        if seen + count > offset and len(page) < PAGE_SIZE:
+            ordered = sorted((int(i) for i in ids.split(",") if i), reverse=True)
+            page.extend(ordered[max(0, offset - seen) :][: PAGE_SIZE - len(page)])
             distances[zip_code] = miles
         seen += count
-    cards: list[PositionCard] = []
-    if window:
-        statement = _near_rows_sql(dialect, flags, len(window))
-        zips = {f"z{index}": zip_code for index, zip_code in enumerate(window)}
-        rows = db.execute(statement, {**params, **zips, "limit": PAGE_SIZE, "offset": skip})
-        cards = [PositionCard(*row, distance=distances[row[7]]) for row in rows]
-    return _with_tags(db, SearchPage(cards, total, filters.page, filters))
+        if len(page) >= PAGE_SIZE:
+            break
+    cards = [card._replace(distance=distances[card.zip]) for card in _cards(db, dialect, page)]
+    return SearchPage(cards, total, filters.page, filters)
 
 
-def _with_tags(db: Session, page: SearchPage) -> SearchPage:
-    """The required modalities and credentials of the page's rows, in one IN query."""
-    if not page.cards:
-        return page
-    tags: dict[int, tuple[list[str], list[str]]] = {card.id: ([], []) for card in page.cards}
-    for position_id, kind, code in db.execute(
-        _REQUIRED_TAGS, {"ids": list(tags), "yes": True}
-    ).all():
-        tags[position_id][0 if kind == "modality" else 1].append(code)
-    page.cards = [
-        card._replace(
-            required_modalities=tuple(_ordered(tags[card.id][0], taxonomy.MODALITIES)),
-            required_credentials=tuple(_ordered(tags[card.id][1], taxonomy.CREDENTIALS)),
+def _cards(db: Session, dialect: str, ids: list[int]) -> list[PositionCard]:
+    """The cards of these ids, in this order, with their required tags: one query."""
+    if not ids:
+        return []
+    rows = {row[0]: row for row in db.execute(_cards_sql(dialect), {"ids": ids})}
+    cards = []
+    for position_id in ids:
+        row = rows.get(position_id)
+        if row is None:
+            continue
+        modalities: list[str] = []
+        credentials: list[str] = []
+        for tag in filter(None, (row[10] or "").split(",")):
+            kind, _, code = tag.partition(":")
+            (modalities if kind == "modality" else credentials).append(code)
+        cards.append(
+            PositionCard(
+                *row[:10],
+                required_modalities=tuple(_ordered(modalities, taxonomy.MODALITIES)),
+                required_credentials=tuple(_ordered(credentials, taxonomy.CREDENTIALS)),
+            )
         )
-        for card in page.cards
-    ]
-    return page
+    return cards
 
 
 @dataclass

@@ -6,6 +6,7 @@ service for one page of plain rows, and renders one light template.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +24,12 @@ from placement.web.templating import render
 
 MAX_PAGE = 10_000
 FILTER_NAMES = ("q", "setting", "modality", "employment_type", "zip", "radius")
+# A bulkhead: at most this many searches run at once in a worker; further requests wait
+# their turn in the thread pool. Twenty threads searching at once hold twenty pooled
+# connections (more than the pool keeps, so connections are opened and closed per request)
+# and fight over the GIL; a few at a time answer more requests per second, not fewer,
+# and leave connections and threads for signed-in users.
+SEARCH_SLOTS = threading.BoundedSemaphore(4)
 
 
 def read_filters(
@@ -98,6 +105,11 @@ def _page_url(values: dict[str, str], page: int) -> str:
 
 @endpoint()
 def search(request: Request, db: Session) -> Response:
+    with SEARCH_SLOTS:
+        return _search(request, db)
+
+
+def _search(request: Request, db: Session) -> Response:
     filters, values, errors = read_filters(request.query_params)
     if errors:
         return render(
