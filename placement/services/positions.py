@@ -17,6 +17,7 @@ the page's required modalities and credentials): no ORM objects, no query per ro
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -38,6 +39,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from placement import geo, taxonomy
@@ -51,6 +53,8 @@ from placement.models import (
     utcnow,
 )
 from placement.services import Conflict, DomainError, NotFound, audit, changes
+
+log = logging.getLogger("placement.positions")
 
 PAGE_SIZE = 20
 MAX_RADIUS_MILES = 3000
@@ -470,33 +474,41 @@ def close_position(
 def expire_positions(db: Session, today: date | None = None) -> int:
     """Write `expired` on open or pending positions whose closing date has passed.
 
-    Cheap (one indexed SELECT of ids, one UPDATE when there is anything to do); search pages
-    never need it because they filter on the date themselves.
+    Cheap (one indexed SELECT of ids, and an UPDATE only when there is something to do);
+    search pages never need it because they filter on the date themselves. Best effort:
+    it runs inside a savepoint, and when another writer holds the database (a read
+    transaction on SQLite cannot always become a write one) it gives up for this time.
     """
     today = today or date.today()
-    ids = list(
-        db.execute(
-            select(_P.id).where(_P.closes_on < today, _P.status.in_(EXPIRING_STATUSES))
-        ).scalars()
-    )
-    if not ids:
+    try:
+        with db.begin_nested():
+            ids = list(
+                db.execute(
+                    select(_P.id).where(_P.closes_on < today, _P.status.in_(EXPIRING_STATUSES))
+                ).scalars()
+            )
+            if not ids:
+                return 0
+            db.execute(
+                update(Position.__table__)
+                .where(_P.id.in_(ids), _P.status.in_(EXPIRING_STATUSES))
+                .values(status="expired", version=_P.version + 1, updated_at=utcnow())
+            )
+            for position_id in ids:
+                audit.record(
+                    db,
+                    "position.expired",
+                    actor_user_id=None,
+                    actor_role="system",
+                    object_type="position",
+                    object_id=position_id,
+                    detail=f"Closing date before {today.isoformat()}",
+                )
+                changes.position_changed(db, position_id)
+            db.flush()
+    except OperationalError as error:
+        log.info("expiry sweep skipped: %s", error.orig)
         return 0
-    db.execute(
-        update(Position.__table__)
-        .where(_P.id.in_(ids), _P.status.in_(EXPIRING_STATUSES))
-        .values(status="expired", version=_P.version + 1, updated_at=utcnow())
-    )
-    for position_id in ids:
-        audit.record(
-            db,
-            "position.expired",
-            actor_user_id=None,
-            actor_role="system",
-            object_type="position",
-            object_id=position_id,
-            detail=f"Closing date before {today.isoformat()}",
-        )
-        changes.position_changed(db, position_id)
     return len(ids)
 
 
