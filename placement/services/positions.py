@@ -232,6 +232,14 @@ _ORDER = {
 }
 
 
+_SLOT_ORDER = {slot: index for index, slot in enumerate(taxonomy.SLOTS)}
+
+
+def ordered_slots(codes: list[str]) -> list[str]:
+    """Shift slots in the week's order (Monday morning first), not alphabetically."""
+    return sorted(codes, key=lambda slot: (_SLOT_ORDER.get(slot, len(_SLOT_ORDER)), slot))
+
+
 def _ordered(codes: list[str], vocabulary: dict[str, taxonomy.Term]) -> list[str]:
     """Codes in the taxonomy's order (how forms list them), unknown ones last."""
     order = _ORDER[id(vocabulary)]
@@ -954,7 +962,7 @@ def public_position(db: Session, position_id: int, today: date | None = None) ->
         raise NotFound
     return PublicPosition(
         *row[:12],
-        shifts=split_codes(row[12]),
+        shifts=ordered_slots(split_codes(row[12])),
         employer_name=row[13],
         employer_website=row[14],
         employer_kind=row[15],

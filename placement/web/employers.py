@@ -406,7 +406,7 @@ def position_detail(request: Request, db: Session) -> Response:
             "requirements": position_service.requirements_of(db, position.id or 0),
             "counts": counts,
             "total": sum(counts.values()),
-            "shifts": split_codes(position.shifts),
+            "shifts": position_service.ordered_slots(split_codes(position.shifts)),
             "days": taxonomy.DAYS,
             "parts": taxonomy.PARTS,
             "day_labels": taxonomy.DAY_LABELS,
