@@ -405,3 +405,18 @@ class TestSeededPositions:
         assert len({title for title, *_ in first}) > 5
         assert all(24 <= pay <= 45 for *_, pay in first)
         assert "open" in {status for _, _, status, _ in first}
+
+
+class TestLoadScript:
+    @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+    def test_it_loads_this_machine(self, host):
+        from placement.bench_http import check_loopback
+
+        check_loopback(host)
+
+    @pytest.mark.parametrize("host", ["example.com", "10.0.0.1", "0.0.0.0", "192.168.1.1"])
+    def test_it_refuses_any_other_host(self, host):
+        from placement.bench_http import NotLoopback, check_loopback
+
+        with pytest.raises(NotLoopback):
+            check_loopback(host)
