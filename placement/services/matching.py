@@ -21,6 +21,7 @@ runs sync views in a thread pool).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 import weakref
@@ -590,11 +591,15 @@ def explain(db: Session, graduate_id: int, position_id: int) -> MatchResult:
 
 
 def explain_many(
-    db: Session, position_id: int, graduate_ids: Iterable[int]
+    db: Session,
+    position_id: int,
+    graduate_ids: Iterable[int],
+    *,
+    audience: Literal["staff", "employer"] = "staff",
 ) -> dict[int, MatchResult]:
     """Explanations for many graduates at one position (a candidates page): five queries
     whatever the number of rows. Graduates that do not exist (or were deleted) are absent;
-    NotFound for an unknown position."""
+    NotFound for an unknown position. An employer's copy leaves out the school's records."""
     if not valid_id(position_id):
         raise NotFound
     position = load_positions(db, [position_id], only_open=False).get(position_id)
@@ -602,10 +607,34 @@ def explain_many(
         raise NotFound
     graduates = load_graduates(db, [i for i in graduate_ids if valid_id(i)])
     today = _today()
-    return {
+    results = {
         graduate_id: score(record, position, today=today)
         for graduate_id, record in graduates.items()
     }
+    if audience == "employer":
+        return {gid: for_employer(result) for gid, result in results.items()}
+    return results
+
+
+# Training and clinical hours are school records (SECURITY.md): an employer learns whether
+# they meet the position's minimum and what they add to the score, never the figures.
+_EMPLOYER_WORDING = {
+    "training_hours": "Fewer training hours than the position's minimum",
+    "clinical_hours": "Clinical hours on the school record",
+}
+
+
+def employer_reasons(reasons: Iterable[Reason]) -> tuple[Reason, ...]:
+    return tuple(
+        Reason(reason.factor, reason.points, _EMPLOYER_WORDING[reason.factor])
+        if reason.factor in _EMPLOYER_WORDING
+        else reason
+        for reason in reasons
+    )
+
+
+def for_employer(result: MatchResult) -> MatchResult:
+    return dataclasses.replace(result, reasons=employer_reasons(result.reasons))
 
 
 def _ranked(

@@ -20,8 +20,7 @@ from sqlmodel import Session
 
 from placement import taxonomy
 from placement.config import Settings
-from placement.matching import CredentialRecord, GraduateRecord, MatchResult, PositionRecord
-from placement.matching import score as match_score
+from placement.matching import MatchResult
 from placement.models import (
     Application,
     ApplicationEvent,
@@ -33,16 +32,15 @@ from placement.models import (
     Placement,
     Position,
     User,
-    split_codes,
     utcnow,
 )
 from placement.services import Conflict, DomainError, NotFound, audit, changes, mail
+from placement.services.matching import explain_many
 from placement.services.positions import (
     ACTIVE_STAGES,
     hires_for,
     mark_filled_if_full,
     position_for_employer,
-    requirements_of,
 )
 
 # The employer's moves. `withdrawn` is the graduate's own move and never appears here;
@@ -450,8 +448,6 @@ class Candidate:
     applied_at: datetime
     cover_note: str
     rejection_reason: str | None
-    training_hours: int
-    clinical_hours: int
     program: str
     zip: str | None
     has_resume: bool
@@ -475,14 +471,14 @@ def candidates_for_position(
 ) -> tuple[Position, list[Candidate]]:
     """The position's applicants (applied or referred-and-accepted) with what the employer
     may see: profile facts, modalities, credentials with verification and expiry, the stage
-    history and the match explanation. Four queries for the whole list; staff notes and
-    school records beyond the profile never appear."""
+    history and the match explanation. A handful of queries for the whole list; staff notes
+    and school records (hours) never appear."""
     today = today or date.today()
     position = position_for_employer(db, employer_id, position_id)
     query = (
         select(
-            Application.id,
-            Graduate.id,
+            Application.id.label("application_id"),
+            Graduate.id.label("graduate_id"),
             Graduate.first_name,
             Graduate.last_name,
             Application.source,
@@ -490,19 +486,10 @@ def candidates_for_position(
             Application.created_at,
             Application.cover_note,
             Application.rejection_reason,
-            Graduate.training_hours,
-            Graduate.clinical_hours,
             Graduate.program,
             Graduate.zip,
             Graduate.resume_file,
             Graduate.deleted_at,
-            Graduate.verified_at,
-            Graduate.seeking,
-            Graduate.travel_radius_miles,
-            Graduate.employment_types,
-            Graduate.availability,
-            Graduate.settings,
-            Graduate.pay_expectation,
         )
         .join(Graduate, Graduate.id == Application.graduate_id)  # type: ignore[arg-type]
         .where(Application.position_id == position_id)
@@ -510,40 +497,28 @@ def candidates_for_position(
     )
     if application_id is not None:
         query = query.where(Application.id == application_id)
-    rows = db.execute(query).all()
     candidates: list[Candidate] = []
-    records: dict[int, dict[str, object]] = {}
-    for row in rows:
-        deleted = row[14] is not None
+    for row in db.execute(query).all():
+        deleted = row.deleted_at is not None
         candidates.append(
             Candidate(
-                application_id=row[0],
-                graduate_id=row[1],
-                name="Former graduate (account deleted)" if deleted else f"{row[2]} {row[3]}",
-                source=row[4],
-                stage=row[5],
-                applied_at=row[6],
-                cover_note=row[7],
-                rejection_reason=row[8],
-                training_hours=row[9],
-                clinical_hours=row[10],
-                program=row[11],
-                zip=None if deleted else row[12],
-                has_resume=bool(row[13]) and not deleted,
+                application_id=row.application_id,
+                graduate_id=row.graduate_id,
+                name=(
+                    "Former graduate (account deleted)"
+                    if deleted
+                    else f"{row.first_name} {row.last_name}"
+                ),
+                source=row.source,
+                stage=row.stage,
+                applied_at=row.created_at,
+                cover_note=row.cover_note,
+                rejection_reason=row.rejection_reason,
+                program=row.program,
+                zip=None if deleted else row.zip,
+                has_resume=bool(row.resume_file) and not deleted,
             )
         )
-        records[row[1]] = {
-            "verified": row[15] is not None,
-            "seeking": row[16] == "seeking",
-            "zip": row[12],
-            "travel_radius_miles": row[17],
-            "training_hours": row[9],
-            "clinical_hours": row[10],
-            "employment_types": frozenset(split_codes(row[18])),
-            "availability": frozenset(split_codes(row[19])),
-            "settings": frozenset(split_codes(row[20])),
-            "pay_expectation": row[21],
-        }
     if not candidates:
         return position, candidates
     graduate_ids = [c.graduate_id for c in candidates]
@@ -598,23 +573,7 @@ def candidates_for_position(
                 at=at,
             )
         )
-    requirements = requirements_of(db, position_id)
-    position_record = PositionRecord(
-        id=position.id or 0,
-        employer_id=position.employer_id,
-        zip=position.zip,
-        setting=position.setting,
-        employment_type=position.employment_type,
-        pay_min=position.pay_min,
-        pay_max=position.pay_max,
-        start_date=position.start_date,
-        min_training_hours=position.min_training_hours,
-        shifts=frozenset(split_codes(position.shifts)),
-        required_modalities=frozenset(requirements["required_modalities"]),
-        preferred_modalities=frozenset(requirements["preferred_modalities"]),
-        required_credentials=frozenset(requirements["required_credentials"]),
-        preferred_credentials=frozenset(requirements["preferred_credentials"]),
-    )
+    explanations = explain_many(db, position_id, graduate_ids, audience="employer")
     for candidate in candidates:
         gid = candidate.graduate_id
         candidate.modalities = sorted(
@@ -622,25 +581,7 @@ def candidates_for_position(
         )
         candidate.credentials = credentials[gid]
         candidate.history = history[candidate.application_id]
-        facts = records[gid]
-        try:
-            candidate.match = match_score(
-                GraduateRecord(
-                    id=gid,
-                    modalities=dict(modalities[gid]),
-                    credentials=tuple(
-                        CredentialRecord(
-                            code=c.code, state=c.state, expires_on=c.expires_on, verified=c.verified
-                        )
-                        for c in credentials[gid]
-                    ),
-                    **facts,  # type: ignore[arg-type]
-                ),
-                position_record,
-                today=today,
-            )
-        except Exception:  # an explanation is a help, never a reason for the page to fail
-            candidate.match = None
+        candidate.match = explanations.get(gid)
     return position, candidates
 
 

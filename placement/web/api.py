@@ -74,7 +74,11 @@ def position_matches(request: Request, db: Session) -> Response:
             "graduate_id": row.graduate_id,
             "score": row.score,
             "eligible": row.eligible,
-            "reasons": matching_service.reasons_json(row.reasons),
+            "reasons": matching_service.reasons_json(
+                matching_service.employer_reasons(row.reasons)
+                if audience == "employer"
+                else row.reasons
+            ),
         }
         for row in ranked
     ]

@@ -77,11 +77,12 @@ class TestCandidatesPage:
             "Oncology massage · 3",
             "CAMTC certification (California) (CA) · verified",
             "BLS/CPR (CA) · not verified · expired",
-            "750 training",
             "Why this score",
+            "Clinical hours on the school record",
         ):
             assert text in page.text, text
         assert "struggled with the clinical exam" not in page.text
+        assert "750 training" not in page.text  # hours are school records
 
     def test_it_has_an_empty_state(self, as_employer, position):
         page = as_employer.get(f"/employer/positions/{position.id}/candidates")
