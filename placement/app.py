@@ -81,5 +81,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.engine = engine
     app.state.passwords = Passwords(make_hasher(fast=settings.testing))
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    _configure_logging()
     return app
+
+
+def _configure_logging() -> None:
+    """Our own messages at INFO; other libraries keep their defaults."""
+    logger = logging.getLogger("placement")
+    logger.setLevel(logging.INFO)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False

@@ -281,6 +281,15 @@ class Worker:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _server_stack() -> str:
+    """What uvicorn's `auto` settings choose here: uvloop and httptools when installed."""
+    import importlib.util
+
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return f"{loop}, {http}"
+
+
 @contextlib.contextmanager
 def uvicorn_worker(app: str, env: dict[str, str], *, factory: bool = True) -> Iterator[Worker]:
     """One uvicorn worker on 127.0.0.1 in a child process."""
@@ -344,7 +353,7 @@ def run_benchmark(
         "workers": 1,
         "concurrency": concurrency,
         "cpus": os.cpu_count(),
-        "server": "uvicorn (asyncio, h11), one worker, access log off",
+        "server": f"uvicorn ({_server_stack()}), one worker, access log off",
     }
     with tempfile.TemporaryDirectory(prefix="placement-bench-") as folder:
         path = Path(folder) / "bench.db"
