@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -117,29 +118,84 @@ def home(request: Request, db: Session) -> Response:
     return render(request, "staff/home.html", {"counts": counts, "flash": _flash(request)})
 
 
-# -- organisations --------------------------------------------------------------------------
+# -- reviews of organisations and positions -------------------------------------------------
 
 
-def _employers_page(
+@dataclass(frozen=True)
+class ReviewQueue:
+    """Organisations and positions are reviewed the same way: a list by status with the
+    review signals beside each row, and actions that answer 303 back to the list, or
+    re-render it with the message at the row (422, or 409 when another reviewer was first)."""
+
+    name: str
+    model: type[Employer] | type[Position]
+    statuses: tuple[str, ...]
+    default_status: str
+    template: str
+    rows: Callable[[Session, str, int], staff_search.Page]
+    context: Callable[[Session, staff_search.Page], dict[str, Any]]
+    review: Callable[..., object]
+    id_argument: str
+    after: Callable[[str], str]
+
+
+def _employer_context(db: Session, page: staff_search.Page) -> dict[str, Any]:
+    employers = [row["Employer"] for row in page.rows]
+    return {"signals": fraud.employer_signals(db, employers)}
+
+
+def _position_context(db: Session, page: staff_search.Page) -> dict[str, Any]:
+    pairs = [(row["Position"], row["Employer"]) for row in page.rows]
+    return {"pairs": pairs, "signals": fraud.position_signals(db, pairs)}
+
+
+EMPLOYER_REVIEW = ReviewQueue(
+    name="employer",
+    model=Employer,
+    statuses=taxonomy.EMPLOYER_STATUSES,
+    default_status="pending",
+    template="staff/employers.html",
+    rows=staff_search.employers_by_status,
+    context=_employer_context,
+    review=review_employer,
+    id_argument="employer_id",
+    after=lambda action: (
+        f"/staff/employers?status={'approved' if action == 'suspend' else 'pending'}"
+    ),
+)
+POSITION_REVIEW = ReviewQueue(
+    name="position",
+    model=Position,
+    statuses=taxonomy.POSITION_STATUSES,
+    default_status="pending_review",
+    template="staff/positions.html",
+    rows=staff_search.positions_by_status,
+    context=_position_context,
+    review=review_position,
+    id_argument="position_id",
+    after=lambda action: "/staff/positions?status=pending_review",
+)
+
+
+def _review_page(
     request: Request,
     db: Session,
+    queue: ReviewQueue,
     status: str,
     *,
     row_errors: dict[int, str] | None = None,
     typed: dict[int, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    page = staff_search.employers_by_status(db, status, _page(request))
-    employers = [row["Employer"] for row in page.rows]
-    signals = fraud.employer_signals(db, employers)
+    page = queue.rows(db, status, _page(request))
     return render(
         request,
-        "staff/employers.html",
+        queue.template,
         {
             "status": status,
-            "statuses": taxonomy.EMPLOYER_STATUSES,
+            "statuses": queue.statuses,
             "page": page,
-            "signals": signals,
+            **queue.context(db, page),
             "row_errors": row_errors or {},
             "error": next(iter((row_errors or {}).values()), None),
             "typed": typed or {},
@@ -151,127 +207,52 @@ def _employers_page(
     )
 
 
-@endpoint("staff")
-def employers(request: Request, db: Session) -> Response:
-    status = request.query_params.get("status", "pending")
-    if status not in taxonomy.EMPLOYER_STATUSES:
-        status = "pending"
-    return _employers_page(request, db, status)
-
-
-def _employer_action(action: str) -> Callable[[Request], Response]:
+def _review_list(queue: ReviewQueue) -> Callable[[Request], Response]:
     @endpoint("staff")
     def view(request: Request, db: Session) -> Response:
-        employer_id = _path_id(request)
-        form = Form.of(request)
-        reason = form.text("reason", required=False, max_length=2000, multiline=True)
-        try:
-            review_employer(
-                db,
-                request.app.state.settings,
-                _actor(request),
-                employer_id=employer_id,
-                action=action,
-                reason=reason,
-            )
-        except NotFound:
-            raise not_found() from None
-        except DomainError as error:
-            db.rollback()
-            current = db.get(Employer, employer_id)
-            if current is None:
-                raise not_found() from None
-            return _employers_page(
-                request,
-                db,
-                current.status,
-                row_errors={employer_id: error.message},
-                typed={employer_id: reason},
-                status_code=409 if isinstance(error, Conflict) else 422,
-            )
-        default = f"/staff/employers?status={'approved' if action == 'suspend' else 'pending'}"
-        return _redirect(_with_flash(_back(form, default), PAST[action]))
+        status = request.query_params.get("status", queue.default_status)
+        if status not in queue.statuses:
+            status = queue.default_status
+        return _review_page(request, db, queue, status)
 
-    view.__name__ = f"employer_{action}"
+    view.__name__ = f"{queue.name}_reviews"
     return view
 
 
-# -- positions under review -----------------------------------------------------------------
-
-
-def _positions_page(
-    request: Request,
-    db: Session,
-    status: str,
-    *,
-    row_errors: dict[int, str] | None = None,
-    typed: dict[int, str] | None = None,
-    status_code: int = 200,
-) -> Response:
-    page = staff_search.positions_by_status(db, status, _page(request))
-    pairs = [(row["Position"], row["Employer"]) for row in page.rows]
-    signals = fraud.position_signals(db, pairs)
-    return render(
-        request,
-        "staff/positions.html",
-        {
-            "status": status,
-            "statuses": taxonomy.POSITION_STATUSES,
-            "page": page,
-            "pairs": pairs,
-            "signals": signals,
-            "row_errors": row_errors or {},
-            "error": next(iter((row_errors or {}).values()), None),
-            "typed": typed or {},
-            "here": _here(request),
-            "page_link": _page_link(request),
-            "flash": _flash(request),
-        },
-        status_code=status_code,
-    )
-
-
-@endpoint("staff")
-def positions(request: Request, db: Session) -> Response:
-    status = request.query_params.get("status", "pending_review")
-    if status not in taxonomy.POSITION_STATUSES:
-        status = "pending_review"
-    return _positions_page(request, db, status)
-
-
-def _position_action(action: str) -> Callable[[Request], Response]:
+def _review_action(queue: ReviewQueue, action: str) -> Callable[[Request], Response]:
     @endpoint("staff")
     def view(request: Request, db: Session) -> Response:
-        position_id = _path_id(request)
+        object_id = _path_id(request)
         form = Form.of(request)
         reason = form.text("reason", required=False, max_length=2000, multiline=True)
         try:
-            review_position(
+            queue.review(
                 db,
                 request.app.state.settings,
                 _actor(request),
-                position_id=position_id,
                 action=action,
                 reason=reason,
+                **{queue.id_argument: object_id},
             )
         except NotFound:
             raise not_found() from None
         except DomainError as error:
             db.rollback()
-            current = db.get(Position, position_id)
-            return _positions_page(
+            current = db.get(queue.model, object_id)
+            if current is None:
+                raise not_found() from None
+            return _review_page(
                 request,
                 db,
-                current.status if current else "pending_review",
-                row_errors={position_id: error.message},
-                typed={position_id: reason},
+                queue,
+                current.status,
+                row_errors={object_id: error.message},
+                typed={object_id: reason},
                 status_code=409 if isinstance(error, Conflict) else 422,
             )
-        return _redirect(
-            _with_flash(_back(form, "/staff/positions?status=pending_review"), PAST[action])
-        )
+        return _redirect(_with_flash(_back(form, queue.after(action)), PAST[action]))
 
-    view.__name__ = f"position_{action}"
+    view.__name__ = f"{queue.name}_{action}"
     return view
 
 
@@ -889,25 +870,20 @@ def token_revoke(request: Request, db: Session) -> Response:
 
 
 routes: list[BaseRoute] = [
-    Route("/employers", employers, name="employers"),
+    Route("/employers", _review_list(EMPLOYER_REVIEW), name="employers"),
+    Route("/positions", _review_list(POSITION_REVIEW), name="positions"),
     *(
         Route(
-            f"/employers/{{id:int}}/{action}",
-            _employer_action(action),
+            f"/{queue.name}s/{{id:int}}/{action}",
+            _review_action(queue, action),
             methods=["POST"],
-            name=f"employer_{action}",
+            name=f"{queue.name}_{action}",
         )
-        for action in ("approve", "reject", "suspend")
-    ),
-    Route("/positions", positions, name="positions"),
-    *(
-        Route(
-            f"/positions/{{id:int}}/{action}",
-            _position_action(action),
-            methods=["POST"],
-            name=f"position_{action}",
+        for queue, actions in (
+            (EMPLOYER_REVIEW, ("approve", "reject", "suspend")),
+            (POSITION_REVIEW, ("approve", "reject")),
         )
-        for action in ("approve", "reject")
+        for action in actions
     ),
     Route("/graduates", graduates, name="graduates"),
     Route("/graduates/{id:int}", graduate, name="graduate"),
