@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from placement import taxonomy
 from placement.config import Settings
-from placement.models import Employer, EmployerMember, Message, User, utcnow
+from placement.models import Employer, EmployerMember, User
 from placement.npi import npi_is_valid
 from placement.services import DomainError, NotFound, accounts, audit, mail
 
@@ -225,42 +225,3 @@ def remove_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_
         detail=f"{user.email} removed from employer {employer_id}",
     )
     return user
-
-
-# -- notifications -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Notification:
-    id: int
-    subject: str
-    body: str
-    kind: str
-    created_at: datetime
-    unread: bool
-
-
-def notifications(db: Session, user_id: int, *, limit: int = 15) -> list[Notification]:
-    rows = db.execute(
-        select(
-            Message.id,
-            Message.subject,
-            Message.body,
-            Message.kind,
-            Message.created_at,
-            Message.read_at,
-        )
-        .where(Message.recipient_user_id == user_id)
-        .order_by(Message.id.desc())  # type: ignore[union-attr]
-        .limit(limit)
-    ).all()
-    return [Notification(*row[:5], unread=row[5] is None) for row in rows]
-
-
-def mark_notifications_read(db: Session, user_id: int) -> int:
-    result = db.execute(
-        update(Message)
-        .where(Message.recipient_user_id == user_id, Message.read_at.is_(None))  # type: ignore[union-attr]
-        .values(read_at=utcnow())
-    )
-    return int(result.rowcount or 0)

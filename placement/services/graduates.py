@@ -7,7 +7,7 @@ written to the audit log.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, update
@@ -18,7 +18,6 @@ from placement.models import (
     Graduate,
     GraduateCredential,
     GraduateModality,
-    Message,
     join_codes,
     split_codes,
     utcnow,
@@ -443,51 +442,6 @@ def credential_warnings(
                 )
             )
     return sorted(warnings, key=lambda warning: warning.status.days_left or 0)
-
-
-# -- notifications -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Notification:
-    id: int
-    subject: str
-    body: str
-    kind: str
-    created_at: datetime
-    read_at: datetime | None
-
-    @property
-    def unread(self) -> bool:
-        return self.read_at is None
-
-
-def notifications_for(db: Session, user_id: int, *, limit: int = 30) -> list[Notification]:
-    """The user's messages (the outbox doubles as in-app notifications), newest first."""
-    rows = db.exec(
-        select(
-            Message.id,
-            Message.subject,
-            Message.body,
-            Message.kind,
-            Message.created_at,
-            Message.read_at,
-        )
-        .where(Message.recipient_user_id == user_id)
-        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
-        .limit(limit)
-    ).all()
-    return [Notification(*row) for row in rows]
-
-
-def mark_notifications_read(db: Session, user_id: int) -> int:
-    """Mark every unread notification of the user read; returns how many."""
-    result = db.exec(  # type: ignore[call-overload]
-        update(Message)
-        .where(col(Message.recipient_user_id) == user_id, col(Message.read_at).is_(None))
-        .values(read_at=utcnow())
-    )
-    return int(result.rowcount or 0)
 
 
 # -- completeness --------------------------------------------------------------------------

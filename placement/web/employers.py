@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 from placement import taxonomy
 from placement.models import Position, split_codes
 from placement.npi import npi_is_valid
-from placement.services import Conflict, DomainError, NotFound
+from placement.services import Conflict, DomainError, NotFound, notifications
 from placement.services import employers as employer_service
 from placement.services import pipeline as pipeline_service
 from placement.services import positions as position_service
@@ -64,7 +64,7 @@ def home(request: Request, db: Session) -> Response:
     # Write the `expired` status down now and then; the search never needs it to be current.
     position_service.expire_positions(db, today)
     rows = position_service.employer_positions(db, employer.id or 0)
-    notes = employer_service.notifications(db, current.user_id)
+    notes = notifications.recent(db, current.user_id, limit=15)
     return render(
         request,
         "employer/dashboard.html",
@@ -80,7 +80,7 @@ def home(request: Request, db: Session) -> Response:
 
 @endpoint("employer")
 def read_notifications(request: Request, db: Session) -> Response:
-    employer_service.mark_notifications_read(db, viewer(request).user_id)
+    notifications.mark_read(db, viewer(request).user_id)
     return _redirect("/employer#notifications")
 
 

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
 from placement.models import Graduate, Position, split_codes
-from placement.services import Conflict, DomainError, NotFound
+from placement.services import Conflict, DomainError, NotFound, notifications
 from placement.services import applications as application_service
 from placement.services import graduates as graduate_service
 from placement.services import matching as matching_service
@@ -91,7 +91,7 @@ def home(request: Request, db: Session) -> Response:
         ),
         "warnings": graduate_service.credential_warnings(credentials),
         "completeness": graduate_service.completeness(graduate, modalities, credentials),
-        "notifications": graduate_service.notifications_for(db, current.user_id, limit=30),
+        "notifications": notifications.recent(db, current.user_id, limit=30),
         "recommended": matching_service.rank_positions(db, graduate_id, limit=RECOMMENDED),
     }
     return render(request, "graduate/dashboard.html", context)
@@ -99,7 +99,7 @@ def home(request: Request, db: Session) -> Response:
 
 @endpoint("graduate")
 def notifications_read(request: Request, db: Session) -> Response:
-    graduate_service.mark_notifications_read(db, viewer(request).user_id)
+    notifications.mark_read(db, viewer(request).user_id)
     return _redirect("/me#notifications")
 
 
