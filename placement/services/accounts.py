@@ -273,6 +273,37 @@ def issue_token(db: Session, user: User, purpose: str, ttl: timedelta) -> str:
     return raw
 
 
+def send_setup_link(
+    db: Session,
+    settings: Settings,
+    user: User,
+    *,
+    base_url: str,
+    ttl: timedelta,
+    kind: str,
+    subject: str,
+    introduction: str,
+) -> str:
+    """Mail a one-time link to choose a first password (invited colleagues and staff, roster
+    graduates claiming their account); returns the link."""
+    raw = issue_token(db, user, "invite", ttl)
+    link = f"{base_url.rstrip('/')}/account/setup/{raw}"
+    mail.queue(
+        db,
+        settings,
+        to_email=user.email,
+        to_user_id=user.id,
+        kind=kind,
+        subject=subject,
+        body=(
+            f"Hello {user.name},\n\n{introduction}\n\n"
+            f"Choose your password within {ttl.days} days with this link (it works once):\n\n"
+            f"{link}\n\nIf you did not expect this, ignore this message.\n"
+        ),
+    )
+    return link
+
+
 def find_token(db: Session, raw: str, purpose: str) -> tuple[OneTimeToken, User] | None:
     """A usable token and its user: unused, unexpired, and older than no sign-in or change."""
     if not raw or len(raw) > 100:

@@ -17,7 +17,7 @@ from placement import taxonomy
 from placement.config import Settings
 from placement.models import Employer, EmployerMember, User
 from placement.npi import npi_is_valid
-from placement.services import DomainError, NotFound, accounts, audit, mail
+from placement.services import DomainError, NotFound, accounts, audit
 
 ORGANIZATION_FIELDS = ("name", "kind", "zip", "website", "phone", "npi")
 
@@ -156,22 +156,18 @@ def invite_colleague(
             db.flush()
     except IntegrityError:
         raise DomainError("An account with this e-mail already exists.", "email") from None
-    raw = accounts.issue_token(db, user, "invite", accounts.INVITE_TTL)
-    link = f"{base_url}/account/setup/{raw}"
-    days = accounts.INVITE_TTL.days
     who = inviter.name or inviter.email if inviter else "A colleague"
-    mail.queue(
+    link = accounts.send_setup_link(
         db,
         settings,
-        to_email=email,
-        to_user_id=user.id,
+        user,
+        base_url=base_url,
+        ttl=accounts.INVITE_TTL,
         kind="invite",
         subject=f"{who} invited you to {employer.name} on the placement network",
-        body=(
-            f"Hello {name},\n\n{who} invited you to join {employer.name} on the career "
-            "services placement network, where you can post positions and follow candidates.\n\n"
-            f"Choose your password within {days} days with this link (it works once):\n\n"
-            f"{link}\n\nIf you did not expect this, ignore this message.\n"
+        introduction=(
+            f"{who} invited you to join {employer.name} on the career services placement "
+            "network, where you can post positions and follow candidates."
         ),
     )
     audit.record(

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from placement.config import Settings
 from placement.models import AuditEvent, Graduate, GraduateCredential, User, utcnow
-from placement.services import Conflict, NotFound, accounts, audit, changes, mail
+from placement.services import Conflict, NotFound, accounts, audit, changes
 from placement.services.approvals import Actor
 
 COLUMNS = (
@@ -432,20 +432,18 @@ def _create(
 
 
 def _invite(db: Session, settings: Settings, user: User, link_base: str) -> None:
-    raw = accounts.issue_token(db, user, "invite", INVITE_TTL)
-    mail.queue(
+    accounts.send_setup_link(
         db,
         settings,
-        to_email=user.email,
-        to_user_id=user.id,
+        user,
+        base_url=link_base,
+        ttl=INVITE_TTL,
         kind="roster_invite",
         subject="Your account on the school's placement network",
-        body=(
-            f"Hello {user.name},\n\nCareer services added you to the school's placement "
-            "network, where employers post medical massage positions and staff refer "
-            "graduates to them. To claim your account, choose a password here within 30 days:\n\n"
-            f"{link_base}/account/setup/{raw}\n\n"
-            "The link works once. If you did not study with us, ignore this message.\n"
+        introduction=(
+            "Career services added you to the school's placement network, where employers "
+            "post medical massage positions and staff refer graduates to them. Claim your "
+            "account by choosing a password."
         ),
     )
 

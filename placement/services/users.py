@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from placement.config import Settings
 from placement.models import User
-from placement.services import Conflict, DomainError, NotFound, accounts, audit, mail
+from placement.services import Conflict, DomainError, NotFound, accounts, audit
 from placement.services.approvals import Actor
 from placement.services.staff_search import Page, paginate
 
@@ -99,18 +99,17 @@ def invite_staff(
             db.flush()
     except IntegrityError:
         raise DomainError("An account with this e-mail already exists.", "email") from None
-    raw = accounts.issue_token(db, user, "invite", INVITE_TTL)
-    mail.queue(
+    accounts.send_setup_link(
         db,
         settings,
-        to_email=user.email,
-        to_user_id=user.id,
+        user,
+        base_url=base_url,
+        ttl=INVITE_TTL,
         kind="staff_invite",
         subject="You are invited to the career services placement network",
-        body=(
-            f"Hello {user.name},\n\nYou have a {accounts.role_label(role).lower()} account on "
-            "the school's placement network. Choose your password here within 7 days:\n\n"
-            f"{base_url.rstrip('/')}/account/setup/{raw}\n\nThe link works once.\n"
+        introduction=(
+            f"You have a {accounts.role_label(role).lower()} account on the school's "
+            "placement network."
         ),
     )
     audit.record(
