@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -84,8 +85,18 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database cannot be reached (restarting, or locked past the busy timeout): 503 and
+    a hint to retry; the pre-pinged pool reconnects by itself once it is back."""
+    log.warning("503 on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    response = error_response(request, 503)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 EXCEPTION_HANDLERS = {
     HTTPException: http_exception,
+    OperationalError: database_unavailable,
     LoginRequired: login_required,
     Exception: server_error,
 }

@@ -156,3 +156,24 @@ class TestHealth:
             client.close()
         assert response.status_code == 503
         assert response.json()["database"] != "ok"
+
+
+class TestDatabaseDown:
+    def test_a_page_answers_503_while_the_database_is_down(self):
+        from placement.app import create_app
+        from placement.config import Settings
+        from tests.conftest import Client
+
+        unreachable = Settings(
+            database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", environment="test"
+        )
+        client = Client(create_app(unreachable))
+        try:
+            page = client.get("/positions")
+            api = client.get("/api/v1/positions/1/matches")
+        finally:
+            client.close()
+        assert page.status_code == 503
+        assert page.headers["retry-after"] == "5"
+        assert "briefly unavailable" in page.text and "Traceback" not in page.text
+        assert api.status_code in (401, 503)
