@@ -219,6 +219,43 @@ def cmd_match_round(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from placement.backup import BackupError, backup
+
+    settings = _settings()
+    try:
+        target = backup(settings.database_url, Path(args.file))
+    except BackupError as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 1
+    print(f"Backed up to {target} ({target.stat().st_size:,} bytes).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from placement.backup import BackupError, restore
+
+    settings = _settings()
+    if not args.yes:
+        print(
+            "Restoring replaces every record in the database. Stop the app, then run "
+            "again with --yes.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        restore(settings.database_url, Path(args.file))
+    except BackupError as error:
+        print(f"Restore failed: {error}", file=sys.stderr)
+        return 1
+    print(f"Restored from {args.file}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="placement", description="The placement referral network of career services."
@@ -293,6 +330,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("send-mail", help="deliver queued mail through SMTP_URL").set_defaults(
         handler=cmd_send_mail
     )
+
+    backup = commands.add_parser("backup", help="copy the whole database to a file")
+    backup.add_argument("file")
+    backup.set_defaults(handler=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the database with a backup")
+    restore.add_argument("file")
+    restore.add_argument("--yes", action="store_true", help="yes, replace every record")
+    restore.set_defaults(handler=cmd_restore)
     return parser
 
 
