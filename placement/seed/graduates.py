@@ -78,19 +78,20 @@ MODALITY_SHARE = {
     "shiatsu": 0.08,
     "thai": 0.08,
 }
-# (share holding it, years valid or None, number prefix or None, needs a state)
+# (share holding it, years valid or None, number prefix or None, needs a state). Clinical
+# rotations in the programme already ask for TB tests, immunizations and background checks.
 CREDENTIAL_PLAN = {
-    "camtc": (0.75, 2, "CAMTC-", True),
+    "camtc": (0.85, 2, "CAMTC-", True),
     "state_license": (0.25, 2, "MT-", True),
     "mblex": (0.4, None, "MBL-", False),
     "ncbtmb_board_certified": (0.1, 4, "BCTMB-", False),
     "bls_cpr": (0.8, 2, "BLS-", False),
-    "first_aid": (0.5, 2, None, False),
-    "liability_insurance": (0.6, 1, "POL-", False),
-    "background_check": (0.5, None, None, False),
-    "tb_test": (0.55, 1, None, False),
-    "immunizations": (0.3, None, None, False),
-    "hipaa_training": (0.5, 1, None, False),
+    "first_aid": (0.6, 2, None, False),
+    "liability_insurance": (0.7, 1, "POL-", False),
+    "background_check": (0.75, None, None, False),
+    "tb_test": (0.75, 1, None, False),
+    "immunizations": (0.65, None, None, False),
+    "hipaa_training": (0.7, 1, None, False),
     "clt_lymphedema": (0.06, 2, "CLT-", False),
     "oncology_massage_cert": (0.08, None, "OMC-", False),
     "hospital_based_massage_cert": (0.04, None, "HBM-", False),
