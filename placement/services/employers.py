@@ -6,6 +6,7 @@ organisation is NotFound, exactly like a missing one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from sqlmodel import Session
 
 from placement import taxonomy
 from placement.config import Settings
-from placement.models import Employer, EmployerMember, User
+from placement.models import Employer, EmployerMember, Message, User
 from placement.npi import npi_is_valid
 from placement.services import DomainError, NotFound, accounts, audit
 
@@ -123,6 +124,28 @@ def team_members(db: Session, employer_id: int) -> list[Member]:
 class Invitation:
     user: User
     link: str
+
+
+def pending_invitation(db: Session, employer_id: int, user_id: int) -> tuple[str, str] | None:
+    """(e-mail, set-up link) of a colleague invited to this organisation, read back from the
+    outbox so that the session cookie never carries the link; None for anyone else."""
+    row = db.execute(
+        select(User.email, Message.body)
+        .join(EmployerMember, EmployerMember.user_id == User.id)
+        .join(Message, Message.recipient_user_id == User.id)
+        .where(
+            EmployerMember.employer_id == employer_id,
+            User.id == user_id,
+            User.password_hash.is_(None),
+            Message.kind == "invite",
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    match = re.search(r"\S+/account/setup/[\w-]+", row.body)
+    return (row.email, match.group(0)) if match else None
 
 
 def invite_colleague(

@@ -156,7 +156,11 @@ def _team_page(
 ) -> Response:
     current = viewer(request)
     employer_id = _employer_id(current)
-    invited = request.scope["session"].pop("invite_link", None) if request.method == "GET" else None
+    invited = None
+    invited_id = request.scope["session"].pop("invited", None) if request.method == "GET" else None
+    if isinstance(invited_id, int):
+        found = employer_service.pending_invitation(db, employer_id, invited_id)
+        invited = {"email": found[0], "link": found[1]} if found else None
     return render(
         request,
         "employer/team.html",
@@ -164,7 +168,7 @@ def _team_page(
             "form": form,
             "employer": employer_service.employer_of(db, employer_id),
             "members": employer_service.team_members(db, employer_id),
-            "invited": invited if isinstance(invited, dict) else None,
+            "invited": invited,
             "problem": problem,
             "removed": request.query_params.get("removed"),
         },
@@ -196,8 +200,9 @@ def team(request: Request, db: Session) -> Response:
     except DomainError as error:
         form.error(error.field or "email", error.message)
         return _team_page(request, db, form, status_code=422)
-    # Shown once on the next page, then gone from the session (the colleague has it by mail).
-    request.scope["session"]["invite_link"] = {"email": email, "link": invitation.link}
+    # Shown once on the next page: the session carries only the new colleague's id, and the
+    # link is read back from the outbox (the colleague has it by mail too).
+    request.scope["session"]["invited"] = invitation.user.id
     return _redirect("/employer/team")
 
 
