@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests import factories
+from tests.browser.pages import sign_in
 
 
 def test_a_graduate_registers_signs_out_and_signs_in(live_server, page):
@@ -45,9 +46,6 @@ def test_an_employer_registers_and_staff_sign_in(live_server, page, db, new_page
 
     staff = factories.user(db, email="sam@school.example", role="staff")
     staff_page = new_page()
-    staff_page.goto(live_server.url + "/login")
-    staff_page.get_by_label("E-mail").fill(staff.email)
-    staff_page.get_by_label("Password").fill(factories.PASSWORD)
-    staff_page.get_by_role("button", name="Sign in").click()
+    sign_in(staff_page, live_server.url, staff.email)
     staff_page.wait_for_url(live_server.url + "/staff")
     assert staff_page.get_by_role("link", name="Work queues").is_visible()

@@ -5,13 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests import factories
-
-
-def sign_in(page, url, email):
-    page.goto(url + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+from tests.browser.pages import sign_in
 
 
 def test_a_posted_position_is_approved_and_found(live_server, page, db, new_page):

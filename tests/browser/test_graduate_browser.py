@@ -7,13 +7,7 @@ from sqlmodel import select
 
 from placement.models import Application, Graduate, GraduateModality
 from tests import factories
-
-
-def _sign_in(page, base_url: str, email: str) -> None:
-    page.goto(base_url + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+from tests.browser.pages import sign_in
 
 
 def test_a_graduate_completes_the_profile_finds_a_position_by_modality_and_applies(
@@ -36,7 +30,7 @@ def test_a_graduate_completes_the_profile_finds_a_position_by_modality_and_appli
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:
-        _sign_in(page, live_server.url, "nia@example.com")
+        sign_in(page, live_server.url, "nia@example.com")
         page.wait_for_url(live_server.url + "/me")
         page.get_by_role("link", name="Profile", exact=True).click()
         page.wait_for_url(live_server.url + "/me/profile")
@@ -95,7 +89,7 @@ def test_a_graduate_completes_the_profile_finds_a_position_by_modality_and_appli
     assert application.cover_note == "I can start next month."
 
     employer_page = new_page()
-    _sign_in(employer_page, live_server.url, "hiring@seabreeze.example")
+    sign_in(employer_page, live_server.url, "hiring@seabreeze.example")
     employer_page.wait_for_url(live_server.url + "/employer")
     employer_page.goto(f"{live_server.url}/employer/positions/{application.position_id}/candidates")
     assert employer_page.get_by_text("Nia Okafor").first.is_visible()

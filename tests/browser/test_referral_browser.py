@@ -6,14 +6,7 @@ from __future__ import annotations
 import re
 
 from tests import factories
-
-
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+from tests.browser.pages import sign_in
 
 
 def test_staff_refer_the_graduate_accepts_the_employer_hires_the_report_counts_it(
@@ -28,7 +21,7 @@ def test_staff_refer_the_graduate_accepts_the_employer_hires_the_report_counts_i
     )
 
     # Staff refer Nia from the position's ranked matches.
-    _sign_in(page, base, staff.email)
+    sign_in(page, base, staff.email)
     page.goto(f"{base}/staff/positions/{position.id}/matches")
     row = page.get_by_role("row").filter(has_text="Nia Okafor")
     row.get_by_label("Note to the graduate").fill("Your oncology training fits this team.")
@@ -38,7 +31,7 @@ def test_staff_refer_the_graduate_accepts_the_employer_hires_the_report_counts_i
 
     # Nia accepts the referral.
     nia = new_page()
-    _sign_in(nia, base, graduate.user.email)
+    sign_in(nia, base, graduate.user.email)
     nia.goto(base + "/me/referrals")
     assert nia.get_by_text("Your oncology training fits this team.").first.is_visible()
     nia.get_by_role("button", name="Accept and apply").click()
@@ -46,7 +39,7 @@ def test_staff_refer_the_graduate_accepts_the_employer_hires_the_report_counts_i
 
     # The employer sees her as a referred candidate and moves her to hired.
     erin = new_page()
-    _sign_in(erin, base, employer.user.email)
+    sign_in(erin, base, employer.user.email)
     erin.goto(f"{base}/employer/positions/{position.id}/candidates")
     assert erin.get_by_text("Nia").first.is_visible()
     for stage in ("screening", "interview", "offer", "hired"):
