@@ -9,7 +9,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from placement.config import Settings, load_settings
@@ -37,16 +37,9 @@ from placement.web.middleware import (
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or load_settings()
-    engine = make_engine(settings.database_url)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
-
-    routes = [
+def build_routes() -> list[BaseRoute]:
+    """Every route of the site, named; `placement.links` builds mail links from the same table."""
+    return [
         *public.routes,
         *auth.routes,
         *positions.routes,
@@ -63,6 +56,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/api/v1", routes=api.routes, name="api"),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    engine = make_engine(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    routes = build_routes()
     middleware = [
         Middleware(SecurityHeadersMiddleware, production=settings.production),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),

@@ -144,6 +144,24 @@ def cmd_send_mail(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    from placement import worker
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        if args.once:
+            done = worker.run_due(engine, settings)
+            print(json.dumps(done, sort_keys=True))
+        else:
+            worker.run_forever(engine, settings, poll_seconds=args.poll_seconds)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.dispose()
+    return 0
+
+
 def cmd_import_graduates(args: argparse.Namespace) -> int:
     from placement.services import roster
 
@@ -330,6 +348,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("send-mail", help="deliver queued mail through SMTP_URL").set_defaults(
         handler=cmd_send_mail
     )
+
+    worker = commands.add_parser(
+        "worker", help="run the periodic jobs (expiry, reminders, digests, mail) until stopped"
+    )
+    worker.add_argument("--once", action="store_true", help="run every due job once and exit")
+    worker.add_argument("--poll-seconds", type=float, default=5.0, help=argparse.SUPPRESS)
+    worker.set_defaults(handler=cmd_worker)
 
     backup = commands.add_parser("backup", help="copy the whole database to a file")
     backup.add_argument("file")

@@ -10,8 +10,12 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("development", "production", "test")
+ACCREDITORS = ("abhes", "accsc", "comta", "nace")
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 class ConfigError(RuntimeError):
@@ -30,6 +34,24 @@ class Settings:
     upload_dir: Path = Path("./uploads")
     login_limit: int = 10
     login_window_seconds: int = 300
+    # The site's public origin: every link in a mail is absolute from it, never from `Host`.
+    base_url: str = DEFAULT_BASE_URL
+    # Empty means the default: the host of base_url plus localhost and 127.0.0.1.
+    allowed_hosts: tuple[str, ...] = ()
+    school_timezone: str = "America/Los_Angeles"
+    accreditor: str = "abhes"
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """The `Host` names (without port) this site answers to; any other gets 400."""
+        if self.allowed_hosts:
+            return frozenset(host.lower() for host in self.allowed_hosts)
+        own = (urlsplit(self.base_url).hostname or "").lower()
+        return frozenset(host for host in (own, "localhost", "127.0.0.1") if host)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.school_timezone)
 
     @property
     def production(self) -> bool:
@@ -38,10 +60,6 @@ class Settings:
     @property
     def testing(self) -> bool:
         return self.environment == "test"
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
 
     @property
     def max_body_bytes(self) -> int:
@@ -91,6 +109,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("SECRET_KEY must have at least 32 characters in production.")
     mail_dir = env.get("MAIL_DIR", "").strip()
     return Settings(
+        base_url=_base_url(env, environment),
+        allowed_hosts=_hosts(env),
+        school_timezone=_timezone(env),
+        accreditor=_choice(env, "ACCREDITOR", ACCREDITORS, "abhes"),
         database_url=_normalise_database_url(
             env.get("DATABASE_URL", "").strip() or "sqlite:///./placement.db"
         ),
@@ -102,6 +124,45 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         reset_token_ttl_seconds=_int(env, "RESET_TOKEN_TTL_SECONDS", 3600),
         upload_dir=Path(env.get("UPLOAD_DIR", "").strip() or "./uploads"),
     )
+
+
+def _base_url(env: Mapping[str, str], environment: str) -> str:
+    raw = env.get("BASE_URL", "").strip().rstrip("/")
+    if not raw:
+        if environment == "production":
+            raise ConfigError(
+                "BASE_URL is not set. In production every link in a mail (password resets, "
+                "invitations) is built from it, never from the request's Host header: set "
+                "BASE_URL to the site's public origin, e.g. https://careers.school.example."
+            )
+        return DEFAULT_BASE_URL
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigError(f"BASE_URL must be an http(s) origin such as https://host, not {raw!r}.")
+    return raw
+
+
+def _hosts(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = env.get("ALLOWED_HOSTS", "")
+    return tuple(host.strip().lower() for host in raw.split(",") if host.strip())
+
+
+def _timezone(env: Mapping[str, str]) -> str:
+    name = env.get("SCHOOL_TIMEZONE", "").strip() or "America/Los_Angeles"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"SCHOOL_TIMEZONE must be an IANA time zone such as America/Los_Angeles, not {name!r}."
+        ) from None
+    return name
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
 
 
 def _development_secret() -> str:

@@ -12,7 +12,7 @@ from placement.models.pipeline import (
     Placement,
     Referral,
 )
-from placement.models.records import AuditEvent, Change, Message
+from placement.models.records import AuditEvent, Change, JobLease, Message
 
 __all__ = [
     "ApiToken",
@@ -25,6 +25,7 @@ __all__ = [
     "Graduate",
     "GraduateCredential",
     "GraduateModality",
+    "JobLease",
     "LoginAttempt",
     "MatchAssignment",
     "MatchRound",

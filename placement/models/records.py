@@ -49,3 +49,19 @@ class Change(SQLModel, table=True):
     kind: str = Field(max_length=16)  # graduate | position
     object_id: int
     at: datetime = Field(default_factory=utcnow)
+
+
+class JobLease(SQLModel, table=True):
+    """One row per periodic job: who holds it, until when, and when it is next due.
+
+    A worker takes a job with a conditional update (free or expired lease, and due), so two
+    workers on one database never run the same job at once.
+    """
+
+    __tablename__ = "job_lease"
+    name: str = Field(primary_key=True, max_length=64)
+    locked_by: str = Field(default="", max_length=128)
+    locked_until: datetime | None = None
+    next_run_at: datetime | None = None
+    last_finished_at: datetime | None = None
+    last_result: str = Field(default="", max_length=500)

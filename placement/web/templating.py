@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from placement import taxonomy
+from placement import localtime, taxonomy
 from placement.web.middleware import csrf_token
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -29,6 +29,18 @@ def _day(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M UTC")
     return value.isoformat()
+
+
+@jinja2.pass_context
+def _localtime(context: jinja2.runtime.Context, value: datetime | None) -> str:
+    """A stored UTC time in the school's zone, with its abbreviation."""
+    return localtime.format_datetime(value, context["request"].app.state.settings)
+
+
+def _localdate(value: date | datetime | None) -> str:
+    if isinstance(value, datetime):
+        value = value.date()
+    return localtime.format_date(value)
 
 
 def option_pairs(options: Any) -> list[tuple[str, str]]:
@@ -60,7 +72,7 @@ def make_templates() -> Jinja2Templates:
         slot_label=taxonomy.slot_label,
         option_pairs=option_pairs,
     )
-    env.filters.update(money=_money, day=_day)
+    env.filters.update(money=_money, day=_day, localtime=_localtime, localdate=_localdate)
     return templates
 
 
