@@ -7,8 +7,16 @@ from sqlalchemy import Connection
 
 import placement.models  # noqa: F401  (registers every table on the metadata)
 from placement.db import make_engine, metadata
+from placement.services.search import is_search_table
 
 config = context.config
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    # The search tables (FTS5 and its shadow tables, the tsvector table) have no model.
+    return not (type_ == "table" and is_search_table(name))
 
 
 def run_with(connection: Connection) -> None:
@@ -17,6 +25,7 @@ def run_with(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -24,6 +24,7 @@ from placement.models import (
     utcnow,
 )
 from placement.security import Passwords, make_hasher
+from placement.services import search
 
 PASSWORD = "correct horse battery staple"
 _passwords = Passwords(make_hasher(fast=True))
@@ -207,6 +208,8 @@ def position(
     ]
     for kind, code, required in requirements:
         db.add(PositionRequirement(position_id=row.id, kind=kind, code=code, required=required))
+    db.flush()
+    search.index_positions(db, [row.id])
     db.commit()
     return row
 

@@ -20,6 +20,7 @@ from placement.models import (
 from placement.npi import npi_with_check_digit
 from placement.seed import DEMO_EMPLOYER_EMAIL, Progress
 from placement.seed.places import REGION_ZIPS
+from placement.services import search
 
 NAMED_EMPLOYERS = (
     ("Harborview Medical Center", "hospital"),
@@ -480,5 +481,6 @@ def _flush_positions(db: Session, batch: list[tuple[Position, set]], progress: P
     ]
     if rows:
         db.execute(PositionRequirement.__table__.insert(), rows)  # type: ignore[attr-defined]
+    search.index_positions(db, [position.id for position, _ in batch])
     for _ in batch:
         progress.advance(1, "positions")

@@ -28,7 +28,7 @@ from placement.models import (
     User,
     utcnow,
 )
-from placement.services import DomainError, NotFound, audit, mail
+from placement.services import DomainError, NotFound, audit, mail, visibility
 
 COVER_NOTE_MAX = 4000
 FINAL_STAGES = ("hired", "rejected", "withdrawn")
@@ -44,14 +44,7 @@ def public_position(db: Session, position_id: int, *, today: date | None = None)
     """
     today = today or date.today()
     row = db.exec(
-        select(Position)
-        .join(Employer, col(Employer.id) == col(Position.employer_id))
-        .where(
-            col(Position.id) == position_id,
-            col(Position.status) == "open",
-            col(Employer.status) == "approved",
-            (col(Position.closes_on).is_(None)) | (col(Position.closes_on) >= today),
-        )
+        select(Position).where(col(Position.id) == position_id, visibility.public_position(today))
     ).first()
     if row is None:
         raise NotFound

@@ -18,7 +18,7 @@ from placement import taxonomy
 from placement.config import Settings
 from placement.models import Employer, EmployerMember, Message, User
 from placement.npi import npi_is_valid
-from placement.services import DomainError, NotFound, accounts, audit
+from placement.services import DomainError, NotFound, accounts, audit, changes, search
 
 ORGANIZATION_FIELDS = ("name", "kind", "zip", "website", "phone", "npi")
 
@@ -66,6 +66,8 @@ def update_organization(
     for name in changed:
         setattr(employer, name, after[name])
     db.add(employer)
+    if "name" in changed:
+        renamed(db, employer_id)
     audit.record(
         db,
         "employer.updated",
@@ -78,6 +80,13 @@ def update_organization(
         after={name: after[name] for name in sorted(changed)},
     )
     return employer
+
+
+def renamed(db: Session, employer_id: int) -> None:
+    """After an employer's name changed: its positions' search documents and public pages."""
+    db.flush()
+    for position_id in search.employer_renamed(db, employer_id):
+        changes.position_changed(db, position_id)
 
 
 # -- the team ------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ from placement.models import (
     Referral,
     split_codes,
 )
-from placement.services import NotFound
+from placement.services import NotFound, visibility
 
 Audience = Literal["staff", "employer"]
 _INDEX_AUDIENCE = {"staff": "staff", "employer": "employers"}
@@ -414,23 +414,16 @@ def _today() -> date:
     return date.today()
 
 
-def _is_open(status: str, closes_on: date | None) -> bool:
-    return status == "open" and (closes_on is None or closes_on >= _today())
+def _is_public(db: Session, position_id: int) -> bool:
+    found = db.exec(
+        select(Position.id).where(Position.id == position_id, visibility.public_position(_today()))
+    ).first()
+    return found is not None
 
 
 def public_position_ids(db: Session) -> list[int]:
     """Open positions of approved employers that have not passed their closing date."""
-    return list(
-        db.exec(
-            select(Position.id)
-            .join(Employer, Employer.id == Position.employer_id)  # type: ignore[arg-type]
-            .where(
-                Position.status == "open",
-                Employer.status == "approved",
-                or_(Position.closes_on.is_(None), Position.closes_on >= _today()),  # type: ignore[union-attr,operator]
-            )
-        )
-    )
+    return list(db.exec(select(Position.id).where(visibility.public_position(_today()))))
 
 
 MAX_ID = 2**31 - 1
@@ -501,8 +494,8 @@ def rank_graduates(
 
     NotFound for an unknown position; an empty list when it is not open (or has closed).
     """
-    position = position_for_matching(db, position_id)
-    if not _is_open(position.status, position.closes_on):
+    position_for_matching(db, position_id)
+    if not _is_public(db, position_id):
         return []
     with fresh_index(db, position_ids=[position_id]) as index:
         if not index.has_position(position_id):
@@ -524,8 +517,8 @@ def near_misses(db: Session, position_id: int, *, limit: int = 20) -> list[Ranke
     """Graduates who allow staff, are looking for work and fail at most
     NEAR_MISS_MAX_FAILURES hard rules: fewest failures first, then by score. Each row's
     `lacks` says what is missing."""
-    position = position_for_matching(db, position_id)
-    if not _is_open(position.status, position.closes_on):
+    position_for_matching(db, position_id)
+    if not _is_public(db, position_id):
         return []
     with _fresh(db, position_ids=[position_id]) as (cache, index):
         if not index.has_position(position_id):
@@ -705,7 +698,7 @@ def matches_page(db: Session, position_id: int, *, page: int = 1) -> MatchesPage
     return MatchesPage(
         position=position,
         employer_name=employer.name if employer else "",
-        is_open=_is_open(position.status, position.closes_on),
+        is_open=_is_public(db, position_id),
         rows=rows,
         near=near,
         page=page,

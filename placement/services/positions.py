@@ -6,10 +6,12 @@ Rules kept here:
 - a draft stays private, a submission waits in review (`pending_review`); editing an open
   position's requirements (modalities, credentials, minimum hours) sends it back to review,
   any other edit keeps it open;
-- a position is public only while it is `open`, its employer is `approved` and its closing
-  date has not passed. Search filters on that at query time; `expire_positions` writes the
-  `expired` status down (cheaply) from the employer dashboard and the staff pages;
-- every change records `changes.position_changed` so the matching index sees it.
+- a position is public only while `visibility.public_position` says so (open, employer
+  approved, closing date not passed). Search filters on that at query time;
+  `expire_positions` writes the `expired` status down (cheaply);
+- every change records `changes.position_changed` so the matching index (and the public
+  pages' data version) sees it; every save rewrites the position's search document
+  (`search.index_positions`).
 
 The search reads only the columns a result card shows, in one query (plus one IN query for
 the page's required modalities and credentials): no ORM objects, no query per row.
@@ -29,12 +31,10 @@ from sqlalchemy import (
     Float,
     Integer,
     String,
-    and_,
     bindparam,
     case,
     column,
     func,
-    or_,
     select,
     text,
     update,
@@ -52,7 +52,7 @@ from placement.models import (
     split_codes,
     utcnow,
 )
-from placement.services import Conflict, DomainError, NotFound, audit, changes
+from placement.services import Conflict, DomainError, NotFound, audit, changes, search, visibility
 
 log = logging.getLogger("placement.positions")
 
@@ -344,6 +344,7 @@ def save_position(
         db.add(position)
         db.flush()
         _write_requirements(db, position.id or 0, data.requirements())
+        search.index_positions(db, [position.id])
         audit.record(
             db,
             event,
@@ -410,6 +411,7 @@ def save_position(
     if old_requirements != new_requirements:
         db.execute(PositionRequirement.__table__.delete().where(_R.position_id == position_id))
         _write_requirements(db, position_id, new_requirements)
+    search.index_positions(db, [position_id])
     db.refresh(previous)
     after = _snapshot(values, new_requirements, status)
     audit.record(
@@ -725,23 +727,12 @@ def _search_sql(dialect: str, q: bool, setting: bool, modality: bool, kind: bool
     uncorrelated subqueries, computed once per query), so counting and grouping never join;
     only the rows of the page join `employer`, for its name.
     """
-    sqlite = dialect == "sqlite"
-    where = [
-        # With a text search SQLite reads the table in id order faster than it follows the
-        # status index row by row; `+` keeps it from choosing the index.
-        "+p.status = 'open'" if sqlite and q else "p.status = 'open'",
-        "(p.closes_on IS NULL OR p.closes_on >= :today)",
-        "p.employer_id NOT IN (SELECT na.id FROM employer na WHERE na.status <> 'approved')",
-    ]
+    where = [visibility.public_position_sql(dialect)]
     names = {"today"}
     if q:
-        # SQLite's LIKE ignores ASCII case already (lower() on every row would cost time).
-        like = "LIKE" if sqlite else "ILIKE"
-        where.append(
-            f"(p.title {like} :q ESCAPE '\\' OR p.description {like} :q ESCAPE '\\' "
-            f"OR p.employer_id IN (SELECT ne.id FROM employer ne WHERE ne.name {like} :q "
-            "ESCAPE '\\'))"
-        )
+        # Full-text: the words of `q` against each position's search document (title,
+        # description, employer name, the vocabulary of its requirements): see search.py.
+        where.append(f"p.id IN ({search.matching_ids_sql(dialect)})")
         names.add("q")
     if setting:
         where.append("p.setting = :setting")
@@ -756,10 +747,16 @@ def _search_sql(dialect: str, q: bool, setting: bool, modality: bool, kind: bool
         )
         names.add("modality")
     condition = " AND ".join(where)
-    ids = text(f"SELECT p.id FROM position p WHERE {condition} ORDER BY p.id DESC LIMIT :cap")
+    if q:
+        # Ranked by relevance: the text condition becomes the join the ranking reads.
+        ids = text(search.ranked_ids_sql(dialect, " AND ".join(where[:1] + where[2:])))
+    else:
+        ids = text(f"SELECT p.id FROM position p WHERE {condition} ORDER BY p.id DESC LIMIT :cap")
     # Per ZIP: how many match and which (a page near a ZIP is then picked without another
     # pass over the table).
-    ids_of_zip = "group_concat(p.id, ',')" if sqlite else "string_agg(CAST(p.id AS TEXT), ',')"
+    ids_of_zip = (
+        "group_concat(p.id, ',')" if dialect == "sqlite" else "string_agg(CAST(p.id AS TEXT), ',')"
+    )
     per_zip = text(
         f"SELECT p.zip, count(*), {ids_of_zip} FROM position p WHERE {condition} GROUP BY p.zip"
     )
@@ -792,11 +789,6 @@ def _cards_sql(dialect: str) -> Executable:
     )
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 @lru_cache(maxsize=65536)
 def _miles_between(a: str, b: str) -> float | None:
     pa, pb = geo.lookup(a), geo.lookup(b)
@@ -825,7 +817,10 @@ def search_positions(db: Session, filters: SearchFilters, today: date | None = N
     sql = _search_sql(dialect, *flags)
     params: dict[str, Any] = {"today": today}
     if filters.q:
-        params["q"] = _like_pattern(filters.q)
+        match = search.match_query(dialect, filters.q)
+        if match is None:  # no word at all (only punctuation): nothing can match
+            return SearchPage([], 0, filters.page, filters)
+        params["q"] = match
     if filters.setting:
         params["setting"] = filters.setting
     if filters.modality:
@@ -926,14 +921,6 @@ class PublicPosition:
 _PUBLIC_FROM = Position.__table__.join(Employer.__table__, _E.id == _P.employer_id)
 
 
-def _public(today: date) -> Any:
-    return and_(
-        _P.status == "open",
-        _E.status == "approved",
-        or_(_P.closes_on.is_(None), _P.closes_on >= today),
-    )
-
-
 def public_position(db: Session, position_id: int, today: date | None = None) -> PublicPosition:
     """A position anyone may read; NotFound unless open, approved and not past its closing."""
     today = today or date.today()
@@ -959,7 +946,7 @@ def public_position(db: Session, position_id: int, today: date | None = None) ->
             _E.kind,
         )
         .select_from(_PUBLIC_FROM)
-        .where(_P.id == position_id, _public(today))
+        .where(_P.id == position_id, visibility.public_position(today))
     ).first()
     if row is None:
         raise NotFound

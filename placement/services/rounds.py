@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import or_, update
+from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from placement.config import Settings
@@ -25,14 +25,13 @@ from placement.matching import RoundPlan, plan_round
 from placement.matching.rounds import NO_ELIGIBLE
 from placement.models import (
     Application,
-    Employer,
     Graduate,
     MatchAssignment,
     MatchRound,
     Position,
     utcnow,
 )
-from placement.services import DomainError, NotFound, audit
+from placement.services import DomainError, NotFound, audit, visibility
 from placement.services.matching import (
     fresh_index,
     graduate_names,
@@ -83,13 +82,7 @@ def _round_population(db: Session) -> tuple[list[int], dict[int, int]]:
     today = date.today()
     openings = dict(
         db.exec(
-            select(Position.id, Position.openings)
-            .join(Employer, Employer.id == Position.employer_id)  # type: ignore[arg-type]
-            .where(
-                Position.status == "open",
-                Employer.status == "approved",
-                or_(Position.closes_on.is_(None), Position.closes_on >= today),  # type: ignore[union-attr,operator]
-            )
+            select(Position.id, Position.openings).where(visibility.public_position(today))
         ).all()
     )
     hires = dict(

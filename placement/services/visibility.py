@@ -1,0 +1,46 @@
+"""What "an open, public position" means, said once.
+
+A position is public while it is `open`, its closing date (if any) has not passed and its
+employer is `approved` (a pending, rejected or suspended organisation's positions are
+nobody's business but its own). Search, applications, referrals, matching and rounds all
+ask this one condition, so a new rule (another status, a hold) is added here only.
+
+The employer's status is read through an uncorrelated subquery, so the condition applies to
+any query on `position` with or without a join to `employer`, and the database computes the
+subquery once per statement.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, Date, FromClause, and_, literal_column, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from placement.models import Employer, Position
+
+_E = Employer.__table__.c  # type: ignore[attr-defined]
+
+
+def public_position(
+    today: date | ColumnElement[Any], position: FromClause | None = None
+) -> ColumnElement[bool]:
+    """The condition on `position` (or an alias of it) that makes a row public on `today`."""
+    p = (position if position is not None else Position.__table__).c  # type: ignore[attr-defined]
+    return and_(
+        p.status == "open",
+        or_(p.closes_on.is_(None), p.closes_on >= today),
+        p.employer_id.in_(select(_E.id).where(_E.status == "approved")),
+    )
+
+
+@lru_cache(maxsize=8)
+def public_position_sql(dialect: str, alias: str = "p") -> str:
+    """The same condition as SQL text on `position <alias>`, the date left as `:today`: for
+    the search's hand-written statements (see positions._search_sql)."""
+    position = Position.__table__.alias(alias)  # type: ignore[attr-defined]
+    clause = public_position(literal_column(":today", Date()), position)
+    compiler = sqlite.dialect() if dialect == "sqlite" else postgresql.dialect()
+    return str(clause.compile(dialect=compiler, compile_kwargs={"literal_binds": True}))
