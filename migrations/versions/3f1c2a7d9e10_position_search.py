@@ -1,7 +1,7 @@
 """position search: SQLite FTS5 / PostgreSQL tsvector + GIN, filled for existing positions
 
 Revision ID: 3f1c2a7d9e10
-Revises: cdc4a4c5a16d
+Revises: f65072363917
 Create Date: 2026-12-01 20:50:00
 
 The tables live outside the models' metadata (an FTS5 virtual table and a tsvector column
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "3f1c2a7d9e10"
-down_revision: str | None = "cdc4a4c5a16d"
+down_revision: str | None = "f65072363917"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
