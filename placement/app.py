@@ -19,6 +19,7 @@ from placement.web import (
     admin,
     api,
     auth,
+    conversation,
     employers,
     graduates,
     matching,
@@ -49,9 +50,15 @@ def build_routes() -> list[BaseRoute]:
         Route("/me", graduates.home, name="graduate_home"),
         Route("/employer", employers.home, name="employer_home"),
         Route("/staff", staff.home, name="staff_home"),
-        Mount("/me", routes=graduates.routes, name="graduate"),
-        Mount("/employer", routes=employers.routes, name="employer"),
-        Mount("/staff", routes=[*staff.routes, *matching.routes], name="staff"),
+        Mount("/me", routes=[*graduates.routes, *conversation.graduate_routes], name="graduate"),
+        Mount(
+            "/employer", routes=[*employers.routes, *conversation.employer_routes], name="employer"
+        ),
+        Mount(
+            "/staff",
+            routes=[*staff.routes, *matching.routes, *conversation.staff_routes],
+            name="staff",
+        ),
         Mount("/admin", routes=admin.routes, name="admin"),
         Mount("/api/v1", routes=api.routes, name="api"),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),

@@ -2,6 +2,14 @@
 
 from placement.models._base import join_codes, split_codes, utcnow
 from placement.models.accounts import ApiToken, LoginAttempt, OneTimeToken, User
+from placement.models.conversation import (
+    ConversationMessage,
+    ConversationRead,
+    EmployerNote,
+    Interview,
+    InterviewSlot,
+    Offer,
+)
 from placement.models.employers import Employer, EmployerMember, Position, PositionRequirement
 from placement.models.graduates import Graduate, GraduateCredential, GraduateModality
 from placement.models.pipeline import (
@@ -20,16 +28,22 @@ __all__ = [
     "ApplicationEvent",
     "AuditEvent",
     "Change",
+    "ConversationMessage",
+    "ConversationRead",
     "Employer",
     "EmployerMember",
+    "EmployerNote",
     "Graduate",
     "GraduateCredential",
     "GraduateModality",
+    "Interview",
+    "InterviewSlot",
     "JobLease",
     "LoginAttempt",
     "MatchAssignment",
     "MatchRound",
     "Message",
+    "Offer",
     "OneTimeToken",
     "Placement",
     "Position",

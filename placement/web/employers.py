@@ -18,9 +18,11 @@ from placement import taxonomy
 from placement.models import Position, split_codes
 from placement.npi import npi_is_valid
 from placement.services import Conflict, DomainError, NotFound, notifications
+from placement.services import conversation as conversation_service
 from placement.services import employers as employer_service
 from placement.services import pipeline as pipeline_service
 from placement.services import positions as position_service
+from placement.web import conversation
 from placement.web.forms import MAX_INT, Form
 from placement.web.guards import Viewer, endpoint, not_found, viewer
 from placement.web.templating import render
@@ -74,6 +76,7 @@ def home(request: Request, db: Session) -> Response:
             "notifications": notes,
             "unread": sum(1 for note in notes if note.unread),
             "today": today,
+            "conversations": conversation.dashboard(db, current),
         },
     )
 
@@ -474,6 +477,7 @@ def _application_page(
     *,
     form: Form | None = None,
     status_code: int = 200,
+    forms: dict[str, Any] | None = None,
 ) -> Response:
     current = viewer(request)
     try:
@@ -483,6 +487,8 @@ def _application_page(
         position, rows = pipeline_service.candidates_for_position(
             db, _employer_id(current), position.id or 0, application_id=application.id
         )
+        party = conversation.party_of(current)
+        talk = conversation_service.application_for_party(db, party, application_id)
     except NotFound:
         raise not_found() from None
     context = _pipeline_context(position, rows)
@@ -491,6 +497,7 @@ def _application_page(
         form=form or Form(),
         moved=request.query_params.get("moved"),
     )
+    context.update(conversation.extra_panels(request, db, talk, party, forms or {}))
     return render(request, "employer/application.html", context, status_code=status_code)
 
 

@@ -20,11 +20,13 @@ from placement import taxonomy
 from placement.models import Graduate, Position, split_codes
 from placement.services import Conflict, DomainError, NotFound, notifications
 from placement.services import applications as application_service
+from placement.services import conversation as conversation_service
 from placement.services import graduates as graduate_service
 from placement.services import matching as matching_service
 from placement.services import privacy as privacy_service
 from placement.services import referrals as referral_service
 from placement.services import resumes as resume_service
+from placement.web import conversation
 from placement.web.forms import Form
 from placement.web.guards import endpoint, not_found, viewer
 from placement.web.templating import render
@@ -93,6 +95,7 @@ def home(request: Request, db: Session) -> Response:
         "completeness": graduate_service.completeness(graduate, modalities, credentials),
         "notifications": notifications.recent(db, current.user_id, limit=30),
         "recommended": matching_service.rank_positions(db, graduate_id, limit=RECOMMENDED),
+        "conversations": conversation.dashboard(db, current),
     }
     return render(request, "graduate/dashboard.html", context)
 
@@ -448,20 +451,30 @@ def application_list(request: Request, db: Session) -> Response:
 
 
 def _render_application(
-    request: Request, db: Session, application_id: int, *, error: str | None = None
+    request: Request,
+    db: Session,
+    application_id: int,
+    *,
+    error: str | None = None,
+    status_code: int | None = None,
+    forms: dict[str, Any] | None = None,
 ) -> Response:
     try:
         detail = application_service.application_detail(db, _graduate_id(request), application_id)
+        party = conversation.party_of(viewer(request))
+        talk = conversation_service.application_for_party(db, party, application_id)
     except NotFound:
         raise not_found() from None
     flash = {"applied": "Your application was sent.", "withdrawn": "You withdrew."}.get(
         request.query_params.get("done", "")
     )
+    context = {"detail": detail, "error": error, "flash": flash if error is None else None}
+    context.update(conversation.extra_panels(request, db, talk, party, forms or {}))
     return render(
         request,
         "graduate/application.html",
-        {"detail": detail, "error": error, "flash": flash if error is None else None},
-        status_code=409 if error else 200,
+        context,
+        status_code=status_code or (409 if error else 200),
     )
 
 

@@ -35,6 +35,7 @@ from placement.services import (
     staff_search,
 )
 from placement.services.approvals import PAST, Actor, review_employer, review_position
+from placement.web import conversation
 from placement.web.auth import client_address, safe_next
 from placement.web.forms import Form
 from placement.web.guards import endpoint, not_found, viewer
@@ -115,7 +116,12 @@ def _page_link(request: Request) -> Callable[[int], str]:
 @endpoint("staff")
 def home(request: Request, db: Session) -> Response:
     counts = staff_search.queue_counts(db)
-    return render(request, "staff/home.html", {"counts": counts, "flash": _flash(request)})
+    conversations = conversation.dashboard(db, viewer(request))
+    return render(
+        request,
+        "staff/home.html",
+        {"counts": counts, "flash": _flash(request), "conversations": conversations},
+    )
 
 
 # -- reviews of organisations and positions -------------------------------------------------
