@@ -1,7 +1,7 @@
 """conversation messages interviews offers and notes
 
 Revision ID: 6e9cfea2d5b4
-Revises: f65072363917
+Revises: 3f1c2a7d9e10
 Create Date: 2026-12-01 20:38:06.959737
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '6e9cfea2d5b4'
-down_revision: str | None = 'f65072363917'
+down_revision: str | None = '3f1c2a7d9e10'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
