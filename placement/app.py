@@ -23,6 +23,7 @@ from placement.web import (
     employers,
     graduates,
     matching,
+    outbox,
     positions,
     public,
     staff,
@@ -56,7 +57,7 @@ def build_routes() -> list[BaseRoute]:
         ),
         Mount(
             "/staff",
-            routes=[*staff.routes, *matching.routes, *conversation.staff_routes],
+            routes=[*staff.routes, *matching.routes, *conversation.staff_routes, *outbox.routes],
             name="staff",
         ),
         Mount("/admin", routes=admin.routes, name="admin"),

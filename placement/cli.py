@@ -128,7 +128,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_send_mail(args: argparse.Namespace) -> int:
-    from placement.services import mail
+    """The worker's mail.deliver job, once (e.g. from cron)."""
+    from placement.services import mail_delivery
 
     settings = _settings()
     if not settings.smtp_url:
@@ -137,10 +138,14 @@ def cmd_send_mail(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     try:
         with unit_of_work(engine) as db:
-            sent = mail.send_pending(db, settings)
+            sent = mail_delivery.deliver(db, settings)
+        with unit_of_work(engine, write=False) as db:
+            waiting = mail_delivery.waiting_count(db)
     finally:
         engine.dispose()
     print(f"Sent {sent} message(s).")
+    if waiting:
+        print(f"{waiting} message(s) wait for the SMTP server and will be retried.")
     return 0
 
 

@@ -1,7 +1,14 @@
 """All tables, imported here so that the metadata (and Alembic) sees every one."""
 
 from placement.models._base import join_codes, split_codes, utcnow
-from placement.models.accounts import ApiToken, LoginAttempt, OneTimeToken, User
+from placement.models.accounts import (
+    ApiToken,
+    EmailFrequency,
+    Language,
+    LoginAttempt,
+    OneTimeToken,
+    User,
+)
 from placement.models.conversation import (
     ConversationMessage,
     ConversationRead,
@@ -20,7 +27,15 @@ from placement.models.pipeline import (
     Placement,
     Referral,
 )
-from placement.models.records import AuditEvent, Change, JobLease, Message
+from placement.models.records import (
+    AuditEvent,
+    Change,
+    DigestRun,
+    JobLease,
+    MailStatus,
+    Message,
+    MessageAttachment,
+)
 
 __all__ = [
     "ApiToken",
@@ -30,6 +45,8 @@ __all__ = [
     "Change",
     "ConversationMessage",
     "ConversationRead",
+    "DigestRun",
+    "EmailFrequency",
     "Employer",
     "EmployerMember",
     "EmployerNote",
@@ -39,11 +56,14 @@ __all__ = [
     "Interview",
     "InterviewSlot",
     "JobLease",
+    "Language",
     "LoginAttempt",
     "MatchAssignment",
+    "MailStatus",
     "MatchRound",
     "Message",
     "Offer",
+    "MessageAttachment",
     "OneTimeToken",
     "Placement",
     "Position",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 
 def utcnow() -> datetime:
@@ -16,3 +17,8 @@ def split_codes(value: str | None) -> list[str]:
 
 def join_codes(codes: list[str] | tuple[str, ...] | set[str] | frozenset[str]) -> str:
     return ",".join(sorted(set(codes)))
+
+
+def one_of(column: str, values: type[StrEnum]) -> str:
+    """The SQL of a CHECK constraint that keeps `column` to the members of a StrEnum."""
+    return f"{column} IN ({', '.join(repr(value.value) for value in values)})"

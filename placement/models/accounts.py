@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
+from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
-from placement.models._base import utcnow
+from placement.models._base import one_of, utcnow
+
+
+class Language(StrEnum):
+    EN = "en"
+    ES = "es"
+
+
+class EmailFrequency(StrEnum):
+    """How often mail of the `digest` class reaches a person (security and time-critical mail
+    always goes at once)."""
+
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    OFF = "off"
 
 
 class User(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(one_of("language", Language), name="language"),
+        CheckConstraint(one_of("email_frequency", EmailFrequency), name="email_frequency"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True)
     password_hash: str | None = Field(default=None, max_length=255)
@@ -22,6 +43,9 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
     password_changed_at: datetime | None = None
+    # /account/notifications: the language of the account's mail, and how often it comes.
+    language: str = Field(default=Language.EN, max_length=2)
+    email_frequency: str = Field(default=EmailFrequency.IMMEDIATE, max_length=16)
 
 
 class LoginAttempt(SQLModel, table=True):

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from placement.models import Message, utcnow
+from placement.services.mail import DIGEST_KIND
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def recent(db: Session, user_id: int, *, limit: int = 30) -> list[Notification]:
             Message.created_at,
             Message.read_at,
         )
-        .where(Message.recipient_user_id == user_id)
+        .where(Message.recipient_user_id == user_id, col(Message.kind) != DIGEST_KIND)
         .order_by(col(Message.created_at).desc(), col(Message.id).desc())
         .limit(limit)
     ).all()

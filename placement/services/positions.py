@@ -8,7 +8,8 @@ Rules kept here:
   any other edit keeps it open;
 - a position is public only while `visibility.public_position` says so (open, employer
   approved, closing date not passed). Search filters on that at query time;
-  `expire_positions` writes the `expired` status down (cheaply);
+  `expire_positions` writes the `expired` status down (cheaply) from the worker's
+  `positions.expire` job, never from a page view;
 - every change records `changes.position_changed` so the matching index (and the public
   pages' data version) sees it; every save rewrites the position's search document
   (`search.index_positions`).

@@ -62,9 +62,9 @@ def _employer_id(current: Viewer) -> int:
 def home(request: Request, db: Session) -> Response:
     current = viewer(request)
     employer = employer_service.employer_of(db, _employer_id(current))
+    # No page view runs a job: the worker's positions.expire writes the `expired` status down,
+    # and the dashboard shows a position past its closing date as expired meanwhile.
     today = date.today()
-    # Write the `expired` status down now and then; the search never needs it to be current.
-    position_service.expire_positions(db, today)
     rows = position_service.employer_positions(db, employer.id or 0)
     notes = notifications.recent(db, current.user_id, limit=15)
     return render(

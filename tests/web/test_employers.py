@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from placement import worker
 from placement.models import (
     Application,
     AuditEvent,
@@ -92,12 +93,17 @@ class TestDashboard:
         client.login(rejected.user.email)
         assert "We could not confirm the NPI." in client.get("/employer").text
 
-    def test_it_writes_down_expired_positions(self, as_employer, db, employer_user):
+    def test_it_shows_expired_positions_and_leaves_the_writing_to_the_worker(
+        self, app, as_employer, db, employer_user
+    ):
         position = factories.position(
             db, employer_user.employer.id, closes_on=TODAY - timedelta(days=2)
         )
         page = as_employer.get("/employer")
         assert 'class="status expired"' in page.text
+        db.expire_all()
+        assert db.get(Position, position.id).status == "open"  # a page view runs no job
+        worker.run_due(app.state.engine, app.state.settings, only=["positions.expire"])
         db.expire_all()
         assert db.get(Position, position.id).status == "expired"
 
