@@ -205,3 +205,62 @@ def lookup_code(vocabulary: dict[str, Term], text: str) -> str | None:
         if wanted in (" ".join(name.lower().split()) for name in names):
             return term.code
     return None
+
+
+# --- credential verification (appended) --------------------------------------------------
+
+CREDENTIAL_VERIFICATION_METHODS = _index(
+    (
+        Term("document_reviewed", "Document reviewed"),
+        Term("primary_source", "Checked with the issuing body"),
+        Term("employer_confirmed", "Confirmed by an employer"),
+        Term("other", "Other"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """An issuing body's public look-up page, where staff check a credential at the source."""
+
+    body: str
+    url: str
+
+
+# Massage licences by the state board that issued them; states not listed are looked up in
+# FSMTB's licensing database, which gathers the member boards' licences.
+FSMTB_LOOKUP = Lookup("FSMTB licensing database", "https://www.fsmtb.org/mtld/")
+STATE_BOARD_LOOKUPS: dict[str, Lookup] = {
+    "FL": Lookup(
+        "Florida Board of Massage Therapy",
+        "https://mqa-internet.doh.state.fl.us/MQASearchServices/HealthCareProviders",
+    ),
+    "NY": Lookup(
+        "New York Office of the Professions", "https://www.op.nysed.gov/verification-search"
+    ),
+    "TX": Lookup(
+        "Texas Department of Licensing and Regulation", "https://www.tdlr.texas.gov/LicenseSearch/"
+    ),
+    "WA": Lookup(
+        "Washington State Department of Health",
+        "https://fortress.wa.gov/doh/providercredentialsearch/",
+    ),
+}
+CREDENTIAL_LOOKUPS: dict[str, Lookup] = {
+    "camtc": Lookup("California Massage Therapy Council (CAMTC)", "https://www.camtc.org/"),
+    "ncbtmb_board_certified": Lookup("NCBTMB", "https://www.ncbtmb.org/"),
+    "mblex": FSMTB_LOOKUP,
+    "bls_cpr": Lookup("American Heart Association eCards", "https://heart.org/cpr/mycards"),
+    "clt_lymphedema": Lookup(
+        "Lymphology Association of North America", "https://www.clt-lana.org/"
+    ),
+    "oncology_massage_cert": Lookup("Society for Oncology Massage", "https://www.s4om.org/"),
+}
+
+
+def credential_lookup(code: str, state: str | None = None) -> Lookup | None:
+    """Where staff verify a credential at its source; None when no public look-up exists
+    (insurance, background checks, TB tests, …: the scan is the evidence)."""
+    if code in STATE_BOUND_CREDENTIALS:
+        return STATE_BOARD_LOOKUPS.get((state or "").upper(), FSMTB_LOOKUP)
+    return CREDENTIAL_LOOKUPS.get(code)

@@ -18,7 +18,13 @@ from placement.models.conversation import (
     Offer,
 )
 from placement.models.employers import Employer, EmployerMember, Position, PositionRequirement
-from placement.models.graduates import Graduate, GraduateCredential, GraduateModality
+from placement.models.graduates import (
+    CredentialReminder,
+    CredentialVersion,
+    Graduate,
+    GraduateCredential,
+    GraduateModality,
+)
 from placement.models.pipeline import (
     Application,
     ApplicationEvent,
@@ -45,6 +51,8 @@ __all__ = [
     "Change",
     "ConversationMessage",
     "ConversationRead",
+    "CredentialReminder",
+    "CredentialVersion",
     "DigestRun",
     "EmailFrequency",
     "Employer",

@@ -68,3 +68,5 @@ class PositionRequirement(SQLModel, table=True):
     kind: str = Field(max_length=16)  # modality | credential
     code: str = Field(max_length=40, index=True)
     required: bool = Field(default=True)
+    # A required credential that counts only once career services verified it.
+    verified_only: bool = Field(default=False)

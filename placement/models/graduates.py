@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from placement.models._base import utcnow
@@ -65,4 +66,49 @@ class GraduateCredential(SQLModel, table=True):
     expires_on: date | None = Field(default=None, index=True)
     verified_at: datetime | None = None
     verified_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    # How career services checked it (CREDENTIAL_VERIFICATION_METHODS) and what they noted.
+    verification_method: str | None = Field(default=None, max_length=24)
+    verification_note: str = Field(default="", max_length=2000)
+    # The renewal count: each new number, state, issue or expiry date is a new version, whose
+    # reminders start again (CredentialReminder) and whose predecessor is kept in history.
+    version: int = Field(default=1)
+    # One scan of the card (PDF, JPEG or PNG), stored under a generated name.
+    document_file: str | None = Field(default=None, max_length=80)
+    document_name: str | None = Field(default=None, max_length=200)
+    document_type: str | None = Field(default=None, max_length=40)
+    document_uploaded_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CredentialVersion(SQLModel, table=True):
+    """An earlier version of a credential, kept when the graduate renewed it."""
+
+    __tablename__ = "credential_version"
+    __table_args__ = (UniqueConstraint("credential_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    credential_id: int = Field(foreign_key="graduate_credential.id", index=True, ondelete="CASCADE")
+    version: int
+    number: str = Field(default="", max_length=60)
+    state: str | None = Field(default=None, max_length=2)
+    issued_on: date | None = None
+    expires_on: date | None = None
+    verified_at: datetime | None = None
+    verified_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    verification_method: str | None = Field(default=None, max_length=24)
+    verification_note: str = Field(default="", max_length=2000)
+    document_name: str | None = Field(default=None, max_length=200)
+    replaced_at: datetime = Field(default_factory=utcnow)
+
+
+class CredentialReminder(SQLModel, table=True):
+    """A reminder mail sent for one credential version and threshold: the unique row that
+    makes the reminder job send each one once, however many workers run it."""
+
+    __tablename__ = "credential_reminder"
+    __table_args__ = (UniqueConstraint("credential_id", "version", "threshold"),)
+    id: int | None = Field(default=None, primary_key=True)
+    credential_id: int = Field(foreign_key="graduate_credential.id", ondelete="CASCADE")
+    version: int
+    threshold: int  # days before expiry: 60, 30 or 7
+    sent_at: datetime = Field(default_factory=utcnow)

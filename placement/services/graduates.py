@@ -313,16 +313,25 @@ class CredentialInput:
     expires_on: date | None
 
 
-def add_credential(
-    db: Session, *, graduate_id: int, user_id: int, data: CredentialInput
-) -> GraduateCredential:
-    """Add a licence or certificate; it stays unverified until career services verify it."""
+def check_credential(data: CredentialInput, today: date | None = None) -> None:
+    """The rules of a credential's fields, for adding one and for editing or renewing it."""
     if data.code not in taxonomy.CREDENTIALS:
         raise DomainError("Choose a credential from the list.", "code")
     if data.state is not None and data.state not in US_STATES:
         raise DomainError("Choose a US state.", "state")
+    if data.code in taxonomy.STATE_BOUND_CREDENTIALS and not data.state:
+        raise DomainError("Choose the US state that issued it (two letters, e.g. CA).", "state")
+    if data.issued_on and data.issued_on > (today or date.today()):
+        raise DomainError("The issue date cannot be in the future.", "issued_on")
     if data.issued_on and data.expires_on and data.expires_on <= data.issued_on:
         raise DomainError("The expiry date must come after the issue date.", "expires_on")
+
+
+def add_credential(
+    db: Session, *, graduate_id: int, user_id: int, data: CredentialInput
+) -> GraduateCredential:
+    """Add a licence or certificate; it stays unverified until career services verify it."""
+    check_credential(data)
     get_graduate(db, graduate_id)
     count = len(credentials_of(db, graduate_id))
     if count >= MAX_CREDENTIALS:

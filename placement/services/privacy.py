@@ -37,6 +37,7 @@ from placement.models import (
 )
 from placement.security import Passwords
 from placement.services import DomainError, NotFound, audit, changes, resumes
+from placement.services import credentials as credential_service
 
 DELETED_NAME = ("Deleted", "graduate")  # first and last name after deletion
 ACTIVE_STAGES = ("submitted", "screening", "interview", "offer")
@@ -180,7 +181,8 @@ def export_graduate(db: Session, *, graduate_id: int, user_id: int) -> dict[str,
         "profile": _record(graduate, leave_out=("verified_by", "resume_file")),
         "modalities": [{"code": row.code, "proficiency": row.proficiency} for row in modalities],
         "credentials": [
-            _record(row, leave_out=("verified_by", "graduate_id")) for row in credentials
+            _record(row, leave_out=("verified_by", "graduate_id", "document_file"))
+            for row in credentials
         ],
         "applications": [
             {
@@ -301,6 +303,7 @@ def delete_account(
         update(Referral).where(col(Referral.graduate_id) == graduate_id).values(decline_reason="")
     )
     db.exec(delete(GraduateModality).where(col(GraduateModality.graduate_id) == graduate_id))  # type: ignore[call-overload]
+    credential_service.forget_documents(db, settings, graduate_id)
     db.exec(delete(GraduateCredential).where(col(GraduateCredential.graduate_id) == graduate_id))  # type: ignore[call-overload]
     db.exec(  # type: ignore[call-overload]
         delete(Message).where(

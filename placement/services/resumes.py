@@ -44,34 +44,38 @@ class ResumeRejected(DomainError):
 # -- checking --------------------------------------------------------------------------------
 
 
-def check_pdf(data: bytes, *, max_bytes: int) -> None:
-    """Raise ResumeRejected with a message a person can act on, or return for a clean PDF."""
+def check_pdf(data: bytes, *, max_bytes: int, what: str = "your résumé") -> None:
+    """Raise ResumeRejected with a message a person can act on, or return for a clean PDF.
+
+    `what` names the file in the messages ("your résumé", "the scan"); credential scans
+    (services.credentials) go through the same checks.
+    """
     if not data:
-        raise ResumeRejected("The file is empty. Choose your résumé as a PDF file.")
+        raise ResumeRejected(f"The file is empty. Choose {what} as a PDF file.")
     if len(data) > max_bytes:
         raise ResumeRejected(
-            f"The file is too large ({_size(len(data))}); the limit is {_size(max_bytes)}."
+            f"The file is too large ({size_text(len(data))}); the limit is {size_text(max_bytes)}."
         )
     if not data.startswith(b"%PDF-"):
         raise ResumeRejected(
-            "This file is not a PDF (whatever its name says). Save or export your résumé "
+            f"This file is not a PDF (whatever its name says). Save or export {what} "
             "as a PDF and upload that."
         )
     found = _active_names_in_bytes(data)
     if found:
-        raise ResumeRejected(_active_message(found))
-    found = _active_names_in_objects(data)
+        raise ResumeRejected(_active_message(found, what))
+    found = _active_names_in_objects(data, what)
     if found:
-        raise ResumeRejected(_active_message(found))
+        raise ResumeRejected(_active_message(found, what))
 
 
-def _size(count: int) -> str:
+def size_text(count: int) -> str:
     if count >= 1024 * 1024:
         return f"{count / (1024 * 1024):.1f} MB"
     return f"{max(count // 1024, 1)} KB"
 
 
-def _active_message(found: set[str]) -> str:
+def _active_message(found: set[str], what: str) -> str:
     kinds = []
     if found & {"JS", "JavaScript", "XFA", "RichMedia"}:
         kinds.append("JavaScript or other active content")
@@ -82,7 +86,7 @@ def _active_message(found: set[str]) -> str:
     return (
         "This PDF contains "
         + " and ".join(kinds)
-        + ", which we do not accept for safety. Export your résumé again as a plain PDF "
+        + f", which we do not accept for safety. Export {what} again as a plain PDF "
         "(for example with “Print to PDF”) and upload that."
     )
 
@@ -102,7 +106,7 @@ def _active_names_in_bytes(data: bytes) -> set[str]:
     } & ACTIVE_NAMES
 
 
-def _active_names_in_objects(data: bytes) -> set[str]:
+def _active_names_in_objects(data: bytes, what: str = "your résumé") -> set[str]:
     """Parse with pypdf and walk every object: keys and name values are both checked."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -152,15 +156,16 @@ def _active_names_in_objects(data: bytes) -> set[str]:
     except Exception as error:  # pypdf raises many kinds on malformed input
         log.info("résumé refused, unreadable PDF: %s", error)
         raise ResumeRejected(
-            "This file could not be read as a PDF. Export your résumé again as a PDF."
+            f"This file could not be read as a PDF. Export {what} again as a PDF."
         ) from None
 
 
 # -- names -----------------------------------------------------------------------------------
 
 
-def display_name(filename: str | None) -> str:
-    """The name shown to people: the last path part, printable, at most 200 characters.
+def display_name(filename: str | None, *, default: str = "resume", extension: str = ".pdf") -> str:
+    """The name shown to people: the last path part, printable, at most 200 characters,
+    ending in `extension`.
 
     Never used on disk, so `../` or unicode in it changes nothing outside the upload folder.
     """
@@ -169,11 +174,11 @@ def display_name(filename: str | None) -> str:
     name = "".join(c for c in name if unicodedata.category(c)[0] not in ("C", "Z") or c == " ")
     name = " ".join(name.split()).strip(". ")
     if not name:
-        name = "resume.pdf"
-    if not name.lower().endswith(".pdf"):
-        name += ".pdf"
+        name = default + extension
+    if not name.lower().endswith(extension):
+        name += extension
     if len(name) > 200:
-        name = name[:196] + ".pdf"
+        name = name[: 200 - len(extension)] + extension
     return name
 
 
@@ -187,11 +192,11 @@ def stored_path(settings: Settings, stored_name: str | None) -> Path | None:
 # -- storing ---------------------------------------------------------------------------------
 
 
-def _after_commit(db: Session, action: Callable[[], None]) -> None:
+def after_commit(db: Session, action: Callable[[], None]) -> None:
     _file_actions(db)["commit"].append(action)
 
 
-def _after_rollback(db: Session, action: Callable[[], None]) -> None:
+def after_rollback(db: Session, action: Callable[[], None]) -> None:
     _file_actions(db)["rollback"].append(action)
 
 
@@ -252,8 +257,8 @@ def store_resume(
     graduate.resume_uploaded_at = utcnow()
     graduate.updated_at = utcnow()
     db.add(graduate)
-    _after_commit(db, lambda: remove_file(old_path))
-    _after_rollback(db, lambda: remove_file(path))
+    after_commit(db, lambda: remove_file(old_path))
+    after_rollback(db, lambda: remove_file(path))
     changes.graduate_changed(db, graduate.id)
     audit.record(
         db,
@@ -275,7 +280,7 @@ def forget_resume(db: Session, settings: Settings, graduate: Graduate) -> None:
     graduate.resume_name = None
     graduate.resume_uploaded_at = None
     db.add(graduate)
-    _after_commit(db, lambda: remove_file(old_path))
+    after_commit(db, lambda: remove_file(old_path))
 
 
 def read_resume(settings: Settings, graduate: Graduate) -> tuple[bytes, str] | None:

@@ -17,10 +17,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
-from placement.models import Graduate, Position, split_codes
+from placement.models import Graduate, GraduateCredential, Position, split_codes
 from placement.services import Conflict, DomainError, NotFound, notifications
 from placement.services import applications as application_service
 from placement.services import conversation as conversation_service
+from placement.services import credentials as credential_service
 from placement.services import graduates as graduate_service
 from placement.services import matching as matching_service
 from placement.services import privacy as privacy_service
@@ -293,6 +294,14 @@ def _credential_rows(credentials: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
+CREDENTIAL_FLASH = {
+    "renewed": "Renewed: career services will verify the new card; the earlier one is kept "
+    "in its history.",
+    "unchanged": "Nothing changed.",
+    "document": "Your scan was uploaded.",
+}
+
+
 def _render_credentials(
     request: Request, db: Session, graduate_id: int, form: Form, *, status_code: int = 200
 ) -> Response:
@@ -304,6 +313,7 @@ def _render_credentials(
             "form": form,
             "credentials": _credential_rows(credentials),
             "states": graduate_service.US_STATES,
+            "flash": CREDENTIAL_FLASH.get(request.query_params.get("done", "")),
         },
         status_code=status_code,
     )
@@ -316,13 +326,8 @@ def credentials(request: Request, db: Session) -> Response:
         return _render_credentials(request, db, graduate_id, Form())
     form = Form.of(request)
     code = form.choice("code", taxonomy.CREDENTIALS)
-    number = form.text("number", required=False, max_length=60)
-    state_raw = form.text("state", required=code == "state_license", max_length=2).upper()
-    form.values["state"] = state_raw
-    if state_raw and "state" not in form.errors and state_raw not in graduate_service.US_STATES:
-        form.error("state", "Choose the US state that issued it (two letters, e.g. CA).")
-    issued_on = form.date("issued_on")
-    expires_on = form.date("expires_on", required=False)
+    data = _read_credential(form, code or "")
+    issued_on, expires_on = data.issued_on, data.expires_on
     if issued_on and issued_on > date.today():
         form.error("issued_on", "The issue date cannot be in the future.")
     if issued_on and expires_on and expires_on <= issued_on:
@@ -331,16 +336,7 @@ def credentials(request: Request, db: Session) -> Response:
         return _render_credentials(request, db, graduate_id, form, status_code=422)
     try:
         graduate_service.add_credential(
-            db,
-            graduate_id=graduate_id,
-            user_id=viewer(request).user_id,
-            data=graduate_service.CredentialInput(
-                code=code,
-                number=number,
-                state=state_raw or None,
-                issued_on=issued_on,
-                expires_on=expires_on,
-            ),
+            db, graduate_id=graduate_id, user_id=viewer(request).user_id, data=data
         )
     except DomainError as error:
         form.error(error.field or "code", error.message)
@@ -348,11 +344,164 @@ def credentials(request: Request, db: Session) -> Response:
     return _redirect("/me/credentials")
 
 
+def _read_credential(form: Form, code: str) -> graduate_service.CredentialInput:
+    """The fields of the add and edit forms; their rules are the service's."""
+    number = form.text("number", required=False, max_length=60)
+    state_raw = form.text("state", required=code == "state_license", max_length=2).upper()
+    form.values["state"] = state_raw
+    if state_raw and "state" not in form.errors and state_raw not in graduate_service.US_STATES:
+        form.error("state", "Choose the US state that issued it (two letters, e.g. CA).")
+    return graduate_service.CredentialInput(
+        code=code,
+        number=number,
+        state=state_raw or None,
+        issued_on=form.date("issued_on"),
+        expires_on=form.date("expires_on", required=False),
+    )
+
+
+def _credential_form(credential: GraduateCredential) -> Form:
+    form = Form()
+    form.values.update(
+        {
+            "number": credential.number,
+            "state": credential.state or "",
+            "issued_on": credential.issued_on.isoformat() if credential.issued_on else "",
+            "expires_on": credential.expires_on.isoformat() if credential.expires_on else "",
+            "version": str(credential.version),
+        }
+    )
+    return form
+
+
+def _render_credential_edit(
+    request: Request,
+    db: Session,
+    credential: GraduateCredential,
+    form: Form,
+    *,
+    status_code: int = 200,
+    conflict: str | None = None,
+    document_error: str | None = None,
+) -> Response:
+    history = credential_service.history_of(db, [credential.id or 0])
+    return render(
+        request,
+        "graduate/credential_edit.html",
+        {
+            "form": form,
+            "credential": credential,
+            "label": taxonomy.label(taxonomy.CREDENTIALS, credential.code),
+            "status": graduate_service.credential_status(credential),
+            "history": history.get(credential.id or 0, []),
+            "states": graduate_service.US_STATES,
+            "conflict": conflict,
+            "document_error": document_error,
+            "max_upload_mb": request.app.state.settings.max_upload_bytes / (1024 * 1024),
+        },
+        status_code=status_code,
+    )
+
+
+def _my_credential(request: Request, db: Session) -> GraduateCredential:
+    try:
+        return graduate_service.credential_for_graduate(
+            db, _graduate_id(request), _path_id(request, "credential_id")
+        )
+    except NotFound:
+        raise not_found() from None
+
+
+@endpoint("graduate")
+def credential_edit(request: Request, db: Session) -> Response:
+    """Edit or renew a credential: the code stays; a new number, state or date renews it."""
+    credential = _my_credential(request, db)
+    if request.method == "GET":
+        return _render_credential_edit(request, db, credential, _credential_form(credential))
+    form = Form.of(request)
+    posted_code = form.raw("code")
+    if posted_code and posted_code != credential.code:
+        form.error("code", "The kind of credential cannot change. Remove it and add the other.")
+    data = _read_credential(form, credential.code)
+    version = form.integer("version", required=False, minimum=1)
+    if not form.ok:
+        return _render_credential_edit(request, db, credential, form, status_code=422)
+    try:
+        result = credential_service.edit_credential(
+            db,
+            graduate_id=credential.graduate_id,
+            user_id=viewer(request).user_id,
+            credential_id=credential.id or 0,
+            data=data,
+            version=version,
+        )
+    except Conflict as error:
+        db.rollback()
+        credential = _my_credential(request, db)
+        form.values["version"] = str(credential.version)
+        return _render_credential_edit(
+            request, db, credential, form, status_code=409, conflict=error.message
+        )
+    except DomainError as error:
+        form.error(error.field or "number", error.message)
+        return _render_credential_edit(request, db, credential, form, status_code=422)
+    done = "renewed" if result.renewed else "unchanged"
+    return _redirect(f"/me/credentials?done={done}")
+
+
+def credential_document_response(request: Request, credential: GraduateCredential) -> Response:
+    """The credential's scan as an attachment (404 when there is none). The caller has already
+    decided that the viewer may read it (the graduate, or staff)."""
+    found = credential_service.read_document(request.app.state.settings, credential)
+    if found is None:
+        raise not_found()
+    data, name, media_type = found
+    return attachment(data, name, media_type)
+
+
+@endpoint("graduate")
+def credential_document(request: Request, db: Session) -> Response:
+    """GET: my scan of the card. POST: upload it (PDF, JPEG or PNG by content)."""
+    credential = _my_credential(request, db)
+    if request.method == "GET":
+        return credential_document_response(request, credential)
+    settings = request.app.state.settings
+    upload = Form.of(request).upload("document")
+    if upload is None or not upload.filename:
+        error = "Choose the scan or photo of the card (PDF, JPEG or PNG) to upload."
+    else:
+        try:
+            credential_service.store_document(
+                db,
+                settings,
+                graduate_id=credential.graduate_id,
+                user_id=viewer(request).user_id,
+                credential_id=credential.id or 0,
+                data=upload.file.read(settings.max_upload_bytes + 1),
+                filename=upload.filename,
+            )
+        except DomainError as problem:
+            error = problem.message
+        else:
+            return _redirect("/me/credentials?done=document")
+    db.rollback()
+    credential = _my_credential(request, db)
+    return _render_credential_edit(
+        request,
+        db,
+        credential,
+        _credential_form(credential),
+        status_code=422,
+        document_error=error,
+    )
+
+
 @endpoint("graduate")
 def credential_delete(request: Request, db: Session) -> Response:
     try:
-        graduate_service.delete_credential(
+        credential_service.remove_credential(
             db,
+            request.app.state.settings,
             graduate_id=_graduate_id(request),
             user_id=viewer(request).user_id,
             credential_id=_path_id(request, "credential_id"),
@@ -701,6 +850,18 @@ def delete_account(request: Request, db: Session) -> Response:
 routes: list[BaseRoute] = [
     Route("/profile", profile, methods=["GET", "POST"], name="profile"),
     Route("/credentials", credentials, methods=["GET", "POST"], name="credentials"),
+    Route(
+        "/credentials/{credential_id:int}/edit",
+        credential_edit,
+        methods=["GET", "POST"],
+        name="credential_edit",
+    ),
+    Route(
+        "/credentials/{credential_id:int}/document",
+        credential_document,
+        methods=["GET", "POST"],
+        name="credential_document",
+    ),
     Route(
         "/credentials/{credential_id:int}/delete",
         credential_delete,

@@ -34,10 +34,12 @@ from placement.services import (
     roster,
     staff_search,
 )
+from placement.services import credentials as credential_service
 from placement.services.approvals import PAST, Actor, review_employer, review_position
 from placement.web import conversation
 from placement.web.auth import client_address, safe_next
 from placement.web.forms import Form
+from placement.web.graduates import credential_document_response
 from placement.web.guards import endpoint, not_found, viewer
 from placement.web.templating import render
 
@@ -412,6 +414,16 @@ def credential_verify(request: Request, db: Session) -> Response:
     return _redirect(
         _with_flash(_back(form, f"/staff/graduates/{credential.graduate_id}"), "verified")
     )
+
+
+@endpoint("staff")
+def credential_document(request: Request, db: Session) -> Response:
+    """A graduate's scan of a credential, for staff verifying it (an attachment)."""
+    try:
+        credential = credential_service.staff_credential(db, _path_id(request))
+    except NotFound:
+        raise not_found() from None
+    return credential_document_response(request, credential)
 
 
 @endpoint("staff")
@@ -898,6 +910,7 @@ routes: list[BaseRoute] = [
         "/graduates/{id:int}/outcome", graduate_outcome, methods=["POST"], name="graduate_outcome"
     ),
     Route("/credentials", credentials, name="credentials"),
+    Route("/credentials/{id:int}/document", credential_document, name="credential_document"),
     Route(
         "/credentials/{id:int}/verify",
         credential_verify,

@@ -1,0 +1,376 @@
+"""Credentials as a lifecycle: edits and renewals with history, one scan per credential,
+verification with its method and evidence, and the reminder series before expiry.
+
+Adding and removing a credential, and the rules of its fields (`check_credential`), live in
+services.graduates with the rest of the graduate's record; everything that happens to a
+credential after it was added lives here. Every change marks the graduate for the matching
+index (services.changes) and is written to the audit log — with codes and dates, never the
+licence number, so deleting the account leaves no number in the log.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import secrets
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from placement.config import Settings
+from placement.models import (
+    CredentialVersion,
+    GraduateCredential,
+    utcnow,
+)
+from placement.services import Conflict, DomainError, NotFound, audit, changes, resumes
+from placement.services.graduates import (
+    CredentialInput,
+    check_credential,
+    credential_for_graduate,
+    delete_credential,
+    get_graduate,
+)
+
+log = logging.getLogger("placement.credentials")
+
+# A change of any of these is a renewal: a new version, unverified, with a new reminder series.
+RENEWAL_FIELDS = ("number", "state", "issued_on", "expires_on")
+# Days before expiry at which the graduate is reminded; the 7-day mail is time-critical.
+REMINDER_THRESHOLDS = (60, 30, 7)
+REMINDER_KINDS = {days: f"credential.reminder_{days}" for days in REMINDER_THRESHOLDS}
+MAX_NOTE = 2000
+MAX_BULK = 200
+
+
+def credential_input(credential: GraduateCredential) -> CredentialInput:
+    return CredentialInput(
+        code=credential.code,
+        number=credential.number,
+        state=credential.state,
+        issued_on=credential.issued_on,
+        expires_on=credential.expires_on,
+    )
+
+
+# -- edit and renew ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditResult:
+    credential: GraduateCredential
+    renewed: bool
+
+
+def edit_credential(
+    db: Session,
+    *,
+    graduate_id: int,
+    user_id: int,
+    credential_id: int,
+    data: CredentialInput,
+    version: int | None = None,
+    today: date | None = None,
+) -> EditResult:
+    """Save the edit form of one of the graduate's credentials.
+
+    The code cannot change (DomainError at `code`: remove it and add the other one). A new
+    number, state, issue or expiry date is a renewal: the current version goes to the
+    credential's history, the verification is cleared and the reminders start again. An edit
+    that changes nothing keeps everything, verification included. `version` is the credential
+    version the form was made from; an older one raises Conflict (renewed elsewhere meanwhile).
+    """
+    credential = credential_for_graduate(db, graduate_id, credential_id)
+    if data.code != credential.code:
+        raise DomainError(
+            "The kind of credential cannot change. Remove this one and add the other instead.",
+            "code",
+        )
+    check_credential(data, today)
+    if version is not None and version != credential.version:
+        raise Conflict(
+            "This credential was changed in another window after you opened this form. "
+            "Nothing was saved: the form now shows the current version."
+        )
+    before = {name: getattr(credential, name) for name in RENEWAL_FIELDS}
+    after = {name: getattr(data, name) for name in RENEWAL_FIELDS}
+    if before == after:
+        return EditResult(credential, renewed=False)
+    current = credential.version
+    earlier = CredentialVersion(
+        credential_id=credential_id,
+        version=current,
+        **before,
+        verified_at=credential.verified_at,
+        verified_by=credential.verified_by,
+        verification_method=credential.verification_method,
+        verification_note=credential.verification_note,
+        document_name=credential.document_name,
+    )
+    # A conditional update, so that two renewals sent at once make one new version each in
+    # turn (the second is refused), never two history rows for one version.
+    result = db.exec(  # type: ignore[call-overload]
+        update(GraduateCredential)
+        .where(
+            col(GraduateCredential.id) == credential_id, col(GraduateCredential.version) == current
+        )
+        .values(
+            **after,
+            version=current + 1,
+            verified_at=None,
+            verified_by=None,
+            verification_method=None,
+            verification_note="",
+            updated_at=utcnow(),
+        )
+    )
+    if result.rowcount != 1:
+        raise Conflict(
+            "This credential was renewed in another window at the same time. Nothing more "
+            "was saved: the form now shows the current version."
+        )
+    db.add(earlier)
+    db.flush()
+    db.refresh(credential)
+    changes.graduate_changed(db, graduate_id)
+    audit.record(
+        db,
+        "credential.renewed",
+        actor_user_id=user_id,
+        actor_role="graduate",
+        object_type="credential",
+        object_id=credential_id,
+        detail=f"{credential.code} of graduate {graduate_id}: version {current} → {current + 1}",
+        before=_coded(before) | {"version": current},
+        after=_coded(after) | {"version": current + 1},
+    )
+    return EditResult(credential, renewed=True)
+
+
+def _coded(values: dict[str, Any]) -> dict[str, Any]:
+    """What the audit log keeps of a version: whether the number changed, not the number."""
+    out = {name: values[name] for name in ("state", "issued_on", "expires_on")}
+    out["has_number"] = bool(values["number"])
+    return out
+
+
+def history_of(db: Session, credential_ids: Sequence[int]) -> dict[int, list[CredentialVersion]]:
+    """The earlier versions of each credential, newest first, in one query."""
+    history: dict[int, list[CredentialVersion]] = {}
+    if not credential_ids:
+        return history
+    for row in db.exec(
+        select(CredentialVersion)
+        .where(col(CredentialVersion.credential_id).in_(list(credential_ids)))
+        .order_by(col(CredentialVersion.credential_id), col(CredentialVersion.version).desc())
+    ).all():
+        history.setdefault(row.credential_id, []).append(row)
+    return history
+
+
+# -- the scan of the card ------------------------------------------------------------------
+
+DOCUMENT_FIELD = "document"
+# What a scan may be, told by its first bytes (never by its name or the browser's type).
+DOCUMENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
+STORED_DOCUMENT = re.compile(r"^[0-9a-f]{32}\.(pdf|jpg|png)$")
+# A phone photo of a card is 12-24 megapixels; more is refused before a pixel is decoded.
+MAX_PIXELS = 36_000_000
+
+
+class DocumentRejected(DomainError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, DOCUMENT_FIELD)
+
+
+def sniff(data: bytes) -> str | None:
+    """The scan's kind by its first bytes: pdf, jpeg, png, or None for anything else."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    return None
+
+
+def check_document(data: bytes, *, max_bytes: int) -> tuple[str, bytes]:
+    """The scan as (kind, the bytes to store), or DocumentRejected with a message.
+
+    A PDF goes through the résumé checks (services.resumes.check_pdf). An image is opened by
+    Pillow with a pixel limit checked on its header before it is decoded, then re-encoded
+    from its pixels alone: no EXIF (a phone photo's location), no comments, no profiles.
+    """
+    if not data:
+        raise DocumentRejected("The file is empty. Choose a scan or photo of the card.")
+    if len(data) > max_bytes:
+        raise DocumentRejected(
+            f"The file is too large ({resumes.size_text(len(data))}); the limit is "
+            f"{resumes.size_text(max_bytes)}."
+        )
+    kind = sniff(data)
+    if kind is None:
+        raise DocumentRejected(
+            "This file is not a PDF, JPEG or PNG (whatever its name says). Scan or "
+            "photograph the card and upload the PDF, JPEG or PNG file."
+        )
+    if kind == "pdf":
+        try:
+            resumes.check_pdf(data, max_bytes=max_bytes, what="the scan")
+        except DomainError as error:
+            raise DocumentRejected(error.message) from None
+        return kind, data
+    return kind, _clean_image(data, kind)
+
+
+def _clean_image(data: bytes, kind: str) -> bytes:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    unreadable = DocumentRejected(
+        "This image could not be read. Save the scan again as a JPEG or PNG and upload that."
+    )
+    too_large = DocumentRejected(
+        f"This image is too large ({{}} megapixels; at most {MAX_PIXELS // 1_000_000}). "
+        "Scan the card at a lower resolution, or take the photo again."
+    )
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns past its own limit and refuses past twice it: both are refusals.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[kind.upper()]) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise DocumentRejected(too_large.message.format(width * height // 1_000_000))
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+    except DocumentRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DocumentRejected(too_large.message.format("over 100")) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        log.info("scan refused, unreadable image: %s", error)
+        raise unreadable from None
+    if kind == "jpeg":
+        mode = "L" if upright.mode in ("1", "L", "LA") else "RGB"
+    else:
+        has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+        mode = "RGBA" if has_alpha else ("L" if upright.mode in ("1", "L") else "RGB")
+    clean = upright.convert(mode)
+    clean.info = {}  # nothing of the original file's metadata is written back
+    out = io.BytesIO()
+    if kind == "jpeg":
+        clean.save(out, "JPEG", quality=90)
+    else:
+        clean.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def document_path(settings: Settings, stored_name: str | None) -> Path | None:
+    """The file on disk for a stored name, only if the name is one we generate."""
+    if not stored_name or not STORED_DOCUMENT.match(stored_name):
+        return None
+    return Path(settings.upload_dir) / "credentials" / stored_name
+
+
+def store_document(
+    db: Session,
+    settings: Settings,
+    *,
+    graduate_id: int,
+    user_id: int,
+    credential_id: int,
+    data: bytes,
+    filename: str | None,
+) -> GraduateCredential:
+    """Check and store the scan of one of the graduate's credentials, replacing the earlier
+    scan (whose file goes once the transaction is committed)."""
+    credential = credential_for_graduate(db, graduate_id, credential_id)
+    kind, clean = check_document(data, max_bytes=settings.max_upload_bytes)
+    folder = Path(settings.upload_dir) / "credentials"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = secrets.token_hex(16) + EXTENSIONS[kind]
+    path = folder / stored
+    with open(path, "xb") as handle:
+        handle.write(clean)
+    old_path = document_path(settings, credential.document_file)
+    credential.document_file = stored
+    credential.document_name = resumes.display_name(
+        filename, default=f"{credential.code}-scan", extension=EXTENSIONS[kind]
+    )
+    credential.document_type = DOCUMENT_TYPES[kind]
+    credential.document_uploaded_at = utcnow()
+    credential.updated_at = utcnow()
+    db.add(credential)
+    resumes.after_commit(db, lambda: resumes.remove_file(old_path))
+    resumes.after_rollback(db, lambda: resumes.remove_file(path))
+    audit.record(
+        db,
+        "credential.document_uploaded",
+        actor_user_id=user_id,
+        actor_role="graduate",
+        object_type="credential",
+        object_id=credential_id,
+        detail=f"{credential.code} of graduate {graduate_id}: {kind}, {len(clean)} bytes",
+    )
+    db.flush()
+    return credential
+
+
+def read_document(
+    settings: Settings, credential: GraduateCredential
+) -> tuple[bytes, str, str] | None:
+    """The scan as (bytes, display name, media type), or None when there is none. Callers
+    decide who may read it: the graduate (through their own credential) and staff."""
+    path = document_path(settings, credential.document_file)
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        log.warning("scan missing for credential %s", credential.id)
+        return None
+    return data, credential.document_name or "scan", credential.document_type or ""
+
+
+def forget_documents(db: Session, settings: Settings, graduate_id: int) -> None:
+    """Remove every scan of the graduate's credentials once the transaction is committed
+    (the account is being deleted)."""
+    rows = db.exec(
+        select(GraduateCredential).where(
+            GraduateCredential.graduate_id == graduate_id,
+            col(GraduateCredential.document_file).is_not(None),
+        )
+    ).all()
+    for credential in rows:
+        old_path = document_path(settings, credential.document_file)
+        resumes.after_commit(db, lambda path=old_path: resumes.remove_file(path))
+        credential.document_file = None
+        db.add(credential)
+
+
+def remove_credential(
+    db: Session, settings: Settings, *, graduate_id: int, user_id: int, credential_id: int
+) -> None:
+    """Remove one of the graduate's credentials with its history and its scan (the file goes
+    once the transaction is committed)."""
+    credential = credential_for_graduate(db, graduate_id, credential_id)
+    old_path = document_path(settings, credential.document_file)
+    delete_credential(db, graduate_id=graduate_id, user_id=user_id, credential_id=credential_id)
+    resumes.after_commit(db, lambda: resumes.remove_file(old_path))
+
+
+def staff_credential(db: Session, credential_id: int) -> GraduateCredential:
+    """A credential as staff load it: NotFound when it is missing or its graduate is gone."""
+    credential = db.get(GraduateCredential, credential_id)
+    if credential is None:
+        raise NotFound
+    get_graduate(db, credential.graduate_id)
+    return credential
