@@ -16,6 +16,7 @@ from placement.config import Settings, load_settings
 from placement.db import make_engine
 from placement.security import Passwords, make_hasher
 from placement.web import (
+    account,
     admin,
     api,
     auth,
@@ -44,6 +45,7 @@ def build_routes() -> list[BaseRoute]:
     return [
         *public.routes,
         *auth.routes,
+        *account.routes,
         *positions.routes,
         *graduates.public_routes,
         # Each side's home answers at its bare prefix (/me, /employer, /staff) as the contract

@@ -1,0 +1,55 @@
+"""A person's notification preferences (/account/notifications): mail language and frequency."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from placement.config import Settings
+from placement.models import EmailFrequency, Language, User, utcnow
+from placement.services import DomainError, audit, digests
+
+LANGUAGES = {Language.EN: "English", Language.ES: "Español"}
+FREQUENCIES = {
+    EmailFrequency.IMMEDIATE: "Immediately, one mail each",
+    EmailFrequency.DAILY: "A daily digest",
+    EmailFrequency.WEEKLY: "A weekly digest (Mondays)",
+    EmailFrequency.OFF: "Off: only security and time-critical mail",
+}
+
+
+def update_notifications(
+    db: Session,
+    settings: Settings,
+    user: User,
+    *,
+    language: str,
+    email_frequency: str,
+    ip: str = "",
+) -> User:
+    """Save the preferences; what was held for a digest follows the new frequency."""
+    if language not in set(Language):
+        raise DomainError("Choose English or Spanish.", "language")
+    if email_frequency not in set(EmailFrequency):
+        raise DomainError("Choose one of the frequencies offered.", "email_frequency")
+    before = {"language": user.language, "email_frequency": user.email_frequency}
+    after = {"language": language, "email_frequency": email_frequency}
+    if before == after:
+        return user
+    user.language = language
+    user.email_frequency = email_frequency
+    db.add(user)
+    db.flush()
+    if before["email_frequency"] != email_frequency:
+        digests.release_held(db, settings, user, utcnow())
+    audit.record(
+        db,
+        "account.notifications_changed",
+        actor_user_id=user.id,
+        actor_role=user.role,
+        object_type="user",
+        object_id=user.id,
+        before=before,
+        after=after,
+        ip=ip,
+    )
+    return user
