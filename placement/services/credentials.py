@@ -17,20 +17,26 @@ import secrets
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from placement import links, taxonomy
 from placement.config import Settings
+from placement.localtime import format_date
 from placement.models import (
+    CredentialReminder,
     CredentialVersion,
+    Graduate,
     GraduateCredential,
+    User,
     utcnow,
 )
-from placement.services import Conflict, DomainError, NotFound, audit, changes, resumes
+from placement.services import Conflict, DomainError, NotFound, audit, changes, mail, resumes
 from placement.services.graduates import (
     CredentialInput,
     check_credential,
@@ -374,3 +380,100 @@ def staff_credential(db: Session, credential_id: int) -> GraduateCredential:
         raise NotFound
     get_graduate(db, credential.graduate_id)
     return credential
+
+
+# -- reminders before expiry ---------------------------------------------------------------
+
+
+def reminder_threshold(days_left: int) -> int | None:
+    """The reminder due with `days_left` days before expiry: the tightest threshold reached
+    (45 days left: the 60-day one; 5 days: the 7-day one), None for an expired card or one
+    with more than 60 days left."""
+    if days_left < 0:
+        return None
+    reached = [days for days in REMINDER_THRESHOLDS if days_left <= days]
+    return min(reached) if reached else None
+
+
+def send_reminders(db: Session, settings: Settings, today: date) -> int:
+    """Mail each reminder that is due, once per credential version and threshold.
+
+    The unique CredentialReminder row is written first, in a savepoint, and the mail is queued
+    only when this worker's row went in: two workers at once (or a job cut off and run again)
+    never send one reminder twice. A renewal raises the version, so its series starts again.
+    """
+    horizon = today + timedelta(days=max(REMINDER_THRESHOLDS))
+    rows = db.exec(
+        select(
+            GraduateCredential.id,
+            GraduateCredential.code,
+            GraduateCredential.version,
+            GraduateCredential.expires_on,
+            Graduate.first_name,
+            User.id.label("user_id"),  # type: ignore[union-attr]
+            User.email,
+        )
+        .join(Graduate, col(Graduate.id) == GraduateCredential.graduate_id)
+        .join(User, col(User.id) == Graduate.user_id)
+        .where(
+            col(GraduateCredential.expires_on) >= today,
+            col(GraduateCredential.expires_on) <= horizon,
+            col(Graduate.deleted_at).is_(None),
+            col(User.active).is_(True),
+        )
+        .order_by(col(GraduateCredential.expires_on), col(GraduateCredential.id))
+    ).all()
+    if not rows:
+        return 0
+    done = {
+        (credential_id, version, threshold)
+        for credential_id, version, threshold in db.exec(
+            select(
+                CredentialReminder.credential_id,
+                CredentialReminder.version,
+                CredentialReminder.threshold,
+            ).where(col(CredentialReminder.credential_id).in_([row.id for row in rows]))
+        ).all()
+    }
+    sent = 0
+    for row in rows:
+        threshold = reminder_threshold((row.expires_on - today).days)
+        if threshold is None or (row.id, row.version, threshold) in done:
+            continue
+        try:
+            with db.begin_nested():
+                db.add(
+                    CredentialReminder(
+                        credential_id=row.id, version=row.version, threshold=threshold
+                    )
+                )
+                db.flush()
+        except IntegrityError:
+            continue  # another worker sent this one
+        _queue_reminder(db, settings, row, threshold, today)
+        sent += 1
+    return sent
+
+
+def _queue_reminder(db: Session, settings: Settings, row: Any, threshold: int, today: date) -> None:
+    label = taxonomy.label(taxonomy.CREDENTIALS, row.code)
+    days_left = (row.expires_on - today).days
+    when = "today" if days_left == 0 else ("tomorrow" if days_left == 1 else f"in {days_left} days")
+    link = links.url(settings, "graduate:credential_edit", credential_id=row.id)
+    body = (
+        f"Hello {row.first_name},\n\n"
+        f"Your {label} expires {when}, on {format_date(row.expires_on)}.\n\n"
+        "Positions that require it stop counting it once it has expired. When you have "
+        "renewed it, enter the new number or dates and upload a scan of the new card, so "
+        f"career services can verify it:\n\n{link}\n\n"
+        "Career Services\n"
+    )
+    mail.queue(
+        db,
+        settings,
+        to_email=row.email,
+        to_user_id=row.user_id,
+        subject=f"Your {label} expires {when}",
+        body=body,
+        kind=REMINDER_KINDS[threshold],
+    )
