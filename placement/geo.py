@@ -126,6 +126,16 @@ def distances_miles(a: ZipPoint, lats: npt.ArrayLike, lons: npt.ArrayLike) -> Fl
 
 def unit_vector(point: ZipPoint) -> tuple[float, float, float]:
     """The point on the unit sphere; computed once per ZIP and then only added/multiplied."""
+    found = _UNIT_VECTORS.get(point)
+    if found is None:
+        found = _UNIT_VECTORS[point] = _unit_vector(point)
+    return found
+
+
+_UNIT_VECTORS: dict[ZipPoint, tuple[float, float, float]] = {}
+
+
+def _unit_vector(point: ZipPoint) -> tuple[float, float, float]:
     lat, lon = math.radians(point.lat), math.radians(point.lon)
     return (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
 

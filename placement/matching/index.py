@@ -1,29 +1,41 @@
 """MatchIndex: the whole population as arrays, ranked both ways in milliseconds.
 
-Every graduate is a row of fixed-width numbers: code sets as uint64 bit masks (settings,
-employment types, availability slots, three proficiency planes for modalities), the ZIP as
-a unit vector, each credential (code, state) as an array of best expiry ordinals. Ranking a
-position over all graduates, or a graduate over all positions, is a few dozen array
-operations that repeat the reference scorer's arithmetic (see scoring.py) operation for
-operation, so eligibility and scores are bit-for-bit the reference's. Reasons are sentences,
-so they are built only for the rows returned, by the reference scorer itself, on a record
-decoded from the arrays (the index keeps no per-graduate Python objects: that is what keeps
-100,000 graduates in a few tens of MB).
+Every graduate is one row of narrow numbers, about 110 bytes: one byte of flags (alive,
+seeking and verified, a known ZIP, who may see them), code sets as bit masks as wide as their
+vocabulary needs (settings, employment types, availability slots, three proficiency planes
+for modalities), small slots into tables of the distinct values of the ZIP, the travel radius
+and the pay expectation, and each credential (code, state) as a column of best expiry
+ordinals. Ids map to rows through a dense array, not a dict. Ranking a position over all
+graduates, or a graduate over all positions, is a few dozen array operations that repeat the
+reference scorer's arithmetic (see scoring.py) operation for operation, so eligibility and
+scores are bit-for-bit the reference's. What depends only on a ZIP, a radius or a pay
+expectation is computed once per distinct value and gathered (a million graduates share a
+few thousand ZIPs).
+
+Ranking and explaining are separate: `order_graduates` / `order_positions` give ids and
+scores only; `rank_graduates` / `rank_positions` add the reasons for the rows returned, built
+by the reference scorer itself on a record decoded from the arrays (the index keeps no
+per-graduate Python objects).
 
 Positions are few (thousands), so their records are kept as they are.
 
 One index lives in each process; keep it fresh with `upsert_*`/`remove_*` when a profile,
-credential or position changes (each is O(1) amortised).
+credential or position changes. `build` and `upsert_graduates` encode many graduates at once
+with arrays (a million in a few seconds).
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import math
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
+from operator import attrgetter
 from typing import Concatenate, Literal, ParamSpec, TypeVar
 
 import numpy as np
@@ -46,28 +58,48 @@ BoolArray = npt.NDArray[np.bool_]
 MaskArray = npt.NDArray[np.uint64]
 
 VISIBILITY_LEVELS = {"private": 0, "staff": 1, "employers": 2}
-_LEVEL_NAMES = {level: name for name, level in VISIBILITY_LEVELS.items()}
-_AUDIENCE_LEVEL = {"all": 0, "staff": 1, "employers": 2}
+
+# The graduate flags byte.
+ALIVE = 1  # the row holds a graduate
+ACTIVE = 2  # seeking and verified
+KNOWN = 4  # the ZIP is a known US ZIP
+STAFF_SEE = 8  # visibility staff or employers
+EMPLOYERS_SEE = 16  # visibility employers
+SEEKING = 32
+VERIFIED = 64
+_AUDIENCE_FLAGS = {"all": ALIVE, "staff": ALIVE | STAFF_SEE, "employers": ALIVE | EMPLOYERS_SEE}
+_LEVEL_FLAGS = {0: 0, 1: STAFF_SEE, 2: STAFF_SEE | EMPLOYERS_SEE}
 
 NOT_HELD = 0
 NO_EXPIRY = date.max.toordinal() + 1
-# Sort keys pack (ineligible, 1000 - tenths, id) into one int64, so ids must fit 40 bits.
+# Ids are database integers (PostgreSQL's `integer`); sort keys pack them into 40 bits.
+MAX_ID = 2**31 - 1
 _ID_BITS = 40
-MAX_ID = (1 << _ID_BITS) - 1
+_INT32 = np.iinfo(np.int32)
 _PAY_SPAN = 1.0 - scoring.PAY_FLOOR_RATIO
 _ZERO = np.uint64(0)
+# Ids below this always map through the dense array; larger ones while the array would stay
+# within a few times the rows (sparse ids go to a dict).
+_DENSE_FLOOR = 1 << 16
 
 CredentialKey = tuple[str, str | None]
 
 
 class _Codes:
-    """Code -> bit position in a uint64 mask; taxonomy codes first, others as they come."""
+    """Code -> bit position in a mask; taxonomy codes first, others as they come (up to 64).
 
-    def __init__(self, known: Iterable[str]) -> None:
+    Graduate columns are as wide as the vocabulary needs; `on_widen(dtype)` is called when
+    one more code would not fit.
+    """
+
+    def __init__(self, known: Iterable[str], on_widen: Callable[[type], None] | None = None):
         self.bits: dict[str, int] = {}
         self.codes: list[str] = []
+        self.on_widen = on_widen
+        self._decoded: dict[int, frozenset[str]] = {}
         for code in known:
             self.bit(code)
+        self.dtype: type = _mask_dtype(len(self.codes) + 2)
 
     def bit(self, code: str) -> int:
         found = self.bits.get(code)
@@ -76,6 +108,11 @@ class _Codes:
                 raise ValueError(f"more than 64 distinct codes; cannot add {code!r}")
             found = self.bits[code] = len(self.codes)
             self.codes.append(code)
+            dtype = getattr(self, "dtype", None)
+            if dtype is not None and found >= np.iinfo(dtype).bits:
+                self.dtype = _mask_dtype(found + 1)
+                if self.on_widen is not None:
+                    self.on_widen(self.dtype)
         return found
 
     def mask(self, codes: Iterable[str]) -> int:
@@ -85,48 +122,183 @@ class _Codes:
         return value
 
     def decode(self, mask: int) -> frozenset[str]:
-        return frozenset(code for i, code in enumerate(self.codes) if mask >> i & 1)
+        found = self._decoded.get(mask)
+        if found is None:
+            found = frozenset(code for i, code in enumerate(self.codes) if mask >> i & 1)
+            if len(self._decoded) < 65536:
+                self._decoded[mask] = found
+        return found
+
+    def masks(self, sets: list[frozenset[str]]) -> npt.NDArray[np.uint64]:
+        """`mask(s)` for many sets at once, as uint64."""
+        n = len(sets)
+        distinct = set(sets)
+        if len(distinct) * 4 <= n:  # few distinct sets (settings, types): one mask each
+            table = {codes: self.mask(codes) for codes in distinct}
+            return np.fromiter(map(table.__getitem__, sets), np.uint64, n)
+        counts = np.fromiter(map(len, sets), np.int64, n)
+        flat = list(chain.from_iterable(sets))
+        out = np.zeros(n, dtype=np.uint64)
+        if not flat:
+            return out
+        for code in set(flat).difference(self.bits):
+            self.bit(code)
+        bits = np.fromiter(map(self.bits.__getitem__, flat), np.uint64, len(flat))
+        return _or_segments(np.left_shift(np.uint64(1), bits), counts, out)
+
+
+def _mask_dtype(bits: int) -> type:
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if bits <= np.iinfo(dtype).bits:
+            return dtype
+    return np.uint64
+
+
+def _or_segments(values: MaskArray, counts: IntArray, out: MaskArray) -> MaskArray:
+    """out[i] = OR of the i-th run of `counts[i]` values (runs of length 0 leave out[i])."""
+    starts = np.zeros(counts.size, dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    nonempty = counts > 0
+    if values.size:
+        out[nonempty] = np.bitwise_or.reduceat(values, starts[nonempty])
+    return out
+
+
+class _Values:
+    """Distinct values of one field -> small slots; slot 0 is None."""
+
+    def __init__(self) -> None:
+        self.values: list[object] = [None]
+        self.slot_of: dict[object, int] = {}
+        self._array: FloatArray | None = None
+
+    def slot(self, value: object) -> int:
+        if value is None:
+            return 0
+        found = self.slot_of.get(value)
+        if found is None:
+            found = self.slot_of[value] = len(self.values)
+            self.values.append(value)
+            self._array = None
+        return found
+
+    def slots(self, values: list[object]) -> npt.NDArray[np.int64]:
+        table = {value: self.slot(value) for value in set(values)}
+        return np.fromiter(map(table.__getitem__, values), np.int64, len(values))
+
+    def floats(self) -> FloatArray:
+        """The values as float64, NaN for None (cached until a value is added)."""
+        if self._array is None:
+            self._array = np.array(
+                [math.nan if v is None else float(v) for v in self.values],  # type: ignore[arg-type]
+                dtype=np.float64,
+            )
+        return self._array
 
 
 class _Table:
-    """Named columns with spare capacity, grown by half again when full."""
+    """Named columns with spare capacity, grown by half again when full; ids map to rows
+    through a dense int32 array (a dict for ids far beyond the rows)."""
 
     def __init__(self, spec: dict[str, tuple[npt.DTypeLike, object]]) -> None:
         self.spec = dict(spec)
         self.capacity = 0
         self.size = 0  # high-water mark: rows >= size were never used
+        self.count = 0
         self.cols: dict[str, np.ndarray] = {
             name: np.full(0, fill, dtype=dtype) for name, (dtype, fill) in spec.items()
         }
         self.free: list[int] = []
-        self.row_of: dict[int, int] = {}
+        self.dense = np.full(0, -1, dtype=np.int32)
+        self.sparse: dict[int, int] = {}
+
+    # --- ids and rows
+
+    def row(self, record_id: int) -> int | None:
+        if 0 <= record_id < self.dense.size:
+            found = int(self.dense[record_id])
+            return found if found >= 0 else None
+        return self.sparse.get(record_id)
+
+    def rows(self, ids: IntArray) -> IntArray:
+        """Rows of many ids, -1 where absent."""
+        ids = np.asarray(ids, dtype=np.int64)
+        out = np.full(ids.size, -1, dtype=np.int64)
+        inside = (ids >= 0) & (ids < self.dense.size)
+        out[inside] = self.dense[ids[inside]]
+        if self.sparse:
+            for i in np.flatnonzero(~inside).tolist():
+                out[i] = self.sparse.get(int(ids[i]), -1)
+        return out
+
+    def ids(self) -> Iterator[int]:
+        yield from np.flatnonzero(self.dense >= 0).tolist()
+        yield from self.sparse
+
+    def _set_row(self, ids: IntArray, rows: IntArray) -> None:
+        top = int(ids.max()) if ids.size else -1
+        if top >= self.dense.size and top < max(_DENSE_FLOOR, 4 * (self.capacity + ids.size)):
+            grown = np.full(max(top + 1, self.dense.size + self.dense.size // 2), -1, np.int32)
+            grown[: self.dense.size] = self.dense
+            self.dense = grown
+            for record_id in [i for i in self.sparse if i < grown.size]:
+                grown[record_id] = self.sparse.pop(record_id)
+        inside = ids < self.dense.size
+        self.dense[ids[inside]] = rows[inside]
+        for record_id, row in zip(ids[~inside].tolist(), rows[~inside].tolist(), strict=True):
+            self.sparse[record_id] = row
+
+    def row_for(self, record_id: int) -> int:
+        """The row of one id, allocated when new."""
+        found = self.row(record_id)
+        if found is not None:
+            return found
+        return int(self.rows_for(np.array([record_id], dtype=np.int64))[0][0])
+
+    def rows_for(self, ids: IntArray) -> tuple[IntArray, BoolArray]:
+        """Rows for unique ids, allocating rows for new ones; (rows, which were new)."""
+        rows = self.rows(ids)
+        new = rows < 0
+        k = int(new.sum())
+        if k:
+            reuse = [self.free.pop() for _ in range(min(k, len(self.free)))]
+            fresh = k - len(reuse)
+            if self.size + fresh > self.capacity:
+                self._grow(max(64, self.size + fresh, self.capacity + self.capacity // 2))
+            taken = np.concatenate(
+                [np.asarray(reuse, dtype=np.int64), np.arange(self.size, self.size + fresh)]
+            )
+            self.size += fresh
+            rows[new] = taken
+            self._set_row(ids[new], taken)
+            self.count += k
+        return rows, new
+
+    def release(self, record_id: int) -> int | None:
+        row = self.row(record_id)
+        if row is None:
+            return None
+        if 0 <= record_id < self.dense.size:
+            self.dense[record_id] = -1
+        else:
+            del self.sparse[record_id]
+        for name, (_, fill) in self.spec.items():
+            self.cols[name][row] = fill
+        self.free.append(row)
+        self.count -= 1
+        return row
+
+    # --- columns
 
     def add_column(self, name: str, dtype: npt.DTypeLike, fill: object) -> np.ndarray:
         self.spec[name] = (dtype, fill)
         self.cols[name] = np.full(self.capacity, fill, dtype=dtype)
         return self.cols[name]
 
-    def row_for(self, record_id: int) -> int:
-        row = self.row_of.get(record_id)
-        if row is not None:
-            return row
-        if self.free:
-            row = self.free.pop()
-        else:
-            if self.size == self.capacity:
-                self._grow(max(64, self.capacity + self.capacity // 2))
-            row = self.size
-            self.size += 1
-        self.row_of[record_id] = row
-        return row
-
-    def release(self, record_id: int) -> int | None:
-        row = self.row_of.pop(record_id, None)
-        if row is not None:
-            for name, (_, fill) in self.spec.items():
-                self.cols[name][row] = fill
-            self.free.append(row)
-        return row
+    def retype(self, name: str, dtype: npt.DTypeLike) -> None:
+        _, fill = self.spec[name]
+        self.spec[name] = (dtype, fill)
+        self.cols[name] = self.cols[name].astype(dtype)
 
     def reserve(self, rows: int) -> None:
         if rows > self.capacity:
@@ -141,33 +313,26 @@ class _Table:
 
     @property
     def nbytes(self) -> int:
-        return sum(array.nbytes for array in self.cols.values())
+        return sum(a.nbytes for a in self.cols.values()) + self.dense.nbytes
 
 
 _GRADUATE_COLUMNS: dict[str, tuple[npt.DTypeLike, object]] = {
-    "id": (np.int64, -1),
-    "alive": (np.bool_, False),
-    "active": (np.bool_, False),  # seeking and verified
-    "seeking": (np.bool_, False),
-    "verified": (np.bool_, False),
-    "level": (np.int8, -1),  # visibility level, -1 for rows not in use
-    "zip": (np.int32, -1),  # index into the ZIP strings seen, -1 for None
-    "known": (np.bool_, False),  # the ZIP is a known US ZIP
-    "x": (np.float64, 0.0),
-    "y": (np.float64, 0.0),
-    "z": (np.float64, 0.0),
-    "radius": (np.float64, np.nan),  # NaN: no limit stated
-    "thr2": (np.float64, np.inf),
-    "training": (np.int64, 0),
-    "clinical": (np.int64, 0),
-    "settings": (np.uint64, 0),
-    "employment": (np.uint64, 0),
-    "availability": (np.uint64, 0),
-    "pay": (np.float64, np.nan),
-    "m1": (np.uint64, 0),  # modalities held at proficiency >= 1
-    "m2": (np.uint64, 0),  # ... >= 2
-    "m3": (np.uint64, 0),  # ... >= 3
+    "id": (np.int32, -1),
+    "flags": (np.uint8, 0),
+    "zip": (np.int32, 0),  # slot in MatchIndex._zips (0: none)
+    "radius": (np.uint16, 0),  # slot in MatchIndex._radii (0: no limit stated)
+    "pay": (np.uint16, 0),  # slot in MatchIndex._pays (0: no expectation)
+    "training": (np.int32, 0),
+    "clinical": (np.int32, 0),
+    # masks; widened by _Codes when a vocabulary outgrows them
+    "settings": (np.uint16, 0),
+    "employment": (np.uint8, 0),
+    "availability": (np.uint32, 0),
+    "m1": (np.uint32, 0),  # modalities held at proficiency >= 1
+    "m2": (np.uint32, 0),  # ... >= 2
+    "m3": (np.uint32, 0),  # ... >= 3
 }
+_SLOT_COLUMNS = ("radius", "pay")
 
 _POSITION_COLUMNS: dict[str, tuple[npt.DTypeLike, object]] = {
     "id": (np.int64, -1),
@@ -207,6 +372,18 @@ class PairScores:
 
 
 @dataclass(frozen=True, slots=True)
+class Ranking:
+    """A ranking without sentences: ids best first, eligibility, scores in integer tenths."""
+
+    ids: IntArray
+    eligible: BoolArray
+    score: IntArray
+
+    def __len__(self) -> int:
+        return int(self.ids.size)
+
+
+@dataclass(frozen=True, slots=True)
 class _Scored:
     """Eligibility and tenths for a set of rows (one side fixed)."""
 
@@ -221,7 +398,7 @@ def _tenths(raw: FloatArray) -> IntArray:
     return np.rint(raw * 10).astype(np.int64)
 
 
-def _popcount(values: MaskArray) -> IntArray:
+def _popcount(values: np.ndarray) -> IntArray:
     return np.bitwise_count(values).astype(np.int64)
 
 
@@ -248,6 +425,19 @@ def _locked(
     return wrapper
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Encoding a million records makes millions of short-lived tuples: without this the
+    cyclic collector would walk the caller's records again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class MatchIndex:
     """Graduates and positions encoded once; rankings equal to the reference scorer's.
 
@@ -260,18 +450,39 @@ class MatchIndex:
         self._lock = threading.RLock()
         self._g = _Table(_GRADUATE_COLUMNS)
         self._p = _Table(_POSITION_COLUMNS)
-        self._settings = _Codes(taxonomy.SETTINGS)
-        self._employment = _Codes(taxonomy.EMPLOYMENT_TYPES)
-        self._slots = _Codes(taxonomy.SLOTS)
-        self._modalities = _Codes(taxonomy.MODALITIES)
+        self._settings = _Codes(taxonomy.SETTINGS, self._widen("settings"))
+        self._employment = _Codes(taxonomy.EMPLOYMENT_TYPES, self._widen("employment"))
+        self._slots = _Codes(taxonomy.SLOTS, self._widen("availability"))
+        self._modalities = _Codes(taxonomy.MODALITIES, self._widen("m1", "m2", "m3"))
         self._credentials = _Codes(taxonomy.CREDENTIALS)
-        self._zips: list[str] = []
+        for codes, names in (
+            (self._settings, ("settings",)),
+            (self._employment, ("employment",)),
+            (self._slots, ("availability",)),
+            (self._modalities, ("m1", "m2", "m3")),
+        ):
+            for name in names:
+                self._g.retype(name, codes.dtype)
+        # ZIP slots: the string, and per slot a known flag, unit vector and state
+        self._zips: list[str | None] = [None]
         self._zip_index: dict[str, int] = {}
+        self._zip_points: list[geo.ZipPoint | None] = [None]
+        self._zip_arrays: tuple[BoolArray, FloatArray, FloatArray, FloatArray] | None = None
+        self._radii = _Values()
+        self._thr2: FloatArray | None = None
+        self._pays = _Values()
         self._states: list[str | None] = [None]
         self._state_index: dict[str | None, int] = {None: 0}
         self._cred_keys: dict[CredentialKey, str] = {}  # key -> column name in self._g
         self._satisfying: dict[tuple[str, str | None], list[str]] = {}
         self._positions: dict[int, PositionRecord] = {}
+
+    def _widen(self, *names: str) -> Callable[[type], None]:
+        def widen(dtype: type) -> None:
+            for name in names:
+                self._g.retype(name, dtype)
+
+        return widen
 
     # --- building and keeping fresh ----------------------------------------------------
 
@@ -284,59 +495,130 @@ class MatchIndex:
         today: date | None = None,
     ) -> MatchIndex:
         index = cls(today=today)
-        graduates = list(graduates)
-        index._g.reserve(len(graduates))
-        for graduate in graduates:
-            index.upsert_graduate(graduate)
-        positions = list(positions)
-        index._p.reserve(len(positions))
-        for position in positions:
-            index.upsert_position(position)
+        with _no_gc():
+            index.upsert_graduates(graduates)
+            positions = list(positions)
+            index._p.reserve(len(positions))
+            for position in positions:
+                index.upsert_position(position)
         return index
 
-    @_locked
     def upsert_graduate(self, graduate: GraduateRecord) -> None:
         """Add a graduate or replace their row (a changed profile or credential)."""
-        _check_id(graduate.id)
+        self.upsert_graduates([graduate])
+
+    @_locked
+    def upsert_graduates(self, graduates: Iterable[GraduateRecord]) -> None:
+        """Add or replace many graduates at once (the last record of an id wins)."""
+        records = list(graduates)
+        if not records:
+            return
+        ids = np.fromiter(map(attrgetter("id"), records), np.int64, len(records))
+        if ids.min() < 0 or ids.max() > MAX_ID:
+            bad = ids[(ids < 0) | (ids > MAX_ID)][0]
+            raise ValueError(f"ids must be between 0 and {MAX_ID}, got {bad}")
+        unique, first_from_end = np.unique(ids[::-1], return_index=True)
+        if unique.size != ids.size:  # keep the last record of each id
+            keep = np.sort(ids.size - 1 - first_from_end)
+            records = [records[i] for i in keep.tolist()]
+            ids = ids[keep]
+        columns = self._encode(records)
         table = self._g
-        row = table.row_for(graduate.id)
+        rows, new = table.rows_for(ids)
+        old = rows[~new]
+        if old.size:
+            for name in self._cred_keys.values():
+                table.cols[name][old] = NOT_HELD
         cols = table.cols
-        for name in self._cred_keys.values():
-            cols[name][row] = NOT_HELD
-        cols["id"][row] = graduate.id
-        cols["alive"][row] = True
-        cols["seeking"][row] = graduate.seeking
-        cols["verified"][row] = graduate.verified
-        cols["active"][row] = graduate.seeking and graduate.verified
-        cols["level"][row] = VISIBILITY_LEVELS.get(graduate.visibility, 0)
-        cols["zip"][row] = self._zip_slot(graduate.zip)
-        point = geo.lookup(graduate.zip)
-        cols["known"][row] = point is not None
-        x, y, z = geo.unit_vector(point) if point else (0.0, 0.0, 0.0)
-        cols["x"][row], cols["y"][row], cols["z"][row] = x, y, z
-        radius = graduate.travel_radius_miles
-        cols["radius"][row] = math.nan if radius is None else radius
-        cols["thr2"][row] = geo.radius_chord2(radius)
-        cols["training"][row] = graduate.training_hours
-        cols["clinical"][row] = graduate.clinical_hours
-        cols["settings"][row] = self._settings.mask(graduate.settings)
-        cols["employment"][row] = self._employment.mask(graduate.employment_types)
-        cols["availability"][row] = self._slots.mask(graduate.availability)
-        pay = graduate.pay_expectation
-        cols["pay"][row] = math.nan if pay is None else pay
-        planes = [0, 0, 0]
-        for code, value in graduate.modalities.items():
-            level = max(0, min(scoring.MAX_PROFICIENCY, int(value)))
-            for plane in range(level):
-                planes[plane] |= 1 << self._modalities.bit(code)
-        cols["m1"][row], cols["m2"][row], cols["m3"][row] = planes
-        for credential in graduate.credentials:
-            column = self._cred_column((credential.code, _state_key(credential.state)))
-            expiry = (
-                NO_EXPIRY if credential.expires_on is None else credential.expires_on.toordinal()
-            )
-            if expiry > column[row]:
-                column[row] = expiry
+        for name, values in columns.items():
+            if (
+                name in _SLOT_COLUMNS
+                and values.size
+                and values.max() > np.iinfo(cols[name].dtype).max
+            ):
+                table.retype(name, np.uint32)
+            cols[name][rows] = values
+        self._encode_credentials(records, rows)
+
+    def _encode(self, records: list[GraduateRecord]) -> dict[str, np.ndarray]:
+        n = len(records)
+
+        def field(name: str) -> list:
+            return list(map(attrgetter(name), records))
+
+        zips = field("zip")
+        zip_slot = {z: self._zip_slot(z) for z in set(zips)}
+        zip_slots = np.fromiter(map(zip_slot.__getitem__, zips), np.int64, n)
+        known = self._zip_known()[zip_slots]
+        seeking = np.fromiter(map(bool, field("seeking")), np.bool_, n)
+        verified = np.fromiter(map(bool, field("verified")), np.bool_, n)
+        visibility = field("visibility")
+        level_flags = {v: _LEVEL_FLAGS[VISIBILITY_LEVELS.get(v, 0)] for v in set(visibility)}
+        flags = np.fromiter(map(level_flags.__getitem__, visibility), np.uint8, n)
+        flags |= ALIVE
+        flags |= np.where(seeking, SEEKING, 0).astype(np.uint8)
+        flags |= np.where(verified, VERIFIED, 0).astype(np.uint8)
+        flags |= np.where(seeking & verified, ACTIVE, 0).astype(np.uint8)
+        flags |= np.where(known, KNOWN, 0).astype(np.uint8)
+
+        radii = self._radii.slots(field("travel_radius_miles"))
+        self._thr2 = None
+        pays = self._pays.slots(field("pay_expectation"))
+        out: dict[str, np.ndarray] = {
+            "id": np.fromiter(map(attrgetter("id"), records), np.int64, n),
+            "flags": flags,
+            "zip": zip_slots,
+            "radius": radii,
+            "pay": pays,
+            "training": _int32(field("training_hours"), "training_hours"),
+            "clinical": _int32(field("clinical_hours"), "clinical_hours"),
+            "settings": self._settings.masks(field("settings")),
+            "employment": self._employment.masks(field("employment_types")),
+            "availability": self._slots.masks(field("availability")),
+        }
+        # modalities: three planes by proficiency, clamped to 0..3 like scoring.proficiency
+        held = field("modalities")
+        counts = np.fromiter(map(len, held), np.int64, n)
+        codes = list(chain.from_iterable(held))
+        for code in set(codes).difference(self._modalities.bits):
+            self._modalities.bit(code)
+        bits = np.fromiter(map(self._modalities.bits.__getitem__, codes), np.uint64, len(codes))
+        # fromiter truncates like int()
+        levels = np.fromiter(chain.from_iterable(map(dict.values, held)), np.int64, len(codes))
+        one = np.left_shift(np.uint64(1), bits)
+        for plane in (1, 2, 3):
+            values = np.where(levels >= plane, one, _ZERO)
+            out[f"m{plane}"] = _or_segments(values, counts, np.zeros(n, dtype=np.uint64))
+        return out
+
+    def _encode_credentials(self, records: list[GraduateRecord], rows: IntArray) -> None:
+        held = list(map(attrgetter("credentials"), records))
+        counts = np.fromiter(map(len, held), np.int64, len(held))
+        flat: list[CredentialRecord] = list(chain.from_iterable(held))
+        if not flat:
+            return
+        k = len(flat)
+        # Strings, None and dates hash fast and take few distinct values: number them.
+        codes = list(map(attrgetter("code"), flat))
+        code_list = sorted(set(codes))
+        code_number = {code: i for i, code in enumerate(code_list)}
+        code_of = np.fromiter(map(code_number.__getitem__, codes), np.int64, k)
+        states = list(map(attrgetter("state"), flat))
+        state_list = sorted({_state_key(s) for s in set(states)}, key=lambda s: s or "")
+        state_number = {s: state_list.index(_state_key(s)) for s in set(states)}
+        state_of = np.fromiter(map(state_number.__getitem__, states), np.int64, k)
+        expiries = list(map(attrgetter("expires_on"), flat))
+        ordinal = {d: NO_EXPIRY if d is None else d.toordinal() for d in set(expiries)}
+        values = np.fromiter(map(ordinal.__getitem__, expiries), np.int32, k)
+        slots = code_of * len(state_list) + state_of
+        owners = np.repeat(rows, counts)
+        order = np.argsort(slots, kind="stable")
+        present = np.unique(slots)
+        bounds = np.searchsorted(slots[order], np.append(present, present[-1] + 1))
+        for i, slot in enumerate(present.tolist()):
+            code, state = code_list[slot // len(state_list)], state_list[slot % len(state_list)]
+            chosen = order[bounds[i] : bounds[i + 1]]
+            np.maximum.at(self._cred_column((code, state)), owners[chosen], values[chosen])
 
     @_locked
     def remove_graduate(self, graduate_id: int) -> None:
@@ -383,26 +665,29 @@ class MatchIndex:
     # --- reading -------------------------------------------------------------------------
 
     def has_graduate(self, graduate_id: int) -> bool:
-        return graduate_id in self._g.row_of
+        return self._g.row(graduate_id) is not None
 
     def has_position(self, position_id: int) -> bool:
-        return position_id in self._p.row_of
+        return self._p.row(position_id) is not None
 
     @property
     def graduate_count(self) -> int:
-        return len(self._g.row_of)
+        return self._g.count
 
     @property
     def position_count(self) -> int:
-        return len(self._p.row_of)
+        return self._p.count
 
     def position(self, position_id: int) -> PositionRecord:
         return self._positions[position_id]
 
+    def position_ids(self) -> list[int]:
+        return list(self._positions)
+
     @_locked
     def graduate(self, graduate_id: int) -> GraduateRecord:
         """The graduate as the index holds them (equal for matching to what was upserted)."""
-        return self._decode(self._g.row_of[graduate_id])
+        return self._decode(self._row(graduate_id))
 
     @_locked
     def explain(self, graduate_id: int, position_id: int) -> MatchResult:
@@ -419,6 +704,57 @@ class MatchIndex:
     # --- ranking -------------------------------------------------------------------------
 
     @_locked
+    def order_graduates(
+        self,
+        position_id: int,
+        *,
+        limit: int | None = None,
+        include_ineligible: bool = False,
+        audience: Audience = "staff",
+        among: Iterable[int] | None = None,
+    ) -> Ranking:
+        """Graduates for a position, best first, as ids and scores (no sentences): eligible
+        ones by score, then (if asked) the near misses by score; equal scores by id.
+
+        `audience` hides graduates by visibility: "staff" leaves out `private`, "employers"
+        keeps only `employers`, "all" hides nobody (for a graduate's own view or tests).
+        `among` restricts the ranking to some graduate ids (say, a position's applicants).
+        """
+        rows, scored = self._order_graduates(
+            position_id, limit, include_ineligible, audience, among
+        )
+        ids = self._g.cols["id"][rows].astype(np.int64)
+        return Ranking(ids, scored.eligible, scored.total)
+
+    def _order_graduates(
+        self,
+        position_id: int,
+        limit: int | None,
+        include_ineligible: bool,
+        audience: Audience,
+        among: Iterable[int] | None,
+    ) -> tuple[IntArray, _Scored]:
+        position = self._positions[position_id]
+        n = self._g.size
+        cols = self._g.cols
+        need = _AUDIENCE_FLAGS[audience]
+        flags = cols["flags"][:n]
+        rows_ok = (flags & need) == need
+        if among is not None:
+            rows_ok &= self._row_filter(self._g, among)
+        if include_ineligible:
+            # Score every row through views (no gathers) and drop the hidden ones in _top.
+            scored = self._score_graduates(position, slice(0, n))
+            picked = _top(cols["id"][:n], scored, limit, True, allowed=rows_ok)
+            rows = picked
+        else:
+            candidates = self._prefilter_graduates(position, rows_ok)
+            scored = self._score_graduates(position, candidates)
+            picked = _top(cols["id"][candidates], scored, limit, False)
+            rows = candidates[picked]
+        return rows, _take(scored, picked)
+
+    @_locked
     def rank_graduates(
         self,
         position_id: int,
@@ -428,32 +764,45 @@ class MatchIndex:
         audience: Audience = "staff",
         among: Iterable[int] | None = None,
     ) -> list[tuple[int, MatchResult]]:
-        """Graduates for a position, best first: eligible ones by score, then (if asked) the
-        near misses by score; equal scores by graduate id.
-
-        `audience` hides graduates by visibility: "staff" leaves out `private`, "employers"
-        keeps only `employers`, "all" hides nobody (for a graduate's own view or tests).
-        `among` restricts the ranking to some graduate ids (say, a position's applicants).
-        """
+        """`order_graduates` with the reference scorer's result (reasons) for each row."""
+        rows, _ = self._order_graduates(position_id, limit, include_ineligible, audience, among)
         position = self._positions[position_id]
-        n = self._g.size
-        cols = self._g.cols
-        rows_ok = cols["alive"][:n] & (cols["level"][:n] >= _AUDIENCE_LEVEL[audience])
-        if among is not None:
-            rows_ok &= self._row_filter(self._g, among)
-        if include_ineligible:
-            # Score every row through views (no gathers) and drop the hidden ones in _top.
-            scored = self._score_graduates(position, slice(0, n))
-            picked = _top(cols["id"][:n], scored, limit, True, allowed=rows_ok)
-        else:
-            rows = self._prefilter_graduates(position, rows_ok)
-            scored = self._score_graduates(position, rows)
-            picked = rows[_top(cols["id"][rows], scored, limit, False)]
         today = self._today()
+        ids = self._g.cols["id"]
         return [
-            (int(cols["id"][row]), scoring.score(self._decode(row), position, today=today))
-            for row in picked
+            (int(ids[row]), scoring.score(self._decode(row), position, today=today))
+            for row in rows.tolist()
         ]
+
+    @_locked
+    def order_positions(
+        self,
+        graduate_id: int,
+        *,
+        limit: int | None = None,
+        include_ineligible: bool = False,
+        among: Iterable[int] | None = None,
+    ) -> Ranking:
+        """Positions for a graduate, best first (eligible by score, then near misses), equal
+        scores by position id, as ids and scores. `among` restricts to some position ids."""
+        rows, scored = self._order_positions(graduate_id, limit, include_ineligible, among)
+        return Ranking(self._p.cols["id"][rows], scored.eligible, scored.total)
+
+    def _order_positions(
+        self,
+        graduate_id: int,
+        limit: int | None,
+        include_ineligible: bool,
+        among: Iterable[int] | None,
+    ) -> tuple[IntArray, _Scored]:
+        row = self._row(graduate_id)
+        m = self._p.size
+        every = self._score_positions(row)
+        allowed = self._p.cols["alive"][:m]
+        if among is not None:
+            allowed = allowed & self._row_filter(self._p, among)
+        picked = _top(self._p.cols["id"][:m], every, limit, include_ineligible, allowed=allowed)
+        return picked, _take(every, picked)
 
     @_locked
     def rank_positions(
@@ -464,29 +813,18 @@ class MatchIndex:
         include_ineligible: bool = False,
         among: Iterable[int] | None = None,
     ) -> list[tuple[int, MatchResult]]:
-        """Positions for a graduate, best first (eligible by score, then near misses), equal
-        scores by position id. `among` restricts to some position ids."""
-        row = self._g.row_of[graduate_id]
-        m = self._p.size
-        rows_ok = self._p.cols["alive"][:m].copy()
-        if among is not None:
-            rows_ok &= self._row_filter(self._p, among)
-        every = self._score_positions(row)
-        rows = np.flatnonzero(rows_ok)
-        scored = _Scored(
-            every.eligible[rows],
-            every.total[rows],
-            every.graduate_side[rows],
-            every.employer_side[rows],
-        )
+        """`order_positions` with the reference scorer's result (reasons) for each row."""
+        rows, _ = self._order_positions(graduate_id, limit, include_ineligible, among)
         ids = self._p.cols["id"]
-        picked = rows[_top(ids[rows], scored, limit, include_ineligible)]
-        graduate = self._decode(row)
+        graduate = self._decode(self._row(graduate_id))
         today = self._today()
-        return [
-            (int(ids[r]), scoring.score(graduate, self._positions[int(ids[r])], today=today))
-            for r in picked
-        ]
+        out = []
+        for r in rows.tolist():
+            position_id = int(ids[r])
+            out.append(
+                (position_id, scoring.score(graduate, self._positions[position_id], today=today))
+            )
+        return out
 
     @_locked
     def pair_scores(
@@ -497,19 +835,18 @@ class MatchIndex:
         """Every eligible (graduate, position) pair among the given ids (all when None),
         with scores in tenths; what a placement round needs, without building sentences."""
         n = self._g.size
-        g_ok = self._g.cols["alive"][:n]
+        g_ok = (self._g.cols["flags"][:n] & ALIVE) != 0
         if graduate_ids is not None:
-            g_ok = g_ok & self._row_filter(self._g, graduate_ids)
-        g_rows = np.flatnonzero(g_ok)
-        g_ids = self._g.cols["id"][g_rows]
-        wanted = self._p.row_of if position_ids is None else position_ids
+            g_ok &= self._row_filter(self._g, graduate_ids)
+        wanted = self._positions if position_ids is None else position_ids
         parts: list[tuple[IntArray, ...]] = []
-        for position_id in sorted(int(i) for i in wanted if int(i) in self._p.row_of):
-            scored = self._score_graduates(self._positions[position_id], g_rows)
+        for position_id in sorted(int(i) for i in wanted if int(i) in self._positions):
+            rows = self._prefilter_graduates(self._positions[position_id], g_ok)
+            scored = self._score_graduates(self._positions[position_id], rows)
             hit = np.flatnonzero(scored.eligible)
             parts.append(
                 (
-                    g_ids[hit],
+                    self._g.cols["id"][rows[hit]].astype(np.int64),
                     np.full(hit.size, position_id, dtype=np.int64),
                     scored.total[hit],
                     scored.graduate_side[hit],
@@ -520,68 +857,75 @@ class MatchIndex:
             empty = np.zeros(0, dtype=np.int64)
             return PairScores(empty, empty, empty, empty, empty)
         g, p, total, grad, emp = (np.concatenate(column) for column in zip(*parts, strict=True))
-        return PairScores(g, p, total, grad, emp)
+        order = np.lexsort((g, p))  # by position, then graduate id
+        return PairScores(g[order], p[order], total[order], grad[order], emp[order])
 
     # --- the vectorised scorer --------------------------------------------------------
 
     def _score_graduates(self, position: PositionRecord, rows: slice | IntArray) -> _Scored:
         """scoring.score for one position against many graduate rows."""
-        c = {name: self._g.cols[name][rows] for name in _GRADUATE_COLUMNS if name != "id"}
+        cols = self._g.cols
+        flags = cols["flags"][rows]
+        zip_slots = cols["zip"][rows]
         point = geo.lookup(position.zip)
         state = point.state if point else None
-        today = self._today()
-        on = scoring.check_date(position, today).toordinal()
-        eligible = c["active"].copy()
+        on = scoring.check_date(position, self._today()).toordinal()
+        eligible = (flags & ACTIVE) != 0
 
         for code in position.required_credentials:
-            eligible &= self._best_expiry(code, state, rows) > on
-        req_mod = np.uint64(self._modalities.mask(position.required_modalities))
-        eligible &= (c["m1"] & req_mod) == req_mod
-        eligible &= c["training"] >= position.min_training_hours
-        c2: FloatArray | None = None
+            eligible &= self._valid(code, state, rows, on)
+        m1 = cols["m1"][rows]
+        req_mod = self._modalities.mask(position.required_modalities)
+        if req_mod:
+            eligible &= (m1 & req_mod) == req_mod
+        eligible &= cols["training"][rows] >= position.min_training_hours
+        known, zx, zy, zz = self._zip_arrays_now()
         if point is None:
             eligible[:] = False
+            k_distance: IntArray | int = 0
         else:
-            c2 = geo.chord2_many(geo.unit_vector(point), c["x"], c["y"], c["z"])
-            eligible &= c["known"] & (c2 <= c["thr2"])
-        kind = np.uint64(self._employment.mask((position.employment_type,)))
-        eligible &= (c["employment"] == _ZERO) | ((c["employment"] & kind) != _ZERO)
-        shifts = np.uint64(self._slots.mask(position.shifts))
-        overlap = _popcount(c["availability"] & shifts)
+            c2_zip = geo.chord2_many(geo.unit_vector(point), zx, zy, zz)
+            c2 = c2_zip[zip_slots]
+            eligible &= ((flags & KNOWN) != 0) & (c2 <= self._thr2_now()[cols["radius"][rows]])
+            k_distance = np.where(known, _tenths(_distance_raw(c2_zip)), 0)[zip_slots]
+        employment = cols["employment"][rows]
+        kind = self._employment.mask((position.employment_type,))
+        eligible &= (employment == 0) | ((employment & kind) != 0)
+        shifts = self._slots.mask(position.shifts)
+        overlap = _popcount(cols["availability"][rows] & shifts)
         if position.shifts:
             eligible &= overlap > 0
 
         # employer side
-        pref_mod = np.uint64(self._modalities.mask(position.preferred_modalities))
+        pref_mod = self._modalities.mask(position.preferred_modalities)
         n_pref = len(position.preferred_modalities)
-        held = _popcount(c["m1"] & pref_mod)
         k_pref_mod = _constant_or(
             n_pref,
             WEIGHTS["preferred_modalities"],
-            lambda: WEIGHTS["preferred_modalities"] * held / n_pref,
+            lambda: WEIGHTS["preferred_modalities"] * _popcount(m1 & pref_mod) / n_pref,
         )
         asked = position.required_modalities | position.preferred_modalities
-        asked_mask = np.uint64(self._modalities.mask(asked))
-        total = (
-            _popcount(c["m1"] & asked_mask)
-            + _popcount(c["m2"] & asked_mask)
-            + _popcount(c["m3"] & asked_mask)
-        )
-        k_prof = _constant_or(
-            len(asked),
-            WEIGHTS["proficiency"],
-            lambda: WEIGHTS["proficiency"] * total / (scoring.MAX_PROFICIENCY * len(asked)),
-        )
-        valid = np.zeros(eligible.shape, dtype=np.int64)
-        for code in position.preferred_credentials:
-            valid += self._best_expiry(code, state, rows) > on
+        asked_mask = self._modalities.mask(asked)
+
+        def proficiency_raw() -> FloatArray:
+            total = (
+                _popcount(m1 & asked_mask)
+                + _popcount(cols["m2"][rows] & asked_mask)
+                + _popcount(cols["m3"][rows] & asked_mask)
+            )
+            return WEIGHTS["proficiency"] * total / (scoring.MAX_PROFICIENCY * len(asked))
+
+        k_prof = _constant_or(len(asked), WEIGHTS["proficiency"], proficiency_raw)
         n_pref_cred = len(position.preferred_credentials)
-        k_pref_cred = _constant_or(
-            n_pref_cred,
-            WEIGHTS["preferred_credentials"],
-            lambda: WEIGHTS["preferred_credentials"] * valid / n_pref_cred,
-        )
-        hours = np.clip(c["clinical"], 0, scoring.CLINICAL_HOURS_FULL)
+
+        def preferred_raw() -> FloatArray:
+            valid = np.zeros(eligible.shape, dtype=np.int64)
+            for code in position.preferred_credentials:
+                valid += self._valid(code, state, rows, on)
+            return WEIGHTS["preferred_credentials"] * valid / n_pref_cred
+
+        k_pref_cred = _constant_or(n_pref_cred, WEIGHTS["preferred_credentials"], preferred_raw)
+        hours = np.clip(cols["clinical"][rows], 0, scoring.CLINICAL_HOURS_FULL)
         k_clinical = _tenths(WEIGHTS["clinical_hours"] * hours / scoring.CLINICAL_HOURS_FULL)
 
         # graduate side
@@ -589,70 +933,73 @@ class MatchIndex:
         k_schedule = _constant_or(
             n_shifts, WEIGHTS["schedule"], lambda: WEIGHTS["schedule"] * overlap / n_shifts
         )
-        if c2 is None:
-            k_distance = np.zeros(eligible.shape, dtype=np.int64)
-        else:
-            k_distance = np.where(c["known"], _tenths(_distance_raw(c2)), 0)
-        setting = np.uint64(self._settings.mask((position.setting,)))
-        k_setting = _setting_tenths((c["settings"] & setting) != _ZERO, c["settings"] != _ZERO)
+        setting = self._settings.mask((position.setting,))
+        settings = cols["settings"][rows]
+        k_setting = _setting_tenths((settings & setting) != 0, settings != 0)
         top = scoring.pay_top(position)
-        k_pay = _pay_tenths(math.nan if top is None else float(top), c["pay"])
-
+        k_pay = _pay_tenths(math.nan if top is None else float(top), self._pays.floats())
         employer_side = k_pref_mod + k_prof + k_pref_cred + k_clinical
-        graduate_side = k_schedule + k_distance + k_setting + k_pay
+        graduate_side = k_schedule + k_distance + k_setting + k_pay[cols["pay"][rows]]
         return _Scored(eligible, employer_side + graduate_side, graduate_side, employer_side)
 
     def _score_positions(self, row: int) -> _Scored:
         """scoring.score for one graduate row against every position row."""
-        g = {name: self._g.cols[name][row] for name in _GRADUATE_COLUMNS}
+        g = self._g.cols
         m = self._p.size
         c = {name: array[:m] for name, array in self._p.cols.items()}
         today_ord = self._today().toordinal()
         on = np.maximum(c["start"], today_ord)
-        eligible = c["alive"] & bool(g["active"])
+        flags = int(g["flags"][row])
+        eligible = c["alive"] & bool(flags & ACTIVE)
 
         # which credential codes each position's state makes valid for this graduate
         satisfied = np.zeros(m, dtype=np.uint64)
         used = int(np.bitwise_or.reduce(c["req_cred"] | c["pref_cred"])) if m else 0
         holdings = [
-            (key, int(column[row]))
-            for key, column in ((k, self._g.cols[name]) for k, name in self._cred_keys.items())
-            if column[row] != NOT_HELD
+            (key, int(g[name][row]))
+            for key, name in self._cred_keys.items()
+            if g[name][row] != NOT_HELD
         ]
-        for bit, code in enumerate(self._credentials.codes):
-            if not used >> bit & 1:
-                continue
-            best_by_state = np.array(
+        used_bits = [bit for bit in range(len(self._credentials.codes)) if used >> bit & 1]
+        if used_bits:
+            # best expiry per (position state, credential code), then one comparison per cell
+            best = np.array(
                 [
-                    max(
-                        (
-                            expiry
-                            for (held, held_state), expiry in holdings
-                            if taxonomy.credential_satisfies(code, held, held_state, state)
-                        ),
-                        default=NOT_HELD,
-                    )
+                    [
+                        max(
+                            (
+                                expiry
+                                for (held, held_state), expiry in holdings
+                                if taxonomy.credential_satisfies(
+                                    self._credentials.codes[bit], held, held_state, state
+                                )
+                            ),
+                            default=NOT_HELD,
+                        )
+                        for bit in used_bits
+                    ]
                     for state in self._states
                 ],
                 dtype=np.int64,
             )
-            valid = best_by_state[c["state"]] > on
-            satisfied |= np.where(valid, np.uint64(1 << bit), _ZERO)
+            weights = np.array([1 << bit for bit in used_bits], dtype=np.uint64)
+            valid = best[c["state"]] > on[:, None]
+            satisfied = np.bitwise_or.reduce(np.where(valid, weights, _ZERO), axis=1)
         eligible &= (c["req_cred"] & ~satisfied) == _ZERO
-        m1, m2, m3 = g["m1"], g["m2"], g["m3"]
+        m1, m2, m3 = (np.uint64(int(g[name][row])) for name in ("m1", "m2", "m3"))
         eligible &= (c["req_mod"] & ~m1) == _ZERO
-        eligible &= g["training"] >= c["min_training"]
+        eligible &= int(g["training"][row]) >= c["min_training"]
         c2: FloatArray | None = None
-        if not g["known"]:
+        zip_point = self._zip_points[int(g["zip"][row])]
+        if not flags & KNOWN or zip_point is None:
             eligible[:] = False
         else:
-            c2 = geo.chord2_many(
-                (float(g["x"]), float(g["y"]), float(g["z"])), c["x"], c["y"], c["z"]
-            )
-            eligible &= c["known"] & (c2 <= g["thr2"])
-        if g["employment"] != _ZERO:
-            eligible &= (c["employment"] & g["employment"]) != _ZERO
-        overlap = _popcount(c["shifts"] & g["availability"])
+            c2 = geo.chord2_many(geo.unit_vector(zip_point), c["x"], c["y"], c["z"])
+            eligible &= c["known"] & (c2 <= self._thr2_now()[int(g["radius"][row])])
+        employment = np.uint64(int(g["employment"][row]))
+        if employment != _ZERO:
+            eligible &= (c["employment"] & employment) != _ZERO
+        overlap = _popcount(c["shifts"] & np.uint64(int(g["availability"][row])))
         eligible &= (c["n_shifts"] == 0) | (overlap > 0)
 
         # employer side
@@ -674,7 +1021,7 @@ class MatchIndex:
             WEIGHTS["preferred_credentials"],
             _popcount(c["pref_cred"] & satisfied),
         )
-        hours = max(0, min(int(g["clinical"]), scoring.CLINICAL_HOURS_FULL))
+        hours = max(0, min(int(g["clinical"][row]), scoring.CLINICAL_HOURS_FULL))
         k_clinical = scoring.tenths(scoring.clinical_hours_raw(hours))
 
         # graduate side
@@ -683,10 +1030,11 @@ class MatchIndex:
             k_distance = np.zeros(m, dtype=np.int64)
         else:
             k_distance = np.where(c["known"], _tenths(_distance_raw(c2)), 0)
+        settings = np.uint64(int(g["settings"][row]))
         k_setting = _setting_tenths(
-            (c["setting"] & g["settings"]) != _ZERO, np.full(m, g["settings"] != _ZERO)
+            (c["setting"] & settings) != _ZERO, np.full(m, settings != _ZERO)
         )
-        k_pay = _pay_tenths(c["top_pay"], float(g["pay"]))
+        k_pay = _pay_tenths(c["top_pay"], float(self._pays.floats()[int(g["pay"][row])]))
 
         employer_side = k_pref_mod + k_prof + k_pref_cred + k_clinical
         graduate_side = k_schedule + k_distance + k_setting + k_pay
@@ -696,6 +1044,12 @@ class MatchIndex:
 
     def _today(self) -> date:
         return self.today or date.today()
+
+    def _row(self, graduate_id: int) -> int:
+        row = self._g.row(graduate_id)
+        if row is None:
+            raise KeyError(graduate_id)
+        return row
 
     def _prefilter_graduates(self, position: PositionRecord, rows_ok: BoolArray) -> IntArray:
         """Rows that pass the hard rules, cheapest first and distance last (on few rows).
@@ -707,31 +1061,35 @@ class MatchIndex:
         point = geo.lookup(position.zip)
         if point is None:
             return np.zeros(0, dtype=np.int64)
-        ok = rows_ok & c["active"][:n] & c["known"][:n]
+        need = ACTIVE | KNOWN
+        ok = rows_ok & ((c["flags"][:n] & need) == need)
         ok &= c["training"][:n] >= position.min_training_hours
-        req_mod = np.uint64(self._modalities.mask(position.required_modalities))
+        req_mod = self._modalities.mask(position.required_modalities)
         if req_mod:
             ok &= (c["m1"][:n] & req_mod) == req_mod
-        kind = np.uint64(self._employment.mask((position.employment_type,)))
+        kind = self._employment.mask((position.employment_type,))
         employment = c["employment"][:n]
-        ok &= (employment == _ZERO) | ((employment & kind) != _ZERO)
+        ok &= (employment == 0) | ((employment & kind) != 0)
         if position.shifts:
-            ok &= (c["availability"][:n] & np.uint64(self._slots.mask(position.shifts))) != _ZERO
+            ok &= (c["availability"][:n] & self._slots.mask(position.shifts)) != 0
         on = scoring.check_date(position, self._today()).toordinal()
         for code in position.required_credentials:
-            ok &= self._best_expiry(code, point.state, slice(0, n)) > on
+            ok &= self._valid(code, point.state, slice(0, n), on)
         rows = np.flatnonzero(ok)
-        c2 = geo.chord2_many(geo.unit_vector(point), c["x"][rows], c["y"][rows], c["z"][rows])
-        return rows[c2 <= c["thr2"][rows]]
+        _, zx, zy, zz = self._zip_arrays_now()
+        c2_zip = geo.chord2_many(geo.unit_vector(point), zx, zy, zz)
+        return rows[c2_zip[c["zip"][rows]] <= self._thr2_now()[c["radius"][rows]]]
 
     def _row_filter(self, table: _Table, ids: Iterable[int]) -> BoolArray:
         mask = np.zeros(table.size, dtype=np.bool_)
-        rows = [table.row_of[i] for i in ids if i in table.row_of]
-        mask[np.asarray(rows, dtype=np.int64)] = True
+        wanted = np.fromiter((int(i) for i in ids), np.int64)
+        rows = table.rows(wanted)
+        mask[rows[rows >= 0]] = True
         return mask
 
-    def _best_expiry(self, code: str, state: str | None, rows: slice | IntArray) -> IntArray:
-        """Per graduate row, the latest expiry among credentials satisfying `code` here."""
+    def _valid(self, code: str, state: str | None, rows: slice | IntArray, on: int) -> BoolArray:
+        """Per graduate row: a credential satisfying `code` here is valid beyond `on`
+        (the latest expiry among them is after `on`)."""
         names = self._satisfying.get((code, state))
         if names is None:
             names = [
@@ -740,11 +1098,13 @@ class MatchIndex:
                 if taxonomy.credential_satisfies(code, held, held_state, state)
             ]
             self._satisfying[(code, state)] = names
-        size = len(range(self._g.size)[rows]) if isinstance(rows, slice) else rows.size
-        best = np.zeros(size, dtype=np.int64)
-        for name in names:
-            np.maximum(best, self._g.cols[name][rows], out=best)
-        return best
+        if not names:
+            size = len(range(self._g.size)[rows]) if isinstance(rows, slice) else rows.size
+            return np.zeros(size, dtype=np.bool_)
+        valid = self._g.cols[names[0]][rows] > on
+        for name in names[1:]:
+            valid |= self._g.cols[name][rows] > on
+        return valid
 
     def _cred_column(self, key: CredentialKey) -> np.ndarray:
         name = self._cred_keys.get(key)
@@ -757,12 +1117,38 @@ class MatchIndex:
 
     def _zip_slot(self, zip_code: str | None) -> int:
         if zip_code is None:
-            return -1
+            return 0
         slot = self._zip_index.get(zip_code)
         if slot is None:
             slot = self._zip_index[zip_code] = len(self._zips)
             self._zips.append(zip_code)
+            self._zip_points.append(geo.lookup(zip_code))
+            self._zip_arrays = None
         return slot
+
+    def _zip_known(self) -> BoolArray:
+        return self._zip_arrays_now()[0]
+
+    def _zip_arrays_now(self) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
+        if self._zip_arrays is None:
+            vectors = [geo.unit_vector(p) if p else (0.0, 0.0, 0.0) for p in self._zip_points]
+            xyz = np.array(vectors, dtype=np.float64).reshape(-1, 3)
+            known = np.array([p is not None for p in self._zip_points], dtype=np.bool_)
+            self._zip_arrays = (
+                known,
+                np.ascontiguousarray(xyz[:, 0]),
+                np.ascontiguousarray(xyz[:, 1]),
+                np.ascontiguousarray(xyz[:, 2]),
+            )
+        return self._zip_arrays
+
+    def _thr2_now(self) -> FloatArray:
+        if self._thr2 is None or self._thr2.size != len(self._radii.values):
+            self._thr2 = np.array(
+                [geo.radius_chord2(r) for r in self._radii.values],  # type: ignore[arg-type]
+                dtype=np.float64,
+            )
+        return self._thr2
 
     def _state_slot(self, state: str | None) -> int:
         slot = self._state_index.get(state)
@@ -774,9 +1160,8 @@ class MatchIndex:
     def _decode(self, row: int) -> GraduateRecord:
         """A GraduateRecord the reference scorer treats exactly like the one upserted."""
         cols = self._g.cols
-        zip_slot = int(cols["zip"][row])
-        radius = float(cols["radius"][row])
-        pay = float(cols["pay"][row])
+        flags = int(cols["flags"][row])
+        radius = self._radii.values[int(cols["radius"][row])]
         m1, m2, m3 = (int(cols[name][row]) for name in ("m1", "m2", "m3"))
         modalities = {
             code: 1 + (m2 >> bit & 1) + (m3 >> bit & 1)
@@ -789,19 +1174,25 @@ class MatchIndex:
             if expiry != NOT_HELD:
                 expires_on = None if expiry == NO_EXPIRY else date.fromordinal(expiry)
                 credentials.append(CredentialRecord(code, state, expires_on))
+        if flags & EMPLOYERS_SEE:
+            visibility = "employers"
+        elif flags & STAFF_SEE:
+            visibility = "staff"
+        else:
+            visibility = "private"
         return GraduateRecord(
             id=int(cols["id"][row]),
-            verified=bool(cols["verified"][row]),
-            seeking=bool(cols["seeking"][row]),
-            visibility=_LEVEL_NAMES.get(int(cols["level"][row]), "private"),
-            zip=self._zips[zip_slot] if zip_slot >= 0 else None,
-            travel_radius_miles=None if math.isnan(radius) else _number(radius),
+            verified=bool(flags & VERIFIED),
+            seeking=bool(flags & SEEKING),
+            visibility=visibility,
+            zip=self._zips[int(cols["zip"][row])],
+            travel_radius_miles=radius,  # type: ignore[arg-type]
             training_hours=int(cols["training"][row]),
             clinical_hours=int(cols["clinical"][row]),
             settings=self._settings.decode(int(cols["settings"][row])),
             employment_types=self._employment.decode(int(cols["employment"][row])),
             availability=self._slots.decode(int(cols["availability"][row])),
-            pay_expectation=None if math.isnan(pay) else pay,
+            pay_expectation=self._pays.values[int(cols["pay"][row])],  # type: ignore[arg-type]
             modalities=modalities,
             credentials=tuple(credentials),
         )
@@ -810,8 +1201,17 @@ class MatchIndex:
 # --- vector twins of scoring's formulas ---------------------------------------------------
 
 
+def _take(scored: _Scored, picked: IntArray) -> _Scored:
+    return _Scored(
+        scored.eligible[picked],
+        scored.total[picked],
+        scored.graduate_side[picked],
+        scored.employer_side[picked],
+    )
+
+
 def _top(
-    ids: IntArray,
+    ids: np.ndarray,
     scored: _Scored,
     limit: int | None,
     include_ineligible: bool,
@@ -828,7 +1228,7 @@ def _top(
     # One int64 per row: ineligible after eligible, then higher score, then lower id.
     keys = (
         ((~scored.eligible[keep]).astype(np.int64) * 1001 + (1000 - scored.total[keep])) << _ID_BITS
-    ) | ids[keep]
+    ) | ids[keep].astype(np.int64)
     if limit is not None and limit < keep.size:
         part = np.argpartition(keys, limit - 1)[:limit]
         keep, keys = keep[part], keys[part]
@@ -877,8 +1277,11 @@ def _pay_tenths(top: float | FloatArray, expectation: float | FloatArray) -> Int
     return np.asarray(k, dtype=np.int64)
 
 
-def _number(value: float) -> int | float:
-    return int(value) if value.is_integer() else value
+def _int32(values: list[int], what: str) -> npt.NDArray[np.int64]:
+    array = np.array(values, dtype=np.int64) if values else np.zeros(0, dtype=np.int64)
+    if array.size and (array.min() < _INT32.min or array.max() > _INT32.max):
+        raise ValueError(f"{what} must fit a 32-bit integer")
+    return array
 
 
 def _check_id(record_id: int) -> None:

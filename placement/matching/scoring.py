@@ -409,17 +409,28 @@ def _share(
 
 
 _ORDERS: dict[int, dict[str, int]] = {}
+_SORTED: dict[tuple[int, frozenset[str]], list[str]] = {}
 
 
 def _ordered(codes: Iterable[str], vocabulary: Iterable[str]) -> list[str]:
     """Codes in vocabulary order (unknown codes last, alphabetically): stable sentences.
 
-    `vocabulary` is one of taxonomy's module-level constants, so its order is cached by id.
+    `vocabulary` is one of taxonomy's module-level constants, so its order is cached by id;
+    so is the order of a frozenset of codes (a position's and a profile's sets repeat).
     """
+    key = (id(vocabulary), codes) if isinstance(codes, frozenset) else None
+    if key is not None:
+        found = _SORTED.get(key)
+        if found is not None:
+            return list(found)
     order = _ORDERS.get(id(vocabulary))
     if order is None:
         order = _ORDERS[id(vocabulary)] = {code: i for i, code in enumerate(vocabulary)}
-    return sorted(codes, key=lambda code: (order.get(code, len(order)), code))
+    result = sorted(codes, key=lambda code: (order.get(code, len(order)), code))
+    if key is not None and len(_SORTED) < 100_000:
+        _SORTED[key] = result
+        return list(result)
+    return result
 
 
 def _labels(codes: Iterable[str], vocabulary: dict[str, taxonomy.Term]) -> str:

@@ -36,5 +36,6 @@ def test_run_benchmark_small() -> None:
         "speedup_rank_positions",
     ):
         assert key in result
-    assert set(result["rank_graduates_ms"]) == {"p50", "p95"}
+    assert set(result["rank_graduates_ms"]) == {"p50", "p95", "cpu_mean"}
+    assert "order_graduates_ms" in result and "order_positions_ms" in result
     assert {"stable_s", "optimal_s", "plan_round_stable_s"} <= set(result["rounds"])
