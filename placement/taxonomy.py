@@ -209,14 +209,13 @@ def lookup_code(vocabulary: dict[str, Term], text: str) -> str | None:
 
 # --- credential verification (appended) --------------------------------------------------
 
-CREDENTIAL_VERIFICATION_METHODS = _index(
-    (
-        Term("document_reviewed", "Document reviewed"),
-        Term("primary_source", "Checked with the issuing body"),
-        Term("employer_confirmed", "Confirmed by an employer"),
-        Term("other", "Other"),
-    )
-)
+# How career services checked a credential (POST /staff/credentials/{id}/verify `method`).
+CREDENTIAL_VERIFICATION_METHODS = {
+    "document_reviewed": "Document reviewed",
+    "primary_source": "Checked with the issuing body",
+    "employer_confirmed": "Confirmed by an employer",
+    "other": "Other",
+}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import logging
 import re
 import secrets
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -37,6 +37,7 @@ from placement.models import (
     utcnow,
 )
 from placement.services import Conflict, DomainError, NotFound, audit, changes, mail, resumes
+from placement.services.approvals import Actor
 from placement.services.graduates import (
     CredentialInput,
     check_credential,
@@ -477,3 +478,99 @@ def _queue_reminder(db: Session, settings: Settings, row: Any, threshold: int, t
         body=body,
         kind=REMINDER_KINDS[threshold],
     )
+
+
+# -- verification by career services -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verified:
+    verified: list[GraduateCredential]
+    already: list[int]  # ids someone verified first (or in another tab)
+
+
+def verify_credentials(
+    db: Session, actor: Actor, credential_ids: Sequence[int], *, method: str, note: str = ""
+) -> Verified:
+    """Verify each credential with how it was checked and a note; one audit event each.
+
+    Each is a conditional update (`… WHERE verified_at IS NULL`), so two staff verifying at
+    once give one verification; the ones already verified are returned in `already`. An id
+    that is missing, or whose graduate is gone, raises NotFound and nothing is verified.
+    """
+    if method not in taxonomy.CREDENTIAL_VERIFICATION_METHODS:
+        raise DomainError("Choose how you checked the credential.", "method")
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise DomainError(f"Keep the note to at most {MAX_NOTE:,} characters.", "note")
+    if "\x00" in note:
+        raise DomainError("The note contains a character that cannot be stored.", "note")
+    ids = list(dict.fromkeys(credential_ids))
+    if not ids:
+        raise DomainError("Choose at least one credential to verify.", "credential_ids")
+    if len(ids) > MAX_BULK:
+        raise DomainError(f"Verify at most {MAX_BULK} credentials at once.", "credential_ids")
+    credentials = [staff_credential(db, credential_id) for credential_id in ids]
+    now = utcnow()
+    done: list[GraduateCredential] = []
+    already: list[int] = []
+    for credential in credentials:
+        result = db.exec(  # type: ignore[call-overload]
+            update(GraduateCredential)
+            .where(
+                col(GraduateCredential.id) == credential.id,
+                col(GraduateCredential.verified_at).is_(None),
+            )
+            .values(
+                verified_at=now,
+                verified_by=actor.user_id,
+                verification_method=method,
+                verification_note=note,
+            )
+        )
+        if result.rowcount != 1:
+            already.append(credential.id or 0)
+            continue
+        db.refresh(credential)
+        changes.graduate_changed(db, credential.graduate_id)
+        audit.record(
+            db,
+            "credential.verified",
+            actor_user_id=actor.user_id,
+            actor_role=actor.role,
+            object_type="credential",
+            object_id=credential.id,
+            detail=(
+                f"{credential.code} ({credential.state or '—'}) version {credential.version} "
+                f"of graduate #{credential.graduate_id}: {method}"
+            ),
+            before={"verified_at": None},
+            after={"verified_at": now, "verified_by": actor.user_id, "method": method},
+            ip=actor.ip,
+        )
+        done.append(credential)
+    return Verified(verified=done, already=already)
+
+
+def verify_credential(
+    db: Session, actor: Actor, credential_id: int, *, method: str, note: str = ""
+) -> GraduateCredential:
+    """Verify one credential; Conflict when it is verified already."""
+    result = verify_credentials(db, actor, [credential_id], method=method, note=note)
+    if not result.verified:
+        raise Conflict("This credential is already verified.")
+    return result.verified[0]
+
+
+def verifier_names(db: Session, credentials: Iterable[Any]) -> dict[int, str]:
+    """The names of the staff who verified these credentials (or their earlier versions)."""
+    ids = {row.verified_by for row in credentials if row.verified_by is not None}
+    if not ids:
+        return {}
+    return {
+        user_id: name or email
+        for user_id, name, email in db.exec(
+            select(User.id, User.name, User.email).where(col(User.id).in_(ids))
+        ).all()
+        if user_id is not None
+    }

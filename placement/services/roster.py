@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from placement.config import Settings
-from placement.models import AuditEvent, Graduate, GraduateCredential, User, utcnow
+from placement.models import AuditEvent, Graduate, User, utcnow
 from placement.services import Conflict, NotFound, accounts, audit, changes
 from placement.services.approvals import Actor
 
@@ -523,34 +523,3 @@ def verify_graduate(db: Session, actor: Actor, graduate_id: int) -> Graduate:
         ip=actor.ip,
     )
     return graduate
-
-
-def verify_credential(db: Session, actor: Actor, credential_id: int) -> GraduateCredential:
-    credential = db.get(GraduateCredential, credential_id)
-    if credential is None:
-        raise NotFound
-    graduate = db.get(Graduate, credential.graduate_id)
-    if graduate is None or graduate.deleted_at is not None:
-        raise NotFound
-    if credential.verified_at is not None:
-        raise Conflict("This credential is already verified.")
-    credential.verified_at = utcnow()
-    credential.verified_by = actor.user_id
-    db.add(credential)
-    changes.graduate_changed(db, credential.graduate_id)
-    audit.record(
-        db,
-        "credential.verified",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
-        object_type="credential",
-        object_id=credential.id,
-        detail=(
-            f"{credential.code} {credential.number} ({credential.state or '—'}) of graduate "
-            f"#{credential.graduate_id}"
-        ),
-        before={"verified_at": None},
-        after={"verified_at": credential.verified_at, "verified_by": actor.user_id},
-        ip=actor.ip,
-    )
-    return credential

@@ -20,6 +20,7 @@ from placement.models import (
     Application,
     ApplicationEvent,
     AuditEvent,
+    CredentialVersion,
     Employer,
     EmployerMember,
     Graduate,
@@ -31,9 +32,10 @@ from placement.models import (
     User,
 )
 from placement.services import NotFound
+from placement.services import credentials as credential_service
 
 PER_PAGE = 25
-EXPIRY_WINDOW_DAYS = 60
+EXPIRY_WINDOW_DAYS = 30  # the staff's "expiring within 30 days" queue
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,9 @@ class GraduateRecord:
     referrals: list[Any]
     placements: list[Placement]
     events: list[Any] = field(default_factory=list)
+    # Earlier versions of each credential, and who verified what (user id -> name).
+    credential_history: dict[int, list[CredentialVersion]] = field(default_factory=dict)
+    verifiers: dict[int, str] = field(default_factory=dict)
 
 
 def graduate_record(db: Session, graduate_id: int) -> GraduateRecord:
@@ -319,7 +324,15 @@ def graduate_record(db: Session, graduate_id: int) -> GraduateRecord:
         .mappings()
         .all()
     )
+    credential_history = credential_service.history_of(
+        db, [credential.id for credential in credentials if credential.id is not None]
+    )
+    verifiers = credential_service.verifier_names(
+        db, [*credentials, *(row for rows in credential_history.values() for row in rows)]
+    )
     return GraduateRecord(
+        credential_history=credential_history,
+        verifiers=verifiers,
         graduate=graduate,
         account=account,
         modalities=list(modalities),
@@ -333,7 +346,8 @@ def graduate_record(db: Session, graduate_id: int) -> GraduateRecord:
 
 
 def credentials_queue(db: Session, which: str, page: int, today: date | None = None) -> Page:
-    """Credentials to verify (`unverified`) or expiring within 60 days (`expiring`)."""
+    """Credentials to verify (`unverified`) or expiring within 30 days (`expiring`), across
+    graduates."""
     today = today or date.today()
     query = (
         select(
@@ -344,6 +358,9 @@ def credentials_queue(db: Session, which: str, page: int, today: date | None = N
             GraduateCredential.issued_on,
             GraduateCredential.expires_on,
             GraduateCredential.verified_at,
+            GraduateCredential.verification_method,
+            GraduateCredential.version,
+            GraduateCredential.document_file,
             Graduate.id.label("graduate_id"),  # type: ignore[union-attr]
             Graduate.first_name,
             Graduate.last_name,

@@ -20,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
-from placement.models import Employer, Graduate, GraduateCredential, Placement, Position, User
+from placement.models import Employer, Graduate, Placement, Position, User
 from placement.services import (
     Conflict,
     DomainError,
@@ -50,6 +50,8 @@ FLASH = {
     "rejected": "Rejected: the organisation sees the reason.",
     "suspended": "Suspended: its positions left the search and its users were signed out.",
     "verified": "Verified.",
+    "bulk_verified": "Verified {count} credentials.",
+    "bulk_partly": "Verified {count} credentials; the others were verified already.",
     "outcome": "Outcome saved.",
     "referred": "Referral sent: the graduate was notified.",
     "already_referred": "This graduate already has an open referral for this position.",
@@ -395,25 +397,68 @@ def graduate_outcome(request: Request, db: Session) -> Response:
     return _redirect(_with_flash(f"/staff/graduates/{graduate_id}", "outcome"))
 
 
+def _verification(form: Form) -> tuple[str | None, str]:
+    """`method` and `note` of a verification form; a form without a method (the form of the
+    first release) verifies with `other`."""
+    if not form.raw("method"):
+        form.values["method"] = "other"
+        method: str | None = "other"
+    else:
+        method = form.choice("method", taxonomy.CREDENTIAL_VERIFICATION_METHODS)
+    note = form.text("note", required=False, max_length=credential_service.MAX_NOTE, multiline=True)
+    return method, note
+
+
 @endpoint("staff")
 def credential_verify(request: Request, db: Session) -> Response:
     credential_id = _path_id(request)
     form = Form.of(request)
+    method, note = _verification(form)
     try:
-        credential = roster.verify_credential(db, _actor(request), credential_id)
+        credential = credential_service.staff_credential(db, credential_id)
     except NotFound:
         raise not_found() from None
+    try:
+        if not form.ok or method is None:
+            raise DomainError(next(iter(form.errors.values())), "method")
+        credential_service.verify_credential(
+            db, _actor(request), credential_id, method=method, note=note
+        )
     except DomainError as error:
         db.rollback()
-        current = db.get(GraduateCredential, credential_id)
-        if current is None:
-            raise not_found() from None
+        status = 409 if isinstance(error, Conflict) else 422
         return _graduate_page(
-            request, db, current.graduate_id, error=error.message, status_code=409
+            request, db, credential.graduate_id, error=error.message, status_code=status
         )
     return _redirect(
         _with_flash(_back(form, f"/staff/graduates/{credential.graduate_id}"), "verified")
     )
+
+
+@endpoint("staff")
+def credentials_verify(request: Request, db: Session) -> Response:
+    """Verify a selection of the queue at once: one method and note, one audit event each."""
+    form = Form.of(request)
+    method, note = _verification(form)
+    ids = [int(raw) for raw in form.raw_list("credential_ids") if raw.isdigit() and len(raw) < 10]
+    if len(ids) != len(form.raw_list("credential_ids")):
+        raise not_found()
+    error: str | None = next(iter(form.errors.values()), None)
+    if error is None and method is not None:
+        try:
+            result = credential_service.verify_credentials(
+                db, _actor(request), ids, method=method, note=note
+            )
+        except NotFound:
+            raise not_found() from None
+        except DomainError as problem:
+            error = problem.message
+        else:
+            code = "bulk_verified" if not result.already else "bulk_partly"
+            back = _back(form, "/staff/credentials?show=unverified")
+            return _redirect(_with_flash(back, code) + f"&count={len(result.verified)}")
+    db.rollback()
+    return _credentials_page(request, db, form=form, error=error, status_code=422)
 
 
 @endpoint("staff")
@@ -428,10 +473,25 @@ def credential_document(request: Request, db: Session) -> Response:
 
 @endpoint("staff")
 def credentials(request: Request, db: Session) -> Response:
+    return _credentials_page(request, db)
+
+
+def _credentials_page(
+    request: Request,
+    db: Session,
+    *,
+    form: Form | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
     which = request.query_params.get("show", "unverified")
     if which not in ("unverified", "expiring"):
         which = "unverified"
     page = staff_search.credentials_queue(db, which, _page(request))
+    flash = _flash(request)
+    if flash and "{count}" in flash:
+        count = request.query_params.get("count", "")
+        flash = flash.format(count=count if count.isdigit() else "")
     return render(
         request,
         "staff/credentials.html",
@@ -441,8 +501,14 @@ def credentials(request: Request, db: Session) -> Response:
             "page_link": _page_link(request),
             "here": _here(request),
             "today": date.today(),
-            "flash": _flash(request),
+            "flash": flash,
+            "form": form or Form(),
+            "error": error,
+            "methods": taxonomy.CREDENTIAL_VERIFICATION_METHODS,
+            "lookup": taxonomy.credential_lookup,
+            "window": staff_search.EXPIRY_WINDOW_DAYS,
         },
+        status_code=status_code,
     )
 
 
@@ -910,6 +976,12 @@ routes: list[BaseRoute] = [
         "/graduates/{id:int}/outcome", graduate_outcome, methods=["POST"], name="graduate_outcome"
     ),
     Route("/credentials", credentials, name="credentials"),
+    Route(
+        "/credentials/verify",
+        credentials_verify,
+        methods=["POST"],
+        name="credentials_verify",
+    ),
     Route("/credentials/{id:int}/document", credential_document, name="credential_document"),
     Route(
         "/credentials/{id:int}/verify",

@@ -67,7 +67,7 @@ def make_templates() -> Jinja2Templates:
         SETTINGS=taxonomy.SETTINGS,
         MODALITIES=taxonomy.MODALITIES,
         CREDENTIALS=taxonomy.CREDENTIALS,
-        VERIFICATION_METHODS=taxonomy.CREDENTIAL_VERIFICATION_METHODS,
+        CREDENTIAL_METHODS=taxonomy.CREDENTIAL_VERIFICATION_METHODS,
         EMPLOYMENT_TYPES=taxonomy.EMPLOYMENT_TYPES,
         label=taxonomy.label,
         slot_label=taxonomy.slot_label,
