@@ -66,6 +66,11 @@ class Placement(SQLModel, table=True):
     start_date: date | None = None
     hours_per_week: int | None = None
     field: str = Field(default="in_field", max_length=16)
+    # One placement is one (graduate, position) or, without a position, one (graduate,
+    # employer name ignoring case and spacing, job title, start date): the key spells that
+    # out and a unique index turns a second (or concurrent) recording into the first one.
+    # NULL only for duplicates recorded before the rule existed.
+    dedupe_key: str | None = Field(default=None, max_length=450, unique=True, index=True)
     verification_method: str | None = Field(default=None, max_length=24)
     verification_note: str = Field(default="", max_length=2000)
     verified_at: datetime | None = None

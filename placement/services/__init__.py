@@ -19,3 +19,7 @@ class NotFound(Exception):
 
 class Conflict(DomainError):
     """Somebody else changed the record first."""
+
+
+class Forbidden(DomainError):
+    """The actor may not do this (an organisation member who is not an owner): 403."""

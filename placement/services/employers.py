@@ -18,7 +18,7 @@ from placement import taxonomy
 from placement.config import Settings
 from placement.models import Employer, EmployerMember, Message, User
 from placement.npi import npi_is_valid
-from placement.services import DomainError, NotFound, accounts, audit, changes, search
+from placement.services import DomainError, Forbidden, NotFound, accounts, audit, changes, search
 
 ORGANIZATION_FIELDS = ("name", "kind", "zip", "website", "phone", "npi")
 
@@ -214,18 +214,60 @@ def invite_colleague(
     return Invitation(user=user, link=link)
 
 
-def remove_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_id: int) -> User:
-    """Take a colleague off the team: the account is deactivated and its sessions end now."""
-    if not 0 < user_id < 2**31:
-        raise NotFound
-    membership = db.execute(
+def _membership(db: Session, employer_id: int, user_id: int) -> EmployerMember | None:
+    return db.execute(
         select(EmployerMember).where(
             EmployerMember.user_id == user_id, EmployerMember.employer_id == employer_id
         )
     ).scalar_one_or_none()
+
+
+def _team_for_change(
+    db: Session, employer_id: int, actor_user_id: int, user_id: int
+) -> tuple[EmployerMember, User]:
+    """The colleague's active membership; the actor must be an owner (Forbidden otherwise).
+
+    The organisation's row is locked first (PostgreSQL) so that two owners changing the team
+    at once are taken one after the other: the last-owner rule cannot be beaten by a race.
+    """
+    if not 0 < user_id < 2**31:
+        raise NotFound
+    db.execute(select(Employer.id).where(Employer.id == employer_id).with_for_update())  # type: ignore[arg-type]
+    actor = _membership(db, employer_id, actor_user_id)
+    if actor is None or not actor.is_owner:
+        raise Forbidden("Only an owner of the organisation can change who is on the team.")
+    membership = _membership(db, employer_id, user_id)
     user = db.get(User, user_id) if membership is not None else None
     if membership is None or user is None or not user.active:
         raise NotFound
+    return membership, user
+
+
+def _owner_count(db: Session, employer_id: int) -> int:
+    return int(
+        db.execute(
+            select(func.count())
+            .select_from(EmployerMember)
+            .join(User, User.id == EmployerMember.user_id)  # type: ignore[arg-type]
+            .where(
+                EmployerMember.employer_id == employer_id,
+                EmployerMember.is_owner.is_(True),  # type: ignore[attr-defined]
+                User.active.is_(True),  # type: ignore[attr-defined]
+            )
+        ).scalar_one()
+    )
+
+
+def remove_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_id: int) -> User:
+    """Take a colleague off the team: the account is deactivated and its sessions end now.
+
+    Only an owner removes (Forbidden); an owner may remove another owner, never the last one.
+    """
+    membership, user = _team_for_change(db, employer_id, actor_user_id, user_id)
+    if membership.is_owner and _owner_count(db, employer_id) <= 1:
+        raise DomainError(
+            "This is the organisation's last owner: make a colleague an owner first.", None
+        )
     if user_id == actor_user_id:
         raise DomainError("You cannot remove yourself. Ask a colleague to do it.", None)
     others = db.execute(
@@ -251,5 +293,26 @@ def remove_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_
         object_type="user",
         object_id=user_id,
         detail=f"{user.email} removed from employer {employer_id}",
+    )
+    return user
+
+
+def promote_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_id: int) -> User:
+    """An owner makes a colleague an owner too (idempotent); Forbidden for anyone else."""
+    membership, user = _team_for_change(db, employer_id, actor_user_id, user_id)
+    if membership.is_owner:
+        return user
+    membership.is_owner = True
+    db.add(membership)
+    audit.record(
+        db,
+        "employer.owner_added",
+        actor_user_id=actor_user_id,
+        actor_role="employer",
+        object_type="user",
+        object_id=user_id,
+        before={"is_owner": False},
+        after={"is_owner": True},
+        detail=f"user {user_id} made an owner of employer {employer_id}",
     )
     return user

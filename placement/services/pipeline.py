@@ -5,7 +5,7 @@ The legal moves live in one table (`LEGAL_MOVES`). Every move is a conditional U
 ApplicationEvent (from, to, who, note, reason), an audit event and a message to the graduate.
 A hire counts against the position's openings, fills the position when they are all taken
 (answering every candidate still waiting with `position_filled`: nobody is left without an
-answer), records a verified placement and marks the graduate placed.
+answer), records the placement (unverified) and marks the graduate placed.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ from placement.models import (
     User,
     utcnow,
 )
-from placement.services import Conflict, DomainError, NotFound, audit, changes, mail
+from placement.services import Conflict, DomainError, NotFound, audit, mail, placements
+from placement.services.approvals import Actor
 from placement.services.matching import explain_many
 from placement.services.positions import (
     ACTIVE_STAGES,
@@ -293,48 +294,21 @@ def _tell_graduate(
 def _record_placement(
     db: Session, application: Application, position: Position, actor_user_id: int
 ) -> Placement:
+    """A hire is the employer's word: the placement is recorded unverified (staff verify it)
+    and counts in the reports from its start date on."""
     employer = db.get(Employer, position.employer_id)
-    now = utcnow()
-    placement = Placement(
+    placement, _ = placements.record_placement(
+        db,
+        Actor(user_id=actor_user_id, role="employer"),
         graduate_id=application.graduate_id,
-        employer_id=position.employer_id,
-        employer_name=employer.name if employer else "",
-        position_id=position.id,
-        application_id=application.id,
+        employer_name=(employer.name if employer else "") or "Employer",
         job_title=position.title,
         start_date=position.start_date,
         hours_per_week=40 if position.employment_type == "full_time" else None,
         field="in_field",
-        verification_method="employer_confirmed",
-        verification_note="Hire recorded by the employer in the candidate pipeline.",
-        verified_at=now,
-        verified_by=actor_user_id,
-        created_by=actor_user_id,
+        position_id=position.id,
+        application_id=application.id,
     )
-    db.add(placement)
-    graduate = db.get(Graduate, application.graduate_id)
-    if graduate is not None:
-        graduate.outcome_status = "placed"
-        graduate.seeking = "placed"
-        graduate.unavailable_reason = None
-        graduate.updated_at = now
-        db.add(graduate)
-    db.flush()
-    audit.record(
-        db,
-        "placement.recorded",
-        actor_user_id=actor_user_id,
-        actor_role="employer",
-        object_type="placement",
-        object_id=placement.id,
-        detail=f"{placement.job_title} at {placement.employer_name} (employer confirmed)",
-        after={
-            "graduate_id": placement.graduate_id,
-            "position_id": placement.position_id,
-            "verification_method": "employer_confirmed",
-        },
-    )
-    changes.graduate_changed(db, application.graduate_id)
     return placement
 
 

@@ -1,14 +1,20 @@
-"""Placements recorded by staff, their verification, and each graduate's outcome.
+"""Placements, their verification, and each graduate's outcome.
 
-An employer's move of a candidate to `hired` records a verified placement on its own (in the
-pipeline service); staff record the jobs graduates found elsewhere here. Recording a placement
-sets the graduate's outcome to `placed`; the outcome report counts both kinds alike.
+Every placement is recorded here, once: by staff (jobs graduates found elsewhere), by an
+employer's hire in the pipeline (unverified: the hire is the employer's word, and the start
+date is usually ahead), or by an accepted offer. One placement is one (graduate, position)
+or, without a position, one (graduate, employer name ignoring case and spacing, job title,
+start date): `Placement.dedupe_key` spells that out under a unique index, so recording it
+again, even at the same moment from two requests, leads to the existing row. Recording a
+placement sets the graduate's outcome to `placed`; the outcome report counts it from its
+start date on.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from placement import taxonomy
@@ -37,6 +43,27 @@ def _clean(text: str | None, name: str, limit: int, *, required: bool = False) -
     return value
 
 
+def dedupe_key(
+    graduate_id: int,
+    *,
+    position_id: int | None,
+    employer_name: str,
+    job_title: str,
+    start_date: date | None,
+) -> str:
+    """What makes two recordings one placement (see the module's docstring)."""
+    if position_id is not None:
+        return f"g{graduate_id}:p{position_id}"
+    employer = "".join(employer_name.casefold().split())
+    title = " ".join(job_title.casefold().split())
+    started = start_date.isoformat() if start_date else "-"
+    return f"g{graduate_id}:{started}:{title}:{employer}"[:450]
+
+
+def _by_key(db: Session, key: str) -> Placement | None:
+    return db.exec(select(Placement).where(Placement.dedupe_key == key)).first()
+
+
 def record_placement(
     db: Session,
     actor: Actor,
@@ -48,9 +75,13 @@ def record_placement(
     hours_per_week: int | None,
     field: str,
     position_id: int | None = None,
+    application_id: int | None = None,
 ) -> tuple[Placement, bool]:
-    """A job a graduate took; (placement, created). A second placement for the same graduate
-    and position is not recorded twice: the existing one comes back with created False."""
+    """A job a graduate took, unverified until someone verifies it; (placement, created).
+
+    The same placement recorded again (or twice at once) is not a second row: the existing
+    one comes back with created False.
+    """
     graduate = _graduate(db, graduate_id)
     if graduate.deleted_at is not None:
         raise DomainError("This graduate deleted their account: no new placement can be added.")
@@ -66,33 +97,46 @@ def record_placement(
         if position is None:
             raise DomainError(f"There is no position #{position_id}.", "position_id")
         employer_id = position.employer_id
-        existing = db.exec(
-            select(Placement).where(
-                Placement.graduate_id == graduate_id, Placement.position_id == position_id
-            )
-        ).first()
-        if existing is not None:
-            return existing, False
+    key = dedupe_key(
+        graduate_id,
+        position_id=position_id,
+        employer_name=employer_name,
+        job_title=job_title,
+        start_date=start_date,
+    )
+    existing = _by_key(db, key)
+    if existing is not None:
+        return _link_application(db, existing, application_id), False
     placement = Placement(
         graduate_id=graduate_id,
         employer_id=employer_id,
         employer_name=employer_name,
         position_id=position_id,
+        application_id=application_id,
         job_title=job_title,
         start_date=start_date,
         hours_per_week=hours_per_week,
         field=field,
         created_by=actor.user_id,
+        dedupe_key=key,
     )
-    db.add(placement)
+    try:
+        with db.begin_nested():
+            db.add(placement)
+            db.flush()
+    except IntegrityError:
+        # Another request recorded the same placement a moment ago: that one stands.
+        existing = _by_key(db, key)
+        if existing is None:  # pragma: no cover - the constraint fired for another reason
+            raise
+        return _link_application(db, existing, application_id), False
     before = {
         "outcome_status": graduate.outcome_status,
         "unavailable_reason": graduate.unavailable_reason,
     }
     graduate.outcome_status = "placed"
     graduate.unavailable_reason = None
-    # As for a hire through the pipeline: a placed graduate leaves the matching lists until
-    # they say they are seeking again.
+    # A placed graduate leaves the matching lists until they say they are seeking again.
     graduate.seeking = "placed"
     graduate.updated_at = utcnow()
     db.add(graduate)
@@ -111,6 +155,7 @@ def record_placement(
             "graduate_id": graduate_id,
             "employer_name": employer_name,
             "position_id": position_id,
+            "application_id": application_id,
             "job_title": job_title,
             "start_date": start_date,
             "hours_per_week": hours_per_week,
@@ -120,6 +165,15 @@ def record_placement(
         ip=actor.ip,
     )
     return placement, True
+
+
+def _link_application(db: Session, placement: Placement, application_id: int | None) -> Placement:
+    """A hire of a placement staff had already recorded: the placement learns its application."""
+    if application_id is not None and placement.application_id is None:
+        placement.application_id = application_id
+        db.add(placement)
+        db.flush()
+    return placement
 
 
 def verify_placement(

@@ -7,9 +7,10 @@ falls in exactly one column, decided in this order:
    health, deceased, incarcerated, relocated abroad). They leave the denominator:
    `available` = `graduates` − `unavailable`.
 2. `placed_in_field`, `placed_related_field`, `placed_out_of_field` (F, R, O) — an available
-   graduate with at least one placement on record, counted once, by the field of their latest
-   placement (latest start date; the most recently recorded one breaks ties and stands in
-   for a missing start date).
+   graduate with at least one placement on record whose start date has come, counted once,
+   by the field of their latest such placement (latest start date; the most recently
+   recorded one breaks ties and stands in for a missing start date). A graduate whose only
+   placements start later counts as `not_placed` until the first one starts.
 3. `unknown` — no placement on record and outcome `unknown`, or outcome `placed` without any
    placement on record (employment that is not documented cannot count as a placement).
 4. `not_placed` — every other available graduate: no placement on record and outcome
@@ -130,7 +131,11 @@ class Person:
     deleted: bool = False
 
 
-def _latest_placements(db: Session, cohort: int | None) -> dict[int, tuple]:
+def _latest_placements(
+    db: Session, cohort: int | None, today: date
+) -> tuple[dict[int, tuple], set[int]]:
+    """Each graduate's latest placement whose start date has come (a missing start date
+    counts as started), and the graduates whose only placements are still ahead."""
     query = select(
         Placement.id,
         Placement.graduate_id,
@@ -144,19 +149,26 @@ def _latest_placements(db: Session, cohort: int | None) -> dict[int, tuple]:
     if cohort is not None:
         query = query.where(Graduate.cohort == cohort)
     latest: dict[int, tuple] = {}
+    ahead: set[int] = set()
     for row in db.exec(query).all():
+        if row[5] is not None and row[5] > today:
+            ahead.add(row[1])
+            continue
         current = latest.get(row[1])
         if current is None or _placement_key(row) > _placement_key(current):
             latest[row[1]] = tuple(row)
-    return latest
+    return latest, ahead - latest.keys()
 
 
 def _placement_key(row: tuple) -> tuple[date, int]:
     return (row[5] or date.min, row[0] or 0)
 
 
-def classify(db: Session, cohort: int | None = None) -> list[Person]:
+def classify(db: Session, cohort: int | None = None, today: date | None = None) -> list[Person]:
     """Every graduate of the cohort (or of every cohort) with the column they count in.
+
+    A placement counts from its start date on: a graduate whose only placements are still
+    ahead counts as not placed until the first one starts.
 
     Two queries: the graduates, and their placements.
     """
@@ -173,7 +185,7 @@ def classify(db: Session, cohort: int | None = None) -> list[Person]:
     ).order_by(col(Graduate.last_name), col(Graduate.first_name), col(Graduate.id))
     if cohort is not None:
         query = query.where(Graduate.cohort == cohort)
-    placements = _latest_placements(db, cohort)
+    placements, starting_later = _latest_placements(db, cohort, today or date.today())
     people: list[Person] = []
     for row in db.exec(query).all():
         graduate_id, year, graduated, first, last, student_id, status, reason, deleted = row
@@ -185,6 +197,8 @@ def classify(db: Session, cohort: int | None = None) -> list[Person]:
             column = "unavailable"
         elif placement is not None:
             column = FIELD_COLUMNS.get(placement[4], "placed_out_of_field")
+        elif graduate_id in starting_later:
+            column = "not_placed"
         elif status in ("unknown", "placed"):
             column = "unknown"
         else:
@@ -228,9 +242,11 @@ def tally(people: Iterable[Person]) -> list[OutcomeRow]:
     return [rows[year] for year in sorted(rows)]
 
 
-def outcome_rows(db: Session, cohort: int | None = None) -> list[OutcomeRow]:
+def outcome_rows(
+    db: Session, cohort: int | None = None, today: date | None = None
+) -> list[OutcomeRow]:
     """One row per cohort, oldest first (only `cohort` when given)."""
-    return tally(classify(db, cohort))
+    return tally(classify(db, cohort, today))
 
 
 def people(db: Session, cohort: int | None, column: str) -> list[Person]:

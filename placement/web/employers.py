@@ -6,10 +6,12 @@ employer's id answers 404 exactly like a missing one (services raise NotFound).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -17,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 from placement import taxonomy
 from placement.models import Position, split_codes
 from placement.npi import npi_is_valid
-from placement.services import Conflict, DomainError, NotFound, notifications
+from placement.services import Conflict, DomainError, Forbidden, NotFound, notifications
 from placement.services import conversation as conversation_service
 from placement.services import employers as employer_service
 from placement.services import pipeline as pipeline_service
@@ -62,6 +64,10 @@ def _employer_id(current: Viewer) -> int:
 def home(request: Request, db: Session) -> Response:
     current = viewer(request)
     employer = employer_service.employer_of(db, _employer_id(current))
+    if current.employer_blocked:
+        # The one page a suspended or rejected organisation's members see (the guard
+        # refuses every other one).
+        return render(request, "employer/notice.html", {"employer": employer})
     # No page view runs a job: the worker's positions.expire writes the `expired` status down,
     # and the dashboard shows a position past its closing date as expired meanwhile.
     today = date.today()
@@ -149,6 +155,9 @@ def organization(request: Request, db: Session) -> Response:
 # -- the team ------------------------------------------------------------------------------
 
 
+TeamChange = Callable[..., Any]
+
+
 def _team_page(
     request: Request,
     db: Session,
@@ -164,16 +173,21 @@ def _team_page(
     if isinstance(invited_id, int):
         found = employer_service.pending_invitation(db, employer_id, invited_id)
         invited = {"email": found[0], "link": found[1]} if found else None
+    members = employer_service.team_members(db, employer_id)
     return render(
         request,
         "employer/team.html",
         {
             "form": form,
             "employer": employer_service.employer_of(db, employer_id),
-            "members": employer_service.team_members(db, employer_id),
+            "members": members,
             "invited": invited,
             "problem": problem,
             "removed": request.query_params.get("removed"),
+            "promoted": request.query_params.get("promoted"),
+            "is_owner": any(
+                member.is_owner and member.user_id == current.user_id for member in members
+            ),
         },
         status_code=status_code,
     )
@@ -209,20 +223,33 @@ def team(request: Request, db: Session) -> Response:
     return _redirect("/employer/team")
 
 
-@endpoint("employer")
-def remove_member(request: Request, db: Session) -> Response:
+def _team_change(request: Request, db: Session, change: TeamChange, done: str) -> Response:
+    """Remove a colleague or make one an owner: owners only (403), never the last owner (422)."""
     current = viewer(request)
-    employer_id = _employer_id(current)
-    user_id = _path_id(request, "user_id")
     try:
-        removed = employer_service.remove_colleague(
-            db, employer_id=employer_id, actor_user_id=current.user_id, user_id=user_id
+        user = change(
+            db,
+            employer_id=_employer_id(current),
+            actor_user_id=current.user_id,
+            user_id=_path_id(request, "user_id"),
         )
     except NotFound:
         raise not_found() from None
+    except Forbidden as error:
+        raise HTTPException(403, error.message) from None
     except DomainError as error:
         return _team_page(request, db, Form(), status_code=422, problem=error.message)
-    return _redirect(f"/employer/team?removed={removed.id}")
+    return _redirect(f"/employer/team?{done}={user.id}")
+
+
+@endpoint("employer")
+def remove_member(request: Request, db: Session) -> Response:
+    return _team_change(request, db, employer_service.remove_colleague, "removed")
+
+
+@endpoint("employer")
+def promote_member(request: Request, db: Session) -> Response:
+    return _team_change(request, db, employer_service.promote_colleague, "promoted")
 
 
 # -- positions -----------------------------------------------------------------------------
@@ -582,6 +609,7 @@ routes: list[BaseRoute] = [
     Route("/organization", organization, methods=["GET", "POST"], name="organization"),
     Route("/team", team, methods=["GET", "POST"], name="team"),
     Route("/team/{user_id:int}/remove", remove_member, methods=["POST"], name="team_remove"),
+    Route("/team/{user_id:int}/owner", promote_member, methods=["POST"], name="team_owner"),
     Route("/positions/new", position_form, methods=["GET", "POST"], name="position_new"),
     Route("/positions/{position_id:int}", position_detail, methods=["GET"], name="position"),
     Route(

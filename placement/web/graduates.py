@@ -327,11 +327,7 @@ def credentials(request: Request, db: Session) -> Response:
     form = Form.of(request)
     code = form.choice("code", taxonomy.CREDENTIALS)
     data = _read_credential(form, code or "")
-    issued_on, expires_on = data.issued_on, data.expires_on
-    if issued_on and issued_on > date.today():
-        form.error("issued_on", "The issue date cannot be in the future.")
-    if issued_on and expires_on and expires_on <= issued_on:
-        form.error("expires_on", "The expiry date must come after the issue date.")
+    # The date rules are the service's (graduates.check_credential), for adding and editing.
     if not form.ok or code is None:
         return _render_credentials(request, db, graduate_id, form, status_code=422)
     try:

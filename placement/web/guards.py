@@ -17,11 +17,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from placement.db import reset_write_intent, set_write_intent
-from placement.models import ApiToken, EmployerMember, Graduate, Message, User, utcnow
+from placement.models import ApiToken, Employer, EmployerMember, Graduate, Message, User, utcnow
 from placement.security import token_hash
 
 View = Callable[[Request, Session], Response]
 STAFF_ROLES = ("staff", "admin")
+# A member of an organisation in one of these statuses sees the notice at GET /employer and
+# gets 403 from every other employer page and every API call (CONTRACT, status semantics).
+BLOCKED_EMPLOYER_STATUSES = frozenset({"suspended", "rejected"})
+EMPLOYER_NOTICE_PATH = "/employer"
 
 
 class LoginRequired(Exception):
@@ -40,10 +44,16 @@ class Viewer:
     graduate_id: int | None = None
     unread: int = 0
     via_token: bool = False
+    employer_status: str | None = None
 
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def employer_blocked(self) -> bool:
+        """A member of a suspended or rejected organisation."""
+        return self.role == "employer" and self.employer_status in BLOCKED_EMPLOYER_STATUSES
 
 
 def endpoint(*roles: str) -> Callable[[View], Callable[[Request], Response]]:
@@ -69,6 +79,8 @@ def endpoint(*roles: str) -> Callable[[View], Callable[[Request], Response]]:
                             raise LoginRequired
                         if viewer.role not in allowed:
                             raise HTTPException(403, "This page is not for your account.")
+                    if viewer is not None and viewer.employer_blocked:
+                        _refuse_blocked_employer(request)
                     response = view(request, db)
                     if response.status_code < 400:
                         db.commit()
@@ -81,6 +93,19 @@ def endpoint(*roles: str) -> Callable[[View], Callable[[Request], Response]]:
         return wrapped
 
     return decorate
+
+
+def _refuse_blocked_employer(request: Request) -> None:
+    """403 on every employer route and API call but the notice page itself (GET /employer)."""
+    path = request.url.path
+    if path == EMPLOYER_NOTICE_PATH and request.method in ("GET", "HEAD"):
+        return
+    if path == EMPLOYER_NOTICE_PATH or path.startswith((EMPLOYER_NOTICE_PATH + "/", "/api/")):
+        raise HTTPException(
+            403,
+            "Your organisation is suspended or was not approved: only the notice on your "
+            "dashboard is available. Contact career services.",
+        )
 
 
 def load_viewer(request: Request, db: Session) -> Viewer | None:
@@ -101,11 +126,15 @@ def load_viewer(request: Request, db: Session) -> Viewer | None:
 
 
 def viewer_for(db: Session, user: User, *, via_token: bool = False) -> Viewer:
-    employer_id = graduate_id = None
+    employer_id = graduate_id = employer_status = None
     if user.role == "employer":
-        employer_id = db.exec(
-            select(EmployerMember.employer_id).where(EmployerMember.user_id == user.id)
+        membership = db.exec(
+            select(EmployerMember.employer_id, Employer.status)
+            .join(Employer, Employer.id == EmployerMember.employer_id)  # type: ignore[arg-type]
+            .where(EmployerMember.user_id == user.id)
         ).first()
+        if membership is not None:
+            employer_id, employer_status = membership
     elif user.role == "graduate":
         graduate_id = db.exec(select(Graduate.id).where(Graduate.user_id == user.id)).first()
     unread = db.exec(
@@ -122,6 +151,7 @@ def viewer_for(db: Session, user: User, *, via_token: bool = False) -> Viewer:
         graduate_id=graduate_id,
         unread=int(unread),
         via_token=via_token,
+        employer_status=employer_status,
     )
 
 

@@ -259,6 +259,15 @@ class TestTeam:
         db.add(EmployerMember(employer_id=employer_user.employer.id, user_id=colleague.id))
         db.commit()
         page = as_employer.submit(f"/employer/team/{employer_user.user.id}/remove")
+        # The only owner: the last-owner rule answers first.
+        assert page.status_code == 422 and "last owner" in page.text
+        db.execute(
+            EmployerMember.__table__.update()
+            .where(EmployerMember.user_id == colleague.id)
+            .values(is_owner=True)
+        )
+        db.commit()
+        page = as_employer.submit(f"/employer/team/{employer_user.user.id}/remove")
         assert page.status_code == 422 and "cannot remove yourself" in page.text
         db.expire_all()
         assert db.get(User, employer_user.user.id).active is True

@@ -181,7 +181,7 @@ class TestStageMoves:
 
 
 class TestHiring:
-    def test_a_hire_records_a_verified_placement(
+    def test_a_hire_records_an_unverified_placement(
         self, as_employer, db, applicant, position, employer_user
     ):
         for stage in ("interview", "offer", "hired"):
@@ -194,9 +194,9 @@ class TestHiring:
         assert placement.employer_name == "Harbor Hospital"
         assert placement.job_title == "Oncology massage therapist"
         assert placement.field == "in_field"
-        assert placement.verification_method == "employer_confirmed"
-        assert placement.verified_at is not None
-        assert placement.verified_by == employer_user.user.id
+        assert placement.verification_method is None
+        assert placement.verified_at is None
+        assert placement.created_by == employer_user.user.id
         db.expire_all()
         graduate = db.get(Graduate, applicant.graduate_id)
         assert (graduate.outcome_status, graduate.seeking) == ("placed", "placed")

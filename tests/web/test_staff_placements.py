@@ -125,8 +125,8 @@ class TestPlacementList:
         assert "No placements verified yet" in as_staff.get("/staff/placements?verified=yes").text
 
 
-class TestHireCreatesAVerifiedPlacement:
-    def test_an_employers_hire_records_a_verified_placement(
+class TestHireCreatesAnUnverifiedPlacement:
+    def test_an_employers_hire_records_an_unverified_placement(
         self, as_employer, as_staff, db, employer_user, graduate_user
     ):
         position = factories.position(db, employer_user.employer.id, title="Inpatient LMT")
@@ -141,8 +141,9 @@ class TestHireCreatesAVerifiedPlacement:
         (placement,) = _placements(db)
         assert placement.application_id == application.id
         assert placement.position_id == position.id
-        assert placement.verification_method == "employer_confirmed"
-        assert placement.verified_at is not None
+        # The hire is the employer's word: staff verify the employment themselves.
+        assert placement.verification_method is None
+        assert placement.verified_at is None
         assert db.get(Graduate, graduate_user.graduate.id).outcome_status == "placed"
         page = as_staff.get(f"/staff/graduates/{graduate_user.graduate.id}")
         assert "Inpatient LMT" in page.text and "recorded from the employer" in page.text
