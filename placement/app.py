@@ -36,6 +36,7 @@ from placement.web.middleware import (
     SecurityHeadersMiddleware,
     SessionMiddleware,
 )
+from placement.web.public_cache import PublicPages
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -71,10 +72,12 @@ def build_routes() -> list[BaseRoute]:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     engine = make_engine(settings.database_url)
+    public_pages = PublicPages(engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        public_pages.close()
         engine.dispose()
 
     routes = build_routes()
@@ -95,6 +98,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.public_pages = public_pages
+    app.state.url_paths = {}
     app.state.passwords = Passwords(make_hasher(fast=settings.testing))
     _configure_logging()
     return app

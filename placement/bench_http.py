@@ -137,6 +137,7 @@ async def _connection(
     deadline: float,
     result: LoadResult,
     offset: int,
+    headers: str = "",
 ) -> None:
     reader = writer = None
     index = offset
@@ -149,7 +150,7 @@ async def _connection(
             index += 1
             request = (
                 f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-                "User-Agent: placement-bench\r\nAccept: text/html\r\n\r\n"
+                f"User-Agent: placement-bench\r\nAccept: text/html\r\n{headers}\r\n"
             ).encode()
             started = time.perf_counter()
             try:
@@ -184,6 +185,7 @@ async def run_load(
     concurrency: int = 20,
     max_seconds: float = 30.0,
     warmup: int = 50,
+    headers: dict[str, str] | None = None,
 ) -> LoadResult:
     """Send `requests` GETs (cycling through `paths`) over `concurrency` connections."""
     parts = urlsplit(url)
@@ -192,13 +194,24 @@ async def run_load(
     requests = max(1, min(requests, MAX_REQUESTS))
     concurrency = max(1, min(concurrency, MAX_CONCURRENCY))
     max_seconds = max(1.0, min(max_seconds, MAX_SECONDS))
+    extra = "".join(
+        f"{name}: {value}\r\n"
+        for name, value in (headers or {}).items()
+        if "\r" not in name + value and "\n" not in name + value
+    )
     if warmup:
-        await _run(host, port, paths, min(warmup, requests), concurrency, max_seconds)
-    return await _run(host, port, paths, requests, concurrency, max_seconds)
+        await _run(host, port, paths, min(warmup, requests), concurrency, max_seconds, extra)
+    return await _run(host, port, paths, requests, concurrency, max_seconds, extra)
 
 
 async def _run(
-    host: str, port: int, paths: Sequence[str], requests: int, concurrency: int, seconds: float
+    host: str,
+    port: int,
+    paths: Sequence[str],
+    requests: int,
+    concurrency: int,
+    seconds: float,
+    headers: str = "",
 ) -> LoadResult:
     result = LoadResult()
     budget = [requests]
@@ -206,7 +219,7 @@ async def _run(
     deadline = started + seconds
     await asyncio.gather(
         *(
-            _connection(host, port, paths, budget, deadline, result, offset)
+            _connection(host, port, paths, budget, deadline, result, offset, headers)
             for offset in range(concurrency)
         )
     )
@@ -305,6 +318,10 @@ def uvicorn_worker(app: str, env: dict[str, str], *, factory: bool = True) -> It
         str(port),
         "--workers",
         "1",
+        "--http",
+        "httptools",
+        "--loop",
+        "uvloop",
         "--log-level",
         "warning",
         "--no-access-log",
@@ -314,7 +331,7 @@ def uvicorn_worker(app: str, env: dict[str, str], *, factory: bool = True) -> It
     process = subprocess.Popen(command, env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"uvicorn exited with {process.returncode}")
@@ -323,7 +340,7 @@ def uvicorn_worker(app: str, env: dict[str, str], *, factory: bool = True) -> It
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("uvicorn did not start within 30 s") from None
+                    raise RuntimeError("uvicorn did not start within 90 s") from None
                 time.sleep(0.1)
         yield Worker(url=url, pid=process.pid)
     finally:
@@ -333,6 +350,9 @@ def uvicorn_worker(app: str, env: dict[str, str], *, factory: bool = True) -> It
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+NO_CACHE = {"Cache-Control": "no-cache"}
 
 
 def run_benchmark(
@@ -345,6 +365,9 @@ def run_benchmark(
     baseline: bool = False,
     seed: int = 1,
 ) -> dict[str, Any]:
+    """Each scenario against the app as a visitor meets it (the anonymous page cache), then
+    with `Cache-Control: no-cache` (rendered afresh); with `baseline`, the same paths
+    against the bare page of `baseline_app`, in the same run, and the ratios."""
     chosen = list(scenarios or SCENARIOS)
     unknown = [name for name in chosen if name not in SCENARIOS]
     if unknown:
@@ -353,7 +376,7 @@ def run_benchmark(
         "workers": 1,
         "concurrency": concurrency,
         "cpus": os.cpu_count(),
-        "server": f"uvicorn ({_server_stack()}), one worker, access log off",
+        "server": f"uvicorn ({_server_stack()}), one worker each, access log off",
     }
     with tempfile.TemporaryDirectory(prefix="placement-bench-") as folder:
         path = Path(folder) / "bench.db"
@@ -367,26 +390,71 @@ def run_benchmark(
             "PLACEMENT_BENCH_DB": str(path),
         }
         results: dict[str, Any] = {}
-        with uvicorn_worker("placement.app:create_app", env) as worker:
+        with contextlib.ExitStack() as stack:
+            app = stack.enter_context(uvicorn_worker("placement.app:create_app", env))
+            bare = None
+            if baseline:
+                bare = stack.enter_context(uvicorn_worker("placement.bench_http:baseline_app", env))
+            # Interleaved per scenario, so a change in the machine's load touches all three.
             for name in chosen:
-                results[name] = _measure(
-                    worker, SCENARIOS[name], requests, concurrency, max_seconds
+                paths = SCENARIOS[name]
+                entry: dict[str, Any] = {}
+                if bare is not None:
+                    entry["baseline"] = _measure(bare, paths, requests, concurrency, max_seconds)
+                entry["cached"] = _measure(app, paths, requests, concurrency, max_seconds)
+                entry["no_cache"] = _measure(
+                    app, paths, requests, concurrency, max_seconds, headers=NO_CACHE
                 )
+                if bare is not None:
+                    base = entry["baseline"]["requests_per_second"] or 1
+                    entry["ratio_cached"] = round(entry["cached"]["requests_per_second"] / base, 2)
+                    entry["ratio_no_cache"] = round(
+                        entry["no_cache"]["requests_per_second"] / base, 2
+                    )
+                results[name] = entry
         report["scenarios"] = results
-        if baseline:
-            with uvicorn_worker("placement.bench_http:baseline_app", env) as worker:
-                report["baseline_bare_starlette_50_rows"] = _measure(
-                    worker, ["/"], requests, concurrency, max_seconds
-                )
+        report["summary"] = _summary(results)
     return report
 
 
+def _summary(results: dict[str, Any]) -> list[str]:
+    """One line per scenario: requests per second and server CPU per request."""
+
+    def part(label: str, figures: dict[str, Any] | None) -> str:
+        if not figures:
+            return ""
+        cpu = figures.get("server_cpu_ms_per_request")
+        return f"{label} {figures['requests_per_second']:>7} req/s ({cpu} ms CPU)  "
+
+    lines = []
+    for name, entry in results.items():
+        ratios = ""
+        if "ratio_cached" in entry:
+            ratios = f"ratio {entry['ratio_cached']}x / {entry['ratio_no_cache']}x no-cache"
+        lines.append(
+            f"{name:<11} "
+            + part("baseline", entry.get("baseline"))
+            + part("cached", entry.get("cached"))
+            + part("no-cache", entry.get("no_cache"))
+            + ratios
+        )
+    return lines
+
+
 def _measure(
-    worker: Worker, paths: Sequence[str], requests: int, concurrency: int, max_seconds: float
+    worker: Worker,
+    paths: Sequence[str],
+    requests: int,
+    concurrency: int,
+    max_seconds: float,
+    *,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Warm up, then load; also the worker's own CPU time per request, which a busy shared
     machine disturbs far less than requests per second."""
-    asyncio.run(run_load(worker.url, paths, requests=50, concurrency=concurrency, warmup=0))
+    asyncio.run(
+        run_load(worker.url, paths, requests=50, concurrency=concurrency, warmup=0, headers=headers)
+    )
     before = worker.cpu_seconds()
     load = asyncio.run(
         run_load(
@@ -396,6 +464,7 @@ def _measure(
             concurrency=concurrency,
             max_seconds=max_seconds,
             warmup=0,
+            headers=headers,
         )
     )
     after = worker.cpu_seconds()
@@ -407,8 +476,20 @@ def _measure(
     return summary
 
 
+BASELINE_PAGE = (
+    "<!doctype html><html lang=en><head><meta charset=utf-8><title>Positions</title></head>"
+    "<body><h1>Positions</h1><p>{{ total }} open positions</p>{% for r in rows %}"
+    "<article><h3><a href='/positions/{{ r[0] }}'>{{ r[1] }}</a></h3>"
+    "<p>{{ r[2] }} · {{ r[3] }} · ${{ r[4] }}–${{ r[5] }} · {{ r[6] }}</p></article>"
+    "{% endfor %}</body></html>"
+)
+
+
 def baseline_app() -> Any:
-    """The reference of the issue: bare Starlette + Jinja2, 50 rows read with sqlite3."""
+    """The reference the issue defines, exactly: a bare Starlette app with an `async`
+    endpoint; one shared read-only `sqlite3` connection opened at start-up; a `LIMIT 50`
+    query plus a `count(*)` over the open positions joined to their employer (for `q`, a
+    `LIKE` on the title; the other filters are not applied), rendered by Jinja2."""
     import sqlite3
 
     import jinja2
@@ -417,27 +498,22 @@ def baseline_app() -> Any:
     from starlette.responses import HTMLResponse
     from starlette.routing import Route
 
-    path = os.environ["PLACEMENT_BENCH_DB"]
-    template = jinja2.Environment(autoescape=True).from_string(
-        "<!doctype html><html><body><h1>Positions</h1>{% for r in rows %}"
-        "<article><h3><a href='/positions/{{ r[0] }}'>{{ r[1] }}</a></h3>"
-        "<p>{{ r[2] }} · {{ r[3] }} · ${{ r[4] }}–${{ r[5] }} · {{ r[6] }}</p></article>"
-        "{% endfor %}</body></html>"
-    )
+    path = Path(os.environ["PLACEMENT_BENCH_DB"]).resolve()
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    template = jinja2.Environment(autoescape=True).from_string(BASELINE_PAGE)
+    base = "FROM position p JOIN employer e ON e.id = p.employer_id WHERE p.status = 'open'"
+    columns = "p.id, p.title, e.name, p.setting, p.pay_min, p.pay_max, p.zip"
 
-    def page(request: Request) -> HTMLResponse:
-        connection = sqlite3.connect(path)
-        try:
-            rows = connection.execute(
-                "SELECT p.id, p.title, e.name, p.setting, p.pay_min, p.pay_max, p.zip "
-                "FROM position p JOIN employer e ON e.id = p.employer_id "
-                "WHERE p.status = 'open' ORDER BY p.id DESC LIMIT 50"
-            ).fetchall()
-        finally:
-            connection.close()
-        return HTMLResponse(template.render(rows=rows))
+    async def page(request: Request) -> HTMLResponse:
+        q = request.query_params.get("q", "")
+        where, params = (base + " AND p.title LIKE ?", (f"%{q}%",)) if q else (base, ())
+        rows = connection.execute(
+            f"SELECT {columns} {where} ORDER BY p.id DESC LIMIT 50", params
+        ).fetchall()
+        total = connection.execute(f"SELECT count(*) {where}", params).fetchone()[0]
+        return HTMLResponse(template.render(rows=rows, total=total))
 
-    return Starlette(routes=[Route("/", page)])
+    return Starlette(routes=[Route("/", page), Route("/positions", page)])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,6 +40,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -808,7 +809,10 @@ def search_positions(db: Session, filters: SearchFilters, today: date | None = N
     and picks those that cover the requested page, and the row query reads only those.
     """
     today = today or date.today()
-    dialect = db.get_bind().dialect.name
+    # Core statements on the session's connection: the ORM's execution layer has nothing to
+    # add for plain rows, and costs a fair part of the page.
+    connection = db.connection()
+    dialect = connection.dialect.name
     flags = (
         bool(filters.q),
         bool(filters.setting),
@@ -829,19 +833,19 @@ def search_positions(db: Session, filters: SearchFilters, today: date | None = N
     if filters.employment_type:
         params["employment_type"] = filters.employment_type
     if filters.zip:
-        return _search_near(db, filters, dialect, sql, params)
+        return _search_near(connection, filters, dialect, sql, params)
     offset = (filters.page - 1) * PAGE_SIZE
     # One pass over the matches gives the count (up to the cap) and the page's ids; a text
     # search thus scans the descriptions once, not once for the rows and again to count.
     cap = max(COUNT_CAP, offset + PAGE_SIZE) + 1
-    ids = list(db.execute(sql.ids, {**params, "cap": cap}).scalars())
+    ids = list(connection.execute(sql.ids, {**params, "cap": cap}).scalars())
     total, more = min(len(ids), cap - 1), len(ids) >= cap
-    cards = _cards(db, dialect, ids[offset : offset + PAGE_SIZE])
+    cards = _cards(connection, dialect, ids[offset : offset + PAGE_SIZE])
     return SearchPage(cards, total, filters.page, filters, more)
 
 
 def _search_near(
-    db: Session, filters: SearchFilters, dialect: str, sql: _SearchSql, params: dict[str, Any]
+    db: Connection, filters: SearchFilters, dialect: str, sql: _SearchSql, params: dict[str, Any]
 ) -> SearchPage:
     origin = filters.zip or ""
     near: list[tuple[float, str, int, str]] = []
@@ -868,7 +872,7 @@ def _search_near(
     return SearchPage(cards, total, filters.page, filters)
 
 
-def _cards(db: Session, dialect: str, ids: list[int]) -> list[PositionCard]:
+def _cards(db: Connection, dialect: str, ids: list[int]) -> list[PositionCard]:
     """The cards of these ids, in this order, with their required tags: one query."""
     if not ids:
         return []

@@ -5,9 +5,11 @@ employer is `approved` (a pending, rejected or suspended organisation's position
 nobody's business but its own). Search, applications, referrals, matching and rounds all
 ask this one condition, so a new rule (another status, a hold) is added here only.
 
-The employer's status is read through an uncorrelated subquery, so the condition applies to
-any query on `position` with or without a join to `employer`, and the database computes the
-subquery once per statement.
+The employer's status is read through a correlated `EXISTS` (one primary-key look-up per
+row), so the condition applies to any query on `position`, with or without a join to
+`employer`, and leaves the planner free to walk `position` in id order (newest first) and
+stop at the page: an `employer_id IN (approved ids)` made SQLite read every row through the
+employer index and sort them, five times slower for the list.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, FromClause, and_, literal_column, or_, select
+from sqlalchemy import ColumnElement, Date, FromClause, and_, exists, literal_column, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from placement.models import Employer, Position
 
-_E = Employer.__table__.c  # type: ignore[attr-defined]
+_APPROVER = Employer.__table__.alias("approved_employer")  # type: ignore[attr-defined]
 
 
 def public_position(
@@ -32,7 +34,9 @@ def public_position(
     return and_(
         p.status == "open",
         or_(p.closes_on.is_(None), p.closes_on >= today),
-        p.employer_id.in_(select(_E.id).where(_E.status == "approved")),
+        exists()
+        .where(_APPROVER.c.id == p.employer_id, _APPROVER.c.status == "approved")
+        .correlate_except(_APPROVER),
     )
 
 
@@ -42,5 +46,9 @@ def public_position_sql(dialect: str, alias: str = "p") -> str:
     the search's hand-written statements (see positions._search_sql)."""
     position = Position.__table__.alias(alias)  # type: ignore[attr-defined]
     clause = public_position(literal_column(":today", Date()), position)
+    # Compiled inside a SELECT from the alias, so the EXISTS correlates to it; the text after
+    # the outer WHERE is the condition.
+    statement = select(position.c.id).where(clause)
     compiler = sqlite.dialect() if dialect == "sqlite" else postgresql.dialect()
-    return str(clause.compile(dialect=compiler, compile_kwargs={"literal_binds": True}))
+    compiled = str(statement.compile(dialect=compiler, compile_kwargs={"literal_binds": True}))
+    return " ".join(compiled.split("\nWHERE ", 1)[1].split())

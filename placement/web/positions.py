@@ -20,6 +20,7 @@ from placement.services import NotFound
 from placement.services import positions as position_service
 from placement.web.forms import MAX_INT
 from placement.web.guards import endpoint, not_found
+from placement.web.public_cache import public_page
 from placement.web.templating import render
 
 MAX_PAGE = 10_000
@@ -160,6 +161,6 @@ def detail(request: Request, db: Session) -> Response:
 
 
 routes: list[BaseRoute] = [
-    Route("/positions", search, methods=["GET"], name="positions"),
-    Route("/positions/{position_id:int}", detail, methods=["GET"], name="position"),
+    Route("/positions", public_page(search), methods=["GET"], name="positions"),
+    Route("/positions/{position_id:int}", public_page(detail), methods=["GET"], name="position"),
 ]

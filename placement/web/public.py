@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from placement.web.guards import endpoint
+from placement.web.public_cache import public_page
 from placement.web.templating import render
 
 
@@ -33,6 +34,6 @@ def healthz(request: Request) -> Response:
 
 
 routes = [
-    Route("/", home, name="home"),
+    Route("/", public_page(home), name="home"),
     Route("/healthz", healthz, name="healthz"),
 ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
+from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
@@ -53,6 +56,44 @@ def option_pairs(options: Any) -> list[tuple[str, str]]:
     return [item if isinstance(item, tuple) else (item, item) for item in options]
 
 
+@jinja2.pass_context
+def url_for(context: Any, name: str, /, **path_params: Any) -> URL:
+    """Starlette's `url_for` (an absolute URL for a route name), with the path of each
+    (name, parameters) remembered per app: Starlette finds it by trying every route in
+    turn, which costs more than the rest of a small page's rendering."""
+    request: Request = context["request"]
+    paths: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = request.app.state.url_paths
+    key = (name, tuple(sorted(path_params.items())))
+    path = paths.get(key)
+    if path is None:
+        path = str(request.app.url_path_for(name, **path_params))
+        if len(paths) < 10_000:
+            paths[key] = path
+    base = str(request.base_url).rstrip("/")
+    return URL(base + path)
+
+
+def options_html(options: dict[str, taxonomy.Term], selected: str | None) -> Markup:
+    """`<option>`s of a taxonomy mapping with `selected` marked: the same few strings on
+    every search page, so they are built once per selection."""
+    return _options_html(id(options), selected or "")
+
+
+_OPTION_SOURCES: dict[int, dict[str, taxonomy.Term]] = {
+    id(vocabulary): vocabulary
+    for vocabulary in (taxonomy.SETTINGS, taxonomy.MODALITIES, taxonomy.EMPLOYMENT_TYPES)
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _options_html(source: int, selected: str) -> Markup:
+    parts = []
+    for code, term in _OPTION_SOURCES[source].items():
+        mark = " selected" if code == selected else ""
+        parts.append(f'<option value="{escape(code)}"{mark}>{escape(term.label)}</option>')
+    return Markup("".join(parts))
+
+
 def make_templates() -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
@@ -61,8 +102,10 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.globals["url_for"] = url_for
     templates = Jinja2Templates(env=env)
     env.globals.update(
+        options_html=options_html,
         taxonomy=taxonomy,
         SETTINGS=taxonomy.SETTINGS,
         MODALITIES=taxonomy.MODALITIES,
@@ -80,6 +123,26 @@ def make_templates() -> Jinja2Templates:
 templates = make_templates()
 
 
+class LazyToken:
+    """The session's CSRF token, made only when a template writes it: a page without a form
+    (every public page for an anonymous visitor) then leaves the session unchanged, so no
+    cookie is set and the page can be cached."""
+
+    __slots__ = ("_session",)
+
+    def __init__(self, session: dict[str, Any]) -> None:
+        self._session = session
+
+    def __str__(self) -> str:
+        return csrf_token(self._session)
+
+    def __html__(self) -> str:
+        return str(self)
+
+    def __bool__(self) -> bool:
+        return True
+
+
 def render(
     request: Request,
     template: str,
@@ -90,7 +153,7 @@ def render(
     session = request.scope.get("session")
     full_context = {
         "viewer": getattr(request.state, "viewer", None),
-        "csrf_token": csrf_token(session) if session is not None else "",
+        "csrf_token": LazyToken(session) if session is not None else "",
         **(context or {}),
     }
     response = templates.TemplateResponse(request, template, full_context, status_code=status_code)
