@@ -66,6 +66,9 @@ def _ensure_email_free(db: Session, email: str) -> None:
 def register_graduate(
     db: Session, passwords: Passwords, form: GraduateRegistration
 ) -> tuple[User, Graduate]:
+    from placement.services.graduates import check_graduation_date
+
+    check_graduation_date(form.graduation_date)
     _ensure_email_free(db, form.email)
     existing = db.exec(select(Graduate).where(Graduate.student_id == form.student_id)).first()
     if existing is not None:
@@ -110,6 +113,9 @@ def register_graduate(
 def register_employer(
     db: Session, passwords: Passwords, form: EmployerRegistration
 ) -> tuple[User, Employer]:
+    from placement.services.employers import check_npi  # employers imports this module
+
+    check_npi(form.npi)
     _ensure_email_free(db, form.email)
     employer = Employer(
         name=form.organization_name,

@@ -33,6 +33,20 @@ class OrganizationInput:
     npi: str | None
 
 
+def npi_problem(npi: str | None) -> str | None:
+    """The NPI rule, for registration and every later change: empty, or 10 digits whose
+    Luhn check (with the 80840 prefix) holds."""
+    if npi and not npi_is_valid(npi):
+        return "This is not a valid 10-digit NPI: check the digits."
+    return None
+
+
+def check_npi(npi: str | None) -> None:
+    problem = npi_problem(npi)
+    if problem:
+        raise DomainError(problem, "npi")
+
+
 def employer_of(db: Session, employer_id: int | None) -> Employer:
     employer = db.get(Employer, employer_id) if employer_id else None
     if employer is None:
@@ -47,8 +61,7 @@ def update_organization(
     employer = employer_of(db, employer_id)
     if data.kind not in taxonomy.SETTINGS:
         raise DomainError("Choose one of the options offered.", "kind")
-    if data.npi and not npi_is_valid(data.npi):
-        raise DomainError("This is not a valid 10-digit NPI: check the digits.", "npi")
+    check_npi(data.npi)
     if data.website and not data.website.lower().startswith(("http://", "https://")):
         raise DomainError("Enter a web address starting with http:// or https://.", "website")
     before = {name: getattr(employer, name) for name in ORGANIZATION_FIELDS}

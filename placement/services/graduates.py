@@ -23,6 +23,7 @@ from placement.models import (
     utcnow,
 )
 from placement.services import Conflict, DomainError, NotFound, audit, changes
+from placement.services.approvals import Actor
 
 PROFICIENCY_LABELS = {0: "None", 1: "Basic", 2: "Proficient", 3: "Advanced"}
 EXPIRY_WARNING_DAYS = 60
@@ -193,8 +194,44 @@ def _profile_values(data: ProfileInput) -> dict[str, Any]:
     return values
 
 
+# The school's record: once staff verified a graduate, only staff (at
+# /staff/graduates/{id}/record) and the roster import change these.
+ROSTER_FIELDS = (
+    "first_name",
+    "last_name",
+    "program",
+    "graduation_date",
+    "training_hours",
+    "clinical_hours",
+)
+EARLIEST_GRADUATION_YEAR = 1950
+GRADUATION_YEARS_AHEAD = 2
+MAX_RECORD_HOURS = 10_000
+
+
+def graduation_date_problem(value: date | None, *, today: date | None = None) -> str | None:
+    """The graduation-date rule, the one copy every caller uses (registration, profile,
+    roster import, the staff record): a year from 1950 to two years ahead."""
+    if value is None:
+        return None
+    year = (today or date.today()).year
+    if not EARLIEST_GRADUATION_YEAR <= value.year <= year + GRADUATION_YEARS_AHEAD:
+        return (
+            "Enter the date you graduated or will graduate "
+            f"(from {EARLIEST_GRADUATION_YEAR} to {year + GRADUATION_YEARS_AHEAD})."
+        )
+    return None
+
+
+def check_graduation_date(value: date | None, *, today: date | None = None) -> None:
+    problem = graduation_date_problem(value, today=today)
+    if problem:
+        raise DomainError(problem, "graduation_date")
+
+
 def _check_profile(data: ProfileInput, modalities: dict[str, int]) -> None:
     """The rules the form already checks, enforced again for any other caller."""
+    check_graduation_date(data.graduation_date)
     if data.visibility not in taxonomy.VISIBILITIES:
         raise DomainError("Choose who may see your profile.", "visibility")
     if data.seeking not in taxonomy.SEEKING_STATUSES:
@@ -229,6 +266,19 @@ def update_profile(
     graduate = get_graduate(db, graduate_id)
     values = _profile_values(data)
     before = {name: getattr(graduate, name) for name in values}
+    if graduate.version != version:
+        raise Conflict(
+            "Your profile was changed in another window or by career services after you "
+            "opened this form. Nothing was saved: the form now shows the current profile.",
+        )
+    if graduate.verified_at is not None:
+        locked = [name for name in ROSTER_FIELDS if before[name] != values[name]]
+        if locked:
+            raise DomainError(
+                "This is part of the school's record and cannot be changed here now that "
+                "career services verified your profile. Ask career services to correct it.",
+                locked[0],
+            )
     old_modalities = modalities_of(db, graduate_id)
     result = db.exec(  # type: ignore[call-overload]
         update(Graduate)
@@ -485,3 +535,58 @@ def completeness(
         percent=round(100 * done / len(checks)),
         missing=[what for ok, what in checks if not ok],
     )
+
+
+# -- the school's record (staff) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordInput:
+    """The roster fields, as career services correct them."""
+
+    first_name: str
+    last_name: str
+    program: str
+    graduation_date: date
+    training_hours: int
+    clinical_hours: int
+
+
+def update_record(db: Session, actor: Actor, *, graduate_id: int, data: RecordInput) -> Graduate:
+    """Staff correct the school's record of a graduate (verified or not); audited with the
+    figures before and after (names stay out of the log: only that they changed)."""
+    graduate = get_graduate(db, graduate_id)
+    check_graduation_date(data.graduation_date)
+    for name in ("training_hours", "clinical_hours"):
+        if not 0 <= getattr(data, name) <= MAX_RECORD_HOURS:
+            raise DomainError(f"Enter a whole number from 0 to {MAX_RECORD_HOURS:,}.", name)
+    for name in ("first_name", "last_name", "program"):
+        if not getattr(data, name).strip():
+            raise DomainError("This field is required.", name)
+    values: dict[str, Any] = asdict(data)
+    values["cohort"] = data.graduation_date.year
+    changed = [name for name in values if getattr(graduate, name) != values[name]]
+    if not changed:
+        return graduate
+    before = {name: getattr(graduate, name) for name in changed}
+    for name in changed:
+        setattr(graduate, name, values[name])
+    graduate.version += 1
+    graduate.updated_at = utcnow()
+    db.add(graduate)
+    db.flush()
+    changes.graduate_changed(db, graduate_id)
+    names = {"first_name", "last_name", "program"}
+    audit.record(
+        db,
+        "graduate.record_corrected",
+        actor_user_id=actor.user_id,
+        actor_role=actor.role,
+        object_type="graduate",
+        object_id=graduate_id,
+        detail="Changed: " + ", ".join(changed),
+        before={n: ("(changed)" if n in names else v) for n, v in before.items()},
+        after={n: ("(changed)" if n in names else values[n]) for n in changed},
+        ip=actor.ip,
+    )
+    return graduate

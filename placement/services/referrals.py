@@ -41,7 +41,7 @@ def refer(
     """Refer a graduate to a position: (the new referral, True), or (the open one, False).
 
     Only open positions of approved employers (not past their closing date) and graduates who
-    exist (and did not delete their account) can be referred; anything else raises
+    exist (did not delete their account) and are not `private` can be referred; anything else raises
     DomainError with the field to blame (`position_id`, `graduate_id` or `note`). Writes the
     audit event "referral.created" and notifies the graduate. `staff_user_id` is None only
     when no person acted (a round published from the command line).
@@ -64,6 +64,14 @@ def refer(
     graduate = db.get(Graduate, graduate_id)
     if graduate is None or graduate.deleted_at is not None:
         raise DomainError("There is no graduate with this number.", "graduate_id")
+    # Checked here, at the action, so every caller obeys it: the staff form and a round
+    # published after the graduate turned private since its preview.
+    if graduate.visibility == "private":
+        raise DomainError(
+            "This graduate keeps their profile private: they cannot be referred. Ask them "
+            "to share it with career services first.",
+            "graduate_id",
+        )
     referral = Referral(
         position_id=position_id,
         graduate_id=graduate_id,

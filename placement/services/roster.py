@@ -22,6 +22,7 @@ from placement.config import Settings
 from placement.models import AuditEvent, Graduate, User, utcnow
 from placement.services import Conflict, NotFound, accounts, audit, changes
 from placement.services.approvals import Actor
+from placement.services.graduates import graduation_date_problem
 
 COLUMNS = (
     "student_id",
@@ -32,6 +33,8 @@ COLUMNS = (
     "graduation_date",
     "training_hours",
 )
+# An optional last column: the clinical hours matching uses, so the figure has an owner.
+OPTIONAL_COLUMNS = ("clinical_hours",)
 MAX_LENGTHS = {
     "student_id": 40,
     "first_name": 100,
@@ -98,6 +101,7 @@ class RosterRow:
     program: str
     graduation_date: date
     training_hours: int
+    clinical_hours: int | None = None
 
 
 def _base_url(base_url: str | None) -> str:
@@ -128,9 +132,10 @@ def parse(data: bytes) -> tuple[list[RosterRow], list[RowError]]:
     except (csv.Error, StopIteration):
         return [], [RowError(1, "The first line could not be read as CSV.")]
     names = [name.strip().lower() for name in header]
-    if _has_bad_bytes(",".join(header)) or names != list(COLUMNS):
+    columns = tuple(names) if names == [*COLUMNS, *OPTIONAL_COLUMNS] else COLUMNS
+    if _has_bad_bytes(",".join(header)) or names != list(columns):
         missing = [name for name in COLUMNS if name not in names]
-        extra = [name for name in names if name not in COLUMNS]
+        extra = [name for name in names if name not in (*COLUMNS, *OPTIONAL_COLUMNS)]
         if missing and len(missing) == len(COLUMNS):
             message = "The first line must be the header: " + ",".join(COLUMNS) + "."
         elif missing or extra:
@@ -167,7 +172,7 @@ def parse(data: bytes) -> tuple[list[RosterRow], list[RowError]]:
             break
         if not any(value.strip() for value in values):
             continue  # blank lines, e.g. at the end of the file
-        row, problem = _check_row(line, values)
+        row, problem = _check_row(line, values, columns)
         if problem is not None:
             errors.append(problem)
             continue
@@ -194,17 +199,19 @@ def parse(data: bytes) -> tuple[list[RosterRow], list[RowError]]:
     return rows, errors
 
 
-def _check_row(line: int, values: list[str]) -> tuple[RosterRow | None, RowError | None]:
+def _check_row(
+    line: int, values: list[str], columns: tuple[str, ...] = COLUMNS
+) -> tuple[RosterRow | None, RowError | None]:
     if _has_bad_bytes("".join(values)):
         return None, RowError(
             line, "This row has characters that are not UTF-8: save the file as “CSV UTF-8”."
         )
-    if len(values) != len(COLUMNS):
+    if len(values) != len(columns):
         return None, RowError(
-            line, f"Expected {len(COLUMNS)} values, found {len(values)}: check the commas."
+            line, f"Expected {len(columns)} values, found {len(values)}: check the commas."
         )
-    cells = {name: value.strip() for name, value in zip(COLUMNS, values, strict=True)}
-    for name in COLUMNS:
+    cells = {name: value.strip() for name, value in zip(columns, values, strict=True)}
+    for name in columns:
         if "\x00" in cells[name]:
             return None, RowError(line, f"{name} contains a NUL character.")
         if any(char in cells[name] for char in "\r\n"):
@@ -226,7 +233,7 @@ def _check_row(line: int, values: list[str]) -> tuple[RosterRow | None, RowError
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells["graduation_date"]):
             raise ValueError
         graduated = date.fromisoformat(cells["graduation_date"])
-        if not 1950 <= graduated.year <= date.today().year + 2:
+        if graduation_date_problem(graduated):
             raise ValueError
     except ValueError:
         return None, RowError(
@@ -242,6 +249,16 @@ def _check_row(line: int, values: list[str]) -> tuple[RosterRow | None, RowError
     hours = int(hours_text)
     if hours > MAX_HOURS:
         return None, RowError(line, f"training_hours {hours} is more than {MAX_HOURS:,}.")
+    clinical = None
+    if "clinical_hours" in cells:
+        clinical_text = cells["clinical_hours"]
+        if not re.fullmatch(r"[0-9]{1,6}", clinical_text) or int(clinical_text) > MAX_HOURS:
+            return None, RowError(
+                line,
+                f"clinical_hours {clinical_text[:20]!r} is not a whole number of hours "
+                f"up to {MAX_HOURS:,}.",
+            )
+        clinical = int(clinical_text)
     return (
         RosterRow(
             line=line,
@@ -252,6 +269,7 @@ def _check_row(line: int, values: list[str]) -> tuple[RosterRow | None, RowError
             program=cells["program"],
             graduation_date=graduated,
             training_hours=hours,
+            clinical_hours=clinical,
         ),
         None,
     )
@@ -421,6 +439,7 @@ def _create(
         graduation_date=row.graduation_date,
         cohort=row.graduation_date.year,
         training_hours=row.training_hours,
+        clinical_hours=row.clinical_hours or 0,
         verified_at=utcnow(),
         verified_by=actor_user_id,
     )
@@ -465,6 +484,8 @@ def _update(
         "cohort": row.graduation_date.year,
         "training_hours": row.training_hours,
     }
+    if row.clinical_hours is not None:
+        wanted["clinical_hours"] = row.clinical_hours
     changed = {name: value for name, value in wanted.items() if getattr(graduate, name) != value}
     user = db.get(User, graduate.user_id) if graduate.user_id else None
     reinvite = False

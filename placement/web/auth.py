@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from sqlmodel import Session
 from starlette.requests import Request
@@ -12,9 +11,8 @@ from starlette.routing import Route
 
 from placement import taxonomy
 from placement.models import User
-from placement.npi import npi_is_valid
 from placement.security import password_problem
-from placement.services import DomainError, accounts
+from placement.services import DomainError, accounts, employers
 from placement.web.forms import Form
 from placement.web.guards import endpoint, viewer
 from placement.web.templating import render
@@ -126,8 +124,6 @@ def register_graduate(request: Request, db: Session) -> Response:
     student_id = form.text("student_id", max_length=40)
     program = form.text("program", max_length=200)
     graduation_date = form.date("graduation_date")
-    if graduation_date and graduation_date > date.today().replace(year=date.today().year + 2):
-        form.error("graduation_date", "Enter the date you graduated or will graduate.")
     if not form.ok or graduation_date is None:
         return render(request, template, {"form": form}, status_code=422)
     try:
@@ -160,8 +156,9 @@ def register_employer(request: Request, db: Session) -> Response:
     organization_name = form.text("organization_name", max_length=200)
     kind = form.choice("organization_kind", taxonomy.SETTINGS)
     npi = form.text("npi", required=False, max_length=10)
-    if npi and "npi" not in form.errors and not npi_is_valid(npi):
-        form.error("npi", "This is not a valid 10-digit NPI: check the digits.")
+    # The employer service's rule, shown beside the other fields' messages.
+    if "npi" not in form.errors and (problem := employers.npi_problem(npi)):
+        form.error("npi", problem)
     zip_code = form.zip_code("zip")
     website = form.url("website")
     contact_name = form.text("contact_name", max_length=200)

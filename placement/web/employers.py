@@ -18,7 +18,6 @@ from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
 from placement.models import Position, split_codes
-from placement.npi import npi_is_valid
 from placement.services import Conflict, DomainError, Forbidden, NotFound, notifications
 from placement.services import conversation as conversation_service
 from placement.services import employers as employer_service
@@ -132,8 +131,6 @@ def organization(request: Request, db: Session) -> Response:
     if phone and "phone" not in form.errors and not set(phone) <= PHONE_CHARACTERS:
         form.error("phone", "Use digits, spaces and + - ( ) only, for example (562) 555-0100.")
     npi = form.text("npi", required=False, max_length=10)
-    if npi and "npi" not in form.errors and not npi_is_valid(npi):
-        form.error("npi", "This is not a valid 10-digit NPI: check the digits.")
     context = {"form": form, "employer": employer, "saved": False}
     if not form.ok or kind is None or zip_code is None:
         return render(request, template, context, status_code=422)
@@ -547,8 +544,6 @@ def move_stage(request: Request, db: Session) -> Response:
     reason = form.choice("reason", taxonomy.REJECTION_REASONS, required=False)
     seen = form.choice("from_stage", taxonomy.APPLICATION_STAGES, required=False)
     form.errors.pop("from_stage", None)
-    if stage == "rejected" and not reason and "reason" not in form.errors:
-        form.error("reason", "Choose the reason the candidate will see.")
     if not form.ok or stage is None:
         return _application_page(request, db, application_id, form=form, status_code=422)
     try:

@@ -147,8 +147,6 @@ def _read_profile(form: Form) -> tuple[graduate_service.ProfileInput, dict[str, 
     last_name = form.text("last_name", max_length=100)
     program = form.text("program", max_length=200)
     graduation_date = form.date("graduation_date")
-    if graduation_date and graduation_date.year > date.today().year + 2:
-        form.error("graduation_date", "Enter the date you graduated or will graduate.")
     training_hours = form.integer("training_hours", maximum=10_000)
     clinical_hours = form.integer("clinical_hours", maximum=10_000)
     zip_code = form.zip_code("zip", required=False)

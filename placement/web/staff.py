@@ -35,6 +35,7 @@ from placement.services import (
     staff_search,
 )
 from placement.services import credentials as credential_service
+from placement.services import graduates as graduate_service
 from placement.services.approvals import PAST, Actor, review_employer, review_position
 from placement.web import conversation
 from placement.web.auth import client_address, safe_next
@@ -50,6 +51,7 @@ FLASH = {
     "rejected": "Rejected: the organisation sees the reason.",
     "suspended": "Suspended: its positions left the search and its users were signed out.",
     "verified": "Verified.",
+    "record_saved": "The school's record was corrected (the audit log keeps before and after).",
     "bulk_verified": "Verified {count} credentials.",
     "bulk_partly": "Verified {count} credentials; the others were verified already.",
     "outcome": "Outcome saved.",
@@ -356,6 +358,50 @@ def graduate(request: Request, db: Session) -> Response:
     return _graduate_page(request, db, _path_id(request))
 
 
+def _record_values(graduate: Graduate) -> dict[str, str]:
+    return {
+        "first_name": graduate.first_name,
+        "last_name": graduate.last_name,
+        "program": graduate.program,
+        "graduation_date": graduate.graduation_date.isoformat() if graduate.graduation_date else "",
+        "training_hours": str(graduate.training_hours),
+        "clinical_hours": str(graduate.clinical_hours),
+    }
+
+
+@endpoint("staff")
+def graduate_record(request: Request, db: Session) -> Response:
+    """The school's record of a graduate (the roster fields): only staff change it."""
+    graduate_id = _path_id(request)
+    try:
+        graduate = graduate_service.get_graduate(db, graduate_id)
+    except NotFound:
+        raise not_found() from None
+    template = "staff/graduate_record.html"
+    if request.method == "GET":
+        form = Form()
+        form.values = _record_values(graduate)
+        return render(request, template, {"form": form, "graduate": graduate})
+    form = Form.of(request)
+    data = graduate_service.RecordInput(
+        first_name=form.text("first_name", max_length=100),
+        last_name=form.text("last_name", max_length=100),
+        program=form.text("program", max_length=200),
+        graduation_date=form.date("graduation_date") or date.min,
+        training_hours=form.integer("training_hours", maximum=10_000) or 0,
+        clinical_hours=form.integer("clinical_hours", maximum=10_000) or 0,
+    )
+    if form.ok:
+        try:
+            graduate_service.update_record(db, _actor(request), graduate_id=graduate_id, data=data)
+        except DomainError as error:
+            form.error(error.field or "first_name", error.message)
+        else:
+            return _redirect(_with_flash(f"/staff/graduates/{graduate_id}", "record_saved"))
+    db.rollback()
+    return render(request, template, {"form": form, "graduate": graduate}, status_code=422)
+
+
 @endpoint("staff")
 def graduate_verify(request: Request, db: Session) -> Response:
     graduate_id = _path_id(request)
@@ -594,35 +640,23 @@ def referrals_list(request: Request, db: Session) -> Response:
     next_path = safe_next(form.raw("next"))
     form.values["next"] = next_path or ""
     if form.ok and graduate_id is not None and position_id is not None:
-        person = db.get(Graduate, graduate_id)
-        if person is None or person.deleted_at is not None:
-            form.error("graduate_id", "There is no graduate with this number.")
-        elif person.visibility == "private":
-            form.error(
-                "graduate_id",
-                "This graduate keeps their profile private: they cannot be referred. Ask them "
-                "to share it with career services first.",
+        try:
+            referral, created = referrals.refer(
+                db,
+                request.app.state.settings,
+                staff_user_id=viewer(request).user_id,
+                position_id=position_id,
+                graduate_id=graduate_id,
+                note=note,
             )
+        except NotFound:
+            form.error("position_id", "There is no such position.")
+        except DomainError as error:
+            form.error(error.field or "position_id", error.message)
         else:
-            try:
-                referral, created = referrals.refer(
-                    db,
-                    request.app.state.settings,
-                    staff_user_id=viewer(request).user_id,
-                    position_id=position_id,
-                    graduate_id=graduate_id,
-                    note=note,
-                )
-            except NotFound:
-                form.error("position_id", "There is no such position.")
-            except DomainError as error:
-                form.error(error.field or "position_id", error.message)
-            else:
-                if not created:
-                    return _redirect(
-                        _with_flash(f"/staff/referrals/{referral.id}", "already_referred")
-                    )
-                return _redirect(_with_flash(next_path or "/staff/referrals", "referred"))
+            if not created:
+                return _redirect(_with_flash(f"/staff/referrals/{referral.id}", "already_referred"))
+            return _redirect(_with_flash(next_path or "/staff/referrals", "referred"))
     db.rollback()
     return _referrals_page(request, db, form=form, status_code=422)
 
@@ -972,6 +1006,12 @@ routes: list[BaseRoute] = [
     Route("/graduates", graduates, name="graduates"),
     Route("/graduates/{id:int}", graduate, name="graduate"),
     Route("/graduates/{id:int}/verify", graduate_verify, methods=["POST"], name="graduate_verify"),
+    Route(
+        "/graduates/{id:int}/record",
+        graduate_record,
+        methods=["GET", "POST"],
+        name="graduate_record",
+    ),
     Route(
         "/graduates/{id:int}/outcome", graduate_outcome, methods=["POST"], name="graduate_outcome"
     ),

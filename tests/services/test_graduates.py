@@ -53,6 +53,13 @@ class TestTaxonomyUse:
 
 
 class TestUpdateProfile:
+    @pytest.fixture(autouse=True)
+    def _not_verified_yet(self, db, graduate_user):
+        # Roster fields are read-only once verified (tests/web/test_roster_fields.py).
+        graduate_user.graduate.verified_at = None
+        db.add(graduate_user.graduate)
+        db.commit()
+
     def test_it_saves_and_moves_the_graduate_to_the_new_cohort(self, db, graduate_user):
         graduate = graduate_user.graduate
         service.update_profile(

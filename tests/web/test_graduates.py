@@ -158,6 +158,13 @@ class TestNotificationsRead:
 
 
 class TestProfile:
+    @pytest.fixture(autouse=True)
+    def _not_verified_yet(self, db, graduate_user):
+        # Roster fields are read-only once verified (tests/web/test_roster_fields.py).
+        graduate_user.graduate.verified_at = None
+        db.add(graduate_user.graduate)
+        db.commit()
+
     def test_it_shows_the_profile_grouped_with_taxonomy_labels(
         self, as_graduate, db, graduate_user
     ):
@@ -214,6 +221,13 @@ class TestProfile:
 
     def test_it_ignores_fields_the_form_does_not_declare(self, as_graduate, db, graduate_user):
         graduate = graduate_user.graduate
+        graduate.verified_at = utcnow()  # verified, with the roster fields as they are
+        for name in ("first_name", "last_name", "program", "training_hours", "clinical_hours"):
+            setattr(graduate, name, type(getattr(graduate, name))(PROFILE[name]))
+        graduate.graduation_date = date.fromisoformat(PROFILE["graduation_date"])
+        graduate.cohort = graduate.graduation_date.year
+        db.add(graduate)
+        db.commit()
         form = _profile_form(
             graduate,
             role="admin",
@@ -434,6 +448,13 @@ OTHER_IDS = [
 
 
 class TestOnlyOwnRecords:
+    @pytest.fixture(autouse=True)
+    def _not_verified_yet(self, db, graduate_user):
+        # Roster fields are read-only once verified (tests/web/test_roster_fields.py).
+        graduate_user.graduate.verified_at = None
+        db.add(graduate_user.graduate)
+        db.commit()
+
     @pytest.mark.parametrize(("method", "template"), OTHER_IDS)
     def test_another_graduates_id_answers_404_and_changes_nothing(
         self, as_graduate, db, theirs, method, template
