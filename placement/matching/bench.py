@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from placement import geo, taxonomy
+from placement.matching.coaching import openings
 from placement.matching.index import MatchIndex
 from placement.matching.records import CredentialRecord, GraduateRecord, PositionRecord
 from placement.matching.rounds import optimal_match, plan_round, stable_match
@@ -321,6 +322,17 @@ def _bench_index(
     )
     result["rank_positions_mean_eligible"] = round(
         statistics.mean(len(index.order_positions(gid)) for gid in picks[:50]), 1
+    )
+
+    # "what would open more positions" on a graduate's dashboard: one call per view
+    picks = [rng.choice(graduate_ids) for _ in range(queries)]
+    result["openings_per_dashboard_view_ms"] = _timed(
+        [functools.partial(openings, index, gid) for gid in picks]
+    )
+    suggested = [openings(index, gid) for gid in picks[:50]]
+    result["openings_mean_changes"] = round(statistics.mean(len(o.changes) for o in suggested), 1)
+    result["openings_mean_best_count"] = round(
+        statistics.mean(o.changes[0].count if o.changes else 0 for o in suggested), 1
     )
 
     # the reference scorer on the same work: a sample of (graduate, position) pairs timed and

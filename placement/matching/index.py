@@ -393,6 +393,31 @@ class _Scored:
     employer_side: IntArray
 
 
+@dataclass(frozen=True, slots=True)
+class PositionRules:
+    """One graduate against every position row, rule by rule (arrays over position rows).
+
+    Credential masks use the index's credential bits (`MatchIndex.credential_codes`):
+    `credential_fail` the required ones not valid beyond the check date `on` (an ordinal),
+    `credential_held` the ones held in some form there (so a renewal would do).
+    """
+
+    ids: IntArray
+    alive: BoolArray
+    active: bool
+    on: IntArray
+    satisfied: MaskArray
+    credential_held: MaskArray
+    credential_fail: MaskArray
+    modality_missing: MaskArray
+    training_fail: BoolArray
+    distance_fail: BoolArray
+    c2: FloatArray | None
+    employment_fail: BoolArray
+    availability_fail: BoolArray
+    overlap: IntArray
+
+
 def _tenths(raw: FloatArray) -> IntArray:
     """Vector twin of scoring.tenths: rint is half-to-even like Python's round."""
     return np.rint(raw * 10).astype(np.int64)
@@ -942,18 +967,22 @@ class MatchIndex:
         graduate_side = k_schedule + k_distance + k_setting + k_pay[cols["pay"][rows]]
         return _Scored(eligible, employer_side + graduate_side, graduate_side, employer_side)
 
-    def _score_positions(self, row: int) -> _Scored:
-        """scoring.score for one graduate row against every position row."""
+    def position_rules(self, graduate_id: int) -> PositionRules:
+        """The hard rules of every position row for one graduate, rule by rule (what the
+        coaching in coaching.py reads); rows not in use are not `alive`."""
+        return self._position_rules(self._row(graduate_id))
+
+    def _position_rules(self, row: int) -> PositionRules:
         g = self._g.cols
         m = self._p.size
         c = {name: array[:m] for name, array in self._p.cols.items()}
         today_ord = self._today().toordinal()
         on = np.maximum(c["start"], today_ord)
         flags = int(g["flags"][row])
-        eligible = c["alive"] & bool(flags & ACTIVE)
 
         # which credential codes each position's state makes valid for this graduate
         satisfied = np.zeros(m, dtype=np.uint64)
+        held_any = np.zeros(m, dtype=np.uint64)
         used = int(np.bitwise_or.reduce(c["req_cred"] | c["pref_cred"])) if m else 0
         holdings = [
             (key, int(g[name][row]))
@@ -983,24 +1012,58 @@ class MatchIndex:
                 dtype=np.int64,
             )
             weights = np.array([1 << bit for bit in used_bits], dtype=np.uint64)
-            valid = best[c["state"]] > on[:, None]
+            per_position = best[c["state"]]
+            valid = per_position > on[:, None]
             satisfied = np.bitwise_or.reduce(np.where(valid, weights, _ZERO), axis=1)
-        eligible &= (c["req_cred"] & ~satisfied) == _ZERO
-        m1, m2, m3 = (np.uint64(int(g[name][row])) for name in ("m1", "m2", "m3"))
-        eligible &= (c["req_mod"] & ~m1) == _ZERO
-        eligible &= int(g["training"][row]) >= c["min_training"]
+            held_any = np.bitwise_or.reduce(
+                np.where(per_position != NOT_HELD, weights, _ZERO), axis=1
+            )
+        m1 = np.uint64(int(g["m1"][row]))
         c2: FloatArray | None = None
         zip_point = self._zip_points[int(g["zip"][row])]
         if not flags & KNOWN or zip_point is None:
-            eligible[:] = False
+            distance_fail = np.ones(m, dtype=np.bool_)
         else:
             c2 = geo.chord2_many(geo.unit_vector(zip_point), c["x"], c["y"], c["z"])
-            eligible &= c["known"] & (c2 <= self._thr2_now()[int(g["radius"][row])])
+            distance_fail = ~(c["known"] & (c2 <= self._thr2_now()[int(g["radius"][row])]))
         employment = np.uint64(int(g["employment"][row]))
         if employment != _ZERO:
-            eligible &= (c["employment"] & employment) != _ZERO
+            employment_fail = (c["employment"] & employment) == _ZERO
+        else:
+            employment_fail = np.zeros(m, dtype=np.bool_)
         overlap = _popcount(c["shifts"] & np.uint64(int(g["availability"][row])))
-        eligible &= (c["n_shifts"] == 0) | (overlap > 0)
+        return PositionRules(
+            ids=c["id"],
+            alive=c["alive"],
+            active=bool(flags & ACTIVE),
+            on=on,
+            satisfied=satisfied,
+            credential_held=held_any,
+            credential_fail=c["req_cred"] & ~satisfied,
+            modality_missing=c["req_mod"] & ~m1,
+            training_fail=int(g["training"][row]) < c["min_training"],
+            distance_fail=distance_fail,
+            c2=c2,
+            employment_fail=employment_fail,
+            availability_fail=(c["n_shifts"] != 0) & (overlap == 0),
+            overlap=overlap,
+        )
+
+    def _score_positions(self, row: int) -> _Scored:
+        """scoring.score for one graduate row against every position row."""
+        g = self._g.cols
+        m = self._p.size
+        c = {name: array[:m] for name, array in self._p.cols.items()}
+        rules = self._position_rules(row)
+        eligible = rules.alive & rules.active
+        eligible &= rules.credential_fail == _ZERO
+        eligible &= rules.modality_missing == _ZERO
+        eligible &= ~rules.training_fail
+        eligible &= ~rules.distance_fail
+        eligible &= ~rules.employment_fail
+        eligible &= ~rules.availability_fail
+        satisfied, overlap, c2 = rules.satisfied, rules.overlap, rules.c2
+        m1, m2, m3 = (np.uint64(int(g[name][row])) for name in ("m1", "m2", "m3"))
 
         # employer side
         held = _popcount(c["pref_mod"] & m1)

@@ -34,6 +34,7 @@ def test_run_benchmark_small() -> None:
         "reference_rank_graduates_ms_extrapolated",
         "speedup_rank_graduates",
         "speedup_rank_positions",
+        "openings_per_dashboard_view_ms",
     ):
         assert key in result
     assert set(result["rank_graduates_ms"]) == {"p50", "p95", "cpu_mean"}
