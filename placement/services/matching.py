@@ -43,6 +43,7 @@ from placement.matching import (
     MatchResult,
     PositionRecord,
     Reason,
+    coaching,
     score,
 )
 from placement.matching.records import HARD_FACTORS
@@ -570,6 +571,27 @@ def rank_positions(
         title, employer = titles.get(position_id, ("", ""))
         out.append(_ranked(graduate_id, position_id, result, title, employer))
     return out
+
+
+OPENINGS_SHOWN = 5
+
+
+def what_would_open_more(
+    db: Session, graduate_id: int, *, limit: int = OPENINGS_SHOWN
+) -> list[coaching.Opening]:
+    """The single profile changes that would make more open public positions eligible for
+    this graduate, most positions first (matching.coaching, on the process's index). Empty
+    while the graduate is not seeking or not verified: those come first.
+
+    NotFound for an unknown or deleted graduate.
+    """
+    graduate_for_matching(db, graduate_id)
+    among = public_position_ids(db)
+    with fresh_index(db, graduate_ids=[graduate_id], position_ids=among) as index:
+        if not index.has_graduate(graduate_id):
+            return []
+        found = coaching.openings(index, graduate_id, among=among)
+    return list(found.changes[:limit]) if found.active else []
 
 
 def explain(db: Session, graduate_id: int, position_id: int) -> MatchResult:

@@ -96,6 +96,7 @@ def home(request: Request, db: Session) -> Response:
         "completeness": graduate_service.completeness(graduate, modalities, credentials),
         "notifications": notifications.recent(db, current.user_id, limit=30),
         "recommended": matching_service.rank_positions(db, graduate_id, limit=RECOMMENDED),
+        "openings": matching_service.what_would_open_more(db, graduate_id),
         "conversations": conversation.dashboard(db, current),
     }
     return render(request, "graduate/dashboard.html", context)
