@@ -45,6 +45,7 @@ from placement.matching import (
     Reason,
     coaching,
     score,
+    scoring,
 )
 from placement.matching.records import HARD_FACTORS
 from placement.models import (
@@ -498,20 +499,30 @@ def rank_graduates(
     position_for_matching(db, position_id)
     if not _is_public(db, position_id):
         return []
-    with fresh_index(db, position_ids=[position_id]) as index:
-        if not index.has_position(position_id):
-            return []
-        pairs = index.rank_graduates(
-            position_id,
-            limit=limit,
-            include_ineligible=include_ineligible,
-            audience=_INDEX_AUDIENCE[audience],  # type: ignore[arg-type]
-        )
-    names = graduate_names(db, (graduate_id for graduate_id, _ in pairs))
-    return [
-        _ranked(graduate_id, position_id, result, names.get(graduate_id, ""))
-        for graduate_id, result in pairs
-    ]
+    # An employer's ranking is by the (banded) score it sees: fetch more than `limit` by the
+    # full score until nobody left out could still rank among the first `limit`.
+    pool = limit if audience != "employer" else limit * 2 + 20
+    while True:
+        with fresh_index(db, position_ids=[position_id]) as index:
+            if not index.has_position(position_id):
+                return []
+            pairs = index.rank_graduates(
+                position_id,
+                limit=pool,
+                include_ineligible=include_ineligible,
+                audience=_INDEX_AUDIENCE[audience],  # type: ignore[arg-type]
+            )
+        names = graduate_names(db, (graduate_id for graduate_id, _ in pairs))
+        rows = [
+            _ranked(graduate_id, position_id, result, names.get(graduate_id, ""))
+            for graduate_id, result in pairs
+        ]
+        if audience != "employer":
+            return rows
+        shown = _employer_order([_employer_view(row) for row in rows])
+        if len(rows) < pool or _complete(shown[:limit], rows[-1]):
+            return shown[:limit]
+        pool *= 2
 
 
 def near_misses(db: Session, position_id: int, *, limit: int = 20) -> list[Ranked]:
@@ -632,24 +643,77 @@ def explain_many(
 
 
 # Training and clinical hours are school records (SECURITY.md): an employer learns whether
-# they meet the position's minimum and what they add to the score, never the figures.
+# they meet the position's minimum and, in bands, what they add to the score, never the
+# figures. The clinical-hours points (hours / 25, to the tenth) would give the hours away, so
+# an employer sees them rounded down to a band; the score an employer sees is the sum of the
+# points it sees, and its lists are ordered by that score (ties by name).
+CLINICAL_POINT_BAND = 2.5
 _EMPLOYER_WORDING = {
     "training_hours": "Fewer training hours than the position's minimum",
-    "clinical_hours": "Clinical hours on the school record",
 }
 
 
+def clinical_band(points: float) -> tuple[float, str]:
+    """(points shown, words) for the clinical-hours factor as an employer sees it."""
+    full = scoring.WEIGHTS["clinical_hours"]
+    per_point = scoring.CLINICAL_HOURS_FULL / full
+    if points >= full:
+        return float(full), (
+            f"Clinical hours on the school record: the top band "
+            f"({scoring.CLINICAL_HOURS_FULL} or more)"
+        )
+    floor = int(points // CLINICAL_POINT_BAND) * CLINICAL_POINT_BAND
+    low, high = round(floor * per_point), round((floor + CLINICAL_POINT_BAND) * per_point)
+    return floor, f"Clinical hours on the school record: about {low} to {high}"
+
+
 def employer_reasons(reasons: Iterable[Reason]) -> tuple[Reason, ...]:
-    return tuple(
-        Reason(reason.factor, reason.points, _EMPLOYER_WORDING[reason.factor])
-        if reason.factor in _EMPLOYER_WORDING
-        else reason
-        for reason in reasons
-    )
+    out = []
+    for reason in reasons:
+        if reason.factor == "clinical_hours":
+            points, words = clinical_band(reason.points)
+            out.append(Reason(reason.factor, points, words))
+        elif reason.factor in _EMPLOYER_WORDING:
+            out.append(Reason(reason.factor, reason.points, _EMPLOYER_WORDING[reason.factor]))
+        else:
+            out.append(reason)
+    return tuple(out)
+
+
+def _points_sum(reasons: Iterable[Reason]) -> float:
+    return sum(round(reason.points * 10) for reason in reasons) / 10
 
 
 def for_employer(result: MatchResult) -> MatchResult:
-    return dataclasses.replace(result, reasons=employer_reasons(result.reasons))
+    """The result as an employer sees it: banded reasons, and the score their sum."""
+    reasons = employer_reasons(result.reasons)
+    shown = _points_sum(reasons)
+    return dataclasses.replace(
+        result,
+        reasons=reasons,
+        score=shown,
+        employer_side=round(result.employer_side - (result.score - shown), 1),
+    )
+
+
+def _employer_order(rows: list[Ranked]) -> list[Ranked]:
+    return sorted(rows, key=lambda row: (not row.eligible, -row.score, row.name, row.graduate_id))
+
+
+def _employer_view(row: Ranked) -> Ranked:
+    reasons = employer_reasons(row.reasons)
+    return dataclasses.replace(row, reasons=reasons, score=_points_sum(reasons))
+
+
+def _complete(first: list[Ranked], last_fetched: Ranked) -> bool:
+    """Whether no graduate beyond `last_fetched` (in full-score order) could rank among
+    `first` by the banded score: a banded score is never above the full one."""
+    if not first:
+        return True
+    edge = first[-1]
+    if edge.eligible and not last_fetched.eligible:
+        return True
+    return edge.eligible == last_fetched.eligible and edge.score > last_fetched.score
 
 
 def _ranked(

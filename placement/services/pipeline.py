@@ -556,6 +556,8 @@ def candidates_for_position(
         candidate.credentials = credentials[gid]
         candidate.history = history[candidate.application_id]
         candidate.match = explanations.get(gid)
+    # An employer's list is ordered by the score it sees (banded), ties by name.
+    candidates.sort(key=lambda c: (-(c.match.score if c.match else 0.0), c.name, c.application_id))
     return position, candidates
 
 

@@ -74,11 +74,8 @@ def position_matches(request: Request, db: Session) -> Response:
             "graduate_id": row.graduate_id,
             "score": row.score,
             "eligible": row.eligible,
-            "reasons": matching_service.reasons_json(
-                matching_service.employer_reasons(row.reasons)
-                if audience == "employer"
-                else row.reasons
-            ),
+            # An employer's rows arrive banded (rank_graduates), the score their sum.
+            "reasons": matching_service.reasons_json(row.reasons),
         }
         for row in ranked
     ]

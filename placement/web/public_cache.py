@@ -172,8 +172,10 @@ def is_anonymous(request: Request) -> bool:
 
 def wants_fresh(request: Request) -> bool:
     directives = request.headers.get("cache-control", "").lower()
-    return "no-cache" in directives or "no-store" in directives or (
-        "no-cache" in request.headers.get("pragma", "").lower()
+    return (
+        "no-cache" in directives
+        or "no-store" in directives
+        or ("no-cache" in request.headers.get("pragma", "").lower())
     )
 
 

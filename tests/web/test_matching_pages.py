@@ -153,7 +153,10 @@ class TestCandidatesPageExplanations:
         assert response.status_code == 200
         page = html.unescape(response.text)
         for person in (ready, lacking):
-            result = matching_service.explain(db, person.id, harbor.id)
+            # The employer's copy: clinical hours in bands, the score the sum it sees.
+            result = matching_service.for_employer(
+                matching_service.explain(db, person.id, harbor.id)
+            )
             card = page[page.index(f"{person.first_name} Tester") :]
             card = card[: card.index("</article>")]
             assert (

@@ -227,10 +227,11 @@ class TestDelete:
         form = {
             "first_name": "Grace",
             "last_name": "Hopper",
-            "program": "Massage",
+            # The roster fields as they are: a verified graduate cannot change them.
+            "program": "Medical Massage Therapy (750 hours)",
             "graduation_date": "2025-06-15",
             "training_hours": "750",
-            "clinical_hours": "100",
+            "clinical_hours": "120",
             "zip": "90001",
             "travel_radius_miles": "25",
             "bio": "My secret story",
