@@ -23,6 +23,7 @@ from placement.web import (
     conversation,
     employers,
     graduates,
+    identity,
     matching,
     outbox,
     positions,
@@ -31,6 +32,8 @@ from placement.web import (
 )
 from placement.web.errors import EXCEPTION_HANDLERS
 from placement.web.middleware import (
+    AllowedHostsMiddleware,
+    BearerMiddleware,
     BodyLimitMiddleware,
     CSRFMiddleware,
     SecurityHeadersMiddleware,
@@ -60,7 +63,13 @@ def build_routes() -> list[BaseRoute]:
         ),
         Mount(
             "/staff",
-            routes=[*staff.routes, *matching.routes, *conversation.staff_routes, *outbox.routes],
+            routes=[
+                *staff.routes,
+                *matching.routes,
+                *conversation.staff_routes,
+                *outbox.routes,
+                *identity.routes,
+            ],
             name="staff",
         ),
         Mount("/admin", routes=admin.routes, name="admin"),
@@ -83,7 +92,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = build_routes()
     middleware = [
         Middleware(SecurityHeadersMiddleware, production=settings.production),
+        Middleware(AllowedHostsMiddleware, allowed_hosts=tuple(sorted(settings.hosts))),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(BearerMiddleware),
         Middleware(
             SessionMiddleware, secret_key=settings.secret_key, production=settings.production
         ),

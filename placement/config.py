@@ -40,6 +40,10 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     school_timezone: str = "America/Los_Angeles"
     accreditor: str = "abhes"
+    # Registrations per client address: generous, so a school's open day behind one address
+    # still works.
+    register_limit: int = 100
+    register_window_seconds: int = 3600
 
     @property
     def hosts(self) -> frozenset[str]:

@@ -102,6 +102,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         secret_key="test-secret-key-" + "x" * 32,
         environment="test",
+        # The client below speaks to http://testserver: mail links point there too.
+        base_url="http://testserver",
         mail_dir=tmp_path / "mail",
         upload_dir=tmp_path / "uploads",
         max_upload_bytes=1024 * 1024,

@@ -135,6 +135,7 @@ def test_the_app_answers_503_while_postgresql_is_down_and_recovers_by_itself():
         Settings(
             database_url=make_url(url).set(port=proxy.port).render_as_string(False),
             environment="test",
+            base_url="http://testserver",
         )
     )
     client = Client(app)

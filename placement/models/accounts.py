@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint
@@ -24,6 +24,9 @@ class EmailFrequency(StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"
     OFF = "off"
+
+
+API_TOKEN_LIFETIME = timedelta(days=90)  # the default of `expires_in_days`
 
 
 class User(SQLModel, table=True):
@@ -49,7 +52,8 @@ class User(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """A failed sign-in, counted per account and per address in a sliding window."""
+    """One hit against a limit (a sign-in attempt, a registration, a reset mail), counted per
+    key (`account:…`, `address:…`, `register:…`, `reset:…`) in a sliding window."""
 
     __tablename__ = "login_attempt"
     id: int | None = Field(default=None, primary_key=True)
@@ -65,8 +69,11 @@ class OneTimeToken(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     purpose: str = Field(max_length=16)
     token_hash: str = Field(max_length=64, unique=True)
+    # The address the link was mailed to: the link dies once the account's e-mail changes.
+    sent_to: str | None = Field(default=None, max_length=254)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
+    # Set when the link was used, or voided by a newer link for the same purpose.
     used_at: datetime | None = None
 
 
@@ -78,5 +85,6 @@ class ApiToken(SQLModel, table=True):
     prefix: str = Field(max_length=12)
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(default_factory=lambda: utcnow() + API_TOKEN_LIFETIME)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None

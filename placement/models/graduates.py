@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from placement.models._base import utcnow
@@ -19,7 +20,14 @@ class Graduate(SQLModel, table=True):
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100, index=True)
     email: str = Field(default="", max_length=254)
-    student_id: str | None = Field(default=None, max_length=40, unique=True)
+    # Roster records only (imported, or confirmed by staff); see services/identity.py.
+    student_id: str | None = Field(default=None, max_length=40)
+    # The lower-cased student_id, unique: one roster record per id whatever its case ("s1" is
+    # "S1"). Kept by the listener below; a plain column, so every database and every batch
+    # migration keeps the constraint.
+    student_key: str | None = Field(default=None, max_length=40, unique=True)
+    # The id a self-registered account typed: a claim until staff confirm it.
+    claimed_student_id: str | None = Field(default=None, max_length=40)
     program: str = Field(default="", max_length=200)
     cohort: int | None = Field(default=None, index=True)
     graduation_date: date | None = None
@@ -46,6 +54,16 @@ class Graduate(SQLModel, table=True):
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+def student_key(student_id: str | None) -> str | None:
+    return student_id.strip().lower() if student_id else None
+
+
+@event.listens_for(Graduate, "before_insert")
+@event.listens_for(Graduate, "before_update")
+def _keep_student_key(_mapper: Any, _connection: Any, graduate: Graduate) -> None:
+    graduate.student_key = student_key(graduate.student_id)
 
 
 class GraduateModality(SQLModel, table=True):

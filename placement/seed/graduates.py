@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
-from placement import taxonomy
+from placement import dates, taxonomy
 from placement.models import Graduate, GraduateCredential, GraduateModality, User
 from placement.seed import DEMO_GRADUATE_EMAIL, DEMO_STAFF_EMAIL, Progress
 from placement.seed.places import REGION_ZIPS
@@ -153,9 +153,9 @@ def _credentials(rng: random.Random, graduated: date) -> list[dict[str, Any]]:
         if years is not None:
             # Most renew on time; about one in eight let it lapse (those are expired now).
             lapsed = rng.random() < 0.12
-            while not lapsed and _add_years(issued, years) < AS_OF + timedelta(days=20):
-                issued = _add_years(issued, years)
-            expires = _add_years(issued, years)
+            while not lapsed and dates.years_after(issued, years) < AS_OF + timedelta(days=20):
+                issued = dates.years_after(issued, years)
+            expires = dates.years_after(issued, years)
         if issued > AS_OF:
             continue  # not yet obtained
         verified = rng.random() < 0.7
@@ -172,13 +172,6 @@ def _credentials(rng: random.Random, graduated: date) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _seeking(rng: random.Random, cohort: int) -> str:

@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, select
 
+from placement import links
 from placement.config import Settings
 from placement.models import (
     Employer,
     EmployerMember,
     Graduate,
-    LoginAttempt,
     OneTimeToken,
     User,
     utcnow,
 )
 from placement.security import Passwords, new_token, token_hash
-from placement.services import DomainError, audit, changes, mail
+from placement.services import DomainError, api_tokens, audit, changes, limits, mail
+from placement.services.limits import RateLimited as RateLimited
 
 INVITE_TTL = timedelta(days=7)
-
-
-class RateLimited(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(retry_after)
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -70,34 +67,30 @@ def register_graduate(
 
     check_graduation_date(form.graduation_date)
     _ensure_email_free(db, form.email)
-    existing = db.exec(select(Graduate).where(Graduate.student_id == form.student_id)).first()
-    if existing is not None:
-        raise DomainError(
-            "This student ID already has an account or is on the school roster. "
-            "Use the link career services sent you, or reset your password.",
-            "student_id",
+    password_hash = passwords.hash(form.password)
+    with _unique_or_conflict(db):
+        user = User(
+            email=form.email,
+            password_hash=password_hash,
+            role="graduate",
+            name=f"{form.first_name} {form.last_name}",
+            password_changed_at=utcnow(),
         )
-    user = User(
-        email=form.email,
-        password_hash=passwords.hash(form.password),
-        role="graduate",
-        name=f"{form.first_name} {form.last_name}",
-        password_changed_at=utcnow(),
-    )
-    db.add(user)
-    db.flush()
-    graduate = Graduate(
-        user_id=user.id,
-        first_name=form.first_name,
-        last_name=form.last_name,
-        email=form.email,
-        student_id=form.student_id,
-        program=form.program,
-        graduation_date=form.graduation_date,
-        cohort=form.graduation_date.year,
-    )
-    db.add(graduate)
-    _flush_or_conflict(db)
+        db.add(user)
+        db.flush()
+        graduate = Graduate(
+            user_id=user.id,
+            first_name=form.first_name,
+            last_name=form.last_name,
+            email=form.email,
+            # Held only as a claim: the id belongs to a roster record, if any (see identity).
+            claimed_student_id=form.student_id,
+            program=form.program,
+            graduation_date=form.graduation_date,
+            cohort=form.graduation_date.year,
+        )
+        db.add(graduate)
+        db.flush()
     changes.graduate_changed(db, graduate.id)
     audit.record(
         db,
@@ -132,11 +125,12 @@ def register_employer(
         name=form.contact_name,
         password_changed_at=utcnow(),
     )
-    db.add(employer)
-    db.add(user)
-    db.flush()
-    db.add(EmployerMember(employer_id=employer.id or 0, user_id=user.id or 0, is_owner=True))
-    _flush_or_conflict(db)
+    with _unique_or_conflict(db):
+        db.add(employer)
+        db.add(user)
+        db.flush()
+        db.add(EmployerMember(employer_id=employer.id or 0, user_id=user.id or 0, is_owner=True))
+        db.flush()
     audit.record(
         db,
         "employer.registered",
@@ -144,19 +138,31 @@ def register_employer(
         actor_role="employer",
         object_type="employer",
         object_id=employer.id,
-        detail=employer.name,
     )
     return user, employer
 
 
-def _flush_or_conflict(db: Session) -> None:
-    """Two registrations racing for one e-mail: the second gets the form message, not a 500."""
+def check_registration_limit(db: Session, settings: Settings, address: str) -> None:
+    """Registrations per client address (generous: a school's open day behind one address
+    still works); raises RateLimited past it. Commits the hit."""
+    limits.hit(
+        db,
+        limits.Limit(
+            f"register:{address[:64]}", settings.register_limit, settings.register_window_seconds
+        ),
+    )
+
+
+@contextmanager
+def _unique_or_conflict(db: Session) -> Iterator[None]:
+    """Two registrations racing for one e-mail: the second gets the form message, not a 500
+    (a savepoint, so the unique violation leaves the request's transaction usable)."""
     try:
-        db.flush()
+        with db.begin_nested():
+            yield
     except IntegrityError:
-        db.rollback()
         raise DomainError(
-            "An account with this e-mail or student ID already exists.", "email"
+            "An account with this e-mail already exists. Sign in instead.", "email"
         ) from None
 
 
@@ -185,42 +191,69 @@ def _attempt_keys(email: str, address: str) -> tuple[str, str]:
     return f"account:{email.strip().lower()[:254]}", f"address:{address[:64]}"
 
 
-def check_login_limit(db: Session, settings: Settings, email: str, address: str) -> None:
-    """Raise RateLimited when the account or the address has failed too often lately."""
-    since = utcnow() - timedelta(seconds=settings.login_window_seconds)
-    for key in _attempt_keys(email, address):
-        failures = db.exec(
-            select(func.count(), func.min(LoginAttempt.attempted_at)).where(
-                LoginAttempt.key == key, LoginAttempt.attempted_at >= since
-            )
-        ).one()
-        count, oldest = failures
-        if count >= settings.login_limit:
-            retry = settings.login_window_seconds - int((utcnow() - oldest).total_seconds())
-            raise RateLimited(max(retry, 1))
+def begin_login(db: Session, settings: Settings, email: str, address: str) -> list[int]:
+    """Count this sign-in against the account's and the address's limits before any password
+    is checked (so a burst cannot run more checks than the limit); commits. Raises
+    RateLimited past the limit. The hits stay as failures unless `login_succeeded` runs."""
+    limits.prune(db, 24 * 3600)
+    account_key, address_key = _attempt_keys(email, address)
+    window = settings.login_window_seconds
+    return limits.hit(
+        db,
+        limits.Limit(account_key, settings.login_limit, window),
+        limits.Limit(address_key, settings.login_limit, window),
+    )
 
 
-def record_login_failure(db: Session, settings: Settings, email: str, address: str) -> None:
-    cutoff = utcnow() - timedelta(seconds=settings.login_window_seconds)
-    db.exec(delete(LoginAttempt).where(LoginAttempt.attempted_at < cutoff))  # type: ignore[call-overload]
-    for key in _attempt_keys(email, address):
-        db.add(LoginAttempt(key=key))
+def login_succeeded(db: Session, user: User, email: str, hits: list[int]) -> None:
+    """A correct password clears the account's failures and takes this attempt back."""
+    limits.release(db, hits)
+    limits.clear(db, _attempt_keys(email, "")[0])
+    audit.record(
+        db,
+        "account.signed_in",
+        actor_user_id=user.id,
+        actor_role=user.role,
+        object_type="user",
+        object_id=user.id,
+    )
+
+
+def login_failed(db: Session, email: str) -> None:
+    """A failed sign-in is audited by the account's id when there is one (never the typed
+    e-mail: it may be a password typed in the wrong field)."""
+    user = find_user_by_email(db, email)
+    audit.record(
+        db,
+        "account.sign_in_failed",
+        actor_user_id=None,
+        object_type="user" if user is not None else "",
+        object_id=user.id if user is not None else None,
+    )
+
+
+def sign_out(db: Session, user: User) -> None:
+    end_all_sessions(db, user)
+    audit.record(
+        db,
+        "account.signed_out",
+        actor_user_id=user.id,
+        actor_role=user.role,
+        object_type="user",
+        object_id=user.id,
+    )
 
 
 def authenticate(
     db: Session,
     passwords: Passwords,
-    settings: Settings,
     *,
     email: str,
     password: str,
-    address: str,
 ) -> User | None:
     """The user for a correct e-mail and password, None otherwise (one answer for both).
 
-    Raises RateLimited before checking anything when the limit is reached.
-    """
-    check_login_limit(db, settings, email, address)
+    The caller counts the attempt first (`begin_login`)."""
     user = find_user_by_email(db, email)
     if user is None or not user.active:
         passwords.verify(None, password)
@@ -231,7 +264,6 @@ def authenticate(
         user.password_hash = passwords.hash(password)
     user.last_login_at = utcnow()
     db.add(user)
-    db.exec(delete(LoginAttempt).where(LoginAttempt.key == _attempt_keys(email, address)[0]))  # type: ignore[call-overload]
     return user
 
 
@@ -250,9 +282,17 @@ def change_password(
 
 
 def set_password(db: Session, passwords: Passwords, user: User, new: str) -> None:
+    """A new password: every session ends, every API token and one-time link of the user dies."""
+    now = utcnow()
     user.password_hash = passwords.hash(new)
-    user.password_changed_at = utcnow()
+    user.password_changed_at = now
     end_all_sessions(db, user)
+    api_tokens.revoke_all(db, user.id or 0)
+    db.exec(  # type: ignore[call-overload]
+        update(OneTimeToken)
+        .where(col(OneTimeToken.user_id) == user.id, col(OneTimeToken.used_at).is_(None))
+        .values(used_at=now)
+    )
     audit.record(
         db,
         "account.password_changed",
@@ -267,13 +307,26 @@ def set_password(db: Session, passwords: Passwords, user: User, new: str) -> Non
 
 
 def issue_token(db: Session, user: User, purpose: str, ttl: timedelta) -> str:
+    """A new link for `purpose`; every earlier unused link of the user for it dies."""
+    now = utcnow()
+    db.exec(  # type: ignore[call-overload]
+        update(OneTimeToken)
+        .where(
+            col(OneTimeToken.user_id) == user.id,
+            col(OneTimeToken.purpose) == purpose,
+            col(OneTimeToken.used_at).is_(None),
+        )
+        .values(used_at=now)
+    )
     raw = new_token()
     db.add(
         OneTimeToken(
             user_id=user.id or 0,
             purpose=purpose,
             token_hash=token_hash(raw),
-            expires_at=utcnow() + ttl,
+            sent_to=user.email,
+            created_at=now,
+            expires_at=now + ttl,
         )
     )
     return raw
@@ -284,16 +337,15 @@ def send_setup_link(
     settings: Settings,
     user: User,
     *,
-    base_url: str,
     ttl: timedelta,
     kind: str,
     subject: str,
     introduction: str,
 ) -> str:
     """Mail a one-time link to choose a first password (invited colleagues and staff, roster
-    graduates claiming their account); returns the link."""
+    graduates claiming their account); returns the link. Earlier links of the user die."""
     raw = issue_token(db, user, "invite", ttl)
-    link = f"{base_url.rstrip('/')}/account/setup/{raw}"
+    link = links.url(settings, "account_setup", token=raw)
     mail.queue(
         db,
         settings,
@@ -311,7 +363,9 @@ def send_setup_link(
 
 
 def find_token(db: Session, raw: str, purpose: str) -> tuple[OneTimeToken, User] | None:
-    """A usable token and its user: unused, unexpired, and older than no sign-in or change."""
+    """A usable link and its user: unused, unexpired, not replaced by a newer link, sent to
+    the account's present e-mail and older than its last password change (and, for a reset,
+    its last sign-in); an invitation also dies once the account has a password."""
     if not raw or len(raw) > 100:
         return None
     token = db.exec(
@@ -324,9 +378,13 @@ def find_token(db: Session, raw: str, purpose: str) -> tuple[OneTimeToken, User]
     user = db.get(User, token.user_id)
     if user is None or not user.active:
         return None
-    if purpose == "reset" and _newer_than(
-        token.created_at, user.last_login_at, user.password_changed_at
-    ):
+    if token.sent_to is not None and token.sent_to != user.email:
+        return None
+    if _newer_than(token.created_at, user.password_changed_at):
+        return None
+    if purpose == "reset" and _newer_than(token.created_at, user.last_login_at):
+        return None
+    if purpose == "invite" and user.password_hash is not None:
         return None
     return token, user
 
@@ -335,10 +393,21 @@ def _newer_than(created: datetime, *moments: datetime | None) -> bool:
     return any(moment is not None and moment > created for moment in moments)
 
 
-def request_password_reset(db: Session, settings: Settings, *, email: str, base_url: str) -> None:
-    """Mail a reset link when the account exists; the caller answers the same either way."""
+RESET_MAIL_LIMIT = 3
+RESET_MAIL_WINDOW_SECONDS = 3600
+
+
+def request_password_reset(db: Session, settings: Settings, *, email: str) -> None:
+    """Mail a reset link when the account exists, at most RESET_MAIL_LIMIT an hour per
+    account; the caller answers the same in every case."""
     user = find_user_by_email(db, email)
     if user is None or not user.active:
+        return
+    try:
+        limits.hit(
+            db, limits.Limit(f"reset:{user.id}", RESET_MAIL_LIMIT, RESET_MAIL_WINDOW_SECONDS)
+        )
+    except RateLimited:
         return
     raw = issue_token(db, user, "reset", timedelta(seconds=settings.reset_token_ttl_seconds))
     minutes = settings.reset_token_ttl_seconds // 60
@@ -352,7 +421,7 @@ def request_password_reset(db: Session, settings: Settings, *, email: str, base_
         body=(
             f"Hello {user.name},\n\nSomeone asked to reset the password of this account. "
             f"To choose a new password, open this link within {minutes} minutes:\n\n"
-            f"{base_url}/password/reset/{raw}\n\n"
+            f"{links.url(settings, 'reset_password', token=raw)}\n\n"
             "The link works once. If you did not ask for it, ignore this message: your "
             "password stays as it is.\n"
         ),
@@ -366,8 +435,14 @@ def use_token_to_set_password(
     if found is None:
         return None
     token, user = found
-    token.used_at = utcnow()
-    db.add(token)
+    # A conditional update: two submits of one link at once set one password.
+    used = db.exec(  # type: ignore[call-overload]
+        update(OneTimeToken)
+        .where(col(OneTimeToken.id) == token.id, col(OneTimeToken.used_at).is_(None))
+        .values(used_at=utcnow())
+    )
+    if used.rowcount != 1:
+        return None
     set_password(db, passwords, user, new_password)
     return user
 

@@ -16,7 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from placement import taxonomy
+from placement import links, taxonomy
 from placement.config import Settings
 from placement.models import (
     Application,
@@ -410,7 +410,8 @@ def withdraw(
             subject=f"A candidate withdrew from {position.title}",
             body=(
                 f"A graduate withdrew their application for “{position.title}”.\n\n"
-                f"Your pipeline: /employer/positions/{position.id}/candidates\n"
+                "Your pipeline: "
+                f"{links.url(settings, 'employer:candidates', position_id=position.id)}\n"
             ),
         )
     return application

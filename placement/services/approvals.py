@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from placement import links
 from placement.config import Settings
 from placement.models import Employer, EmployerMember, Position, User, utcnow
 from placement.services import Conflict, DomainError, NotFound, accounts, audit, changes, mail
@@ -142,7 +143,8 @@ def review_employer(
             subject=f"{employer.name} is approved on the placement network",
             body=(
                 f"Career services approved {employer.name}. Positions you submit now go to "
-                "review and, once approved, appear in the public search."
+                "review and, once approved, appear in the public search: "
+                f"{links.url(settings, 'employer_home')}"
             ),
         )
     elif action == "reject":
@@ -241,7 +243,8 @@ def review_position(
             subject=f"Your position “{position.title}” is open",
             body=(
                 f"Career services approved “{position.title}”. It now appears in the search "
-                "and graduates can apply."
+                "and graduates can apply: "
+                f"{links.url(settings, 'position', position_id=position.id)}"
             ),
         )
     else:

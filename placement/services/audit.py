@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
+import re
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, func, or_, select
 
 from placement.models import AuditEvent
+
+# The client address of the request being served: every event records it (set by the
+# web layer's `endpoint` wrapper; empty for the command line and the worker).
+_client_address: contextvars.ContextVar[str] = contextvars.ContextVar("client_address", default="")
+
+
+def set_client_address(address: str) -> contextvars.Token[str]:
+    return _client_address.set(address)
+
+
+def reset_client_address(token: contextvars.Token[str]) -> None:
+    _client_address.reset(token)
 
 
 def record(
@@ -32,7 +46,48 @@ def record(
         detail=detail[:4000],
         before=json.dumps(before, default=str, sort_keys=True) if before is not None else None,
         after=json.dumps(after, default=str, sort_keys=True) if after is not None else None,
-        ip=ip[:64],
+        ip=(ip or _client_address.get())[:64],
     )
     db.add(event)
     return event
+
+
+REDACTED = "[deleted]"
+
+
+def forget(db: Session, terms: list[str]) -> int:
+    """Erase a person's name, e-mail and licence numbers wherever the log still holds them
+    (events written before the log kept to ids and codes); returns how many events changed.
+
+    The log is otherwise append-only: this is the one edit, made when an account is deleted
+    on its owner's request."""
+    words = sorted({term.strip() for term in terms if term and len(term.strip()) >= 3}, key=len)
+    if not words:
+        return 0
+    pattern = re.compile(
+        "|".join(rf"(?<!\w){re.escape(word)}(?!\w)" for word in reversed(words)), re.IGNORECASE
+    )
+    columns = (AuditEvent.detail, AuditEvent.before, AuditEvent.after)
+    candidates = db.exec(
+        select(AuditEvent).where(
+            or_(
+                *(
+                    func.lower(func.coalesce(column, "")).contains(word.lower(), autoescape=True)
+                    for column in columns
+                    for word in words
+                )
+            )
+        )
+    ).all()
+    changed = 0
+    for event in candidates:
+        before = (event.detail, event.before, event.after)
+        event.detail = pattern.sub(REDACTED, event.detail or "")
+        if event.before is not None:
+            event.before = pattern.sub(REDACTED, event.before)
+        if event.after is not None:
+            event.after = pattern.sub(REDACTED, event.after)
+        if (event.detail, event.before, event.after) != before:
+            db.add(event)
+            changed += 1
+    return changed

@@ -6,7 +6,6 @@ organisation is NotFound, exactly like a missing one.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,9 +15,18 @@ from sqlmodel import Session
 
 from placement import taxonomy
 from placement.config import Settings
-from placement.models import Employer, EmployerMember, Message, User
+from placement.models import Employer, EmployerMember, User
 from placement.npi import npi_is_valid
-from placement.services import DomainError, Forbidden, NotFound, accounts, audit, changes, search
+from placement.services import (
+    DomainError,
+    Forbidden,
+    NotFound,
+    accounts,
+    audit,
+    changes,
+    mail,
+    search,
+)
 
 ORGANIZATION_FIELDS = ("name", "kind", "zip", "website", "phone", "npi")
 
@@ -148,28 +156,6 @@ class Invitation:
     link: str
 
 
-def pending_invitation(db: Session, employer_id: int, user_id: int) -> tuple[str, str] | None:
-    """(e-mail, set-up link) of a colleague invited to this organisation, read back from the
-    outbox so that the session cookie never carries the link; None for anyone else."""
-    row = db.execute(
-        select(User.email, Message.body)
-        .join(EmployerMember, EmployerMember.user_id == User.id)
-        .join(Message, Message.recipient_user_id == User.id)
-        .where(
-            EmployerMember.employer_id == employer_id,
-            User.id == user_id,
-            User.password_hash.is_(None),
-            Message.kind == "invite",
-        )
-        .order_by(Message.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    match = re.search(r"\S+/account/setup/[\w-]+", row.body)
-    return (row.email, match.group(0)) if match else None
-
-
 def invite_colleague(
     db: Session,
     settings: Settings,
@@ -178,35 +164,63 @@ def invite_colleague(
     inviter_user_id: int,
     email: str,
     name: str,
-    base_url: str,
-) -> Invitation:
-    """A new employer account without a password and a one-time link to set one.
+) -> Invitation | None:
+    """A new employer account without a password and a one-time link by mail to set one.
 
-    The link is returned (shown to the inviter once) and queued by mail to the colleague.
-    """
+    The inviter is answered the same whether or not the e-mail already has an account (the
+    answer must not tell who is registered); an existing account is only told by mail that
+    someone tried, and nothing about it changes. None then."""
     employer = employer_of(db, employer_id)
     email = email.strip().lower()
-    if accounts.find_user_by_email(db, email) is not None:
-        raise DomainError(
-            "An account with this e-mail already exists; it cannot join another organisation.",
-            "email",
-        )
     inviter = db.get(User, inviter_user_id)
-    try:
-        with db.begin_nested():
-            user = User(email=email, role="employer", name=name, password_hash=None)
-            db.add(user)
-            db.flush()
-            db.add(EmployerMember(employer_id=employer_id, user_id=user.id or 0, is_owner=False))
-            db.flush()
-    except IntegrityError:
-        raise DomainError("An account with this e-mail already exists.", "email") from None
     who = inviter.name or inviter.email if inviter else "A colleague"
+    existing = accounts.find_user_by_email(db, email)
+    user: User | None = None
+    if existing is None:
+        try:
+            with db.begin_nested():
+                user = User(email=email, role="employer", name=name, password_hash=None)
+                db.add(user)
+                db.flush()
+                db.add(
+                    EmployerMember(employer_id=employer_id, user_id=user.id or 0, is_owner=False)
+                )
+                db.flush()
+        except IntegrityError:
+            # Registered a moment ago by someone else: answered as any taken address.
+            user = None
+            existing = accounts.find_user_by_email(db, email)
+    if user is None:
+        if existing is not None and existing.active:
+            mail.queue(
+                db,
+                settings,
+                to_email=existing.email,
+                to_user_id=existing.id,
+                kind="invite_existing",
+                subject=f"{who} tried to add you to {employer.name} on the placement network",
+                body=(
+                    f"Hello {existing.name or existing.email},\n\n{who} tried to add this "
+                    f"address to the team of {employer.name} on the career services placement "
+                    "network. This address already has an account, and an account belongs to "
+                    "one organisation only, so nothing changed. If you should join that team, "
+                    "ask career services.\n"
+                ),
+            )
+        audit.record(
+            db,
+            "employer.member_invite_refused",
+            actor_user_id=inviter_user_id,
+            actor_role="employer",
+            object_type="user",
+            object_id=existing.id if existing is not None else None,
+            after={"employer_id": employer_id},
+        )
+        return None
     link = accounts.send_setup_link(
         db,
         settings,
         user,
-        base_url=base_url,
         ttl=accounts.INVITE_TTL,
         kind="invite",
         subject=f"{who} invited you to {employer.name} on the placement network",
@@ -222,7 +236,7 @@ def invite_colleague(
         actor_role="employer",
         object_type="user",
         object_id=user.id,
-        detail=f"{email} invited to {employer.name}",
+        after={"employer_id": employer_id},
     )
     return Invitation(user=user, link=link)
 
@@ -305,7 +319,7 @@ def remove_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_
         actor_role="employer",
         object_type="user",
         object_id=user_id,
-        detail=f"{user.email} removed from employer {employer_id}",
+        after={"employer_id": employer_id},
     )
     return user
 

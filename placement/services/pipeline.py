@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from placement import taxonomy
+from placement import links, taxonomy
 from placement.config import Settings
 from placement.matching import MatchResult
 from placement.models import (
@@ -279,7 +279,8 @@ def _tell_graduate(
         lines += ["", f"Reason: {taxonomy.REJECTION_REASONS.get(reason, reason)}."]
     if note:
         lines += ["", f"Note from {employer_name}:", note]
-    lines += ["", f"See the whole history at /me/applications/{application.id}.", ""]
+    history = links.url(settings, "graduate:application", application_id=application.id)
+    lines += ["", f"See the whole history at {history}", ""]
     mail.queue(
         db,
         settings,
@@ -382,8 +383,10 @@ def notify_new_application(db: Session, settings: Settings, application: Applica
             subject=f"New candidate for {position.title}: {name}",
             body=(
                 f"Hello {member.name or member.email},\n\n{name} {how} for {position.title}.\n\n"
-                f"See the candidates at /employer/positions/{position.id}/candidates "
-                f"and this application at /employer/applications/{application.id}.\n"
+                "See the candidates at "
+                f"{links.url(settings, 'employer:candidates', position_id=position.id)}\n"
+                "and this application at "
+                f"{links.url(settings, 'employer:application', application_id=application.id)}\n"
             ),
         )
         sent += 1

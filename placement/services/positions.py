@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -44,7 +44,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from placement import geo, taxonomy
+from placement import dates, geo, taxonomy
 from placement.models import (
     Application,
     Employer,
@@ -138,7 +138,7 @@ def input_problems(
         problems["openings"] = f"Enter a number from 1 to {MAX_OPENINGS}."
     if not 0 <= data.min_training_hours <= MAX_TRAINING_HOURS:
         problems["min_training_hours"] = f"Enter a number from 0 to {MAX_TRAINING_HOURS:,}."
-    horizon = today + timedelta(days=2 * 366)
+    horizon = dates.years_after(today, 2)
     if data.start_date is not None:
         unchanged = previous is not None and previous.start_date == data.start_date
         if data.start_date < today and not unchanged:

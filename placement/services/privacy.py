@@ -273,6 +273,19 @@ def delete_account(
         raise NotFound
     graduate_id = graduate.id or 0
     now = utcnow()
+    numbers = db.exec(
+        select(GraduateCredential.number).where(GraduateCredential.graduate_id == graduate_id)
+    ).all()
+    audit.forget(
+        db,
+        [
+            f"{graduate.first_name} {graduate.last_name}",
+            user.name,
+            graduate.email,
+            user.email,
+            *(number for number in numbers if number),
+        ],
+    )
 
     open_applications = db.exec(
         select(Application).where(
@@ -318,6 +331,7 @@ def delete_account(
     graduate.first_name, graduate.last_name = DELETED_NAME
     graduate.email = ""
     graduate.student_id = None
+    graduate.claimed_student_id = None
     graduate.zip = None
     graduate.bio = ""
     graduate.settings = ""

@@ -16,6 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from placement import links
 from placement.config import Settings
 from placement.models import Employer, Graduate, Position, Referral, User, utcnow
 from placement.services import DomainError, NotFound, applications, audit, mail
@@ -138,7 +139,7 @@ def _notify_graduate(
         f"Career services referred you to “{position.title}” at {employer_name}.\n\n"
         + (f"Their note: {note}\n\n" if note else "")
         + "Accept the referral to share your profile with the employer and apply, or decline "
-        "it: /me/referrals\n"
+        f"it: {links.url(settings, 'graduate:referrals')}\n"
     )
     mail.queue(
         db,
@@ -290,8 +291,8 @@ def decline(
         actor_role="graduate",
         object_type="referral",
         object_id=referral.id,
-        detail=reason[:500],
-        after={"status": "declined"},
+        # The graduate's own words stay out of the log (ids and codes only).
+        after={"status": "declined", "reason_given": bool(reason)},
     )
     if referral.staff_user_id is not None:
         staff = db.get(User, referral.staff_user_id)
@@ -304,7 +305,8 @@ def decline(
                 kind="referral_declined",
                 subject=f"A graduate declined referral #{referral.id}",
                 body=(
-                    f"Referral #{referral.id} (position {referral.position_id}) was declined."
+                    f"Referral #{referral.id} (position {referral.position_id}) was declined: "
+                    f"{links.url(settings, 'staff:referral', id=referral.id)}"
                     + (f"\n\nTheir reason: {reason}" if reason else "")
                     + "\n"
                 ),

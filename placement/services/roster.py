@@ -2,7 +2,9 @@
 
 The roster is the school's record of who graduated. An imported graduate is verified at once
 and gets an e-mail link to claim an account; importing the same file again changes nothing
-(student_id is the key: an existing row is updated in place, never duplicated).
+(student_id is the key: an existing roster record is updated in place, never duplicated). A
+self-registered account only claims an id: a row never verifies, renames or merges into an
+account with another e-mail (see services/identity.py).
 """
 
 from __future__ import annotations
@@ -10,17 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from placement.config import Settings
 from placement.models import AuditEvent, Graduate, User, utcnow
-from placement.services import Conflict, NotFound, accounts, audit, changes
+from placement.services import Conflict, NotFound, accounts, audit, changes, identity
 from placement.services.approvals import Actor
 from placement.services.graduates import graduation_date_problem
 
@@ -102,10 +103,6 @@ class RosterRow:
     graduation_date: date
     training_hours: int
     clinical_hours: int | None = None
-
-
-def _base_url(base_url: str | None) -> str:
-    return (base_url or os.environ.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 
 def _decode(data: bytes) -> str:
@@ -283,9 +280,7 @@ def _conflicts_with_database(
     existing: dict[str, Graduate] = {}
     # Case-insensitive student_id: "s001" and "S001" are the same student.
     for chunk in _chunks(sorted({row.student_id.lower() for row in rows})):
-        for graduate in db.exec(
-            select(Graduate).where(func.lower(Graduate.student_id).in_(chunk))
-        ).all():
+        for graduate in db.exec(select(Graduate).where(col(Graduate.student_key).in_(chunk))).all():
             existing[(graduate.student_id or "").lower()] = graduate
     emails = [row.email for row in rows]
     users: dict[str, int] = {}
@@ -301,10 +296,33 @@ def _conflicts_with_database(
             )
         ):
             graduates_by_email[email] = (int(graduate_id or 0), student_id)
+    # A self-registered account with the row's e-mail that claims the row's id is the same
+    # person: the row becomes its roster record. With another e-mail it never is (the row is
+    # imported as its own record and the claim waits for staff among the conflicts).
+    claimants: dict[str, Graduate] = {}
+    for chunk in _chunks(emails):
+        for claimant in db.exec(
+            select(Graduate).where(
+                col(Graduate.email).in_(chunk),
+                col(Graduate.student_id).is_(None),
+                col(Graduate.claimed_student_id).is_not(None),
+                col(Graduate.deleted_at).is_(None),
+            )
+        ).all():
+            claimants[claimant.email] = claimant
     errors: list[RowError] = []
     for row in rows:
         graduate = existing.get(row.student_id.lower())
         owner = users.get(row.email)
+        claimant = claimants.get(row.email)
+        if (
+            graduate is None
+            and claimant is not None
+            and owner is not None
+            and claimant.user_id == owner
+            and (claimant.claimed_student_id or "").lower() == row.student_id.lower()
+        ):
+            existing[row.student_id.lower()] = graduate = claimant
         if owner is not None and (graduate is None or graduate.user_id != owner):
             errors.append(
                 RowError(row.line, f"The e-mail {row.email} is already used by another account.")
@@ -334,7 +352,6 @@ def import_roster(
     skip_bad_rows: bool,
     actor_user_id: int | None,
     actor_role: str = "staff",
-    base_url: str | None = None,
 ) -> ImportResult:
     """Import the roster CSV (columns COLUMNS). With any bad row nothing is imported unless
     `skip_bad_rows`; then the good rows are and the bad ones are reported all the same."""
@@ -350,17 +367,16 @@ def import_roster(
     bad_lines = {error.line for error in errors}
     good = [row for row in rows if row.line not in bad_lines]
     result.skipped = len({error.line for error in errors})
-    link_base = _base_url(base_url)
     try:
         with db.begin_nested():
             for row in good:
                 graduate = existing.get(row.student_id.lower())
                 if graduate is None:
-                    _create(db, settings, row, actor_user_id, link_base)
+                    _create(db, settings, row, actor_user_id)
                     result.created += 1
                 elif graduate.deleted_at is not None:
                     result.unchanged += 1  # an account deleted on request stays anonymised
-                elif _update(db, settings, graduate, row, actor_user_id, link_base):
+                elif _update(db, settings, graduate, row, actor_user_id):
                     result.updated += 1
                 else:
                     result.unchanged += 1
@@ -419,7 +435,6 @@ def _create(
     settings: Settings,
     row: RosterRow,
     actor_user_id: int | None,
-    link_base: str,
 ) -> Graduate:
     user = User(
         email=row.email,
@@ -446,16 +461,15 @@ def _create(
     db.add(graduate)
     db.flush()
     changes.graduate_changed(db, graduate.id)
-    _invite(db, settings, user, link_base)
+    _invite(db, settings, user)
     return graduate
 
 
-def _invite(db: Session, settings: Settings, user: User, link_base: str) -> None:
+def _invite(db: Session, settings: Settings, user: User) -> None:
     accounts.send_setup_link(
         db,
         settings,
         user,
-        base_url=link_base,
         ttl=INVITE_TTL,
         kind="roster_invite",
         subject="Your account on the school's placement network",
@@ -473,7 +487,6 @@ def _update(
     graduate: Graduate,
     row: RosterRow,
     actor_user_id: int | None,
-    link_base: str,
 ) -> bool:
     """Bring the roster fields up to date; True when anything changed."""
     wanted = {
@@ -487,6 +500,9 @@ def _update(
     if row.clinical_hours is not None:
         wanted["clinical_hours"] = row.clinical_hours
     changed = {name: value for name, value in wanted.items() if getattr(graduate, name) != value}
+    if graduate.student_id is None:  # a self-registered claimant with the row's own e-mail
+        changed["student_id"] = row.student_id
+        changed["claimed_student_id"] = None
     user = db.get(User, graduate.user_id) if graduate.user_id else None
     reinvite = False
     if graduate.email != row.email:
@@ -510,7 +526,7 @@ def _update(
     changes.graduate_changed(db, graduate.id)
     if reinvite and user is not None:
         db.flush()
-        _invite(db, settings, user, link_base)
+        _invite(db, settings, user)
     return True
 
 
@@ -524,6 +540,7 @@ def verify_graduate(db: Session, actor: Actor, graduate_id: int) -> Graduate:
         raise NotFound
     if graduate.verified_at is not None:
         raise Conflict("This graduate is already verified.")
+    identity.confirm_claim(db, graduate)  # the claimed id becomes theirs, unless it is taken
     before = {"verified_at": None, "verified_by": None}
     graduate.verified_at = utcnow()
     graduate.verified_by = actor.user_id
@@ -538,7 +555,6 @@ def verify_graduate(db: Session, actor: Actor, graduate_id: int) -> Graduate:
         actor_role=actor.role,
         object_type="graduate",
         object_id=graduate.id,
-        detail=f"{graduate.first_name} {graduate.last_name} ({graduate.student_id or 'no id'})",
         before=before,
         after={"verified_at": graduate.verified_at, "verified_by": actor.user_id},
         ip=actor.ip,

@@ -166,7 +166,7 @@ def search_graduates(db: Session, filters: GraduateFilters, page: int) -> Page:
         Graduate.first_name,
         Graduate.last_name,
         Graduate.email,
-        Graduate.student_id,
+        func.coalesce(Graduate.student_id, Graduate.claimed_student_id).label("student_id"),
         Graduate.program,
         Graduate.cohort,
         Graduate.outcome_status,
@@ -185,6 +185,7 @@ def search_graduates(db: Session, filters: GraduateFilters, page: int) -> Page:
                         col(Graduate.last_name),
                         col(Graduate.email),
                         func.coalesce(Graduate.student_id, ""),
+                        func.coalesce(Graduate.claimed_student_id, ""),
                     )
                 )
             )

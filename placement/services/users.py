@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from placement.config import Settings
 from placement.models import User
-from placement.services import Conflict, DomainError, NotFound, accounts, audit
+from placement.services import Conflict, DomainError, NotFound, accounts, api_tokens, audit
 from placement.services.approvals import Actor
 from placement.services.staff_search import Page, paginate
 
@@ -61,6 +61,8 @@ def set_active(db: Session, actor: Actor, *, user_id: int, active: bool) -> User
         raise Conflict(f"{user.email} is already {'active' if active else 'deactivated'}.")
     user.active = active
     accounts.end_all_sessions(db, user)
+    if not active:
+        api_tokens.revoke_all(db, user.id or 0)  # reactivation does not bring them back
     audit.record(
         db,
         "user.activated" if active else "user.deactivated",
@@ -68,7 +70,7 @@ def set_active(db: Session, actor: Actor, *, user_id: int, active: bool) -> User
         actor_role=actor.role,
         object_type="user",
         object_id=user.id,
-        detail=f"{user.email} ({user.role})",
+        detail=user.role,
         before={"active": not active},
         after={"active": active},
         ip=actor.ip,
@@ -84,7 +86,6 @@ def invite_staff(
     email: str,
     role: str,
     name: str,
-    base_url: str,
 ) -> User:
     """A new staff or admin account without a password, and a link by mail to choose one."""
     if role not in STAFF_ROLES:
@@ -103,7 +104,6 @@ def invite_staff(
         db,
         settings,
         user,
-        base_url=base_url,
         ttl=INVITE_TTL,
         kind="staff_invite",
         subject="You are invited to the career services placement network",
@@ -119,8 +119,8 @@ def invite_staff(
         actor_role=actor.role,
         object_type="user",
         object_id=user.id,
-        detail=f"{user.email} ({role})",
-        after={"email": user.email, "role": role, "name": user.name},
+        detail=role,
+        after={"role": role},
         ip=actor.ip,
     )
     return user

@@ -88,7 +88,6 @@ def users_list(request: Request, db: Session) -> Response:
                 email=email,
                 role=role,
                 name=name,
-                base_url=str(request.base_url).rstrip("/"),
             )
         except DomainError as error:
             form.error(error.field or "email", error.message)

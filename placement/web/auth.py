@@ -73,14 +73,7 @@ def login(request: Request, db: Session) -> Response:
     settings = request.app.state.settings
     address = client_address(request)
     try:
-        user = accounts.authenticate(
-            db,
-            request.app.state.passwords,
-            settings,
-            email=email,
-            password=password,
-            address=address,
-        )
+        hits = accounts.begin_login(db, settings, email, address)
     except accounts.RateLimited as limited:
         form.error(
             "email",
@@ -91,11 +84,13 @@ def login(request: Request, db: Session) -> Response:
         response = render(request, "auth/login.html", context, status_code=429)
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
+    user = accounts.authenticate(db, request.app.state.passwords, email=email, password=password)
     if user is None:
-        accounts.record_login_failure(db, settings, email, address)
-        db.commit()  # the failure must count even though this answer rolls back
+        accounts.login_failed(db, email)
+        db.commit()  # the failure is audited even though this answer rolls back
         form.error("password", "The e-mail or the password is wrong.")
         return render(request, "auth/login.html", context, status_code=422)
+    accounts.login_succeeded(db, user, email, hits)
     sign_in(request, user)
     return _redirect(next_path or HOME_BY_ROLE.get(user.role, "/"))
 
@@ -106,9 +101,27 @@ def logout(request: Request, db: Session) -> Response:
     if current is not None:
         user = db.get(User, current.user_id)
         if user is not None:
-            accounts.end_all_sessions(db, user)
+            accounts.sign_out(db, user)
     request.scope["session"].clear()
     return _redirect("/")
+
+
+def _registration_limited(
+    request: Request, db: Session, template: str, form: Form
+) -> Response | None:
+    """429 with Retry-After once this address registered too many accounts lately."""
+    try:
+        accounts.check_registration_limit(db, request.app.state.settings, client_address(request))
+    except accounts.RateLimited as limited:
+        form.error(
+            "email",
+            "Too many accounts were registered from this network in the last hour. "
+            f"Try again in {max(limited.retry_after // 60, 1)} minute(s).",
+        )
+        response = render(request, template, {"form": form}, status_code=429)
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
+    return None
 
 
 @endpoint()
@@ -126,6 +139,9 @@ def register_graduate(request: Request, db: Session) -> Response:
     graduation_date = form.date("graduation_date")
     if not form.ok or graduation_date is None:
         return render(request, template, {"form": form}, status_code=422)
+    limited = _registration_limited(request, db, template, form)
+    if limited is not None:
+        return limited
     try:
         user, _graduate = accounts.register_graduate(
             db,
@@ -166,6 +182,9 @@ def register_employer(request: Request, db: Session) -> Response:
     password = _check_new_password(form, email=email)
     if not form.ok or kind is None or zip_code is None:
         return render(request, template, {"form": form}, status_code=422)
+    limited = _registration_limited(request, db, template, form)
+    if limited is not None:
+        return limited
     try:
         user, _employer = accounts.register_employer(
             db,
@@ -218,14 +237,8 @@ def forgot_password(request: Request, db: Session) -> Response:
     email = form.email()
     if not form.ok:
         return render(request, template, {"form": form}, status_code=422)
-    accounts.request_password_reset(
-        db, request.app.state.settings, email=email, base_url=_base_url(request)
-    )
+    accounts.request_password_reset(db, request.app.state.settings, email=email)
     return _redirect("/password/forgot?sent=1")
-
-
-def _base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
 
 
 def _token_page(request: Request, db: Session, purpose: str, template: str) -> Response:

@@ -26,6 +26,7 @@ from placement.services import positions as position_service
 from placement.web import conversation
 from placement.web.forms import MAX_INT, Form
 from placement.web.guards import Viewer, endpoint, not_found, viewer
+from placement.web.http import attachment
 from placement.web.templating import render
 
 PHONE_CHARACTERS = set("0123456789 +-().")
@@ -165,11 +166,7 @@ def _team_page(
 ) -> Response:
     current = viewer(request)
     employer_id = _employer_id(current)
-    invited = None
-    invited_id = request.scope["session"].pop("invited", None) if request.method == "GET" else None
-    if isinstance(invited_id, int):
-        found = employer_service.pending_invitation(db, employer_id, invited_id)
-        invited = {"email": found[0], "link": found[1]} if found else None
+    invited = request.method == "GET" and "invited" in request.query_params
     members = employer_service.team_members(db, employer_id)
     return render(
         request,
@@ -202,22 +199,20 @@ def team(request: Request, db: Session) -> Response:
     if not form.ok:
         return _team_page(request, db, form, status_code=422)
     try:
-        invitation = employer_service.invite_colleague(
+        employer_service.invite_colleague(
             db,
             request.app.state.settings,
             employer_id=employer_id,
             inviter_user_id=current.user_id,
             email=email,
             name=name,
-            base_url=str(request.base_url).rstrip("/"),
         )
     except DomainError as error:
         form.error(error.field or "email", error.message)
         return _team_page(request, db, form, status_code=422)
-    # Shown once on the next page: the session carries only the new colleague's id, and the
-    # link is read back from the outbox (the colleague has it by mail too).
-    request.scope["session"]["invited"] = invitation.user.id
-    return _redirect("/employer/team")
+    # The same answer whether or not the address already had an account: the link goes by
+    # mail only, so the page cannot tell who is registered.
+    return _redirect("/employer/team?invited=1")
 
 
 def _team_change(request: Request, db: Session, change: TeamChange, done: str) -> Response:
@@ -587,16 +582,7 @@ def resume(request: Request, db: Session) -> Response:
         content = found.path.read_bytes()
     except (NotFound, OSError):
         raise not_found() from None
-    quoted = found.download_name.replace('"', "")
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{quoted}"',
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(content, found.download_name, "application/pdf")
 
 
 routes: list[BaseRoute] = [

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from sqlmodel import Session
 from starlette.requests import Request
@@ -30,6 +29,7 @@ from placement.services import resumes as resume_service
 from placement.web import conversation
 from placement.web.forms import Form
 from placement.web.guards import endpoint, not_found, viewer
+from placement.web.http import attachment
 from placement.web.templating import render
 
 PAGE_SIZE = 20
@@ -507,21 +507,6 @@ def credential_delete(request: Request, db: Session) -> Response:
 
 
 # -- résumé ------------------------------------------------------------------------------------
-
-
-def attachment(data: bytes, filename: str, media_type: str) -> Response:
-    """A download that is never rendered inline, sniffed or cached."""
-    fallback = "".join(c for c in filename if 32 <= ord(c) < 127 and c not in '"\\;') or "file"
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(
-        data,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": disposition,
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 def resume_response(request: Request, graduate: Graduate) -> Response:

@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from placement.db import reset_write_intent, set_write_intent
-from placement.models import ApiToken, Employer, EmployerMember, Graduate, Message, User, utcnow
-from placement.security import token_hash
+from placement.models import Employer, EmployerMember, Graduate, Message, User
+from placement.services import api_tokens, audit
 
 View = Callable[[Request, Session], Response]
 STAFF_ROLES = ("staff", "admin")
@@ -69,6 +69,7 @@ def endpoint(*roles: str) -> Callable[[View], Callable[[Request], Response]]:
         @functools.wraps(view)
         def wrapped(request: Request) -> Response:
             token = set_write_intent(request.method not in ("GET", "HEAD"))
+            address = audit.set_client_address(request.client.host if request.client else "")
             try:
                 with Session(request.app.state.engine, expire_on_commit=False) as db:
                     viewer = load_viewer(request, db)
@@ -89,6 +90,7 @@ def endpoint(*roles: str) -> Callable[[View], Callable[[Request], Response]]:
                     return response
             finally:
                 reset_write_intent(token)
+                audit.reset_client_address(address)
 
         return wrapped
 
@@ -156,17 +158,11 @@ def viewer_for(db: Session, user: User, *, via_token: bool = False) -> Viewer:
 
 
 def _viewer_from_token(db: Session, raw: str) -> Viewer | None:
-    if not raw or len(raw) > 200:
+    """Only `GET /api/v1/…` reaches here with a bearer (BearerMiddleware answers the rest)."""
+    user = api_tokens.user_for_token(db, raw)
+    if user is None:
         return None
-    api_token = db.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(raw))).first()
-    if api_token is None or api_token.revoked_at is not None:
-        return None
-    user = db.get(User, api_token.user_id)
-    if user is None or not user.active or user.role not in STAFF_ROLES:
-        return None
-    api_token.last_used_at = utcnow()
-    db.add(api_token)
-    db.commit()
+    db.commit()  # the use is recorded even when the answer is an error
     return viewer_for(db, user, via_token=True)
 
 

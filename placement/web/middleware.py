@@ -60,6 +60,78 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+def host_of(header: str) -> str:
+    """The host of a `Host` header, lower-cased, without its port (`[::1]:8000` → `::1`)."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        return value[1 : value.find("]")] if "]" in value else ""
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    """`*` allows any host; `.example.org` allows example.org and its subdomains."""
+    for pattern in allowed:
+        if pattern == "*" or host == pattern:
+            return True
+        if pattern.startswith(".") and (host == pattern[1:] or host.endswith(pattern)):
+            return True
+    return False
+
+
+class AllowedHostsMiddleware:
+    """A request whose `Host` is not one of ALLOWED_HOSTS answers 400 before anything runs
+    (nothing may ever build a link from a forged `Host`)."""
+
+    def __init__(self, app: ASGIApp, *, allowed_hosts: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = tuple(host.strip().lower() for host in allowed_hosts if host.strip())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        host = host_of(_header(scope, b"host") or "")
+        if scope["type"] in ("http", "websocket") and not host_allowed(host, self.allowed):
+            await _plain_error(send, 400, "This site does not answer for that host name.")
+            return
+        await self.app(scope, receive, send)
+
+
+def bearer_token(scope: Scope) -> str | None:
+    authorization = _header(scope, b"authorization") or ""
+    if authorization[:7].lower() == "bearer ":
+        return authorization[7:].strip()
+    return None
+
+
+class BearerMiddleware:
+    """An API token opens `GET /api/v1/…` and nothing else: any other path or method with a
+    bearer answers 401, and no bearer request is ever handed a session cookie or CSRF token."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or bearer_token(scope) is None:
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] != "GET" or not scope["path"].startswith("/api/v1/"):
+            body = b'{"error": "An API token opens GET /api/v1/ only."}'
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 401,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                        (b"cache-control", b"no-store"),
+                        (b"www-authenticate", b"Bearer"),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        scope.setdefault("state", {})["bearer"] = True
+        await self.app(scope, receive, send)
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -121,7 +193,8 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
         session = Session()
-        cookie = _cookie(scope, SESSION_COOKIE)
+        bearer = bearer_token(scope) is not None
+        cookie = None if bearer else _cookie(scope, SESSION_COOKIE)
         if cookie:
             loaded = self.signer.loads(cookie)
             if loaded is not None:
@@ -131,7 +204,7 @@ class SessionMiddleware:
         secure = self.production or scope.get("scheme") == "https"
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and session.modified:
+            if message["type"] == "http.response.start" and session.modified and not bearer:
                 headers = MutableHeaders(scope=message)
                 value = self.signer.dumps(dict(session))
                 flags = f"Path=/; Max-Age={SESSION_MAX_AGE}; HttpOnly; SameSite=Lax"

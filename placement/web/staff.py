@@ -20,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
-from placement.models import Employer, Graduate, Placement, Position, User
+from placement.models import Employer, Graduate, Placement, Position, User, utcnow
 from placement.services import (
     Conflict,
     DomainError,
@@ -42,6 +42,7 @@ from placement.web.auth import client_address, safe_next
 from placement.web.forms import Form
 from placement.web.graduates import credential_document_response
 from placement.web.guards import endpoint, not_found, viewer
+from placement.web.http import attachment
 from placement.web.templating import render
 
 MAX_PAGE = 100_000
@@ -590,7 +591,6 @@ def import_graduates(request: Request, db: Session) -> Response:
             skip_bad_rows=skip,
             actor_user_id=viewer(request).user_id,
             actor_role=viewer(request).role,
-            base_url=str(request.base_url).rstrip("/"),
         )
     except DomainError as error:
         db.rollback()
@@ -806,14 +806,10 @@ def outcomes_report(request: Request, db: Session) -> Response:
             detail=f"outcomes CSV, cohort {cohort or 'all'}",
             ip=client_address(request),
         )
-        filename = f"placement-outcomes-{cohort or 'all'}.csv"
-        return Response(
+        return attachment(
             reports.render_csv(rows),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": f'attachment; filename="{filename}"',
-                "Cache-Control": "private, no-store",
-            },
+            f"placement-outcomes-{cohort or 'all'}.csv",
+            "text/csv; charset=utf-8",
         )
     return render(
         request,
@@ -946,7 +942,13 @@ def _tokens_page(
     response = render(
         request,
         "staff/tokens.html",
-        {"tokens": tokens, "form": form or Form(), "raw": raw, "flash": _flash(request)},
+        {
+            "tokens": tokens,
+            "form": form or Form(),
+            "raw": raw,
+            "flash": _flash(request),
+            "now": utcnow(),
+        },
         status_code=status_code,
     )
     response.headers["Cache-Control"] = "no-store"
@@ -959,12 +961,18 @@ def tokens(request: Request, db: Session) -> Response:
         return _tokens_page(request, db)
     form = Form.of(request)
     name = form.text("name", max_length=100)
+    days = form.integer(
+        "expires_in_days",
+        minimum=1,
+        maximum=api_tokens.EXPIRES_IN_DAYS_MAX,
+        default=api_tokens.EXPIRES_IN_DAYS_DEFAULT,
+    )
     user = db.get(User, viewer(request).user_id)
     if user is None:
         raise not_found()
-    if form.ok:
+    if form.ok and days is not None:
         try:
-            _token, raw = api_tokens.create_token(db, user, name, ip=client_address(request))
+            _token, raw = api_tokens.create_token(db, user, name, expires_in_days=days)
         except DomainError as error:
             form.error(error.field or "name", error.message)
         else:
@@ -981,7 +989,7 @@ def token_revoke(request: Request, db: Session) -> Response:
     if user is None:
         raise not_found()
     try:
-        api_tokens.revoke_token(db, user, token_id, ip=client_address(request))
+        api_tokens.revoke_token(db, user, token_id)
     except NotFound:
         raise not_found() from None
     return _redirect(_with_flash("/staff/account/tokens", "revoked"))

@@ -46,7 +46,9 @@ class TestGraduateRegistration:
         response = client.submit("/register/graduate", GRADUATE_FORM)
         assert response.status_code == 303
         assert response.headers["location"] == "/me"
-        graduate = db.exec(select(Graduate).where(Graduate.student_id == "S2025-0042")).one()
+        graduate = db.exec(
+            select(Graduate).where(Graduate.claimed_student_id == "S2025-0042")
+        ).one()
         assert graduate.cohort == 2025 and graduate.verified_at is None
         me = client.get("/api/v1/me").json()
         assert me["role"] == "graduate" and me["graduate_id"] == graduate.id

@@ -246,7 +246,8 @@ class TestResume:
         assert response.content == PDF
         assert response.headers["content-type"] == "application/pdf"
         assert response.headers["content-disposition"].startswith("attachment;")
-        assert '"' not in response.headers["content-disposition"].split("filename=")[1][1:-1]
+        fallback = response.headers["content-disposition"].split('filename="')[1].split('";')[0]
+        assert '"' not in fallback
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["cache-control"] == "no-store"
 

@@ -147,7 +147,9 @@ class TestHealth:
         from tests.conftest import Client
 
         unreachable = Settings(
-            database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", environment="test"
+            database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
+            environment="test",
+            base_url="http://testserver",
         )
         client = Client(create_app(unreachable))
         try:
@@ -165,7 +167,9 @@ class TestDatabaseDown:
         from tests.conftest import Client
 
         unreachable = Settings(
-            database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", environment="test"
+            database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
+            environment="test",
+            base_url="http://testserver",
         )
         client = Client(create_app(unreachable))
         try:

@@ -1,0 +1,107 @@
+"""Staff resolve identity conflicts: a claimed student id that is a roster record's, or
+another account's claim (mounted under /staff)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from placement.services import DomainError, NotFound, identity
+from placement.services.approvals import Actor
+from placement.web.auth import client_address
+from placement.web.forms import Form
+from placement.web.guards import endpoint, not_found, viewer
+from placement.web.templating import render
+
+FLASH = {
+    "linked": "Linked: the account is now the roster record's login.",
+    "rejected": "Claim rejected: the account stays unverified.",
+}
+MAX_ID = 2**31 - 1
+
+
+def _actor(request: Request) -> Actor:
+    current = viewer(request)
+    return Actor(user_id=current.user_id, role=current.role, ip=client_address(request))
+
+
+def _graduate_id(request: Request) -> int:
+    value = request.path_params["id"]
+    if not 0 < value <= MAX_ID:
+        raise not_found()
+    return int(value)
+
+
+def _page(
+    request: Request, db: Session, *, error: str | None = None, status: int = 200
+) -> Response:
+    return render(
+        request,
+        "staff/conflicts.html",
+        {
+            "conflicts": identity.conflicts(db),
+            "flash": FLASH.get(request.query_params.get("done", "")),
+            "error": error,
+        },
+        status_code=status,
+    )
+
+
+@endpoint("staff")
+def conflicts(request: Request, db: Session) -> Response:
+    return _page(request, db)
+
+
+@endpoint("staff")
+def conflict_link(request: Request, db: Session) -> Response:
+    graduate_id = _graduate_id(request)
+    form = Form.of(request)
+    roster_graduate_id = form.integer("roster_graduate_id", minimum=1, maximum=MAX_ID)
+    if not form.ok or roster_graduate_id is None:
+        return _page(request, db, error="Choose a roster record of the conflict.", status=422)
+    try:
+        identity.link(
+            db, _actor(request), graduate_id=graduate_id, roster_graduate_id=roster_graduate_id
+        )
+    except NotFound:
+        raise not_found() from None
+    except DomainError as error:
+        db.rollback()
+        return _page(request, db, error=error.message, status=422)
+    return RedirectResponse("/staff/graduates/conflicts?done=linked", status_code=303)
+
+
+@endpoint("staff")
+def conflict_reject(request: Request, db: Session) -> Response:
+    graduate_id = _graduate_id(request)
+    form = Form.of(request)
+    reason = form.text("reason", max_length=500)
+    if not form.ok:
+        return _page(request, db, error="Say why the claim is rejected.", status=422)
+    try:
+        identity.reject(db, _actor(request), graduate_id=graduate_id, reason=reason)
+    except NotFound:
+        raise not_found() from None
+    except DomainError as error:
+        db.rollback()
+        return _page(request, db, error=error.message, status=422)
+    return RedirectResponse("/staff/graduates/conflicts?done=rejected", status_code=303)
+
+
+routes: list[BaseRoute] = [
+    Route("/graduates/conflicts", conflicts, name="graduate_conflicts"),
+    Route(
+        "/graduates/{id:int}/conflict/link",
+        conflict_link,
+        methods=["POST"],
+        name="graduate_conflict_link",
+    ),
+    Route(
+        "/graduates/{id:int}/conflict/reject",
+        conflict_reject,
+        methods=["POST"],
+        name="graduate_conflict_reject",
+    ),
+]
