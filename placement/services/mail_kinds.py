@@ -34,6 +34,7 @@ KINDS: dict[str, MailClass] = {
     "invite": SECURITY,  # a colleague's set-up link
     "staff_invite": SECURITY,
     "roster_invite": SECURITY,
+    "invite_existing": SECURITY,  # someone tried to add an existing account to a team
     "account.confirm": SECURITY,  # the e-mail confirmation link
     "account.password_changed": SECURITY,
     "account.email_changed": SECURITY,
