@@ -73,7 +73,7 @@ def release(db: Session, ids: list[int]) -> None:
 
 
 def clear(db: Session, key: str) -> None:
-    db.exec(delete(LoginAttempt).where(LoginAttempt.key == key[:300]))  # type: ignore[call-overload]
+    db.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == key[:300]))  # type: ignore[call-overload]
 
 
 def prune(db: Session, older_than_seconds: int) -> None:

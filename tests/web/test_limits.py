@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import func, select
 
 from placement.app import create_app
-from placement.models import LoginAttempt, Message, User
+from placement.models import Graduate, LoginAttempt, Message, User
 from placement.services import accounts
 from tests.burst import burst, tokens_for
 from tests.conftest import Client
@@ -151,3 +151,84 @@ class TestRegistration:
     def test_an_open_day_behind_one_address_still_works(self, client, settings):
         # The default limit lets a whole class register one after another.
         assert settings.register_limit >= 50
+
+
+class TestOtherUniqueForms:
+    """Every form that creates a unique row answers the form or a 303 under a burst."""
+
+    def test_one_colleague_invited_twenty_times_at_once(self, make_client, db, employer_user):
+        clients = [make_client() for _ in range(20)]
+        for client in clients:
+            client.login(employer_user.user.email)
+        tokens = tokens_for(clients)
+        answers = burst(
+            clients,
+            lambda client, i: client.post(
+                "/employer/team",
+                data={"csrf_token": tokens[i], "email": "col@harbor.example", "name": "Col"},
+            ),
+        )
+        assert {answer.status_code for answer in answers} == {303}
+        db.expire_all()
+        assert (
+            db.exec(
+                select(func.count()).select_from(User).where(User.email == "col@harbor.example")
+            ).one()
+            == 1
+        )
+
+    def test_one_staff_member_invited_ten_times_at_once(self, make_client, db, admin_user):
+        clients = [make_client() for _ in range(10)]
+        for client in clients:
+            client.login(admin_user.email)
+        tokens = tokens_for(clients)
+        answers = burst(
+            clients,
+            lambda client, i: client.post(
+                "/admin/users",
+                data={
+                    "csrf_token": tokens[i],
+                    "email": "new@school.example",
+                    "role": "staff",
+                    "name": "New",
+                },
+            ),
+        )
+        codes = sorted(answer.status_code for answer in answers)
+        assert codes.count(303) == 1 and set(codes) <= {303, 422}, codes
+        db.expire_all()
+        assert (
+            db.exec(
+                select(func.count()).select_from(User).where(User.email == "new@school.example")
+            ).one()
+            == 1
+        )
+
+    def test_one_roster_imported_ten_times_at_once(self, make_client, db, staff_user):
+        roster = (
+            b"student_id,first_name,last_name,email,program,graduation_date,training_hours\n"
+            b"S800,Ana,Ruiz,ana@example.com,MMT,2025-06-15,700\n"
+            b"S801,Ben,Cho,ben@example.com,MMT,2025-06-15,700\n"
+        )
+        clients = [make_client() for _ in range(10)]
+        for client in clients:
+            client.login(staff_user.email)
+        tokens = tokens_for(clients)
+        answers = burst(
+            clients,
+            lambda client, i: client.post(
+                "/staff/import/graduates",
+                data={"csrf_token": tokens[i]},
+                files={"roster": ("roster.csv", roster, "text/csv")},
+            ),
+        )
+        assert all(answer.status_code < 500 for answer in answers), [
+            answer.status_code for answer in answers
+        ]
+        db.expire_all()
+        assert (
+            db.exec(
+                select(func.count()).select_from(Graduate).where(Graduate.student_id.is_not(None))
+            ).one()
+            == 2
+        )
