@@ -54,7 +54,7 @@ class TestOnTheTwentyNinthOfFebruary:
 
     def test_graduate_registration_still_refuses_a_far_date(self, client, leap_day):
         response = client.submit(
-            "/register/graduate", {**GRADUATE_FORM, "graduation_date": "2030-03-01"}
+            "/register/graduate", {**GRADUATE_FORM, "graduation_date": "2031-01-01"}
         )
         assert response.status_code == 422
 
@@ -65,7 +65,7 @@ class TestOnTheTwentyNinthOfFebruary:
         page = client.get("/me/profile")
         assert page.status_code == 200
         response = client.submit(
-            "/me/profile", {"first_name": "Leap", "graduation_date": "2030-03-01"}
+            "/me/profile", {"first_name": "Leap", "graduation_date": "2031-01-01"}
         )
         assert response.status_code != 500
 
@@ -73,7 +73,7 @@ class TestOnTheTwentyNinthOfFebruary:
         data = (
             b"student_id,first_name,last_name,email,program,graduation_date,training_hours\n"
             b"S29,Feb,Leap,leap@example.com,MMT,2030-02-28,700\n"
-            b"S30,Mar,Late,late@example.com,MMT,2030-03-01,700\n"
+            b"S30,Mar,Late,late@example.com,MMT,2031-01-01,700\n"
         )
         result = roster.import_roster(db, settings, data, skip_bad_rows=True, actor_user_id=None)
         assert result.created == 1 and [e.line for e in result.errors] == [3]

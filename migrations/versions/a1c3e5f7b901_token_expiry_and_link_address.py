@@ -1,7 +1,7 @@
 """API tokens expire; one-time links remember the address they were mailed to
 
 Revision ID: a1c3e5f7b901
-Revises: 47f7860684ff
+Revises: b7e2a9d41c03
 Create Date: 2026-12-01 20:50:00
 
 Existing API tokens get 90 days from their creation (the new default); tokens older than
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "a1c3e5f7b901"
-down_revision: str | None = "47f7860684ff"
+down_revision: str | None = "b7e2a9d41c03"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
