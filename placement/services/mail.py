@@ -181,6 +181,8 @@ def when_committed(
 
 
 def _write_pending(db: Session) -> None:
+    if db.in_nested_transaction():
+        return  # a savepoint was released: the transaction itself may still roll back
     for pending in db.info.pop(_PENDING_FILES, []):
         # A message added in a savepoint that rolled back is transient again: not sent.
         if not inspect(pending.message).persistent:

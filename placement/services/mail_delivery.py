@@ -166,7 +166,15 @@ def _send(smtp: smtplib.SMTP, db: Session, message: Message) -> _Outcome:
         if error.smtp_code == 421 or error.smtp_code < 400:  # the server is closing on us
             raise _ConnectionLost(text) from error
         return _Outcome(MailStatus.QUEUED, text)
-    except (OSError, smtplib.SMTPException) as error:  # disconnected, timed out
+    except smtplib.SMTPServerDisconnected as error:
+        raise _ConnectionLost(_describe(error)) from error
+    except (smtplib.SMTPNotSupportedError, ValueError) as error:
+        # This message cannot be sent as it is (an address this server cannot take, such as
+        # a non-ASCII one without SMTPUTF8): no retry would change that.
+        return _Outcome(MailStatus.FAILED, _describe(error))
+    except smtplib.SMTPException as error:  # (a subclass of OSError: caught before it)
+        return _Outcome(MailStatus.QUEUED, _describe(error))
+    except OSError as error:  # the connection broke or timed out
         raise _ConnectionLost(_describe(error)) from error
     if refused:  # one recipient per message, so this is not reached; kept for safety
         return _Outcome(MailStatus.QUEUED, str(refused)[:500])

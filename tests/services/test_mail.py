@@ -8,10 +8,15 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 
 from placement.config import Settings
+from placement.db import unit_of_work
 from placement.models import MailStatus, Message, MessageAttachment
 from placement.services import mail, mail_kinds
+from placement.web.guards import endpoint
 from tests import factories
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
@@ -72,6 +77,14 @@ class TestAfterCommit:
         (path,) = _files(settings)
         assert b"Subject: kept" in path.read_bytes()
 
+    def test_a_released_savepoint_is_not_a_commit(self, db, settings):
+        _queue(db, settings, subject="before the savepoint")
+        with db.begin_nested():
+            _queue(db, settings, subject="inside the savepoint")
+        assert _files(settings) == []
+        db.rollback()
+        assert _files(settings) == []
+
     def test_a_later_transaction_of_the_same_session_starts_clean(self, db, settings):
         _queue(db, settings, subject="undone")
         db.rollback()
@@ -80,14 +93,33 @@ class TestAfterCommit:
         (path,) = _files(settings)
         assert b"Subject: second" in path.read_bytes()
 
-    def test_a_request_that_fails_sends_nothing(self, app, db, settings, make_client):
-        # A password reset asked for inside a request that is then refused leaves no file:
-        # the request's unit of work rolls back on a 4xx.
-        user = factories.user(db, email="ada@school.example", role="staff")
-        client = make_client()
-        response = client.post("/password/forgot", data={"email": user.email})  # no CSRF
-        assert response.status_code == 403
+    def test_a_unit_of_work_that_fails_sends_nothing(self, app, settings):
+        with pytest.raises(RuntimeError), unit_of_work(app.state.engine) as session:
+            _queue(session, settings)
+            raise RuntimeError("the action failed after queueing its mail")
         assert _files(settings) == []
+
+    def test_a_request_answered_with_an_error_sends_nothing(self, app, settings, make_client):
+        # A view that queues a mail and then refuses (4xx): the request's transaction rolls
+        # back, and so does the mail.
+        @endpoint()
+        def refuse(request: Request, db: Session) -> Response:
+            _queue(db, settings)
+            return PlainTextResponse("no", status_code=422)
+
+        @endpoint()
+        def accept(request: Request, db: Session) -> Response:
+            _queue(db, settings, subject="accepted")
+            return PlainTextResponse("ok")
+
+        app.router.routes.insert(0, Route("/test-refuse", refuse))
+        app.router.routes.insert(0, Route("/test-accept", accept))
+        client = make_client()
+        assert client.get("/test-refuse").status_code == 422
+        assert _files(settings) == []
+        assert client.get("/test-accept").status_code == 200
+        (path,) = _files(settings)
+        assert b"Subject: accepted" in path.read_bytes()
 
 
 class TestAttachments:

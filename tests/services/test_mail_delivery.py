@@ -60,13 +60,16 @@ class SMTPServer:
         self.handler = Handler()
         self.port = _free_port()
         self.controller: Controller | None = None
+        self.options: dict[str, Any] = {}
 
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, **self.options
+        )
         self.controller.start()
 
     def stop(self) -> None:
@@ -164,6 +167,17 @@ class TestRefusals:
 
         assert _deliver(app, smtp_settings, utcnow() + timedelta(days=1)) == 0
         assert smtp.handler.tried.count("gone@example.com") == 1
+
+    def test_an_address_the_server_cannot_take_fails_alone(self, app, db, smtp, smtp_settings):
+        # A server without SMTPUTF8 cannot take a non-ASCII address.
+        smtp.stop()
+        smtp.options["enable_SMTPUTF8"] = False
+        smtp.start()
+        ids = _queue(app, smtp_settings, "josé@exämple.com", "b@example.com")
+        assert _deliver(app, smtp_settings) == 1
+        refused = _message(db, ids[0])
+        assert refused.status == MailStatus.FAILED and "SMTPUTF8" in refused.last_error
+        assert smtp.handler.recipients() == ["b@example.com"]
 
     def test_a_4xx_answer_keeps_it_queued_and_it_is_retried_within_a_minute(
         self, app, db, smtp, smtp_settings
