@@ -180,6 +180,7 @@ def position(
     preferred_modalities: tuple[str, ...] = (),
     required_credentials: tuple[str, ...] = (),
     preferred_credentials: tuple[str, ...] = (),
+    verified_credentials: tuple[str, ...] = (),
     shifts: tuple[str, ...] = ("mon-am", "tue-am"),
     **fields: Any,
 ) -> Position:
@@ -207,7 +208,16 @@ def position(
         *(("credential", code, False) for code in preferred_credentials),
     ]
     for kind, code, required in requirements:
-        db.add(PositionRequirement(position_id=row.id, kind=kind, code=code, required=required))
+        verified_only = kind == "credential" and required and code in verified_credentials
+        db.add(
+            PositionRequirement(
+                position_id=row.id,
+                kind=kind,
+                code=code,
+                required=required,
+                verified_only=verified_only,
+            )
+        )
     db.flush()
     search.index_positions(db, [row.id])
     db.commit()

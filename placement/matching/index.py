@@ -352,6 +352,7 @@ _POSITION_COLUMNS: dict[str, tuple[npt.DTypeLike, object]] = {
     "asked_mod": (np.uint64, 0),
     "n_asked_mod": (np.int64, 0),
     "req_cred": (np.uint64, 0),
+    "ver_cred": (np.uint64, 0),  # of req_cred, those only a verified credential satisfies
     "pref_cred": (np.uint64, 0),
     "n_pref_cred": (np.int64, 0),
     "min_training": (np.int64, 0),
@@ -427,6 +428,10 @@ def _popcount(values: np.ndarray) -> IntArray:
     return np.bitwise_count(values).astype(np.int64)
 
 
+def _expiry_date(ordinal: int) -> date | None:
+    return None if ordinal == NO_EXPIRY else date.fromordinal(ordinal)
+
+
 def _state_key(state: str | None) -> str | None:
     cleaned = state.strip().upper() if state else ""
     return cleaned or None
@@ -499,7 +504,9 @@ class MatchIndex:
         self._states: list[str | None] = [None]
         self._state_index: dict[str | None, int] = {None: 0}
         self._cred_keys: dict[CredentialKey, str] = {}  # key -> column name in self._g
-        self._satisfying: dict[tuple[str, str | None], list[str]] = {}
+        # The same, counting only verified credentials (for positions' verified_credentials).
+        self._vcred_keys: dict[CredentialKey, str] = {}
+        self._satisfying: dict[tuple[str, str | None, bool], list[str]] = {}
         self._positions: dict[int, PositionRecord] = {}
 
     def _widen(self, *names: str) -> Callable[[type], None]:
@@ -552,7 +559,7 @@ class MatchIndex:
         rows, new = table.rows_for(ids)
         old = rows[~new]
         if old.size:
-            for name in self._cred_keys.values():
+            for name in (*self._cred_keys.values(), *self._vcred_keys.values()):
                 table.cols[name][old] = NOT_HELD
         cols = table.cols
         for name, values in columns.items():
@@ -637,6 +644,7 @@ class MatchIndex:
         values = np.fromiter(map(ordinal.__getitem__, expiries), np.int32, k)
         slots = code_of * len(state_list) + state_of
         owners = np.repeat(rows, counts)
+        verified = np.fromiter(map(bool, map(attrgetter("verified"), flat)), np.bool_, k)
         order = np.argsort(slots, kind="stable")
         present = np.unique(slots)
         bounds = np.searchsorted(slots[order], np.append(present, present[-1] + 1))
@@ -644,6 +652,10 @@ class MatchIndex:
             code, state = code_list[slot // len(state_list)], state_list[slot % len(state_list)]
             chosen = order[bounds[i] : bounds[i + 1]]
             np.maximum.at(self._cred_column((code, state)), owners[chosen], values[chosen])
+            chosen = chosen[verified[chosen]]
+            if chosen.size:
+                column = self._cred_column((code, state), verified=True)
+                np.maximum.at(column, owners[chosen], values[chosen])
 
     @_locked
     def remove_graduate(self, graduate_id: int) -> None:
@@ -675,6 +687,9 @@ class MatchIndex:
         cols["asked_mod"][row] = self._modalities.mask(asked)
         cols["n_asked_mod"][row] = len(asked)
         cols["req_cred"][row] = self._credentials.mask(position.required_credentials)
+        cols["ver_cred"][row] = self._credentials.mask(
+            position.verified_credentials & position.required_credentials
+        )
         cols["pref_cred"][row] = self._credentials.mask(position.preferred_credentials)
         cols["n_pref_cred"][row] = len(position.preferred_credentials)
         cols["min_training"][row] = position.min_training_hours
@@ -898,7 +913,8 @@ class MatchIndex:
         eligible = (flags & ACTIVE) != 0
 
         for code in position.required_credentials:
-            eligible &= self._valid(code, state, rows, on)
+            verified = code in position.verified_credentials
+            eligible &= self._valid(code, state, rows, on, verified=verified)
         m1 = cols["m1"][rows]
         req_mod = self._modalities.mask(position.required_modalities)
         if req_mod:
@@ -1039,7 +1055,7 @@ class MatchIndex:
             on=on,
             satisfied=satisfied,
             credential_held=held_any,
-            credential_fail=c["req_cred"] & ~satisfied,
+            credential_fail=self._credential_fail(row, c, satisfied, on),
             modality_missing=c["req_mod"] & ~m1,
             training_fail=int(g["training"][row]) < c["min_training"],
             distance_fail=distance_fail,
@@ -1048,6 +1064,61 @@ class MatchIndex:
             availability_fail=(c["n_shifts"] != 0) & (overlap == 0),
             overlap=overlap,
         )
+
+    def _credential_fail(
+        self, row: int, c: dict[str, np.ndarray], satisfied: MaskArray, on: IntArray
+    ) -> MaskArray:
+        """Per position row, the required credential bits this graduate fails: those no
+        holding satisfies, and the verified-only ones no verified holding satisfies."""
+        fail: MaskArray = c["req_cred"] & ~c["ver_cred"] & ~satisfied
+        asked_verified = int(np.bitwise_or.reduce(c["ver_cred"])) if c["ver_cred"].size else 0
+        if asked_verified:
+            satisfied_v = self._satisfied_codes(
+                row, self._vcred_keys, asked_verified, c["state"], on
+            )
+            fail |= c["ver_cred"] & ~satisfied_v
+        return fail
+
+    def _satisfied_codes(
+        self,
+        row: int,
+        keys: dict[CredentialKey, str],
+        used: int,
+        position_states: IntArray,
+        on: IntArray,
+    ) -> MaskArray:
+        """Per position row, the bits of the credential codes in `used` that this graduate's
+        holdings in `keys` satisfy in the position's state, valid beyond the position's day."""
+        g = self._g.cols
+        satisfied = np.zeros(position_states.size, dtype=np.uint64)
+        holdings = [
+            (key, int(g[name][row])) for key, name in keys.items() if g[name][row] != NOT_HELD
+        ]
+        used_bits = [bit for bit in range(len(self._credentials.codes)) if used >> bit & 1]
+        if not used_bits:
+            return satisfied
+        best = np.array(
+            [
+                [
+                    max(
+                        (
+                            expiry
+                            for (held, held_state), expiry in holdings
+                            if taxonomy.credential_satisfies(
+                                self._credentials.codes[bit], held, held_state, state
+                            )
+                        ),
+                        default=NOT_HELD,
+                    )
+                    for bit in used_bits
+                ]
+                for state in self._states
+            ],
+            dtype=np.int64,
+        )
+        weights = np.array([1 << bit for bit in used_bits], dtype=np.uint64)
+        valid = best[position_states] > on[:, None]
+        return np.bitwise_or.reduce(np.where(valid, weights, _ZERO), axis=1)
 
     def _score_positions(self, row: int) -> _Scored:
         """scoring.score for one graduate row against every position row."""
@@ -1137,7 +1208,8 @@ class MatchIndex:
             ok &= (c["availability"][:n] & self._slots.mask(position.shifts)) != 0
         on = scoring.check_date(position, self._today()).toordinal()
         for code in position.required_credentials:
-            ok &= self._valid(code, point.state, slice(0, n), on)
+            verified = code in position.verified_credentials
+            ok &= self._valid(code, point.state, slice(0, n), on, verified=verified)
         rows = np.flatnonzero(ok)
         _, zx, zy, zz = self._zip_arrays_now()
         c2_zip = geo.chord2_many(geo.unit_vector(point), zx, zy, zz)
@@ -1150,17 +1222,26 @@ class MatchIndex:
         mask[rows[rows >= 0]] = True
         return mask
 
-    def _valid(self, code: str, state: str | None, rows: slice | IntArray, on: int) -> BoolArray:
-        """Per graduate row: a credential satisfying `code` here is valid beyond `on`
-        (the latest expiry among them is after `on`)."""
-        names = self._satisfying.get((code, state))
+    def _valid(
+        self,
+        code: str,
+        state: str | None,
+        rows: slice | IntArray,
+        on: int,
+        *,
+        verified: bool = False,
+    ) -> BoolArray:
+        """Per graduate row: a credential (a verified one, with `verified`) satisfying `code`
+        here is valid beyond `on` (the latest expiry among them is after `on`)."""
+        names = self._satisfying.get((code, state, verified))
         if names is None:
+            keys = self._vcred_keys if verified else self._cred_keys
             names = [
                 name
-                for (held, held_state), name in self._cred_keys.items()
+                for (held, held_state), name in keys.items()
                 if taxonomy.credential_satisfies(code, held, held_state, state)
             ]
-            self._satisfying[(code, state)] = names
+            self._satisfying[(code, state, verified)] = names
         if not names:
             size = len(range(self._g.size)[rows]) if isinstance(rows, slice) else rows.size
             return np.zeros(size, dtype=np.bool_)
@@ -1169,11 +1250,12 @@ class MatchIndex:
             valid |= self._g.cols[name][rows] > on
         return valid
 
-    def _cred_column(self, key: CredentialKey) -> np.ndarray:
-        name = self._cred_keys.get(key)
+    def _cred_column(self, key: CredentialKey, *, verified: bool = False) -> np.ndarray:
+        keys = self._vcred_keys if verified else self._cred_keys
+        name = keys.get(key)
         if name is None:
-            name = f"cred:{key[0]}:{key[1] or ''}"
-            self._cred_keys[key] = name
+            name = f"{'vcred' if verified else 'cred'}:{key[0]}:{key[1] or ''}"
+            keys[key] = name
             self._g.add_column(name, np.int32, NOT_HELD)
             self._satisfying.clear()
         return self._g.cols[name]
@@ -1234,9 +1316,14 @@ class MatchIndex:
         credentials = []
         for (code, state), name in self._cred_keys.items():
             expiry = int(cols[name][row])
-            if expiry != NOT_HELD:
-                expires_on = None if expiry == NO_EXPIRY else date.fromordinal(expiry)
-                credentials.append(CredentialRecord(code, state, expires_on))
+            if expiry == NOT_HELD:
+                continue
+            verified_name = self._vcred_keys.get((code, state))
+            verified = NOT_HELD if verified_name is None else int(cols[verified_name][row])
+            if verified != expiry:  # the best holding is unverified
+                credentials.append(CredentialRecord(code, state, _expiry_date(expiry)))
+            if verified != NOT_HELD:
+                credentials.append(CredentialRecord(code, state, _expiry_date(verified), True))
         if flags & EMPLOYERS_SEE:
             visibility = "employers"
         elif flags & STAFF_SEE:

@@ -31,8 +31,8 @@ class CredentialRecord:
     """A credential a graduate holds.
 
     `state` is the issuing US state (two letters) and matters only for `state_license`.
-    `expires_on` None means it does not expire. `verified` is carried for display; matching
-    counts a credential whether or not staff have verified it yet.
+    `expires_on` None means it does not expire. `verified` says career services verified it:
+    matching counts an unverified credential, except for a position's `verified_credentials`.
     """
 
     code: str
@@ -93,6 +93,9 @@ class PositionRecord:
     preferred_modalities: frozenset[str] = frozenset()
     required_credentials: frozenset[str] = frozenset()
     preferred_credentials: frozenset[str] = frozenset()
+    # Of the required credentials, those that count only once career services verified them
+    # (codes not also in `required_credentials` mean nothing).
+    verified_credentials: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,9 @@ Decisions the rules leave open, made here:
 - A graduate who lists no employment type accepts every type; one who lists no availability
   overlaps no shift, unless the position's shifts are empty (flexible hours).
 - No travel radius means no distance limit, but both ZIPs must be known US ZIPs.
-- An unverified credential counts; staff see the verification state on the profile.
+- An unverified credential counts, except for a required credential the position marks
+  "verified only" (`verified_credentials`): there only a verified holding counts, and one
+  held but unverified is explained as such.
 """
 
 from __future__ import annotations
@@ -97,6 +99,10 @@ def best_holding(
     return best
 
 
+def verified_holdings(graduate: GraduateRecord) -> tuple[CredentialRecord, ...]:
+    return tuple(held for held in graduate.credentials if held.verified)
+
+
 def credential_valid(holding: CredentialRecord | None, on: date) -> bool:
     return holding is not None and (holding.expires_on is None or holding.expires_on > on)
 
@@ -174,6 +180,14 @@ def score(
         failures.append(Reason("verified", 0.0, "Profile not yet verified by career services"))
     for code in _ordered(position.required_credentials, taxonomy.CREDENTIALS):
         holding = best_holding(graduate.credentials, code, state)
+        if code in position.verified_credentials:
+            verified = best_holding(verified_holdings(graduate), code, state)
+            if not credential_valid(verified, on) and credential_valid(holding, on):
+                label = taxonomy.label(taxonomy.CREDENTIALS, code)
+                detail = f"{label} held but not yet verified by career services"
+                failures.append(Reason("required_credential", 0.0, detail))
+                continue
+            holding = verified if credential_valid(verified, on) else holding
         if not credential_valid(holding, on):
             detail = _credential_failure(graduate, code, holding, state, position, today)
             failures.append(Reason("required_credential", 0.0, detail))

@@ -211,6 +211,7 @@ def _load_positions(
         PositionRequirement.kind,
         PositionRequirement.code,
         PositionRequirement.required,
+        PositionRequirement.verified_only,
     )
     if only_open:
         query = query.where(p.status == "open")
@@ -222,8 +223,11 @@ def _load_positions(
         query = query.where(p.id.in_(ids))  # type: ignore[union-attr]
         requirement_query = requirement_query.where(PositionRequirement.position_id.in_(ids))  # type: ignore[attr-defined]
     wants: dict[int, dict[tuple[str, bool], set[str]]] = {}
-    for position_id, kind, code, required in db.exec(requirement_query):
+    verified_only: dict[int, set[str]] = {}
+    for position_id, kind, code, required, verified in db.exec(requirement_query):
         wants.setdefault(position_id, {}).setdefault((kind, bool(required)), set()).add(code)
+        if kind == "credential" and required and verified:
+            verified_only.setdefault(position_id, set()).add(code)
     out: dict[int, PositionRecord] = {}
     for row in db.exec(query):
         position_id, employer_id, zip_code, setting, kind, pay_min, pay_max = row[:7]
@@ -244,6 +248,7 @@ def _load_positions(
             preferred_modalities=frozenset(asks.get(("modality", False), ())),
             required_credentials=frozenset(asks.get(("credential", True), ())),
             preferred_credentials=frozenset(asks.get(("credential", False), ())),
+            verified_credentials=frozenset(verified_only.get(position_id, ())),
         )
     return out
 

@@ -99,6 +99,8 @@ class PositionInput:
     preferred_modalities: tuple[str, ...] = ()
     required_credentials: tuple[str, ...] = ()
     preferred_credentials: tuple[str, ...] = ()
+    # Required credentials that count only once career services verified them.
+    verified_credentials: tuple[str, ...] = ()
 
     def requirements(self) -> set[tuple[str, str, bool]]:
         return {
@@ -161,6 +163,7 @@ def input_problems(
         ("preferred_modalities", data.preferred_modalities, taxonomy.MODALITIES),
         ("required_credentials", data.required_credentials, taxonomy.CREDENTIALS),
         ("preferred_credentials", data.preferred_credentials, taxonomy.CREDENTIALS),
+        ("verified_credentials", data.verified_credentials, taxonomy.CREDENTIALS),
     ):
         unknown = [code for code in codes if code not in vocabulary]
         if unknown:
@@ -186,6 +189,15 @@ def input_problems(
                 f"preferred_{kind}",
                 f"{names}: already required. Mark each as required or preferred, not both.",
             )
+    not_required = [
+        code for code in data.verified_credentials if code not in data.required_credentials
+    ]
+    if not_required and "verified_credentials" not in problems:
+        names = ", ".join(taxonomy.label(taxonomy.CREDENTIALS, code) for code in not_required)
+        problems["verified_credentials"] = (
+            f"{names}: only a required credential can be asked for verified. Mark it as "
+            "required too, or untick it here."
+        )
     return problems
 
 
@@ -203,7 +215,7 @@ def position_for_employer(db: Session, employer_id: int | None, position_id: int
 def requirements_of(db: Session, position_id: int) -> dict[str, list[str]]:
     """{"required_modalities": [...], "preferred_modalities": [...], ...} in taxonomy order."""
     rows = db.execute(
-        select(_R.kind, _R.code, _R.required).where(_R.position_id == position_id)
+        select(_R.kind, _R.code, _R.required, _R.verified_only).where(_R.position_id == position_id)
     ).all()
     return _group_requirements(rows)
 
@@ -217,11 +229,14 @@ def _group_requirements(rows: Any) -> dict[str, list[str]]:
         "preferred_modalities": [],
         "required_credentials": [],
         "preferred_credentials": [],
+        "verified_credentials": [],
     }
-    for kind, code, required in rows:
+    for kind, code, required, *verified_only in rows:
         key = f"{'required' if required else 'preferred'}_{_PLURAL.get(kind, kind)}"
         if key in grouped:
             grouped[key].append(code)
+        if key == "required_credentials" and verified_only and verified_only[0]:
+            grouped["verified_credentials"].append(code)
     for key, codes in grouped.items():
         vocabulary = taxonomy.MODALITIES if key.endswith("modalities") else taxonomy.CREDENTIALS
         grouped[key] = _ordered(codes, vocabulary)
@@ -346,6 +361,7 @@ def save_position(
         db.add(position)
         db.flush()
         _write_requirements(db, position.id or 0, data.requirements())
+        _mark_verified_only(db, position.id or 0, data.verified_credentials)
         search.index_positions(db, [position.id])
         audit.record(
             db,
@@ -374,8 +390,10 @@ def save_position(
         ).all()
     }
     new_requirements = data.requirements()
+    old_verified = _verified_only(db, position_id)
     requirements_changed = (
         old_requirements != new_requirements
+        or old_verified != set(data.verified_credentials)
         or previous.min_training_hours != data.min_training_hours
     )
     status, event = _status_after_save(previous.status, action, requirements_changed)
@@ -413,6 +431,7 @@ def save_position(
     if old_requirements != new_requirements:
         db.execute(PositionRequirement.__table__.delete().where(_R.position_id == position_id))
         _write_requirements(db, position_id, new_requirements)
+    _mark_verified_only(db, position_id, data.verified_credentials)
     search.index_positions(db, [position_id])
     db.refresh(previous)
     after = _snapshot(values, new_requirements, status)
@@ -440,6 +459,30 @@ def _write_requirements(db: Session, position_id: int, rows: set[tuple[str, str,
                 for kind, code, required in sorted(rows)
             ],
         )
+
+
+def _mark_verified_only(db: Session, position_id: int, codes: tuple[str, ...]) -> None:
+    """Flag the required credentials that count only once verified (and unflag the rest)."""
+    table = PositionRequirement.__table__
+    mine = (_R.position_id == position_id, _R.kind == "credential")
+    db.execute(update(table).where(*mine).values(verified_only=False))
+    if codes:
+        db.execute(
+            update(table)
+            .where(*mine, _R.required, _R.code.in_(list(codes)))
+            .values(verified_only=True)
+        )
+
+
+def _verified_only(db: Session, position_id: int) -> set[str]:
+    return {
+        code
+        for (code,) in db.execute(
+            select(_R.code).where(
+                _R.position_id == position_id, _R.kind == "credential", _R.verified_only
+            )
+        ).all()
+    }
 
 
 def _snapshot(

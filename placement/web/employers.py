@@ -293,6 +293,7 @@ def _read_position(
             ("preferred_modalities", taxonomy.MODALITIES),
             ("required_credentials", taxonomy.CREDENTIALS),
             ("preferred_credentials", taxonomy.CREDENTIALS),
+            ("verified_credentials", taxonomy.CREDENTIALS),
         )
     }
     # The cross-field rules run on whatever could be read; a field that already has a

@@ -130,6 +130,8 @@ def positions(draw: st.DrawFn, position_id: int) -> PositionRecord:
         preferred_modalities=draw(_subset(MODALITIES)),
         required_credentials=draw(st.frozensets(st.sampled_from(CREDENTIALS), max_size=2)),
         preferred_credentials=draw(_subset(CREDENTIALS)),
+        # may name codes that are not required: those mean nothing
+        verified_credentials=draw(st.frozensets(st.sampled_from(CREDENTIALS), max_size=2)),
     )
 
 

@@ -222,3 +222,37 @@ def test_memory_is_arrays() -> None:
     index = MatchIndex.build([graduate(i) for i in range(100)], [position(1)], today=TODAY)
     assert index.nbytes > 0
     assert all(isinstance(a, np.ndarray) for a in index._g.cols.values())
+
+
+def test_verified_only_credentials_agree_with_the_reference() -> None:
+    """The index's verified-only mask: every path (by position, by graduate, pairs)."""
+
+    def with_bls(graduate_id: int, verified: bool) -> GraduateRecord:
+        return graduate(
+            graduate_id,
+            credentials=(
+                CredentialRecord("camtc", "CA", date(2028, 1, 1), False),
+                CredentialRecord("bls_cpr", None, date(2027, 1, 10), verified),
+            ),
+        )
+
+    gs = [with_bls(1, True), with_bls(2, False)]
+    ps = [position(1, verified_credentials=frozenset({"bls_cpr"})), position(2)]
+    index = MatchIndex.build(gs, ps, today=TODAY)
+    assert [i for i, _ in index.rank_graduates(1)] == [1]
+    assert {i for i, _ in index.rank_graduates(2)} == {1, 2}
+    assert [i for i, _ in index.rank_positions(2)] == [2]
+    assert {i for i, _ in index.rank_positions(1)} == {1, 2}
+    pairs = index.pair_scores()
+    assert sorted(zip(pairs.graduate_ids.tolist(), pairs.position_ids.tolist(), strict=True)) == [
+        (1, 1),
+        (1, 2),
+        (2, 2),
+    ]
+    assert_same(index, gs, ps)
+    explained = index.explain(2, 1)
+    assert [r.detail for r in explained.failures] == [
+        "BLS/CPR held but not yet verified by career services"
+    ]
+    index.upsert_graduate(with_bls(2, True))  # verified now
+    assert {i for i, _ in index.rank_graduates(1)} == {1, 2}

@@ -307,3 +307,50 @@ def test_the_check_date() -> None:
     assert scoring.check_date(position(start_date=None), TODAY) == TODAY
     assert scoring.check_date(position(start_date=date(2020, 1, 1)), TODAY) == TODAY
     assert scoring.check_date(position(), TODAY) == START
+
+
+class TestVerifiedOnly:
+    """A required credential the position marks "verified only" counts once verified."""
+
+    POSITION = position(verified_credentials=frozenset({"bls_cpr"}))
+
+    def _with_bls(self, *holdings: CredentialRecord):
+        return graduate(
+            credentials=(CredentialRecord("camtc", "CA", date(2028, 1, 1), False), *holdings)
+        )
+
+    def test_a_verified_card_counts(self):
+        held = self._with_bls(CredentialRecord("bls_cpr", None, date(2027, 1, 10), True))
+        assert score(held, self.POSITION, today=TODAY).eligible
+
+    def test_an_unverified_card_is_held_but_not_verified(self):
+        held = self._with_bls(CredentialRecord("bls_cpr", None, date(2027, 1, 10), False))
+        result = score(held, self.POSITION, today=TODAY)
+        assert not result.eligible
+        assert [r.detail for r in result.failures] == [
+            "BLS/CPR held but not yet verified by career services"
+        ]
+        # the same card counts where the position does not ask for it verified
+        assert score(held, position(), today=TODAY).eligible
+
+    def test_a_verified_card_that_expires_first_does_not_hide_the_reason(self):
+        held = self._with_bls(
+            CredentialRecord("bls_cpr", None, date(2026, 4, 1), True),
+            CredentialRecord("bls_cpr", None, date(2028, 4, 1), False),
+        )
+        details = [r.detail for r in score(held, self.POSITION, today=TODAY).failures]
+        assert details == ["BLS/CPR held but not yet verified by career services"]
+
+    def test_no_card_at_all_reads_as_before(self):
+        details = [r.detail for r in score(self._with_bls(), self.POSITION, today=TODAY).failures]
+        assert details == ["No BLS/CPR on file"]
+
+    def test_an_expired_verified_card_reads_as_expired(self):
+        held = self._with_bls(CredentialRecord("bls_cpr", None, date(2026, 2, 1), True))
+        details = [r.detail for r in score(held, self.POSITION, today=TODAY).failures]
+        assert details == ["BLS/CPR expired on 2026-02-01"]
+
+    def test_a_code_that_is_not_required_means_nothing(self):
+        only_preferred = position(verified_credentials=frozenset({"ncbtmb_board_certified"}))
+        held = self._with_bls(CredentialRecord("bls_cpr", None, date(2027, 1, 10), False))
+        assert score(held, only_preferred, today=TODAY).eligible
