@@ -6,7 +6,7 @@ import dataclasses
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from placement import taxonomy
@@ -255,6 +255,7 @@ def test_no_protected_attribute_can_reach_a_score() -> None:
     assert not {w for w in WEIGHTS if any(word in w for word in protected)}
 
 
+@settings(deadline=None)  # the first example loads the ZIP table (~0.7 s when run alone)
 @given(st.data())
 def test_score_is_the_sum_of_the_reasons(data: st.DataObject) -> None:
     g = data.draw(graduates(1))
