@@ -21,7 +21,8 @@ quick = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCh
 
 def _apply(g: GraduateRecord, change: Opening) -> GraduateRecord:
     if change.kind in ("renew_credential", "add_credential"):
-        added = CredentialRecord(change.code or "", change.state, None)
+        # the new card, once career services verified it (some positions ask for that)
+        added = CredentialRecord(change.code or "", change.state, None, True)
         return dataclasses.replace(g, credentials=(*g.credentials, added))
     if change.kind == "add_modality":
         return dataclasses.replace(g, modalities={**g.modalities, change.code or "": 1})
