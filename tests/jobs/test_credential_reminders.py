@@ -82,7 +82,8 @@ def test_a_card_with_45_days_left_gets_the_60_day_one_at_once_then_the_others(
     assert first.recipient_user_id == graduate_user.user.id
     assert first.recipient_email == graduate_user.user.email
     assert "BLS/CPR" in first.subject and "in 45 days" in first.subject
-    assert f"http://127.0.0.1:8000/me/credentials/{card.id}/edit" in first.body
+    base = app.state.settings.base_url.rstrip("/")
+    assert f"{base}/me/credentials/{card.id}/edit" in first.body
 
 
 def test_a_card_added_with_5_days_left_gets_only_the_7_day_one(app, db, card_in):
