@@ -52,6 +52,7 @@ def build_routes() -> list[BaseRoute]:
         *account.routes,
         *positions.routes,
         *graduates.public_routes,
+        *conversation.public_routes,
         # Each side's home answers at its bare prefix (/me, /employer, /staff) as the contract
         # says; a Mount alone would only match below it.
         Route("/me", graduates.home, name="graduate_home"),

@@ -380,6 +380,9 @@ def withdraw(
             "The employer changed this application a moment ago; "
             f"it is now “{stage_label(application.stage)}”. Nothing was withdrawn."
         )
+    from placement.services import offers  # imported here: offers imports the pipeline's kin
+
+    offers.withdraw_waiting(db, application_id)
     db.add(
         ApplicationEvent(
             application_id=application_id,

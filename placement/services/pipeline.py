@@ -34,7 +34,7 @@ from placement.models import (
     User,
     utcnow,
 )
-from placement.services import Conflict, DomainError, NotFound, audit, mail, placements
+from placement.services import Conflict, DomainError, NotFound, audit, mail, offers, placements
 from placement.services.approvals import Actor
 from placement.services.matching import explain_many
 from placement.services.positions import (
@@ -159,6 +159,12 @@ def move_stage(
             raise DomainError("Choose one of the reasons offered.", "reason")
     else:
         reason = None
+    if to_stage == "hired" and offers.pending_offer(db, application.id or 0) is not None:
+        raise DomainError(
+            "An offer made in the app is waiting for the candidate's answer: the candidate is "
+            "hired when they accept it.",
+            "stage",
+        )
     if to_stage == "hired":
         # Lock the position row (PostgreSQL) so two hires cannot both take the last opening.
         db.execute(select(Position.id).where(Position.id == position.id).with_for_update())  # type: ignore[arg-type]
@@ -171,6 +177,8 @@ def move_stage(
             )
 
     _set_stage(db, application, current, to_stage, reason)
+    if to_stage != "offer":
+        offers.withdraw_waiting(db, application.id or 0)
     result = StageResult(application=application, position=position)
     _record_move(
         db, settings, application, position, current, to_stage, actor_user_id, note, reason
@@ -346,6 +354,10 @@ def _answer_the_rest(
             )
             answered += 1
     return answered
+
+
+# An accepted offer fills a position the same way a hire does.
+answer_the_rest = _answer_the_rest
 
 
 # -- telling the employer ------------------------------------------------------------------

@@ -16,10 +16,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from placement.services import DomainError, NotFound
+from placement import localtime, taxonomy
+from placement.services import Conflict, DomainError, NotFound
 from placement.services import conversation as conversation_service
+from placement.services import interviews as interview_service
 from placement.services import messages as message_service
+from placement.services import notes as note_service
+from placement.services import offers as offer_service
 from placement.services.conversation import Context, Party
+from placement.services.positions import MAX_PAY
 from placement.web.forms import Form
 from placement.web.guards import Viewer, endpoint, not_found, viewer
 from placement.web.templating import render
@@ -155,9 +160,306 @@ def _staff_page(
 def extra_panels(
     request: Request, db: Session, context: Context, party: Party, forms: dict[str, Any]
 ) -> dict[str, Any]:
-    """Every conversation panel of an application page (messages; interviews, offers and
-    notes as they come), with the forms of a failed post."""
-    return panel(request, db, context, party, message_form=forms.get("message_form"))
+    """Every conversation panel of an application page (messages, interviews, offers and
+    notes), with the forms of a failed post."""
+    panels = panel(request, db, context, party, message_form=forms.get("message_form"))
+    application_id = context.application.id or 0
+    interview_form = forms.get("interview_form")
+    if interview_form is None:
+        interview_form = Form()
+        interview_form.values = {"duration_minutes": "60", "mode": "in_person"}
+    panels["interviews"] = {
+        "items": interview_service.for_application(db, application_id),
+        "form": interview_form,
+        "cancel_form": forms.get("cancel_form") or Form(),
+        "cancel_for": forms.get("cancel_for"),
+        "blank": Form(),
+        "modes": interview_service.MODES,
+        "max_slots": interview_service.MAX_SLOTS,
+        "open": not context.closed
+        and context.application.stage in interview_service.PROPOSABLE_STAGES,
+    }
+    panels["offer"] = _offer_panel(db, context, party, forms)
+    if party.side == "employer":
+        panels["notes"] = {
+            "items": note_service.notes_for(db, context, party),
+            "form": forms.get("note_form") or Form(),
+        }
+    return panels
+
+
+def _offer_panel(
+    db: Session, context: Context, party: Party, forms: dict[str, Any]
+) -> dict[str, Any]:
+    application_id = context.application.id or 0
+    latest = offer_service.latest_offer(db, application_id)
+    form = forms.get("offer_form")
+    if form is None:
+        form = Form()
+        form.values = {
+            "job_title": context.position.title,
+            "employment_type": context.position.employment_type,
+            "start_date": context.position.start_date.isoformat()
+            if context.position.start_date
+            else "",
+            "hours_per_week": "40" if context.position.employment_type == "full_time" else "",
+            "pay_rate": f"{context.position.pay_max:g}" if context.position.pay_max else "",
+        }
+    waiting = latest is not None and latest.status == "pending"
+    return {
+        "latest": latest,
+        "terms": offer_service.describe(latest) if latest else [],
+        "waiting": waiting,
+        "form": form,
+        "answer_form": forms.get("answer_form") or Form(),
+        "open": not waiting
+        and not context.closed
+        and context.application.stage in offer_service.OFFERABLE_STAGES,
+        "employment_types": taxonomy.EMPLOYMENT_TYPES,
+    }
+
+
+# -- interviews ------------------------------------------------------------------------------
+
+
+@endpoint("employer")
+def propose_interview(request: Request, db: Session) -> Response:
+    party, context = _load(request, db)
+    form = Form.of(request)
+    mode = form.choice("mode", interview_service.MODES)
+    location = form.text("location", max_length=300)
+    duration = form.integer(
+        "duration_minutes",
+        minimum=interview_service.MIN_DURATION,
+        maximum=interview_service.MAX_DURATION,
+    )
+    slots = [value.strip() for value in form.raw_list("slots")]
+    form.values["slots"] = slots
+    note = form.text("note", required=False, max_length=interview_service.MAX_TEXT, multiline=True)
+    if form.ok and mode is not None and duration is not None:
+        try:
+            interview_service.propose(
+                db,
+                request.app.state.settings,
+                context,
+                party,
+                interview_service.Proposal(mode, location, duration, slots, note),
+            )
+        except DomainError as error:
+            form.error(error.field or "slots", error.message)
+        else:
+            return RedirectResponse(
+                _page_url(request, "employer", context.application.id or 0, "#interviews"),
+                status_code=303,
+            )
+    return _rerender(request, db, party, context, status_code=422, interview_form=form)
+
+
+def _interview(request: Request, db: Session) -> tuple[Party, Context, Any]:
+    party = party_of(viewer(request))
+    try:
+        interview, context = interview_service.interview_for_party(
+            db, party, int(request.path_params["interview_id"])
+        )
+    except NotFound:
+        raise not_found() from None
+    return party, context, interview
+
+
+@endpoint("employer")
+def cancel_interview(request: Request, db: Session) -> Response:
+    party, context, interview = _interview(request, db)
+    form = Form.of(request)
+    reason = form.text(
+        "reason", required=False, max_length=interview_service.MAX_TEXT * 2, multiline=True
+    )
+    try:
+        interview_service.cancel(db, request.app.state.settings, context, party, interview, reason)
+    except DomainError as error:
+        db.rollback()
+        form.error(error.field or "reason", error.message)
+        return _rerender(
+            request,
+            db,
+            party,
+            context,
+            status_code=409 if isinstance(error, Conflict) else 422,
+            cancel_form=form,
+            cancel_for=interview.id,
+        )
+    return RedirectResponse(
+        _page_url(request, "employer", context.application.id or 0, "#interviews"),
+        status_code=303,
+    )
+
+
+def _interviews_page(
+    request: Request,
+    db: Session,
+    *,
+    form: Form | None = None,
+    form_for: int | None = None,
+    status_code: int = 200,
+) -> Response:
+    current = viewer(request)
+    if current.graduate_id is None:
+        raise not_found()
+    settings = request.app.state.settings
+    items = interview_service.for_graduate(db, current.graduate_id)
+    return render(
+        request,
+        "graduate/interviews.html",
+        {
+            "items": items,
+            "form": form or Form(),
+            "form_for": form_for,
+            "blank": Form(),
+            "input_value": lambda value: localtime.input_value(value, settings),
+            "done": request.query_params.get("done"),
+        },
+        status_code=status_code,
+    )
+
+
+@endpoint("graduate")
+def my_interviews(request: Request, db: Session) -> Response:
+    return _interviews_page(request, db)
+
+
+@endpoint("graduate")
+def confirm_interview(request: Request, db: Session) -> Response:
+    party, context, interview = _interview(request, db)
+    form = Form.of(request)
+    slot = form.text("slot", required=False, max_length=40)
+    try:
+        interview_service.confirm(db, request.app.state.settings, context, party, interview, slot)
+    except DomainError as error:
+        db.rollback()
+        form.error("slot", error.message)
+        return _interviews_page(request, db, form=form, form_for=interview.id, status_code=422)
+    return RedirectResponse(
+        str(request.url_for("graduate:interviews")) + "?done=confirmed", status_code=303
+    )
+
+
+@endpoint("graduate")
+def decline_interview(request: Request, db: Session) -> Response:
+    party, context, interview = _interview(request, db)
+    form = Form.of(request)
+    note = form.text(
+        "note", required=False, max_length=interview_service.MAX_TEXT * 2, multiline=True
+    )
+    try:
+        interview_service.decline(db, request.app.state.settings, context, party, interview, note)
+    except DomainError as error:
+        db.rollback()
+        form.error(error.field or "note", error.message)
+        return _interviews_page(request, db, form=form, form_for=interview.id, status_code=422)
+    return RedirectResponse(
+        str(request.url_for("graduate:interviews")) + "?done=declined", status_code=303
+    )
+
+
+@endpoint("graduate", "employer", "staff")
+def interview_calendar(request: Request, db: Session) -> Response:
+    """The interview's .ics, for its graduate and the employer's members (404 for others)."""
+    party, context, interview = _interview(request, db)
+    if party.side == "staff":
+        raise not_found()
+    try:
+        content = interview_service.calendar_file(context, interview)
+    except NotFound:
+        raise not_found() from None
+    return Response(
+        content,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="interview-{interview.id}.ics"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+# -- offers and private notes ------------------------------------------------------------------
+
+
+@endpoint("employer")
+def make_offer(request: Request, db: Session) -> Response:
+    party, context = _load(request, db)
+    form = Form.of(request)
+    terms = offer_service.Terms(
+        job_title=form.text("job_title", max_length=200),
+        start_date=form.date("start_date"),
+        pay_rate=form.number("pay_rate", minimum=1, maximum=MAX_PAY),
+        hours_per_week=form.integer("hours_per_week", minimum=1, maximum=80),
+        employment_type=form.choice("employment_type", taxonomy.EMPLOYMENT_TYPES) or "",
+        respond_by=form.date("respond_by"),
+        note=form.text("note", required=False, max_length=offer_service.MAX_NOTE, multiline=True),
+    )
+    if form.ok:
+        try:
+            offer_service.make_offer(db, request.app.state.settings, context, party, terms)
+        except DomainError as error:
+            db.rollback()
+            form.error(error.field or "offer", error.message)
+        else:
+            return RedirectResponse(
+                _page_url(request, "employer", context.application.id or 0, "#offer"),
+                status_code=303,
+            )
+    return _rerender(request, db, party, context, status_code=422, offer_form=form)
+
+
+def _answer_offer(request: Request, db: Session, *, accept: bool) -> Response:
+    party, context = _load(request, db)
+    form = Form.of(request)
+    reason = form.text(
+        "reason", required=False, max_length=offer_service.MAX_NOTE * 2, multiline=True
+    )
+    settings = request.app.state.settings
+    try:
+        if accept:
+            offer_service.accept(db, settings, context, party)
+        else:
+            offer_service.decline(db, settings, context, party, reason)
+    except DomainError as error:
+        db.rollback()
+        form.error(error.field or "offer", error.message)
+        status = 409 if isinstance(error, Conflict) else 422
+        return _rerender(request, db, party, context, status_code=status, answer_form=form)
+    return RedirectResponse(
+        _page_url(request, "graduate", context.application.id or 0, "#offer"), status_code=303
+    )
+
+
+@endpoint("graduate")
+def accept_offer(request: Request, db: Session) -> Response:
+    return _answer_offer(request, db, accept=True)
+
+
+@endpoint("graduate")
+def decline_offer(request: Request, db: Session) -> Response:
+    return _answer_offer(request, db, accept=False)
+
+
+@endpoint("employer")
+def add_note(request: Request, db: Session) -> Response:
+    party, context = _load(request, db)
+    form = Form.of(request)
+    form.values["body"] = form.raw("body").replace("\r\n", "\n")
+    rating = form.integer("rating", required=False, minimum=1, maximum=5)
+    if form.ok:
+        try:
+            note_service.add_note(db, context, party, form.raw("body"), rating)
+        except DomainError as error:
+            form.error(error.field or "body", error.message)
+        else:
+            return RedirectResponse(
+                _page_url(request, "employer", context.application.id or 0, "#notes"),
+                status_code=303,
+            )
+    return _rerender(request, db, party, context, status_code=422, note_form=form)
 
 
 @endpoint("staff")
@@ -166,7 +468,40 @@ def staff_application(request: Request, db: Session) -> Response:
     return _staff_page(request, db, party, context)
 
 
+public_routes: list[BaseRoute] = [
+    Route(
+        "/interviews/{interview_id:int}.ics",
+        interview_calendar,
+        methods=["GET"],
+        name="interview_ics",
+    ),
+]
 graduate_routes: list[BaseRoute] = [
+    Route(
+        "/applications/{application_id:int}/offer/accept",
+        accept_offer,
+        methods=["POST"],
+        name="offer_accept",
+    ),
+    Route(
+        "/applications/{application_id:int}/offer/decline",
+        decline_offer,
+        methods=["POST"],
+        name="offer_decline",
+    ),
+    Route("/interviews", my_interviews, methods=["GET"], name="interviews"),
+    Route(
+        "/interviews/{interview_id:int}/confirm",
+        confirm_interview,
+        methods=["POST"],
+        name="interview_confirm",
+    ),
+    Route(
+        "/interviews/{interview_id:int}/decline",
+        decline_interview,
+        methods=["POST"],
+        name="interview_decline",
+    ),
     Route(
         "/applications/{application_id:int}/messages",
         endpoint("graduate")(post_message),
@@ -175,6 +510,30 @@ graduate_routes: list[BaseRoute] = [
     ),
 ]
 employer_routes: list[BaseRoute] = [
+    Route(
+        "/applications/{application_id:int}/offer",
+        make_offer,
+        methods=["POST"],
+        name="application_offer",
+    ),
+    Route(
+        "/applications/{application_id:int}/notes",
+        add_note,
+        methods=["POST"],
+        name="application_notes",
+    ),
+    Route(
+        "/applications/{application_id:int}/interviews",
+        propose_interview,
+        methods=["POST"],
+        name="application_interviews",
+    ),
+    Route(
+        "/interviews/{interview_id:int}/cancel",
+        cancel_interview,
+        methods=["POST"],
+        name="interview_cancel",
+    ),
     Route(
         "/applications/{application_id:int}/messages",
         endpoint("employer")(post_message),

@@ -1,0 +1,656 @@
+"""Interviews: the employer proposes times, the graduate confirms one or asks for others.
+
+Times are typed in SCHOOL_TIMEZONE and stored in UTC (placement/localtime.py refuses a time
+that does not exist or happens twice at a daylight-saving change). Every state change is a
+conditional UPDATE on the interview's status, so two clicks give one result. A confirmed or
+cancelled interview has a calendar file (RFC 5545, built with `icalendar`): its UID never
+changes and its SEQUENCE rises at every change, so calendars update the one event.
+"""
+
+from __future__ import annotations
+
+import inspect
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import icalendar
+from sqlalchemy import select as sa_select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from placement import localtime
+from placement.config import Settings
+from placement.models import Application, ApplicationEvent, Interview, InterviewSlot, utcnow
+from placement.services import Conflict, DomainError, NotFound, audit, mail
+from placement.services.conversation import (
+    Context,
+    Party,
+    Recipient,
+    application_for_party,
+    graduate_recipient,
+    recipients,
+)
+
+MODES = {"in_person": "In person", "video": "Video call", "phone": "Phone"}
+MAX_SLOTS = 5
+MIN_DURATION, MAX_DURATION = 15, 480
+# Stages at which an interview can be proposed; confirming one moves the first two on.
+PROPOSABLE_STAGES = ("submitted", "screening", "interview")
+REMINDER_AHEAD = timedelta(hours=24)
+MAX_TEXT = 2000
+
+# The outbox learns attachments in the worker's change; until it lands, the mail carries the
+# link to GET /interviews/{id}.ics alone.
+_QUEUE_TAKES_ATTACHMENTS = "attachments" in inspect.signature(mail.queue).parameters
+
+_INTERVIEW = Interview.__table__  # type: ignore[attr-defined]
+_APPLICATION = Application.__table__  # type: ignore[attr-defined]
+_I = _INTERVIEW.c
+_A = _APPLICATION.c
+
+
+def _text(value: str, name: str, limit: int, *, required: bool = False) -> str:
+    text = (value or "").replace("\r\n", "\n").strip()
+    if "\x00" in text:
+        raise DomainError("Remove the invisible NUL character.", name)
+    if len(text) > limit:
+        raise DomainError(f"Use at most {limit:,} characters (this has {len(text):,}).", name)
+    if required and not text:
+        raise DomainError("This field is required.", name)
+    return text
+
+
+def read_slots(texts: list[str], settings: Settings, now: datetime) -> list[datetime]:
+    """The typed local start times as UTC, or DomainError (at `slots`) naming the bad one."""
+    typed = [text.strip() for text in texts if text and text.strip()]
+    if not typed:
+        raise DomainError("Propose at least one time.", "slots")
+    if len(typed) > MAX_SLOTS:
+        raise DomainError(
+            f"Propose at most {MAX_SLOTS} times (this has {len(typed)}); remove some.", "slots"
+        )
+    starts: list[datetime] = []
+    for text in typed:
+        try:
+            start = localtime.parse_local(text[:40], settings)
+        except localtime.LocalTimeError as error:
+            raise DomainError(f"{text[:40]}: {error}", "slots") from None
+        if start <= now:
+            raise DomainError(
+                f"{localtime.format_datetime(start, settings)} is in the past: propose times "
+                "still to come.",
+                "slots",
+            )
+        if start in starts:
+            raise DomainError(
+                f"{localtime.format_datetime(start, settings)} is proposed twice.", "slots"
+            )
+        starts.append(start)
+    return sorted(starts)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    mode: str
+    location: str
+    duration_minutes: int
+    slots: list[str]
+    note: str = ""
+
+
+def propose(
+    db: Session,
+    settings: Settings,
+    context: Context,
+    party: Party,
+    proposal: Proposal,
+    *,
+    now: datetime | None = None,
+) -> Interview:
+    """The employer proposes 1–5 times; the graduate is told (in the app and by mail)."""
+    if party.side != "employer":
+        raise NotFound
+    now = now or utcnow()
+    if context.closed or context.application.stage not in PROPOSABLE_STAGES:
+        raise DomainError(
+            context.closed_reason
+            or "Interviews can be proposed only before an offer or a decision.",
+            "slots",
+        )
+    if proposal.mode not in MODES:
+        raise DomainError("Choose in person, video call or phone.", "mode")
+    location = _text(proposal.location, "location", 300, required=True)
+    if not MIN_DURATION <= proposal.duration_minutes <= MAX_DURATION:
+        raise DomainError(
+            f"Enter a duration from {MIN_DURATION} to {MAX_DURATION} minutes.", "duration_minutes"
+        )
+    note = _text(proposal.note, "note", MAX_TEXT)
+    starts = read_slots(proposal.slots, settings, now)
+    host = urlsplit(settings.base_url).hostname or "placement.invalid"
+    interview = Interview(
+        application_id=context.application.id or 0,
+        uid=f"interview-{uuid.uuid4()}@{host}",
+        mode=proposal.mode,
+        location=location,
+        duration_minutes=proposal.duration_minutes,
+        note=note,
+        created_by=party.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(interview)
+    db.flush()
+    for start in starts:
+        db.add(InterviewSlot(interview_id=interview.id or 0, starts_at=start))
+    db.flush()
+    audit.record(
+        db,
+        "interview.proposed",
+        actor_user_id=party.user_id,
+        actor_role=party.role,
+        object_type="interview",
+        object_id=interview.id,
+        detail=f"application {context.application.id}, {len(starts)} time(s)",
+    )
+    person = graduate_recipient(db, context)
+    if person is not None:
+        times = "\n".join(f"- {localtime.format_datetime(start, settings)}" for start in starts)
+        _mail(
+            db,
+            settings,
+            person,
+            kind="interview.proposed",
+            subject=f"Interview times for {context.position.title} at {context.employer.name}",
+            lines=[
+                f"{context.employer.name} would like to interview you for "
+                f"{context.position.title} ({MODES[interview.mode].lower()}, "
+                f"{interview.duration_minutes} minutes). Choose one of these times:",
+                "",
+                times,
+                "",
+                *([f"Note: {note}", ""] if note else []),
+                "Confirm one, or ask for other times, here: " + _interviews_link(settings),
+            ],
+        )
+    return interview
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def interview_for_party(db: Session, party: Party, interview_id: int) -> tuple[Interview, Context]:
+    """The interview if `party` is one of its application's parties; NotFound otherwise."""
+    if not 0 < interview_id < 2**31:
+        raise NotFound
+    interview = db.get(Interview, interview_id)
+    if interview is None:
+        raise NotFound
+    return interview, application_for_party(db, party, interview.application_id)
+
+
+def slots_of(db: Session, interview_id: int) -> list[datetime]:
+    return list(
+        db.exec(
+            select(InterviewSlot.starts_at)
+            .where(InterviewSlot.interview_id == interview_id)
+            .order_by(col(InterviewSlot.starts_at))
+        ).all()
+    )
+
+
+# -- the graduate's answer -------------------------------------------------------------------
+
+
+def _change_status(
+    db: Session, interview: Interview, expected: tuple[str, ...], **values: object
+) -> None:
+    result = db.execute(
+        update(_INTERVIEW)
+        .where(_I.id == interview.id, _I.status.in_(expected))
+        .values(updated_at=utcnow(), sequence=_I.sequence + 1, **values)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.refresh(interview)
+        raise Conflict(f"This interview is already {interview.status}; nothing was changed.")
+    db.refresh(interview)
+
+
+def confirm(
+    db: Session,
+    settings: Settings,
+    context: Context,
+    party: Party,
+    interview: Interview,
+    slot: str,
+    *,
+    now: datetime | None = None,
+) -> Interview:
+    """The graduate confirms one of the proposed times: the application moves to `interview`
+    and both sides get a mail with the calendar file."""
+    if party.side != "graduate":
+        raise NotFound
+    now = now or utcnow()
+    if context.closed:
+        raise DomainError(context.closed_reason, "slot")
+    if interview.status != "proposed":
+        raise DomainError(f"This interview is already {interview.status}.", "slot")
+    if not (slot or "").strip():
+        raise DomainError("Choose one of the proposed times.", "slot")
+    try:
+        start = localtime.parse_local(slot[:40], settings)
+    except localtime.LocalTimeError as error:
+        raise DomainError(str(error), "slot") from None
+    if start not in slots_of(db, interview.id or 0):
+        raise DomainError(
+            f"{localtime.format_datetime(start, settings)} is not one of the proposed times: "
+            "choose one of them, or ask for other times.",
+            "slot",
+        )
+    if start <= now:
+        raise DomainError("That time has already passed: ask the employer for other times.", "slot")
+    _change_status(db, interview, ("proposed",), status="confirmed", confirmed_start=start)
+    _move_to_interview(db, context, party)
+    audit.record(
+        db,
+        "interview.confirmed",
+        actor_user_id=party.user_id,
+        actor_role=party.role,
+        object_type="interview",
+        object_id=interview.id,
+        detail=f"application {context.application.id} at {start.isoformat()}",
+    )
+    when = localtime.format_datetime(start, settings)
+    _mail_everyone(
+        db,
+        settings,
+        context,
+        interview,
+        kind="interview.confirmed",
+        subject=f"Interview confirmed: {context.position.title}, {when}",
+        lines=[
+            f"The interview for {context.position.title} at {context.employer.name} with "
+            f"{context.graduate_name} is confirmed for {when} "
+            f"({interview.duration_minutes} minutes, {MODES[interview.mode].lower()}).",
+            f"Where: {interview.location}",
+            "",
+            "The calendar file is attached.",
+        ],
+    )
+    return interview
+
+
+def _move_to_interview(db: Session, context: Context, party: Party) -> None:
+    """Confirmation moves a submitted or screened application to the interview stage."""
+    application = context.application
+    current = application.stage
+    if current not in ("submitted", "screening"):
+        return
+    moved = db.execute(
+        update(_APPLICATION)
+        .where(_A.id == application.id, _A.stage == current)
+        .values(stage="interview", updated_at=utcnow())
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        return  # the employer moved it meanwhile; their move stands
+    db.refresh(application)
+    db.add(
+        ApplicationEvent(
+            application_id=application.id or 0,
+            from_stage=current,
+            to_stage="interview",
+            actor_user_id=party.user_id,
+            note="The graduate confirmed an interview time.",
+        )
+    )
+    audit.record(
+        db,
+        "application.stage_changed",
+        actor_user_id=party.user_id,
+        actor_role=party.role,
+        object_type="application",
+        object_id=application.id,
+        detail=f"{current} -> interview (interview confirmed)",
+        before={"stage": current},
+        after={"stage": "interview"},
+    )
+
+
+def decline(
+    db: Session,
+    settings: Settings,
+    context: Context,
+    party: Party,
+    interview: Interview,
+    note: str,
+) -> Interview:
+    """The graduate asks for other times; the employer's team is told."""
+    if party.side != "graduate":
+        raise NotFound
+    text = _text(note, "note", MAX_TEXT)
+    if interview.status != "proposed":
+        raise DomainError(f"This interview is already {interview.status}.", "note")
+    _change_status(db, interview, ("proposed",), status="declined", decline_note=text)
+    audit.record(
+        db,
+        "interview.declined",
+        actor_user_id=party.user_id,
+        actor_role=party.role,
+        object_type="interview",
+        object_id=interview.id,
+    )
+    for person in recipients(db, context, graduate=False):
+        _mail(
+            db,
+            settings,
+            person,
+            kind="interview.changed",
+            subject=f"{context.graduate_name} asks for other interview times",
+            lines=[
+                f"{context.graduate_name} cannot make the proposed times for "
+                f"{context.position.title}.",
+                *(["", f"Their note: {text}"] if text else []),
+                "",
+                "Propose other times here: "
+                + _application_link(settings, "employer", context.application.id or 0),
+            ],
+        )
+    return interview
+
+
+def cancel(
+    db: Session,
+    settings: Settings,
+    context: Context,
+    party: Party,
+    interview: Interview,
+    reason: str,
+) -> Interview:
+    """The employer cancels, saying why; both sides are told (with the cancelled calendar
+    event when a time had been confirmed)."""
+    if party.side != "employer":
+        raise NotFound
+    text = _text(reason, "reason", MAX_TEXT, required=True)
+    if interview.status not in ("proposed", "confirmed"):
+        raise DomainError(f"This interview is already {interview.status}.", "reason")
+    _change_status(db, interview, ("proposed", "confirmed"), status="cancelled", cancel_reason=text)
+    audit.record(
+        db,
+        "interview.cancelled",
+        actor_user_id=party.user_id,
+        actor_role=party.role,
+        object_type="interview",
+        object_id=interview.id,
+    )
+    when = (
+        localtime.format_datetime(interview.confirmed_start, settings)
+        if interview.confirmed_start
+        else "the proposed times"
+    )
+    _mail_everyone(
+        db,
+        settings,
+        context,
+        interview,
+        kind="interview.cancelled",
+        subject=f"Interview cancelled: {context.position.title}",
+        lines=[
+            f"{context.employer.name} cancelled the interview for {context.position.title} "
+            f"({when}).",
+            f"Reason: {text}",
+        ],
+    )
+    return interview
+
+
+# -- the calendar file -------------------------------------------------------------------------
+
+
+def calendar_file(context: Context, interview: Interview, *, now: datetime | None = None) -> bytes:
+    """An RFC 5545 calendar with the interview's one event (UTC times)."""
+    if interview.confirmed_start is None:
+        raise NotFound
+    start = interview.confirmed_start
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    start = start.astimezone(UTC)
+    cancelled = interview.status == "cancelled"
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Career Services//Placement network//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", interview.uid)
+    event.add("dtstamp", (now or utcnow()).astimezone(UTC))
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=interview.duration_minutes))
+    event.add("summary", f"Interview: {context.position.title} at {context.employer.name}")
+    event.add("location", interview.location)
+    description = [f"{MODES.get(interview.mode, interview.mode)} interview"]
+    if interview.note:
+        description.append(interview.note)
+    if cancelled and interview.cancel_reason:
+        description.append(f"Cancelled: {interview.cancel_reason}")
+    event.add("description", "\n".join(description))
+    event.add("sequence", interview.sequence)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _attachment(context: Context, interview: Interview) -> list[tuple[str, str, bytes]]:
+    if interview.confirmed_start is None:
+        return []
+    return [("interview.ics", "text/calendar", calendar_file(context, interview))]
+
+
+# -- mail ------------------------------------------------------------------------------------------
+
+
+def _interviews_link(settings: Settings) -> str:
+    from placement import links
+
+    return links.url(settings, "graduate:interviews")
+
+
+def _application_link(settings: Settings, side: str, application_id: int) -> str:
+    from placement.services.conversation import application_link
+
+    return application_link(settings, side, application_id)
+
+
+def _mail(
+    db: Session,
+    settings: Settings,
+    person: Recipient,
+    *,
+    kind: str,
+    subject: str,
+    lines: list[str],
+    attachments: list[tuple[str, str, bytes]] | None = None,
+) -> None:
+    body = "\n".join([f"Hello {person.name or person.email},", "", *lines, ""])
+    extra: dict[str, object] = {}
+    if attachments and _QUEUE_TAKES_ATTACHMENTS:
+        extra["attachments"] = attachments
+    mail.queue(
+        db,
+        settings,
+        to_email=person.email,
+        to_user_id=person.user_id,
+        subject=subject,
+        body=body,
+        kind=kind,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _mail_everyone(
+    db: Session,
+    settings: Settings,
+    context: Context,
+    interview: Interview,
+    *,
+    kind: str,
+    subject: str,
+    lines: list[str],
+) -> None:
+    """The graduate and every member of the employer, with the calendar file when there is
+    one and the links to the interview."""
+    files = _attachment(context, interview)
+    ics_link = None
+    if files:
+        from placement import links
+
+        ics_link = links.url(settings, "interview_ics", interview_id=interview.id)
+    for person in recipients(db, context):
+        page = (
+            _interviews_link(settings)
+            if person.side == "graduate"
+            else _application_link(settings, "employer", context.application.id or 0)
+        )
+        extra = [f"Calendar file: {ics_link}"] if ics_link else []
+        _mail(
+            db,
+            settings,
+            person,
+            kind=kind,
+            subject=subject,
+            lines=[*lines, *extra, f"Details: {page}"],
+            attachments=files,
+        )
+
+
+# -- what the pages show -----------------------------------------------------------------------
+
+
+@dataclass
+class InterviewView:
+    interview: Interview
+    slots: list[datetime] = field(default_factory=list)
+    position_title: str = ""
+    employer_name: str = ""
+    application_id: int = 0
+
+    @property
+    def mode_label(self) -> str:
+        return MODES.get(self.interview.mode, self.interview.mode)
+
+    @property
+    def end(self) -> datetime | None:
+        start = self.interview.confirmed_start
+        return start + timedelta(minutes=self.interview.duration_minutes) if start else None
+
+
+def _with_slots(db: Session, interviews: list[Interview]) -> dict[int, list[datetime]]:
+    ids = [interview.id or 0 for interview in interviews]
+    found: dict[int, list[datetime]] = {interview_id: [] for interview_id in ids}
+    if ids:
+        for interview_id, start in db.exec(
+            select(InterviewSlot.interview_id, InterviewSlot.starts_at)
+            .where(col(InterviewSlot.interview_id).in_(ids))
+            .order_by(col(InterviewSlot.starts_at))
+        ).all():
+            found[interview_id].append(start)
+    return found
+
+
+def for_application(db: Session, application_id: int) -> list[InterviewView]:
+    interviews = list(
+        db.exec(
+            select(Interview)
+            .where(Interview.application_id == application_id)
+            .order_by(col(Interview.id).desc())
+        ).all()
+    )
+    slots = _with_slots(db, interviews)
+    return [InterviewView(row, slots[row.id or 0]) for row in interviews]
+
+
+def for_graduate(
+    db: Session, graduate_id: int, *, now: datetime | None = None
+) -> list[InterviewView]:
+    """The graduate's interviews awaiting an answer and those still ahead, soonest first."""
+    from placement.models import Employer, Position
+
+    now = now or utcnow()
+    rows = db.execute(
+        sa_select(Interview, col(Position.title), col(Employer.name))
+        .join(Application, col(Application.id) == col(Interview.application_id))
+        .join(Position, col(Position.id) == col(Application.position_id))
+        .join(Employer, col(Employer.id) == col(Position.employer_id))
+        .where(
+            col(Application.graduate_id) == graduate_id,
+            (col(Interview.status) == "proposed")
+            | (
+                (col(Interview.status) == "confirmed")
+                & (col(Interview.confirmed_start) >= now - timedelta(hours=12))
+            ),
+        )
+        .order_by(col(Interview.confirmed_start), col(Interview.id))
+    ).all()
+    interviews = [row[0] for row in rows]
+    slots = _with_slots(db, interviews)
+    return [
+        InterviewView(
+            interview,
+            slots[interview.id or 0],
+            position_title=title,
+            employer_name=employer,
+            application_id=interview.application_id,
+        )
+        for interview, title, employer in rows
+    ]
+
+
+# -- the day-before reminder (worker) ----------------------------------------------------------
+
+
+def send_reminders(db: Session, settings: Settings, now: datetime) -> int:
+    """Remind both sides of each confirmed interview starting within the next day, once:
+    the conditional update on `reminder_sent_at` lets only one worker claim each."""
+    due = db.exec(
+        select(Interview.id).where(
+            Interview.status == "confirmed",
+            col(Interview.reminder_sent_at).is_(None),
+            col(Interview.confirmed_start) > now,
+            col(Interview.confirmed_start) <= now + REMINDER_AHEAD,
+        )
+    ).all()
+    sent = 0
+    for interview_id in due:
+        claimed = db.execute(
+            update(_INTERVIEW)
+            .where(_I.id == interview_id, _I.reminder_sent_at.is_(None), _I.status == "confirmed")
+            .values(reminder_sent_at=now)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        interview = db.get(Interview, interview_id)
+        if interview is None or interview.confirmed_start is None:  # pragma: no cover
+            continue
+        db.refresh(interview)
+        context = application_for_party(
+            db, Party(user_id=0, role="staff"), interview.application_id
+        )
+        if context.closed or context.application.stage in ("rejected", "hired"):
+            continue
+        when = localtime.format_datetime(interview.confirmed_start, settings)
+        _mail_everyone(
+            db,
+            settings,
+            context,
+            interview,
+            kind="interview.reminder",
+            subject=f"Tomorrow: interview for {context.position.title}, {when}",
+            lines=[
+                f"A reminder: the interview for {context.position.title} at "
+                f"{context.employer.name} with {context.graduate_name} is at {when} "
+                f"({interview.duration_minutes} minutes, {MODES[interview.mode].lower()}).",
+                f"Where: {interview.location}",
+            ],
+        )
+        db.commit()  # each reminder is its own unit: a failure later sends nothing twice
+        sent += 1
+    return sent
