@@ -9,7 +9,6 @@ changes and its SEQUENCE rises at every change, so calendars update the one even
 
 from __future__ import annotations
 
-import inspect
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -40,10 +39,6 @@ MIN_DURATION, MAX_DURATION = 15, 480
 PROPOSABLE_STAGES = ("submitted", "screening", "interview")
 REMINDER_AHEAD = timedelta(hours=24)
 MAX_TEXT = 2000
-
-# The outbox learns attachments in the worker's change; until it lands, the mail carries the
-# link to GET /interviews/{id}.ics alone.
-_QUEUE_TAKES_ATTACHMENTS = "attachments" in inspect.signature(mail.queue).parameters
 
 _INTERVIEW = Interview.__table__  # type: ignore[attr-defined]
 _APPLICATION = Application.__table__  # type: ignore[attr-defined]
@@ -471,9 +466,6 @@ def _mail(
     attachments: list[tuple[str, str, bytes]] | None = None,
 ) -> None:
     body = "\n".join([f"Hello {person.name or person.email},", "", *lines, ""])
-    extra: dict[str, object] = {}
-    if attachments and _QUEUE_TAKES_ATTACHMENTS:
-        extra["attachments"] = attachments
     mail.queue(
         db,
         settings,
@@ -482,7 +474,7 @@ def _mail(
         subject=subject,
         body=body,
         kind=kind,
-        **extra,  # type: ignore[arg-type]
+        attachments=attachments or (),
     )
 
 

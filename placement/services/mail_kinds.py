@@ -65,6 +65,9 @@ KINDS: dict[str, MailClass] = {
     "credential.reminder_60": DIGEST,
     "credential.reminder_30": DIGEST,
     "offer.answered": DIGEST,
+    # The graduate's answer to an in-app offer, for the employer's team (services/offers.py).
+    "offer.accepted": DIGEST,
+    "offer.declined": DIGEST,
 }
 
 

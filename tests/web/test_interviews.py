@@ -14,6 +14,7 @@ from placement import localtime
 from placement.db import unit_of_work
 from placement.models import Application, Interview, InterviewSlot, Message
 from placement.services import interviews as interview_service
+from placement.services import mail as mail_service
 from placement.worker import run_due
 from tests import factories
 
@@ -170,6 +171,12 @@ class TestConfirming:
             [graduate_user.user.email, employer_user.user.email]
         )
         assert all(f"/interviews/{interview.id}.ics" in mail.body for mail in mails)
+        for mail in mails:
+            [(filename, content_type, content)] = mail_service.attachments_of(db, mail.id)
+            assert filename.endswith(".ics") and content_type.startswith("text/calendar")
+            attached = _event(content)
+            assert attached.decoded("dtstart") == datetime(2027, 3, 15, 17, 0, tzinfo=UTC)
+            assert str(attached["uid"]) == interview.uid
         for client in (as_graduate, as_employer):
             download = client.get(f"/interviews/{interview.id}.ics")
             assert download.status_code == 200
