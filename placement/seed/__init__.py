@@ -84,6 +84,7 @@ def seed_population(
     seed: int = 1,
     progress: bool = True,
 ) -> dict[str, int]:
+    from placement.seed import conversation as conversation_seed
     from placement.seed import employers as employer_seed
     from placement.seed import graduates as graduate_seed
     from placement.seed import pipeline as pipeline_seed
@@ -113,6 +114,7 @@ def seed_population(
             )
         )
         counts.update(pipeline_seed.seed_pipeline(db, rng))
+        counts.update(conversation_seed.seed_conversations(db, rng, settings))
     return counts
 
 

@@ -142,6 +142,7 @@ def export_graduate(db: Session, *, graduate_id: int, user_id: int) -> dict[str,
             events.setdefault(event.application_id, []).append(
                 _record(event, leave_out=("actor_user_id", "application_id", "id"))
             )
+    conversation = _conversation_export(db, [app_id for app_id in application_ids if app_id])
     referrals = db.execute(
         sa_select(Referral, Position.title, Employer.name)
         .join(Position, col(Position.id) == col(Referral.position_id))
@@ -190,6 +191,7 @@ def export_graduate(db: Session, *, graduate_id: int, user_id: int) -> dict[str,
                 "position_title": title,
                 "employer": employer_name,
                 "events": events.get(application.id or 0, []),
+                **conversation.get(application.id or 0, {}),
             }
             for application, title, employer_name in applications
         ],
@@ -235,6 +237,37 @@ def export_graduate(db: Session, *, graduate_id: int, user_id: int) -> dict[str,
         object_id=graduate_id,
     )
     return document
+
+
+def _conversation_export(db: Session, application_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each application's messages (by side, not by person), interviews and offers. The
+    employer team's private notes are not the graduate's record and never appear here."""
+    from placement.models import ConversationMessage, Interview, Offer
+
+    found: dict[int, dict[str, Any]] = {
+        app_id: {"messages": [], "interviews": [], "offers": []} for app_id in application_ids
+    }
+    if not application_ids:
+        return found
+    for message in db.exec(
+        select(ConversationMessage)
+        .where(col(ConversationMessage.application_id).in_(application_ids))
+        .order_by(col(ConversationMessage.id))
+    ).all():
+        found[message.application_id]["messages"].append(
+            {"from": message.author_role, "body": message.body, "at": _plain(message.created_at)}
+        )
+    for interview in db.exec(
+        select(Interview).where(col(Interview.application_id).in_(application_ids))
+    ).all():
+        found[interview.application_id]["interviews"].append(
+            _record(interview, leave_out=("created_by", "application_id", "reminder_sent_at"))
+        )
+    for offer in db.exec(select(Offer).where(col(Offer.application_id).in_(application_ids))):
+        found[offer.application_id]["offers"].append(
+            _record(offer, leave_out=("created_by", "application_id", "pending_for"))
+        )
+    return found
 
 
 def export_json(document: dict[str, Any]) -> bytes:

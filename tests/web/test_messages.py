@@ -251,3 +251,18 @@ class TestRateLimit:
             )
         ).all()
         assert len(stored) == message_service.LIMIT
+
+
+def test_the_graduates_export_holds_the_conversation_without_names(
+    as_graduate: Any, as_employer: Any, application: Any, employer_user: Any
+) -> None:
+    as_employer.submit(
+        f"/employer/applications/{application.id}/messages", {"body": "See you Tuesday."}
+    )
+    export = as_graduate.get("/me/export")
+    assert export.status_code == 200
+    [entry] = export.json()["applications"]
+    assert entry["messages"] == [
+        {"from": "employer", "body": "See you Tuesday.", "at": entry["messages"][0]["at"]}
+    ]
+    assert employer_user.user.name not in export.text
