@@ -300,11 +300,8 @@ def accept(
         hours_per_week=offer.hours_per_week,
         field="in_field",
         position_id=position.id,
+        application_id=context.application.id,
     )
-    if placement.application_id is None:
-        placement.application_id = context.application.id
-        db.add(placement)
-        db.flush()
     audit.record(
         db,
         "offer.accepted",
