@@ -75,7 +75,7 @@ class TestProposing:
         ]
         mails = _mails(db, "interview.proposed")
         assert [mail.recipient_email for mail in mails] == [graduate_user.user.email]
-        assert "http://127.0.0.1:8000/me/interviews" in mails[0].body
+        assert "://testserver/me/interviews" in mails[0].body
         assert "PST" in mails[0].body and "PDT" in mails[0].body
 
     @pytest.mark.parametrize(

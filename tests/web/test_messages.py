@@ -42,7 +42,7 @@ class TestPosting:
         mails = _mail_to(db, employer_user.user.email)
         assert len(mails) == 1
         assert "Is parking provided?" in mails[0].body
-        assert f"http://127.0.0.1:8000/employer/applications/{application.id}" in mails[0].body
+        assert f"://testserver/employer/applications/{application.id}" in mails[0].body
 
     def test_it_lets_the_employer_write_and_tells_the_graduate(
         self,
