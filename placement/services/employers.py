@@ -87,8 +87,8 @@ def update_organization(
     for name in changed:
         setattr(employer, name, after[name])
     db.add(employer)
-    if "name" in changed:
-        renamed(db, employer_id)
+    if changed & PUBLIC_FIELDS:
+        shown_details_changed(db, employer_id)
     audit.record(
         db,
         "employer.updated",
@@ -103,8 +103,15 @@ def update_organization(
     return employer
 
 
-def renamed(db: Session, employer_id: int) -> None:
-    """After an employer's name changed: its positions' search documents and public pages."""
+# What a position's public page shows of its employer.
+PUBLIC_FIELDS = frozenset({"name", "website", "kind"})
+
+
+def shown_details_changed(db: Session, employer_id: int) -> None:
+    """After a change of what the public pages show of an employer (its name is also in
+    each of its positions' search documents): rewrite those and record a change per
+    position, so every worker's page cache and the matching index see it. Every path that
+    writes these fields (also staff approving a held change) calls this."""
     db.flush()
     for position_id in search.employer_renamed(db, employer_id):
         changes.position_changed(db, position_id)

@@ -21,6 +21,7 @@ the page's required modalities and credentials): no ORM objects, no query per ro
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -834,6 +835,37 @@ def _cards_sql(dialect: str) -> Executable:
     )
 
 
+def _rows(connection: Connection, statement: Any, params: dict[str, Any]) -> Sequence[Any]:
+    """The rows of one of the search's statements (plain tuples).
+
+    On SQLite the statement's text goes straight to the driver, which takes `:name`
+    parameters itself: profiled on the list page, SQLAlchemy's execution layer cost two to
+    three times the query (0.3 ms of 0.45 ms per statement, two statements a page). Inside
+    the session's transaction all the same. Dates go in as ISO text and come back as text
+    (`_cards` reads both forms). PostgreSQL keeps the ordinary path.
+    """
+    if connection.dialect.name != "sqlite":
+        return connection.execute(statement, params).all()
+    values: dict[str, Any] = {}
+    sql: str = getattr(statement, "element", statement).text  # a TextualSelect wraps it
+    for name, value in params.items():
+        if isinstance(value, list):
+            names = [f"{name}_{index}" for index in range(len(value))]
+            sql = sql.replace(f":{name}", "(" + ", ".join(f":{n}" for n in names) + ")")
+            values.update(zip(names, value, strict=True))
+        elif isinstance(value, date):
+            values[name] = value.isoformat()
+        else:
+            values[name] = value
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    return driver.execute(sql, values).fetchall()  # type: ignore[no-any-return]
+
+
+def _as_date(value: date | str | None) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 @lru_cache(maxsize=65536)
 def _miles_between(a: str, b: str) -> float | None:
     pa, pb = geo.lookup(a), geo.lookup(b)
@@ -881,7 +913,7 @@ def search_positions(db: Session, filters: SearchFilters, today: date | None = N
     # One pass over the matches gives the count (up to the cap) and the page's ids; a text
     # search thus scans the descriptions once, not once for the rows and again to count.
     cap = max(COUNT_CAP, offset + PAGE_SIZE) + 1
-    ids = list(connection.execute(sql.ids, {**params, "cap": cap}).scalars())
+    ids = [row[0] for row in _rows(connection, sql.ids, {**params, "cap": cap})]
     total, more = min(len(ids), cap - 1), len(ids) >= cap
     cards = _cards(connection, dialect, ids[offset : offset + PAGE_SIZE])
     return SearchPage(cards, total, filters.page, filters, more)
@@ -892,7 +924,7 @@ def _search_near(
 ) -> SearchPage:
     origin = filters.zip or ""
     near: list[tuple[float, str, int, str]] = []
-    for zip_code, count, ids in db.execute(sql.per_zip, params).all():
+    for zip_code, count, ids in _rows(db, sql.per_zip, params):
         miles = _miles_between(origin, zip_code)
         if miles is not None and miles <= filters.radius:
             near.append((miles, zip_code, int(count), ids or ""))
@@ -919,7 +951,7 @@ def _cards(db: Connection, dialect: str, ids: list[int]) -> list[PositionCard]:
     """The cards of these ids, in this order, with their required tags: one query."""
     if not ids:
         return []
-    rows = {row[0]: row for row in db.execute(_cards_sql(dialect), {"ids": ids})}
+    rows = {row[0]: row for row in _rows(db, _cards_sql(dialect), {"ids": ids})}
     cards = []
     for position_id in ids:
         row = rows.get(position_id)
@@ -932,7 +964,16 @@ def _cards(db: Connection, dialect: str, ids: list[int]) -> list[PositionCard]:
             (modalities if kind == "modality" else credentials).append(code)
         cards.append(
             PositionCard(
-                *row[:10],
+                id=row[0],
+                title=row[1],
+                employer_name=row[2],
+                setting=row[3],
+                employment_type=row[4],
+                pay_min=row[5],
+                pay_max=row[6],
+                zip=row[7],
+                start_date=_as_date(row[8]),
+                closes_on=_as_date(row[9]),
                 required_modalities=tuple(_ordered(modalities, taxonomy.MODALITIES)),
                 required_credentials=tuple(_ordered(credentials, taxonomy.CREDENTIALS)),
             )

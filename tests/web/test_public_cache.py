@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from placement.app import create_app
 from placement.security import SESSION_COOKIE
-from placement.services import changes
+from placement.services import changes, employers
 from placement.web.language import from_accept_language
 from placement.web.public_cache import CachedPage, PageCache, etag_matches
 from tests import factories
@@ -132,6 +132,27 @@ class TestPageCache:
         finally:
             employer.close()
             other_worker.state.engine.dispose()
+
+    def test_an_employer_detail_change_reaches_the_cached_page(
+        self, client, db, employer_user, position
+    ):
+        employer = employer_user.employer
+        assert "harbor.example" in client.get(f"/positions/{position.id}").text
+        employers.update_organization(
+            db,
+            employer_id=employer.id,
+            actor_user_id=employer_user.user.id,
+            data=employers.OrganizationInput(
+                name=employer.name,
+                kind=employer.kind,
+                zip=employer.zip,
+                website="https://seaside.example",
+                phone="",
+                npi=None,
+            ),
+        )
+        db.commit()
+        assert "seaside.example" in client.get(f"/positions/{position.id}").text
 
     def test_a_bad_filter_is_not_cached(self, client, position):
         response = client.get("/positions?zip=00000")
