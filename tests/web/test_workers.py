@@ -48,28 +48,32 @@ def _free_port() -> int:
 
 @contextmanager
 def _server(env: dict[str, str], *args: str) -> Iterator[httpx.Client]:
-    """`placement serve` on a free loopback port; a client for it; stopped afterwards."""
+    """`placement serve` on a free loopback port; a client for it; stopped afterwards.
+
+    Its log goes to a file (a pipe nobody reads would fill up and stall the server)."""
     port = _free_port()
+    log = Path(env["MAIL_DIR"]).parent / f"serve-{port}.log"
+    log_file = log.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "placement.cli", "serve", "--port", str(port), *args],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
     )
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
     try:
         deadline = time.monotonic() + 300
         while True:
             if process.poll() is not None:
-                raise AssertionError(process.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+                raise AssertionError(log.read_text()[-2000:])
             try:
                 if client.get("/healthz").status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise AssertionError("the server did not start within 300 s (a loaded machine)")
+                raise AssertionError(f"no answer within 300 s: {log.read_text()[-2000:]}")
             time.sleep(0.2)
         yield client
     finally:
@@ -80,8 +84,7 @@ def _server(env: dict[str, str], *args: str) -> Iterator[httpx.Client]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
+        log_file.close()
 
 
 def _login(client: httpx.Client, email: str) -> None:
