@@ -102,7 +102,8 @@ def seed_conversations(
     db: Session, rng: random.Random, settings: Settings, today: date | None = None
 ) -> dict[str, int]:
     today = today or date.today()
-    now = datetime.now(UTC)
+    # From the calendar day, not the clock: the same seed gives the same rows in any process.
+    now = _local(today, 0, settings)
     employer_user = db.exec(select(User).where(User.email == DEMO_EMPLOYER_EMAIL)).first()
     maya_user = db.exec(select(User).where(User.email == DEMO_GRADUATE_EMAIL)).first()
     staff_id = db.exec(select(User.id).where(User.email == DEMO_STAFF_EMAIL)).first()
