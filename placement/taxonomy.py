@@ -110,6 +110,15 @@ APPLICATION_STAGES = (
     "rejected",
     "withdrawn",
 )
+STAGE_LABELS = {
+    "submitted": "Submitted",
+    "screening": "Screening",
+    "interview": "Interview",
+    "offer": "Offer",
+    "hired": "Hired",
+    "rejected": "Not selected",
+    "withdrawn": "Withdrawn",
+}
 POSITION_STATUSES = ("draft", "pending_review", "open", "filled", "closed", "expired", "rejected")
 EMPLOYER_STATUSES = ("pending", "approved", "rejected", "suspended")
 REJECTION_REASONS = {

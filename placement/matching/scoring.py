@@ -24,6 +24,7 @@ from datetime import date
 from typing import Final
 
 from placement import geo, taxonomy
+from placement.formats import money
 from placement.matching.records import (
     CredentialRecord,
     GraduateRecord,
@@ -344,11 +345,11 @@ def _soft_reasons(
     if top is None:
         detail = "Pay not stated"
     elif expectation is None:
-        detail = f"Pays up to {_money(top)}; no pay expectation given"
+        detail = f"Pays up to {_hourly(top)}; no pay expectation given"
     elif top >= expectation:
-        detail = f"Pays up to {_money(top)}, meeting the expected {_money(expectation)}"
+        detail = f"Pays up to {_hourly(top)}, meeting the expected {_hourly(expectation)}"
     else:
-        detail = f"Pays up to {_money(top)}, below the expected {_money(expectation)}"
+        detail = f"Pays up to {_hourly(top)}, below the expected {_hourly(expectation)}"
     add("pay", pay_raw(top, expectation), detail)
     return out
 
@@ -455,5 +456,5 @@ def _slots(slots: Iterable[str]) -> str:
     return ", ".join(taxonomy.slot_label(slot) for slot in _ordered(slots, taxonomy.SLOTS))
 
 
-def _money(amount: float) -> str:
-    return f"${amount:,.2f}/h"
+def _hourly(amount: float) -> str:
+    return f"{money(amount)}/h"

@@ -249,19 +249,8 @@ class ApplicationDetail:
     events: list[EventRow]
 
 
-STAGE_LABELS = {
-    "submitted": "Submitted",
-    "screening": "Screening",
-    "interview": "Interview",
-    "offer": "Offer",
-    "hired": "Hired",
-    "rejected": "Not selected",
-    "withdrawn": "Withdrawn",
-}
-
-
 def stage_label(stage: str) -> str:
-    return STAGE_LABELS.get(stage, stage)
+    return taxonomy.STAGE_LABELS.get(stage, stage)
 
 
 def _rows_query() -> Select:

@@ -43,6 +43,7 @@ from placement.services.positions import (
     mark_filled_if_full,
     position_for_employer,
 )
+from placement.taxonomy import STAGE_LABELS
 
 # The employer's moves. `withdrawn` is the graduate's own move and never appears here;
 # `hired`, `rejected` and `withdrawn` are final.
@@ -56,15 +57,6 @@ LEGAL_MOVES: dict[str, tuple[str, ...]] = {
     "withdrawn": (),
 }
 FINAL_STAGES = frozenset(stage for stage, moves in LEGAL_MOVES.items() if not moves)
-STAGE_LABELS = {
-    "submitted": "Submitted",
-    "screening": "Screening",
-    "interview": "Interview",
-    "offer": "Offer",
-    "hired": "Hired",
-    "rejected": "Not selected",
-    "withdrawn": "Withdrawn",
-}
 MAX_NOTE = 4000
 RESUME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 

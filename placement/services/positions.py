@@ -46,6 +46,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from placement import dates, geo, taxonomy
+from placement.formats import money
 from placement.models import (
     Application,
     Employer,
@@ -680,17 +681,13 @@ class PositionCard(NamedTuple):
         ]
 
 
-def _money(amount: float) -> str:
-    return f"${amount:,.2f}".replace(".00", "")
-
-
 def pay_range(pay_min: float | None, pay_max: float | None) -> str:
     """The pay as people read it: "$28–$36 an hour", "$30 an hour" or "Pay not stated"."""
     if pay_min is None and pay_max is None:
         return "Pay not stated"
     if pay_min is None or pay_max is None or pay_min == pay_max:
-        return f"{_money(pay_min if pay_min is not None else pay_max or 0)} an hour"
-    return f"{_money(pay_min)}–{_money(pay_max)} an hour"
+        return f"{money(pay_min if pay_min is not None else pay_max or 0)} an hour"
+    return f"{money(pay_min)}–{money(pay_max)} an hour"
 
 
 @dataclass(frozen=True)

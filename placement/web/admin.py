@@ -6,26 +6,30 @@ Every route is for the `admin` role only; staff get 403.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
 from placement.services import Conflict, DomainError, NotFound, users
 from placement.services.approvals import Actor
-from placement.web.auth import client_address, safe_next
+from placement.web.auth import safe_next
 from placement.web.forms import Form
 from placement.web.guards import endpoint, not_found, viewer
+from placement.web.http import (
+    client_address,
+    here,
+    page_link,
+    page_number,
+    redirect,
+    redirect_to,
+    url,
+)
 from placement.web.templating import render
 
-FLASH = {
-    "deactivated": "Account deactivated: every session of it has ended.",
-    "activated": "Account reactivated: its owner can sign in again.",
-    "invited": "Invitation sent: the new user chooses a password from the link in the e-mail.",
-}
+MAX_PAGE = 100_000
 ROLE_OPTIONS = [(role, role.capitalize()) for role in taxonomy.ROLES]
 
 
@@ -45,13 +49,12 @@ def _users_page(
     filters = Form(request.query_params)
     q = filters.text("q", required=False, max_length=200)
     role = filters.choice("role", taxonomy.ROLES, required=False)
-    raw_page = request.query_params.get("page", "1")
-    page_number = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100_000 else 1
-    page = users.search_users(db, q="" if "q" in filters.errors else q, role=role, page=page_number)
-
-    def page_link(number: int) -> str:
-        query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "done")]
-        return "/admin/users?" + urlencode([*query, ("page", str(number))])
+    page = users.search_users(
+        db,
+        q="" if "q" in filters.errors else q,
+        role=role,
+        page=page_number(request.query_params, MAX_PAGE),
+    )
 
     return render(
         request,
@@ -59,13 +62,12 @@ def _users_page(
         {
             "filters": filters,
             "page": page,
-            "page_link": page_link,
+            "page_link": page_link(request),
             "invite_form": invite_form or Form(),
             "row_errors": row_errors or {},
             "role_options": ROLE_OPTIONS,
             "staff_roles": [("staff", "Career services staff"), ("admin", "Administrator")],
-            "here": request.url.path + ("?" + request.url.query if request.url.query else ""),
-            "flash": FLASH.get(request.query_params.get("done", "")),
+            "here": here(request),
         },
         status_code=status_code if not filters.errors or status_code != 200 else 422,
     )
@@ -92,9 +94,7 @@ def users_list(request: Request, db: Session) -> Response:
         except DomainError as error:
             form.error(error.field or "email", error.message)
         else:
-            return RedirectResponse(
-                "/admin/users?" + urlencode({"q": email, "done": "invited"}), status_code=303
-            )
+            return redirect(request, "admin:users", query={"q": email}, notice="invited")
     db.rollback()
     return _users_page(request, db, invite_form=form, status_code=422)
 
@@ -103,8 +103,6 @@ def _set_active(active: bool) -> Callable[[Request], Response]:
     @endpoint("admin")
     def view(request: Request, db: Session) -> Response:
         user_id = request.path_params["id"]
-        if not 0 < user_id < 2**31:
-            raise not_found()
         form = Form.of(request)
         try:
             users.set_active(db, _actor(request), user_id=user_id, active=active)
@@ -118,11 +116,8 @@ def _set_active(active: bool) -> Callable[[Request], Response]:
                 row_errors={user_id: error.message},
                 status_code=409 if isinstance(error, Conflict) else 422,
             )
-        back = safe_next(form.raw("next")) or "/admin/users"
-        separator = "&" if "?" in back else "?"
-        return RedirectResponse(
-            f"{back}{separator}done={'activated' if active else 'deactivated'}", status_code=303
-        )
+        back = safe_next(form.raw("next")) or url(request, "admin:users")
+        return redirect_to(back, "activated" if active else "deactivated")
 
     view.__name__ = "user_activate" if active else "user_deactivate"
     return view
@@ -130,14 +125,14 @@ def _set_active(active: bool) -> Callable[[Request], Response]:
 
 @endpoint("admin")
 def index(request: Request, db: Session) -> Response:
-    return RedirectResponse("/admin/users", status_code=303)
+    return redirect(request, "admin:users")
 
 
 routes: list[BaseRoute] = [
     Route("/", index, name="index"),
     Route("/users", users_list, methods=["GET", "POST"], name="users"),
     Route(
-        "/users/{id:int}/deactivate", _set_active(False), methods=["POST"], name="user_deactivate"
+        "/users/{id:id}/deactivate", _set_active(False), methods=["POST"], name="user_deactivate"
     ),
-    Route("/users/{id:int}/activate", _set_active(True), methods=["POST"], name="user_activate"),
+    Route("/users/{id:id}/activate", _set_active(True), methods=["POST"], name="user_activate"),
 ]

@@ -110,6 +110,6 @@ def graduate_matches(request: Request, db: Session) -> Response:
 
 routes = [
     Route("/me", me, name="me"),
-    Route("/positions/{position_id:int}/matches", position_matches, name="position_matches"),
-    Route("/graduates/{graduate_id:int}/matches", graduate_matches, name="graduate_matches"),
+    Route("/positions/{position_id:id}/matches", position_matches, name="position_matches"),
+    Route("/graduates/{graduate_id:id}/matches", graduate_matches, name="graduate_matches"),
 ]

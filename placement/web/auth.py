@@ -6,7 +6,7 @@ import secrets
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from placement import taxonomy
@@ -15,9 +15,19 @@ from placement.security import password_problem
 from placement.services import DomainError, accounts, employers
 from placement.web.forms import Form
 from placement.web.guards import endpoint, viewer
+from placement.web.http import client_address, path, redirect, redirect_to
 from placement.web.templating import render
 
-HOME_BY_ROLE = {"graduate": "/me", "employer": "/employer", "staff": "/staff", "admin": "/staff"}
+HOME_BY_ROLE = {
+    "graduate": "graduate_home",
+    "employer": "employer_home",
+    "staff": "staff_home",
+    "admin": "staff_home",
+}
+
+
+def _home(request: Request, role: str) -> str:
+    return path(request, HOME_BY_ROLE.get(role, "home"))
 
 
 def safe_next(target: str | None) -> str | None:
@@ -40,14 +50,6 @@ def sign_in(request: Request, user: User) -> None:
     session["csrf"] = secrets.token_urlsafe(32)
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
-def _redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
 def _check_new_password(form: Form, name: str = "password", email: str = "") -> str:
     password = form.secret(name)
     if name not in form.errors:
@@ -62,7 +64,7 @@ def login(request: Request, db: Session) -> Response:
     next_path = safe_next(request.query_params.get("next"))
     if request.method == "GET":
         if request.state.viewer is not None:
-            return _redirect(next_path or HOME_BY_ROLE[request.state.viewer.role])
+            return redirect_to(next_path or _home(request, request.state.viewer.role))
         return render(request, "auth/login.html", {"form": Form(), "next": next_path})
     form = Form.of(request)
     email = form.email()
@@ -92,7 +94,7 @@ def login(request: Request, db: Session) -> Response:
         return render(request, "auth/login.html", context, status_code=422)
     accounts.login_succeeded(db, user, email, hits)
     sign_in(request, user)
-    return _redirect(next_path or HOME_BY_ROLE.get(user.role, "/"))
+    return redirect_to(next_path or _home(request, user.role))
 
 
 @endpoint()
@@ -103,7 +105,7 @@ def logout(request: Request, db: Session) -> Response:
         if user is not None:
             accounts.sign_out(db, user)
     request.scope["session"].clear()
-    return _redirect("/")
+    return redirect(request, "home")
 
 
 def _registration_limited(
@@ -160,7 +162,7 @@ def register_graduate(request: Request, db: Session) -> Response:
         form.error(error.field or "email", error.message)
         return render(request, template, {"form": form}, status_code=422)
     sign_in(request, user)
-    return _redirect("/me")
+    return redirect(request, "graduate_home")
 
 
 @endpoint()
@@ -204,14 +206,14 @@ def register_employer(request: Request, db: Session) -> Response:
         form.error(error.field or "email", error.message)
         return render(request, template, {"form": form}, status_code=422)
     sign_in(request, user)
-    return _redirect("/employer")
+    return redirect(request, "employer_home")
 
 
 @endpoint("graduate", "employer", "staff")
 def change_password(request: Request, db: Session) -> Response:
     template = "auth/password_change.html"
     if request.method == "GET":
-        return render(request, template, {"form": Form(), "done": "done" in request.query_params})
+        return render(request, template, {"form": Form()})
     form = Form.of(request)
     current = form.secret("current_password")
     user = db.get(User, viewer(request).user_id)
@@ -225,20 +227,20 @@ def change_password(request: Request, db: Session) -> Response:
         form.error(error.field or "current_password", error.message)
         return render(request, template, {"form": form}, status_code=422)
     sign_in(request, user)  # this session goes on; every other one has ended
-    return _redirect("/account/password?done=1")
+    return redirect(request, "change_password", notice="password_changed")
 
 
 @endpoint()
 def forgot_password(request: Request, db: Session) -> Response:
     template = "auth/password_forgot.html"
     if request.method == "GET":
-        return render(request, template, {"form": Form(), "sent": "sent" in request.query_params})
+        return render(request, template, {"form": Form()})
     form = Form.of(request)
     email = form.email()
     if not form.ok:
         return render(request, template, {"form": form}, status_code=422)
     accounts.request_password_reset(db, request.app.state.settings, email=email)
-    return _redirect("/password/forgot?sent=1")
+    return redirect(request, "forgot_password", notice="reset_sent")
 
 
 def _token_page(request: Request, db: Session, purpose: str, template: str) -> Response:
@@ -259,7 +261,7 @@ def _token_page(request: Request, db: Session, purpose: str, template: str) -> R
     if user is None:
         return render(request, "auth/token_invalid.html", {}, status_code=404)
     sign_in(request, user)
-    return _redirect(HOME_BY_ROLE.get(user.role, "/"))
+    return redirect_to(_home(request, user.role))
 
 
 @endpoint()

@@ -470,7 +470,7 @@ def staff_application(request: Request, db: Session) -> Response:
 
 public_routes: list[BaseRoute] = [
     Route(
-        "/interviews/{interview_id:int}.ics",
+        "/interviews/{interview_id:id}.ics",
         interview_calendar,
         methods=["GET"],
         name="interview_ics",
@@ -478,32 +478,32 @@ public_routes: list[BaseRoute] = [
 ]
 graduate_routes: list[BaseRoute] = [
     Route(
-        "/applications/{application_id:int}/offer/accept",
+        "/applications/{application_id:id}/offer/accept",
         accept_offer,
         methods=["POST"],
         name="offer_accept",
     ),
     Route(
-        "/applications/{application_id:int}/offer/decline",
+        "/applications/{application_id:id}/offer/decline",
         decline_offer,
         methods=["POST"],
         name="offer_decline",
     ),
     Route("/interviews", my_interviews, methods=["GET"], name="interviews"),
     Route(
-        "/interviews/{interview_id:int}/confirm",
+        "/interviews/{interview_id:id}/confirm",
         confirm_interview,
         methods=["POST"],
         name="interview_confirm",
     ),
     Route(
-        "/interviews/{interview_id:int}/decline",
+        "/interviews/{interview_id:id}/decline",
         decline_interview,
         methods=["POST"],
         name="interview_decline",
     ),
     Route(
-        "/applications/{application_id:int}/messages",
+        "/applications/{application_id:id}/messages",
         endpoint("graduate")(post_message),
         methods=["POST"],
         name="application_messages",
@@ -511,31 +511,31 @@ graduate_routes: list[BaseRoute] = [
 ]
 employer_routes: list[BaseRoute] = [
     Route(
-        "/applications/{application_id:int}/offer",
+        "/applications/{application_id:id}/offer",
         make_offer,
         methods=["POST"],
         name="application_offer",
     ),
     Route(
-        "/applications/{application_id:int}/notes",
+        "/applications/{application_id:id}/notes",
         add_note,
         methods=["POST"],
         name="application_notes",
     ),
     Route(
-        "/applications/{application_id:int}/interviews",
+        "/applications/{application_id:id}/interviews",
         propose_interview,
         methods=["POST"],
         name="application_interviews",
     ),
     Route(
-        "/interviews/{interview_id:int}/cancel",
+        "/interviews/{interview_id:id}/cancel",
         cancel_interview,
         methods=["POST"],
         name="interview_cancel",
     ),
     Route(
-        "/applications/{application_id:int}/messages",
+        "/applications/{application_id:id}/messages",
         endpoint("employer")(post_message),
         methods=["POST"],
         name="application_messages",
@@ -543,13 +543,13 @@ employer_routes: list[BaseRoute] = [
 ]
 staff_routes: list[BaseRoute] = [
     Route(
-        "/applications/{application_id:int}",
+        "/applications/{application_id:id}",
         staff_application,
         methods=["GET"],
         name="application",
     ),
     Route(
-        "/applications/{application_id:int}/messages",
+        "/applications/{application_id:id}/messages",
         endpoint("staff")(post_message),
         methods=["POST"],
         name="application_messages",

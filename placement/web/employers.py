@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
@@ -24,31 +24,12 @@ from placement.services import employers as employer_service
 from placement.services import pipeline as pipeline_service
 from placement.services import positions as position_service
 from placement.web import conversation
-from placement.web.forms import MAX_INT, Form
+from placement.web.forms import Form
 from placement.web.guards import Viewer, endpoint, not_found, viewer
-from placement.web.http import attachment
+from placement.web.http import attachment, redirect
 from placement.web.templating import render
 
 PHONE_CHARACTERS = set("0123456789 +-().")
-SAVED_MESSAGES = {
-    "draft": "Saved as a draft. Nobody else sees it until you submit it.",
-    "submitted": "Submitted: career services reviews it before it is published.",
-    "review": "Your changes to the requirements were saved; the position waits for "
-    "career services to review it again and is not in the search meanwhile.",
-    "saved": "Your changes are saved and published.",
-    "closed": "The position is closed and no longer in the search.",
-}
-
-
-def _redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def _path_id(request: Request, name: str) -> int:
-    value = request.path_params[name]
-    if not isinstance(value, int) or not 0 < value <= MAX_INT:
-        raise not_found()
-    return value
 
 
 def _employer_id(current: Viewer) -> int:
@@ -90,7 +71,7 @@ def home(request: Request, db: Session) -> Response:
 @endpoint("employer")
 def read_notifications(request: Request, db: Session) -> Response:
     notifications.mark_read(db, viewer(request).user_id)
-    return _redirect("/employer#notifications")
+    return redirect(request, "employer_home", fragment="notifications")
 
 
 # -- the organisation ----------------------------------------------------------------------
@@ -121,7 +102,7 @@ def organization(request: Request, db: Session) -> Response:
         return render(
             request,
             template,
-            {"form": form, "employer": employer, "saved": "saved" in request.query_params},
+            {"form": form, "employer": employer},
         )
     form = Form.of(request)
     name = form.text("name", max_length=200)
@@ -132,7 +113,7 @@ def organization(request: Request, db: Session) -> Response:
     if phone and "phone" not in form.errors and not set(phone) <= PHONE_CHARACTERS:
         form.error("phone", "Use digits, spaces and + - ( ) only, for example (562) 555-0100.")
     npi = form.text("npi", required=False, max_length=10)
-    context = {"form": form, "employer": employer, "saved": False}
+    context = {"form": form, "employer": employer}
     if not form.ok or kind is None or zip_code is None:
         return render(request, template, context, status_code=422)
     try:
@@ -147,7 +128,7 @@ def organization(request: Request, db: Session) -> Response:
     except DomainError as error:
         form.error(error.field or "name", error.message)
         return render(request, template, context, status_code=422)
-    return _redirect("/employer/organization?saved=1")
+    return redirect(request, "employer:organization", notice="organization_saved")
 
 
 # -- the team ------------------------------------------------------------------------------
@@ -166,7 +147,6 @@ def _team_page(
 ) -> Response:
     current = viewer(request)
     employer_id = _employer_id(current)
-    invited = request.method == "GET" and "invited" in request.query_params
     members = employer_service.team_members(db, employer_id)
     return render(
         request,
@@ -175,10 +155,7 @@ def _team_page(
             "form": form,
             "employer": employer_service.employer_of(db, employer_id),
             "members": members,
-            "invited": invited,
             "problem": problem,
-            "removed": request.query_params.get("removed"),
-            "promoted": request.query_params.get("promoted"),
             "is_owner": any(
                 member.is_owner and member.user_id == current.user_id for member in members
             ),
@@ -212,18 +189,18 @@ def team(request: Request, db: Session) -> Response:
         return _team_page(request, db, form, status_code=422)
     # The same answer whether or not the address already had an account: the link goes by
     # mail only, so the page cannot tell who is registered.
-    return _redirect("/employer/team?invited=1")
+    return redirect(request, "employer:team", notice="colleague_invited")
 
 
 def _team_change(request: Request, db: Session, change: TeamChange, done: str) -> Response:
     """Remove a colleague or make one an owner: owners only (403), never the last owner (422)."""
     current = viewer(request)
     try:
-        user = change(
+        change(
             db,
             employer_id=_employer_id(current),
             actor_user_id=current.user_id,
-            user_id=_path_id(request, "user_id"),
+            user_id=request.path_params["user_id"],
         )
     except NotFound:
         raise not_found() from None
@@ -231,17 +208,17 @@ def _team_change(request: Request, db: Session, change: TeamChange, done: str) -
         raise HTTPException(403, error.message) from None
     except DomainError as error:
         return _team_page(request, db, Form(), status_code=422, problem=error.message)
-    return _redirect(f"/employer/team?{done}={user.id}")
+    return redirect(request, "employer:team", notice=done)
 
 
 @endpoint("employer")
 def remove_member(request: Request, db: Session) -> Response:
-    return _team_change(request, db, employer_service.remove_colleague, "removed")
+    return _team_change(request, db, employer_service.remove_colleague, "member_removed")
 
 
 @endpoint("employer")
 def promote_member(request: Request, db: Session) -> Response:
-    return _team_change(request, db, employer_service.promote_colleague, "promoted")
+    return _team_change(request, db, employer_service.promote_colleague, "member_promoted")
 
 
 # -- positions -----------------------------------------------------------------------------
@@ -330,7 +307,7 @@ def position_form(request: Request, db: Session) -> Response:
     if "position_id" in request.path_params:
         try:
             position = position_service.position_for_employer(
-                db, employer_id, _path_id(request, "position_id")
+                db, employer_id, request.path_params["position_id"]
             )
         except NotFound:
             raise not_found() from None
@@ -409,7 +386,7 @@ def position_form(request: Request, db: Session) -> Response:
         done = "review"
     else:
         done = "submitted"
-    return _redirect(f"/employer/positions/{saved.id}?done={done}")
+    return redirect(request, "employer:position", position_id=saved.id, notice=done)
 
 
 @endpoint("employer")
@@ -417,7 +394,7 @@ def position_detail(request: Request, db: Session) -> Response:
     current = viewer(request)
     try:
         position = position_service.position_for_employer(
-            db, current.employer_id, _path_id(request, "position_id")
+            db, current.employer_id, request.path_params["position_id"]
         )
     except NotFound:
         raise not_found() from None
@@ -440,8 +417,7 @@ def position_detail(request: Request, db: Session) -> Response:
             "day_labels": taxonomy.DAY_LABELS,
             "part_labels": taxonomy.PART_LABELS,
             "stages": taxonomy.APPLICATION_STAGES,
-            "stage_labels": pipeline_service.STAGE_LABELS,
-            "message": SAVED_MESSAGES.get(request.query_params.get("done", "")),
+            "stage_labels": taxonomy.STAGE_LABELS,
             "closable": position.status in position_service.CLOSABLE_STATUSES,
         },
     )
@@ -455,12 +431,12 @@ def close_position(request: Request, db: Session) -> Response:
             db,
             employer_id=_employer_id(current),
             actor_user_id=current.user_id,
-            position_id=_path_id(request, "position_id"),
+            position_id=request.path_params["position_id"],
         )
     except NotFound:
         raise not_found() from None
-    done = "?done=closed" if position.status == "closed" else ""
-    return _redirect(f"/employer/positions/{position.id}{done}")
+    done = "closed" if position.status == "closed" else None
+    return redirect(request, "employer:position", position_id=position.id, notice=done)
 
 
 # -- candidates ----------------------------------------------------------------------------
@@ -470,7 +446,7 @@ def _pipeline_context(position: Position, candidates: list[Any]) -> dict[str, An
     return {
         "position": position,
         "candidates": candidates,
-        "stage_labels": pipeline_service.STAGE_LABELS,
+        "stage_labels": taxonomy.STAGE_LABELS,
         "reasons": taxonomy.REJECTION_REASONS,
         "today": date.today(),
     }
@@ -481,12 +457,11 @@ def candidates(request: Request, db: Session) -> Response:
     current = viewer(request)
     try:
         position, rows = pipeline_service.candidates_for_position(
-            db, _employer_id(current), _path_id(request, "position_id")
+            db, _employer_id(current), request.path_params["position_id"]
         )
     except NotFound:
         raise not_found() from None
     context = _pipeline_context(position, rows)
-    context["moved"] = request.query_params.get("moved")
     return render(request, "employer/candidates.html", context)
 
 
@@ -515,7 +490,6 @@ def _application_page(
     context.update(
         candidate=rows[0],
         form=form or Form(),
-        moved=request.query_params.get("moved"),
     )
     context.update(conversation.extra_panels(request, db, talk, party, forms or {}))
     return render(request, "employer/application.html", context, status_code=status_code)
@@ -523,13 +497,13 @@ def _application_page(
 
 @endpoint("employer")
 def application_detail(request: Request, db: Session) -> Response:
-    return _application_page(request, db, _path_id(request, "application_id"))
+    return _application_page(request, db, request.path_params["application_id"])
 
 
 @endpoint("employer")
 def move_stage(request: Request, db: Session) -> Response:
     current = viewer(request)
-    application_id = _path_id(request, "application_id")
+    application_id = request.path_params["application_id"]
     try:
         pipeline_service.application_for_employer(db, current.employer_id, application_id)
     except NotFound:
@@ -561,13 +535,19 @@ def move_stage(request: Request, db: Session) -> Response:
         form.error(error.field or "stage", error.message)
         status = 409 if isinstance(error, Conflict) else 422
         return _application_page(request, db, application_id, form=form, status_code=status)
-    moved = "filled" if result.filled else stage
+    notice, detail = ("filled", None) if result.filled else ("moved", stage)
     if form.raw("back") == "candidates":
-        return _redirect(
-            f"/employer/positions/{result.position.id}/candidates?moved={moved}"
-            f"#application-{application_id}"
+        return redirect(
+            request,
+            "employer:candidates",
+            position_id=result.position.id,
+            notice=notice,
+            detail=detail,
+            fragment=f"application-{application_id}",
         )
-    return _redirect(f"/employer/applications/{application_id}?moved={moved}")
+    return redirect(
+        request, "employer:application", application_id=application_id, notice=notice, detail=detail
+    )
 
 
 @endpoint("employer")
@@ -578,7 +558,7 @@ def resume(request: Request, db: Session) -> Response:
             db,
             request.app.state.settings,
             current.employer_id,
-            _path_id(request, "application_id"),
+            request.path_params["application_id"],
         )
         content = found.path.read_bytes()
     except (NotFound, OSError):
@@ -590,42 +570,42 @@ routes: list[BaseRoute] = [
     Route("/notifications/read", read_notifications, methods=["POST"], name="notifications_read"),
     Route("/organization", organization, methods=["GET", "POST"], name="organization"),
     Route("/team", team, methods=["GET", "POST"], name="team"),
-    Route("/team/{user_id:int}/remove", remove_member, methods=["POST"], name="team_remove"),
-    Route("/team/{user_id:int}/owner", promote_member, methods=["POST"], name="team_owner"),
+    Route("/team/{user_id:id}/remove", remove_member, methods=["POST"], name="team_remove"),
+    Route("/team/{user_id:id}/owner", promote_member, methods=["POST"], name="team_owner"),
     Route("/positions/new", position_form, methods=["GET", "POST"], name="position_new"),
-    Route("/positions/{position_id:int}", position_detail, methods=["GET"], name="position"),
+    Route("/positions/{position_id:id}", position_detail, methods=["GET"], name="position"),
     Route(
-        "/positions/{position_id:int}/edit",
+        "/positions/{position_id:id}/edit",
         position_form,
         methods=["GET", "POST"],
         name="position_edit",
     ),
     Route(
-        "/positions/{position_id:int}/close",
+        "/positions/{position_id:id}/close",
         close_position,
         methods=["POST"],
         name="position_close",
     ),
     Route(
-        "/positions/{position_id:int}/candidates",
+        "/positions/{position_id:id}/candidates",
         candidates,
         methods=["GET"],
         name="candidates",
     ),
     Route(
-        "/applications/{application_id:int}",
+        "/applications/{application_id:id}",
         application_detail,
         methods=["GET"],
         name="application",
     ),
     Route(
-        "/applications/{application_id:int}/stage",
+        "/applications/{application_id:id}/stage",
         move_stage,
         methods=["POST"],
         name="application_stage",
     ),
     Route(
-        "/applications/{application_id:int}/resume",
+        "/applications/{application_id:id}/resume",
         resume,
         methods=["GET"],
         name="application_resume",

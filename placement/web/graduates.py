@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
@@ -29,17 +29,12 @@ from placement.services import resumes as resume_service
 from placement.web import conversation
 from placement.web.forms import Form
 from placement.web.guards import endpoint, not_found, viewer
-from placement.web.http import attachment
+from placement.web.http import attachment, client_address, page_number, redirect
 from placement.web.templating import render
 
 PAGE_SIZE = 20
 RECOMMENDED = 5  # eligible open positions on the dashboard, best first
 LEVELS = ("0", "1", "2", "3")
-MAX_ID = 2**31 - 1  # PostgreSQL's integer
-
-
-def _redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def _graduate_id(request: Request) -> int:
@@ -54,23 +49,6 @@ def _graduate(request: Request, db: Session) -> Graduate:
         return graduate_service.get_graduate(db, _graduate_id(request))
     except NotFound:
         raise not_found() from None
-
-
-def _path_id(request: Request, name: str) -> int:
-    """An id from the path; one no table can hold answers 404 like any missing id."""
-    value = request.path_params[name]
-    if not 0 < value <= MAX_ID:
-        raise not_found()
-    return int(value)
-
-
-def _address(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
-def _page(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
 
 
 # -- dashboard ---------------------------------------------------------------------------------
@@ -105,7 +83,7 @@ def home(request: Request, db: Session) -> Response:
 @endpoint("graduate")
 def notifications_read(request: Request, db: Session) -> Response:
     notifications.mark_read(db, viewer(request).user_id)
-    return _redirect("/me#notifications")
+    return redirect(request, "graduate_home", fragment="notifications")
 
 
 # -- profile -----------------------------------------------------------------------------------
@@ -195,7 +173,6 @@ def _render_profile(
     status_code: int = 200,
     resume_error: str | None = None,
     conflict: str | None = None,
-    flash: str | None = None,
 ) -> Response:
     credentials = graduate_service.credentials_of(db, graduate.id or 0)
     context = {
@@ -210,7 +187,6 @@ def _render_profile(
         "credentials": _credential_rows(credentials),
         "resume_error": resume_error,
         "conflict": conflict,
-        "flash": flash,
         "max_upload_mb": request.app.state.settings.max_upload_bytes / (1024 * 1024),
     }
     return render(request, "graduate/profile.html", context, status_code=status_code)
@@ -222,11 +198,7 @@ def profile(request: Request, db: Session) -> Response:
     graduate_id = graduate.id or 0
     if request.method == "GET":
         form = _profile_form(graduate, graduate_service.modalities_of(db, graduate_id))
-        flash = {
-            "saved": "Your profile was saved.",
-            "resume": "Your résumé was uploaded.",
-        }.get(request.query_params.get("done", ""))
-        return _render_profile(request, db, graduate, form, flash=flash)
+        return _render_profile(request, db, graduate, form)
     form = Form.of(request)
     version = form.integer("version", minimum=1)
     data, modalities = _read_profile(form)
@@ -269,7 +241,7 @@ def profile(request: Request, db: Session) -> Response:
     except DomainError as error:
         form.error(error.field or "first_name", error.message)
         return _render_profile(request, db, graduate, form, status_code=422)
-    return _redirect("/me/profile?done=saved")
+    return redirect(request, "graduate:profile", notice="profile_saved")
 
 
 def _keep_version(form: Form, graduate: Graduate) -> Form:
@@ -293,14 +265,6 @@ def _credential_rows(credentials: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-CREDENTIAL_FLASH = {
-    "renewed": "Renewed: career services will verify the new card; the earlier one is kept "
-    "in its history.",
-    "unchanged": "Nothing changed.",
-    "document": "Your scan was uploaded.",
-}
-
-
 def _render_credentials(
     request: Request, db: Session, graduate_id: int, form: Form, *, status_code: int = 200
 ) -> Response:
@@ -312,7 +276,6 @@ def _render_credentials(
             "form": form,
             "credentials": _credential_rows(credentials),
             "states": graduate_service.US_STATES,
-            "flash": CREDENTIAL_FLASH.get(request.query_params.get("done", "")),
         },
         status_code=status_code,
     )
@@ -336,7 +299,7 @@ def credentials(request: Request, db: Session) -> Response:
     except DomainError as error:
         form.error(error.field or "code", error.message)
         return _render_credentials(request, db, graduate_id, form, status_code=422)
-    return _redirect("/me/credentials")
+    return redirect(request, "graduate:credentials")
 
 
 def _read_credential(form: Form, code: str) -> graduate_service.CredentialInput:
@@ -401,7 +364,7 @@ def _render_credential_edit(
 def _my_credential(request: Request, db: Session) -> GraduateCredential:
     try:
         return graduate_service.credential_for_graduate(
-            db, _graduate_id(request), _path_id(request, "credential_id")
+            db, _graduate_id(request), request.path_params["credential_id"]
         )
     except NotFound:
         raise not_found() from None
@@ -441,7 +404,7 @@ def credential_edit(request: Request, db: Session) -> Response:
         form.error(error.field or "number", error.message)
         return _render_credential_edit(request, db, credential, form, status_code=422)
     done = "renewed" if result.renewed else "unchanged"
-    return _redirect(f"/me/credentials?done={done}")
+    return redirect(request, "graduate:credentials", notice=done)
 
 
 def credential_document_response(request: Request, credential: GraduateCredential) -> Response:
@@ -478,7 +441,7 @@ def credential_document(request: Request, db: Session) -> Response:
         except DomainError as problem:
             error = problem.message
         else:
-            return _redirect("/me/credentials?done=document")
+            return redirect(request, "graduate:credentials", notice="document")
     db.rollback()
     credential = _my_credential(request, db)
     return _render_credential_edit(
@@ -499,11 +462,11 @@ def credential_delete(request: Request, db: Session) -> Response:
             request.app.state.settings,
             graduate_id=_graduate_id(request),
             user_id=viewer(request).user_id,
-            credential_id=_path_id(request, "credential_id"),
+            credential_id=request.path_params["credential_id"],
         )
     except NotFound:
         raise not_found() from None
-    return _redirect("/me/credentials")
+    return redirect(request, "graduate:credentials")
 
 
 # -- résumé ------------------------------------------------------------------------------------
@@ -553,7 +516,7 @@ def resume(request: Request, db: Session) -> Response:
             status_code=422,
             resume_error=error,
         )
-    return _redirect("/me/profile?done=resume#resume")
+    return redirect(request, "graduate:profile", notice="resume", fragment="resume")
 
 
 # -- applications ------------------------------------------------------------------------------
@@ -562,7 +525,7 @@ def resume(request: Request, db: Session) -> Response:
 @endpoint("graduate")
 def application_list(request: Request, db: Session) -> Response:
     graduate_id = _graduate_id(request)
-    page = _page(request)
+    page = page_number(request.query_params)
     total = application_service.count_for_graduate(db, graduate_id)
     rows = application_service.applications_for_graduate(
         db, graduate_id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
@@ -594,10 +557,7 @@ def _render_application(
         talk = conversation_service.application_for_party(db, party, application_id)
     except NotFound:
         raise not_found() from None
-    flash = {"applied": "Your application was sent.", "withdrawn": "You withdrew."}.get(
-        request.query_params.get("done", "")
-    )
-    context = {"detail": detail, "error": error, "flash": flash if error is None else None}
+    context = {"detail": detail, "error": error}
     context.update(conversation.extra_panels(request, db, talk, party, forms or {}))
     return render(
         request,
@@ -609,12 +569,12 @@ def _render_application(
 
 @endpoint("graduate")
 def application_detail(request: Request, db: Session) -> Response:
-    return _render_application(request, db, _path_id(request, "application_id"))
+    return _render_application(request, db, request.path_params["application_id"])
 
 
 @endpoint("graduate")
 def application_withdraw(request: Request, db: Session) -> Response:
-    application_id = _path_id(request, "application_id")
+    application_id = request.path_params["application_id"]
     try:
         application_service.withdraw(
             db,
@@ -628,7 +588,9 @@ def application_withdraw(request: Request, db: Session) -> Response:
     except DomainError as error:
         db.rollback()
         return _render_application(request, db, application_id, error=error.message)
-    return _redirect(f"/me/applications/{application_id}?done=withdrawn")
+    return redirect(
+        request, "graduate:application", application_id=application_id, notice="withdrawn"
+    )
 
 
 # -- applying (public URL) ---------------------------------------------------------------------
@@ -643,11 +605,11 @@ def _public_position_or_404(db: Session, position_id: int) -> Position:
 
 @endpoint("graduate")
 def apply(request: Request, db: Session) -> Response:
-    position_id = _path_id(request, "position_id")
+    position_id = request.path_params["position_id"]
     graduate_id = _graduate(request, db).id or 0
     existing = application_service.existing_application(db, position_id, graduate_id)
     if existing is not None:
-        return _redirect(f"/me/applications/{existing}")
+        return redirect(request, "graduate:application", application_id=existing)
     position = _public_position_or_404(db, position_id)
     if request.method == "GET":
         return _render_apply(request, db, position, Form())
@@ -674,7 +636,9 @@ def apply(request: Request, db: Session) -> Response:
     except DomainError as error:
         form.error(error.field or "cover_note", error.message)
         return _render_apply(request, db, position, form, status_code=422)
-    return _redirect(f"/me/applications/{application.id}?done=applied")
+    return redirect(
+        request, "graduate:application", application_id=application.id, notice="applied"
+    )
 
 
 def _render_apply(
@@ -705,10 +669,6 @@ def _render_referrals(
     form_for: int | None = None,
 ) -> Response:
     rows = referral_service.referrals_for_graduate(db, _graduate_id(request))
-    flash = {
-        "accepted": "You accepted the referral; the employer can now see your application.",
-        "declined": "You declined the referral.",
-    }.get(request.query_params.get("done", ""))
     return render(
         request,
         "graduate/referrals.html",
@@ -717,7 +677,6 @@ def _render_referrals(
             "error": error,
             "form": form or Form(),
             "form_for": form_for,
-            "flash": flash if status_code < 400 else None,
         },
         status_code=status_code,
     )
@@ -736,19 +695,24 @@ def referral_accept(request: Request, db: Session) -> Response:
             request.app.state.settings,
             graduate_id=_graduate_id(request),
             user_id=viewer(request).user_id,
-            referral_id=_path_id(request, "referral_id"),
+            referral_id=request.path_params["referral_id"],
         )
     except NotFound:
         raise not_found() from None
     except DomainError as error:
         db.rollback()
         return _render_referrals(request, db, status_code=409, error=error.message)
-    return _redirect(f"/me/applications/{referral.application_id}?done=accepted")
+    return redirect(
+        request,
+        "graduate:application",
+        application_id=referral.application_id,
+        notice="accepted",
+    )
 
 
 @endpoint("graduate")
 def referral_decline(request: Request, db: Session) -> Response:
-    referral_id = _path_id(request, "referral_id")
+    referral_id = request.path_params["referral_id"]
     graduate_id = _graduate_id(request)
     try:
         referral_service.referral_for_graduate(db, graduate_id, referral_id)
@@ -775,7 +739,7 @@ def referral_decline(request: Request, db: Session) -> Response:
             form.error(error.field, error.message)
             return _render_referrals(request, db, status_code=422, form=form, form_for=referral_id)
         return _render_referrals(request, db, status_code=409, error=error.message)
-    return _redirect("/me/referrals?done=declined")
+    return redirect(request, "graduate:referrals", notice="declined")
 
 
 # -- privacy -----------------------------------------------------------------------------------
@@ -810,7 +774,7 @@ def delete_account(request: Request, db: Session) -> Response:
                 request.app.state.passwords,
                 user_id=viewer(request).user_id,
                 password=password,
-                ip=_address(request),
+                ip=client_address(request),
             )
         except DomainError as error:
             form.error(error.field or "password", error.message)
@@ -824,48 +788,48 @@ def delete_account(request: Request, db: Session) -> Response:
             status_code=422,
         )
     request.scope["session"].clear()
-    return _redirect("/")
+    return redirect(request, "home")
 
 
 routes: list[BaseRoute] = [
     Route("/profile", profile, methods=["GET", "POST"], name="profile"),
     Route("/credentials", credentials, methods=["GET", "POST"], name="credentials"),
     Route(
-        "/credentials/{credential_id:int}/edit",
+        "/credentials/{credential_id:id}/edit",
         credential_edit,
         methods=["GET", "POST"],
         name="credential_edit",
     ),
     Route(
-        "/credentials/{credential_id:int}/document",
+        "/credentials/{credential_id:id}/document",
         credential_document,
         methods=["GET", "POST"],
         name="credential_document",
     ),
     Route(
-        "/credentials/{credential_id:int}/delete",
+        "/credentials/{credential_id:id}/delete",
         credential_delete,
         methods=["POST"],
         name="credential_delete",
     ),
     Route("/resume", resume, methods=["GET", "POST"], name="resume"),
     Route("/applications", application_list, name="applications"),
-    Route("/applications/{application_id:int}", application_detail, name="application"),
+    Route("/applications/{application_id:id}", application_detail, name="application"),
     Route(
-        "/applications/{application_id:int}/withdraw",
+        "/applications/{application_id:id}/withdraw",
         application_withdraw,
         methods=["POST"],
         name="application_withdraw",
     ),
     Route("/referrals", referral_list, name="referrals"),
     Route(
-        "/referrals/{referral_id:int}/accept",
+        "/referrals/{referral_id:id}/accept",
         referral_accept,
         methods=["POST"],
         name="referral_accept",
     ),
     Route(
-        "/referrals/{referral_id:int}/decline",
+        "/referrals/{referral_id:id}/decline",
         referral_decline,
         methods=["POST"],
         name="referral_decline",
@@ -883,5 +847,5 @@ routes: list[BaseRoute] = [
 
 # Graduate actions that live under public URLs (POST /positions/{id}/apply).
 public_routes: list[BaseRoute] = [
-    Route("/positions/{position_id:int}/apply", apply, methods=["GET", "POST"], name="apply"),
+    Route("/positions/{position_id:id}/apply", apply, methods=["GET", "POST"], name="apply"),
 ]

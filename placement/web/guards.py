@@ -178,7 +178,7 @@ def login_redirect_target(request: Request) -> str:
     path = request.url.path
     if request.url.query:
         path += "?" + request.url.query
-    return "/login?next=" + quote(path, safe="/")
+    return str(request.app.url_path_for("login")) + "?next=" + quote(path, safe="/")
 
 
 def not_found() -> HTTPException:

@@ -1,11 +1,232 @@
-"""Small HTTP helpers shared by every side of the site."""
+"""Request plumbing shared by every side: ids in paths, page numbers, links, redirects with a
+notice, and who is acting.
+
+- `{name:id}` in a route path matches only an id a table can hold (1 to 2**31-1, PostgreSQL's
+  integer), so `/staff/graduates/0` or `/me/applications/99999999999` is a 404 from the router,
+  exactly like a missing row.
+- `attachment()` answers a download with an RFC 6266/5987 Content-Disposition.
+- A notice ("Saved.", "Referral sent") travels as `?done=<code>` on the redirect after a POST and
+  is rendered by base.html from `NOTICES`; no page keeps its own dictionary or boolean.
+"""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import quote, urlencode
 
-from starlette.responses import Response
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from placement import taxonomy
+
+MAX_ID = 2**31 - 1
+MAX_PAGE = 10_000
+NOTICE_PARAM = "done"
+
+
+def _at_most(limit: str) -> str:
+    """A regular expression for the decimal numbers from 1 to `limit` without leading zeros."""
+    shorter = f"[1-9][0-9]{{0,{len(limit) - 2}}}" if len(limit) > 1 else ""
+    same_length = []
+    for index, digit in enumerate(limit):
+        head, rest = limit[:index], len(limit) - index - 1
+        low = "1" if index == 0 else "0"
+        if digit > low:
+            top = str(int(digit) - 1)
+            digits = low if top == low else f"[{low}-{top}]"
+            same_length.append(head + digits + (f"[0-9]{{{rest}}}" if rest else ""))
+    same_length.append(limit)
+    return "(?:" + "|".join(filter(None, [shorter, *same_length])) + ")"
+
+
+class IdConvertor(Convertor[int]):
+    """A row id in a path: 1 to MAX_ID; anything else does not match the route (404)."""
+
+    regex = _at_most(str(MAX_ID))
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        number = int(value)
+        if not 0 < number <= MAX_ID:
+            raise ValueError(f"{value!r} is not an id")
+        return str(number)
+
+
+register_url_convertor("id", IdConvertor())
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+# -- page numbers and links ------------------------------------------------------------------
+
+
+def page_number(params: Mapping[str, Any], maximum: int = MAX_PAGE) -> int:
+    """`?page=N` as 1 to `maximum`; a missing or malformed number is page 1, a larger one the
+    last page allowed."""
+    raw = str(params.get("page", "1")).strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        return 1
+    return min(max(int(raw), 1), maximum)
+
+
+def path(request: Request, name: str, **params: Any) -> str:
+    """The site-relative path of a named route (`"staff:graduate"`, `"login"`, …)."""
+    return str(request.app.url_path_for(name, **params))
+
+
+def url(
+    request: Request,
+    name: str,
+    *,
+    query: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+    fragment: str = "",
+    **params: Any,
+) -> str:
+    """A named route's path with an optional query (empty values left out) and fragment."""
+    link = path(request, name, **params)
+    pairs = list(query.items()) if isinstance(query, Mapping) else list(query or [])
+    pairs = [(key, value) for key, value in pairs if value is not None and value != ""]
+    if pairs:
+        link += "?" + urlencode(pairs)
+    return link + (f"#{fragment}" if fragment else "")
+
+
+def here(request: Request) -> str:
+    """The current path and query (without a notice), to come back to after a POST."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != NOTICE_PARAM]
+    return request.url.path + ("?" + urlencode(query) if query else "")
+
+
+def page_link(request: Request) -> Callable[[int], str]:
+    """Links to other pages of the current list, keeping its filters."""
+
+    def link(number: int) -> str:
+        query = [
+            (k, v) for k, v in request.query_params.multi_items() if k not in ("page", NOTICE_PARAM)
+        ]
+        if number > 1:
+            query.append(("page", str(number)))
+        return request.url.path + ("?" + urlencode(query) if query else "")
+
+    return link
+
+
+# -- redirects with a notice -----------------------------------------------------------------
+
+# Every notice of the site, by code. `{detail}` is filled from `?detail=` (a stage's label…).
+NOTICES: dict[str, str] = {
+    # staff
+    "approved": "Approved.",
+    "rejected": "Rejected: the organisation sees the reason.",
+    "suspended": "Suspended: its positions left the search and its users were signed out.",
+    "verified": "Verified.",
+    "record_saved": "The school's record was corrected (the audit log keeps before and after).",
+    "bulk_verified": "Verified {detail} credentials.",
+    "bulk_partly": "Verified {detail} credentials; the others were verified already.",
+    "outcome": "Outcome saved.",
+    "referred": "Referral sent: the graduate was notified.",
+    "already_referred": "This graduate already has an open referral for this position.",
+    "placed": "Placement recorded: the graduate's outcome is now placed.",
+    "already_placed": "This placement was already recorded.",
+    "placement_verified": "Placement verified.",
+    "revoked": "Token revoked: it no longer works.",
+    "published": "Round published: {detail} referrals created.",
+    "published_one": "Round published: 1 referral created.",
+    "published_none": "No new referrals: the round was already published, or each graduate "
+    "already had an open referral to that position.",
+    # admin
+    "deactivated": "Account deactivated: every session of it has ended.",
+    "activated": "Account reactivated: its owner can sign in again.",
+    "invited": "Invitation sent: the new user chooses a password from the link in the e-mail.",
+    # employers
+    "draft": "Saved as a draft. Nobody else sees it until you submit it.",
+    "submitted": "Submitted: career services reviews it before it is published.",
+    "review": "Your changes to the requirements were saved; the position waits for "
+    "career services to review it again and is not in the search meanwhile.",
+    "saved": "Your changes are saved and published.",
+    "closed": "The position is closed and no longer in the search.",
+    "organization_saved": "Your changes are saved.",
+    "member_removed": "The colleague was removed; their account is closed and signed out "
+    "everywhere.",
+    "member_promoted": "The colleague is now an owner of the organisation too.",
+    "moved": "The candidate was moved to {detail} and told by message.",
+    "filled": "Hired. Every opening is now filled: the position is marked filled and the "
+    "candidates still waiting were told.",
+    # graduates
+    "profile_saved": "Your profile was saved.",
+    "resume": "Your résumé was uploaded.",
+    "applied": "Your application was sent.",
+    "withdrawn": "You withdrew.",
+    "accepted": "You accepted the referral; the employer can now see your application.",
+    "declined": "You declined the referral.",
+    "renewed": "Renewed: career services will verify the new card; the earlier one is kept "
+    "in its history.",
+    "unchanged": "Nothing changed.",
+    "document": "Your scan was uploaded.",
+    # accounts
+    "password_changed": "Your password was changed. Every other session of your account has "
+    "been signed out.",
+    "colleague_invited": "The invitation is on its way. We sent your colleague a link by e-mail "
+    "to choose a password; it works once, for 7 days. An address that already has an account on "
+    "the network cannot join another organisation: its owner is told so by e-mail.",
+    "reset_sent": "If an account exists for that address, we have sent it a link to choose a "
+    "new password. The link works once and expires soon.",
+}
+DETAIL_PARAM = "detail"
+
+
+def with_notice(target: str, notice: str | None, detail: str | None = None) -> str:
+    """`target` with `?done=notice` (and `&detail=`) added before any fragment."""
+    if notice is None:
+        return target
+    assert notice in NOTICES, f"unknown notice {notice!r}"
+    base, hash_mark, fragment = target.partition("#")
+    pairs = [(NOTICE_PARAM, notice)] + ([(DETAIL_PARAM, detail)] if detail is not None else [])
+    base += ("&" if "?" in base else "?") + urlencode(pairs)
+    return base + hash_mark + fragment
+
+
+def redirect(
+    request: Request,
+    name: str,
+    *,
+    notice: str | None = None,
+    detail: str | None = None,
+    query: Mapping[str, Any] | None = None,
+    fragment: str = "",
+    **params: Any,
+) -> RedirectResponse:
+    """303 to a named route, with a notice shown there."""
+    return redirect_to(url(request, name, query=query, fragment=fragment, **params), notice, detail)
+
+
+def redirect_to(
+    target: str, notice: str | None = None, detail: str | None = None
+) -> RedirectResponse:
+    """303 to a path already checked as local (a `next` field, `here`), with a notice."""
+    return RedirectResponse(with_notice(target, notice, detail), status_code=303)
+
+
+def notice(request: Request) -> str | None:
+    """The message of `?done=` on this page, or None for a missing or unknown code."""
+    message = NOTICES.get(request.query_params.get(NOTICE_PARAM, ""))
+    if message is None or "{detail}" not in message:
+        return message
+    detail = request.query_params.get(DETAIL_PARAM, "")
+    if not detail or len(detail) > 40 or not detail.replace("_", "").isalnum():
+        return None
+    label = taxonomy.STAGE_LABELS.get(detail, detail)
+    return message.replace("{detail}", label)
+
+
+# -- downloads -------------------------------------------------------------------------------
 
 # RFC 5987 attr-char beyond letters and digits: everything else is percent-encoded.
 _ATTR_CHARS = "!#$&+-.^_`|~"

@@ -93,13 +93,13 @@ def conflict_reject(request: Request, db: Session) -> Response:
 routes: list[BaseRoute] = [
     Route("/graduates/conflicts", conflicts, name="graduate_conflicts"),
     Route(
-        "/graduates/{id:int}/conflict/link",
+        "/graduates/{id:id}/conflict/link",
         conflict_link,
         methods=["POST"],
         name="graduate_conflict_link",
     ),
     Route(
-        "/graduates/{id:int}/conflict/reject",
+        "/graduates/{id:id}/conflict/reject",
         conflict_reject,
         methods=["POST"],
         name="graduate_conflict_reject",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement.services import DomainError, NotFound
@@ -15,33 +15,22 @@ from placement.services import matching as matching_service
 from placement.services import rounds as rounds_service
 from placement.web.forms import Form
 from placement.web.guards import endpoint, not_found, viewer
+from placement.web.http import page_number, redirect
 from placement.web.templating import render
 
 MAX_PAGE = 1000
-
-
-def _page(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 4:
-        return 1
-    return min(max(int(raw), 1), MAX_PAGE)
 
 
 @endpoint("staff")
 def position_matches(request: Request, db: Session) -> Response:
     try:
         page = matching_service.matches_page(
-            db, request.path_params["position_id"], page=_page(request)
+            db, request.path_params["position_id"], page=page_number(request.query_params, MAX_PAGE)
         )
     except NotFound:
         raise not_found() from None
-    flash = None
-    if request.query_params.get("done") == "referred":
-        flash = "Referral sent: the graduate was told and can accept or decline it."
     return render(
-        request,
-        "matching/position_matches.html",
-        {"view": page, "here": request.url.path, "flash": flash},
+        request, "matching/position_matches.html", {"view": page, "here": request.url.path}
     )
 
 
@@ -73,7 +62,7 @@ def rounds(request: Request, db: Session) -> Response:
     except DomainError as error:
         form.error(error.field or "algorithm", error.message)
         return _rounds_page(request, db, form, status_code=422)
-    return RedirectResponse(f"/staff/rounds/{match_round.id}", status_code=303)
+    return redirect(request, "staff:round", round_id=match_round.id)
 
 
 @endpoint("staff")
@@ -82,18 +71,8 @@ def round_detail(request: Request, db: Session) -> Response:
         detail = rounds_service.round_detail(db, request.path_params["round_id"])
     except NotFound:
         raise not_found() from None
-    flash = None
-    created = request.query_params.get("created")
-    if created is not None and created.isdigit() and len(created) < 8:
-        if detail.round.status == "published" and created == "0":
-            flash = "No new referrals: the round was already published, or each graduate "
-            flash += "already had an open referral to that position."
-        elif detail.round.status == "published":
-            flash = f"Round published: {created} referral{'s' if created != '1' else ''} created."
     return render(
-        request,
-        "matching/round.html",
-        {"detail": detail, "algorithms": rounds_service.ALGORITHMS, "flash": flash},
+        request, "matching/round.html", {"detail": detail, "algorithms": rounds_service.ALGORITHMS}
     )
 
 
@@ -107,16 +86,21 @@ def publish_round(request: Request, db: Session) -> Response:
         )
     except NotFound:
         raise not_found() from None
-    return RedirectResponse(f"/staff/rounds/{round_id}?created={created}", status_code=303)
+    if created <= 1:
+        notice = "published_one" if created else "published_none"
+        return redirect(request, "staff:round", round_id=round_id, notice=notice)
+    return redirect(
+        request, "staff:round", round_id=round_id, notice="published", detail=str(created)
+    )
 
 
 routes: list[BaseRoute] = [
     Route(
-        "/positions/{position_id:int}/matches",
+        "/positions/{position_id:id}/matches",
         position_matches,
         name="position_matches",
     ),
     Route("/rounds", rounds, methods=["GET", "POST"], name="rounds"),
-    Route("/rounds/{round_id:int}", round_detail, name="round"),
-    Route("/rounds/{round_id:int}/publish", publish_round, methods=["POST"], name="round_publish"),
+    Route("/rounds/{round_id:id}", round_detail, name="round"),
+    Route("/rounds/{round_id:id}/publish", publish_round, methods=["POST"], name="round_publish"),
 ]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from typing import Any
-from urllib.parse import urlencode
 
 from sqlmodel import Session
 from starlette.requests import Request
@@ -18,8 +17,8 @@ from starlette.routing import BaseRoute, Route
 from placement import geo, taxonomy
 from placement.services import NotFound
 from placement.services import positions as position_service
-from placement.web.forms import MAX_INT
 from placement.web.guards import endpoint, not_found
+from placement.web.http import page_number, url
 from placement.web.public_cache import public_page
 from placement.web.templating import render
 
@@ -81,10 +80,7 @@ def read_filters(
                     f"Enter a distance from 1 to {position_service.MAX_RADIUS_MILES:,} miles."
                 )
                 radius = position_service.DEFAULT_RADIUS_MILES
-    page = 1
-    raw_page = str(params.get("page", "1")).strip()
-    if raw_page.isdigit() and len(raw_page) <= 6:
-        page = min(max(int(raw_page), 1), MAX_PAGE)
+    page = page_number(params, MAX_PAGE)
     filters = position_service.SearchFilters(
         q=q if "q" not in errors else "",
         setting=codes["setting"],
@@ -97,11 +93,8 @@ def read_filters(
     return filters, values, errors
 
 
-def _page_url(values: dict[str, str], page: int) -> str:
-    query = {name: value for name, value in values.items() if value}
-    if page > 1:
-        query["page"] = str(page)
-    return "/positions" + ("?" + urlencode(query) if query else "")
+def _page_url(request: Request, values: dict[str, str], page: int) -> str:
+    return url(request, "positions", query={**values, "page": str(page) if page > 1 else ""})
 
 
 @endpoint()
@@ -121,9 +114,9 @@ def _search(request: Request, db: Session) -> Response:
         )
     result = position_service.search_positions(db, filters)
     pages = {
-        "previous": _page_url(values, result.page - 1) if result.page > 1 else None,
-        "next": _page_url(values, result.page + 1) if result.has_next else None,
-        "first": _page_url(values, 1),
+        "previous": _page_url(request, values, result.page - 1) if result.page > 1 else None,
+        "next": _page_url(request, values, result.page + 1) if result.has_next else None,
+        "first": _page_url(request, values, 1),
     }
     return render(
         request,
@@ -141,8 +134,6 @@ def _search(request: Request, db: Session) -> Response:
 @endpoint()
 def detail(request: Request, db: Session) -> Response:
     position_id = request.path_params["position_id"]
-    if not 0 < position_id <= MAX_INT:
-        raise not_found()
     try:
         position = position_service.public_position(db, position_id)
     except NotFound:
@@ -162,5 +153,5 @@ def detail(request: Request, db: Session) -> Response:
 
 routes: list[BaseRoute] = [
     Route("/positions", public_page(search), methods=["GET"], name="positions"),
-    Route("/positions/{position_id:int}", public_page(detail), methods=["GET"], name="position"),
+    Route("/positions/{position_id:id}", public_page(detail), methods=["GET"], name="position"),
 ]

@@ -12,11 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
@@ -38,34 +37,24 @@ from placement.services import credentials as credential_service
 from placement.services import graduates as graduate_service
 from placement.services.approvals import PAST, Actor, review_employer, review_position
 from placement.web import conversation
-from placement.web.auth import client_address, safe_next
+from placement.web.auth import safe_next
 from placement.web.forms import Form
 from placement.web.graduates import credential_document_response
 from placement.web.guards import endpoint, not_found, viewer
-from placement.web.http import attachment
+from placement.web.http import (
+    attachment,
+    client_address,
+    here,
+    page_link,
+    page_number,
+    redirect,
+    redirect_to,
+    url,
+)
 from placement.web.templating import render
 
-MAX_PAGE = 100_000
 PEOPLE_PER_PAGE = 200
-FLASH = {
-    "approved": "Approved.",
-    "rejected": "Rejected: the organisation sees the reason.",
-    "suspended": "Suspended: its positions left the search and its users were signed out.",
-    "verified": "Verified.",
-    "record_saved": "The school's record was corrected (the audit log keeps before and after).",
-    "bulk_verified": "Verified {count} credentials.",
-    "bulk_partly": "Verified {count} credentials; the others were verified already.",
-    "outcome": "Outcome saved.",
-    "referred": "Referral sent: the graduate was notified.",
-    "already_referred": "This graduate already has an open referral for this position.",
-    "placed": "Placement recorded: the graduate's outcome is now placed.",
-    "already_placed": "This placement was already recorded.",
-    "placement_verified": "Placement verified.",
-    "revoked": "Token revoked: it no longer works.",
-}
-
-
-# -- small helpers --------------------------------------------------------------------------
+MAX_PAGE = 100_000
 
 
 def _actor(request: Request) -> Actor:
@@ -73,48 +62,12 @@ def _actor(request: Request) -> Actor:
     return Actor(user_id=current.user_id, role=current.role, ip=client_address(request))
 
 
-def _redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def _with_flash(url: str, code: str) -> str:
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}done={code}"
-
-
-def _flash(request: Request) -> str | None:
-    return FLASH.get(request.query_params.get("done", ""))
-
-
 def _back(form: Form, default: str) -> str:
     return safe_next(form.raw("next")) or default
 
 
-def _path_id(request: Request, name: str = "id") -> int:
-    value = request.path_params.get(name)
-    if not isinstance(value, int) or not 0 < value < 2**31:
-        raise not_found()
-    return value
-
-
 def _page(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
-
-
-def _here(request: Request) -> str:
-    """The current path and query, to come back to after a POST."""
-    query = [(k, v) for k, v in request.query_params.multi_items() if k != "done"]
-    return request.url.path + ("?" + urlencode(query) if query else "")
-
-
-def _page_link(request: Request) -> Callable[[int], str]:
-    def link(number: int) -> str:
-        query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "done")]
-        query.append(("page", str(number)))
-        return request.url.path + "?" + urlencode(query)
-
-    return link
+    return page_number(request.query_params, MAX_PAGE)
 
 
 # -- home -----------------------------------------------------------------------------------
@@ -124,11 +77,7 @@ def _page_link(request: Request) -> Callable[[int], str]:
 def home(request: Request, db: Session) -> Response:
     counts = staff_search.queue_counts(db)
     conversations = conversation.dashboard(db, viewer(request))
-    return render(
-        request,
-        "staff/home.html",
-        {"counts": counts, "flash": _flash(request), "conversations": conversations},
-    )
+    return render(request, "staff/home.html", {"counts": counts, "conversations": conversations})
 
 
 # -- reviews of organisations and positions -------------------------------------------------
@@ -149,7 +98,7 @@ class ReviewQueue:
     context: Callable[[Session, staff_search.Page], dict[str, Any]]
     review: Callable[..., object]
     id_argument: str
-    after: Callable[[str], str]
+    after: Callable[[str], str]  # the action -> the status of the list to go back to
 
 
 def _employer_context(db: Session, page: staff_search.Page) -> dict[str, Any]:
@@ -172,9 +121,7 @@ EMPLOYER_REVIEW = ReviewQueue(
     context=_employer_context,
     review=review_employer,
     id_argument="employer_id",
-    after=lambda action: (
-        f"/staff/employers?status={'approved' if action == 'suspend' else 'pending'}"
-    ),
+    after=lambda action: "approved" if action == "suspend" else "pending",
 )
 POSITION_REVIEW = ReviewQueue(
     name="position",
@@ -186,7 +133,7 @@ POSITION_REVIEW = ReviewQueue(
     context=_position_context,
     review=review_position,
     id_argument="position_id",
-    after=lambda action: "/staff/positions?status=pending_review",
+    after=lambda action: "pending_review",
 )
 
 
@@ -212,9 +159,8 @@ def _review_page(
             "row_errors": row_errors or {},
             "error": next(iter((row_errors or {}).values()), None),
             "typed": typed or {},
-            "here": _here(request),
-            "page_link": _page_link(request),
-            "flash": _flash(request),
+            "here": here(request),
+            "page_link": page_link(request),
         },
         status_code=status_code,
     )
@@ -235,7 +181,7 @@ def _review_list(queue: ReviewQueue) -> Callable[[Request], Response]:
 def _review_action(queue: ReviewQueue, action: str) -> Callable[[Request], Response]:
     @endpoint("staff")
     def view(request: Request, db: Session) -> Response:
-        object_id = _path_id(request)
+        object_id = request.path_params["id"]
         form = Form.of(request)
         reason = form.text("reason", required=False, max_length=2000, multiline=True)
         try:
@@ -263,7 +209,8 @@ def _review_action(queue: ReviewQueue, action: str) -> Callable[[Request], Respo
                 typed={object_id: reason},
                 status_code=409 if isinstance(error, Conflict) else 422,
             )
-        return _redirect(_with_flash(_back(form, queue.after(action)), PAST[action]))
+        back = url(request, f"staff:{queue.name}s", query={"status": queue.after(action)})
+        return redirect_to(_back(form, back), PAST[action])
 
     view.__name__ = f"{queue.name}_{action}"
     return view
@@ -301,7 +248,7 @@ def graduates(request: Request, db: Session) -> Response:
         {
             "form": form,
             "page": page,
-            "page_link": _page_link(request),
+            "page_link": page_link(request),
             "outcome_statuses": taxonomy.OUTCOME_STATUSES,
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
         },
@@ -343,8 +290,7 @@ def _graduate_page(
             "verify_forms": verify_forms or {},
             "error": error,
             "today": date.today(),
-            "here": f"/staff/graduates/{graduate_id}",
-            "flash": _flash(request),
+            "here": url(request, "staff:graduate", id=graduate_id),
             "outcome_statuses": [(s, s.capitalize()) for s in taxonomy.OUTCOME_STATUSES],
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
             "placement_fields": taxonomy.PLACEMENT_FIELDS,
@@ -356,7 +302,7 @@ def _graduate_page(
 
 @endpoint("staff")
 def graduate(request: Request, db: Session) -> Response:
-    return _graduate_page(request, db, _path_id(request))
+    return _graduate_page(request, db, request.path_params["id"])
 
 
 def _record_values(graduate: Graduate) -> dict[str, str]:
@@ -373,7 +319,7 @@ def _record_values(graduate: Graduate) -> dict[str, str]:
 @endpoint("staff")
 def graduate_record(request: Request, db: Session) -> Response:
     """The school's record of a graduate (the roster fields): only staff change it."""
-    graduate_id = _path_id(request)
+    graduate_id = request.path_params["id"]
     try:
         graduate = graduate_service.get_graduate(db, graduate_id)
     except NotFound:
@@ -398,14 +344,14 @@ def graduate_record(request: Request, db: Session) -> Response:
         except DomainError as error:
             form.error(error.field or "first_name", error.message)
         else:
-            return _redirect(_with_flash(f"/staff/graduates/{graduate_id}", "record_saved"))
+            return redirect(request, "staff:graduate", id=graduate_id, notice="record_saved")
     db.rollback()
     return render(request, template, {"form": form, "graduate": graduate}, status_code=422)
 
 
 @endpoint("staff")
 def graduate_verify(request: Request, db: Session) -> Response:
-    graduate_id = _path_id(request)
+    graduate_id = request.path_params["id"]
     form = Form.of(request)
     try:
         roster.verify_graduate(db, _actor(request), graduate_id)
@@ -414,12 +360,12 @@ def graduate_verify(request: Request, db: Session) -> Response:
     except DomainError as error:
         db.rollback()
         return _graduate_page(request, db, graduate_id, error=error.message, status_code=409)
-    return _redirect(_with_flash(_back(form, f"/staff/graduates/{graduate_id}"), "verified"))
+    return redirect_to(_back(form, url(request, "staff:graduate", id=graduate_id)), "verified")
 
 
 @endpoint("staff")
 def graduate_outcome(request: Request, db: Session) -> Response:
-    graduate_id = _path_id(request)
+    graduate_id = request.path_params["id"]
     form = Form.of(request)
     status = form.choice("status", taxonomy.OUTCOME_STATUSES)
     reason = form.text("unavailable_reason", required=False, max_length=40)
@@ -441,7 +387,7 @@ def graduate_outcome(request: Request, db: Session) -> Response:
     if not form.ok:
         db.rollback()
         return _graduate_page(request, db, graduate_id, outcome_form=form, status_code=422)
-    return _redirect(_with_flash(f"/staff/graduates/{graduate_id}", "outcome"))
+    return redirect(request, "staff:graduate", id=graduate_id, notice="outcome")
 
 
 def _verification(form: Form) -> tuple[str | None, str]:
@@ -458,7 +404,7 @@ def _verification(form: Form) -> tuple[str | None, str]:
 
 @endpoint("staff")
 def credential_verify(request: Request, db: Session) -> Response:
-    credential_id = _path_id(request)
+    credential_id = request.path_params["id"]
     form = Form.of(request)
     method, note = _verification(form)
     try:
@@ -477,9 +423,8 @@ def credential_verify(request: Request, db: Session) -> Response:
         return _graduate_page(
             request, db, credential.graduate_id, error=error.message, status_code=status
         )
-    return _redirect(
-        _with_flash(_back(form, f"/staff/graduates/{credential.graduate_id}"), "verified")
-    )
+    back = url(request, "staff:graduate", id=credential.graduate_id)
+    return redirect_to(_back(form, back), "verified")
 
 
 @endpoint("staff")
@@ -502,8 +447,8 @@ def credentials_verify(request: Request, db: Session) -> Response:
             error = problem.message
         else:
             code = "bulk_verified" if not result.already else "bulk_partly"
-            back = _back(form, "/staff/credentials?show=unverified")
-            return _redirect(_with_flash(back, code) + f"&count={len(result.verified)}")
+            back = _back(form, url(request, "staff:credentials", query={"show": "unverified"}))
+            return redirect_to(back, code, detail=str(len(result.verified)))
     db.rollback()
     return _credentials_page(request, db, form=form, error=error, status_code=422)
 
@@ -512,7 +457,7 @@ def credentials_verify(request: Request, db: Session) -> Response:
 def credential_document(request: Request, db: Session) -> Response:
     """A graduate's scan of a credential, for staff verifying it (an attachment)."""
     try:
-        credential = credential_service.staff_credential(db, _path_id(request))
+        credential = credential_service.staff_credential(db, request.path_params["id"])
     except NotFound:
         raise not_found() from None
     return credential_document_response(request, credential)
@@ -535,20 +480,15 @@ def _credentials_page(
     if which not in ("unverified", "expiring"):
         which = "unverified"
     page = staff_search.credentials_queue(db, which, _page(request))
-    flash = _flash(request)
-    if flash and "{count}" in flash:
-        count = request.query_params.get("count", "")
-        flash = flash.format(count=count if count.isdigit() else "")
     return render(
         request,
         "staff/credentials.html",
         {
             "which": which,
             "page": page,
-            "page_link": _page_link(request),
-            "here": _here(request),
+            "page_link": page_link(request),
+            "here": here(request),
             "today": date.today(),
-            "flash": flash,
             "form": form or Form(),
             "error": error,
             "methods": taxonomy.CREDENTIAL_VERIFICATION_METHODS,
@@ -602,7 +542,7 @@ def import_graduates(request: Request, db: Session) -> Response:
         )
         return render(request, template, context, status_code=422)
     # Post/redirect/get: the result page is read back from the import's audit event.
-    return _redirect(f"/staff/import/graduates?result={result.event_id}")
+    return redirect(request, "staff:import_graduates", query={"result": result.event_id})
 
 
 # -- referrals ------------------------------------------------------------------------------
@@ -621,9 +561,8 @@ def _referrals_page(
         {
             "status": status,
             "page": page,
-            "page_link": _page_link(request),
+            "page_link": page_link(request),
             "form": form or Form(),
-            "flash": _flash(request),
         },
         status_code=status_code,
     )
@@ -655,19 +594,21 @@ def referrals_list(request: Request, db: Session) -> Response:
             form.error(error.field or "position_id", error.message)
         else:
             if not created:
-                return _redirect(_with_flash(f"/staff/referrals/{referral.id}", "already_referred"))
-            return _redirect(_with_flash(next_path or "/staff/referrals", "referred"))
+                return redirect(
+                    request, "staff:referral", id=referral.id, notice="already_referred"
+                )
+            return redirect_to(next_path or url(request, "staff:referrals"), "referred")
     db.rollback()
     return _referrals_page(request, db, form=form, status_code=422)
 
 
 @endpoint("staff")
 def referral_detail(request: Request, db: Session) -> Response:
-    referral_id = _path_id(request)
+    referral_id = request.path_params["id"]
     row = staff_search.referral_row(db, referral_id)
     if row is None:
         raise not_found()
-    return render(request, "staff/referral.html", {"row": row, "flash": _flash(request)})
+    return render(request, "staff/referral.html", {"row": row})
 
 
 # -- placements -----------------------------------------------------------------------------
@@ -686,10 +627,9 @@ def _placements_page(
         {
             "verified": verified,
             "page": page,
-            "page_link": _page_link(request),
+            "page_link": page_link(request),
             "form": form or Form(),
-            "here": _here(request),
-            "flash": _flash(request),
+            "here": here(request),
             "placement_fields": taxonomy.PLACEMENT_FIELDS,
             "verification_methods": taxonomy.VERIFICATION_METHODS,
         },
@@ -729,11 +669,11 @@ def placements_list(request: Request, db: Session) -> Response:
         except DomainError as error:
             form.error(error.field or "graduate_id", error.message)
         else:
-            return _redirect(
-                _with_flash(
-                    f"/staff/graduates/{placement.graduate_id}",
-                    "placed" if created else "already_placed",
-                )
+            return redirect(
+                request,
+                "staff:graduate",
+                id=placement.graduate_id,
+                notice="placed" if created else "already_placed",
             )
     db.rollback()
     if from_graduate and graduate_id is not None and db.get(Graduate, graduate_id) is not None:
@@ -743,7 +683,7 @@ def placements_list(request: Request, db: Session) -> Response:
 
 @endpoint("staff")
 def placement_verify(request: Request, db: Session) -> Response:
-    placement_id = _path_id(request)
+    placement_id = request.path_params["id"]
     form = Form.of(request)
     method = form.choice("method", taxonomy.VERIFICATION_METHODS)
     note = form.text("note", required=False, max_length=2000, multiline=True)
@@ -770,9 +710,8 @@ def placement_verify(request: Request, db: Session) -> Response:
             verify_forms={placement_id: form},
             status_code=422,
         )
-    return _redirect(
-        _with_flash(_back(form, f"/staff/graduates/{graduate_id}"), "placement_verified")
-    )
+    back = url(request, "staff:graduate", id=graduate_id)
+    return redirect_to(_back(form, back), "placement_verified")
 
 
 # -- the outcome report ---------------------------------------------------------------------
@@ -822,8 +761,9 @@ def outcomes_report(request: Request, db: Session) -> Response:
             "chart": reports.chart(rows),
             "columns": reports.CSV_COLUMNS,
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
-            "csv_link": "/staff/reports/outcomes?"
-            + urlencode({**({"cohort": cohort} if cohort else {}), "format": "csv"}),
+            "csv_link": url(
+                request, "staff:outcomes_report", query={"cohort": cohort, "format": "csv"}
+            ),
         },
         status_code=422 if problem else 200,
     )
@@ -861,7 +801,7 @@ def outcomes_people(request: Request, db: Session) -> Response:
             "problem": None,
             "people": page.rows,
             "page": page,
-            "page_link": _page_link(request),
+            "page_link": page_link(request),
             "cohort": cohort,
             "column": column,
             "title": reports.PEOPLE_COLUMNS[column],
@@ -901,7 +841,7 @@ def audit_log(request: Request, db: Session) -> Response:
         {
             "form": form,
             "page": page,
-            "page_link": _page_link(request),
+            "page_link": page_link(request),
             "actions": staff_search.audit_actions(db),
             "object_types": staff_search.audit_object_types(db),
             "pretty": _pretty_json,
@@ -946,7 +886,6 @@ def _tokens_page(
             "tokens": tokens,
             "form": form or Form(),
             "raw": raw,
-            "flash": _flash(request),
             "now": utcnow(),
         },
         status_code=status_code,
@@ -984,7 +923,7 @@ def tokens(request: Request, db: Session) -> Response:
 
 @endpoint("staff")
 def token_revoke(request: Request, db: Session) -> Response:
-    token_id = _path_id(request)
+    token_id = request.path_params["id"]
     user = db.get(User, viewer(request).user_id)
     if user is None:
         raise not_found()
@@ -992,7 +931,7 @@ def token_revoke(request: Request, db: Session) -> Response:
         api_tokens.revoke_token(db, user, token_id)
     except NotFound:
         raise not_found() from None
-    return _redirect(_with_flash("/staff/account/tokens", "revoked"))
+    return redirect(request, "staff:tokens", notice="revoked")
 
 
 routes: list[BaseRoute] = [
@@ -1000,7 +939,7 @@ routes: list[BaseRoute] = [
     Route("/positions", _review_list(POSITION_REVIEW), name="positions"),
     *(
         Route(
-            f"/{queue.name}s/{{id:int}}/{action}",
+            f"/{queue.name}s/{{id:id}}/{action}",
             _review_action(queue, action),
             methods=["POST"],
             name=f"{queue.name}_{action}",
@@ -1012,16 +951,16 @@ routes: list[BaseRoute] = [
         for action in actions
     ),
     Route("/graduates", graduates, name="graduates"),
-    Route("/graduates/{id:int}", graduate, name="graduate"),
-    Route("/graduates/{id:int}/verify", graduate_verify, methods=["POST"], name="graduate_verify"),
+    Route("/graduates/{id:id}", graduate, name="graduate"),
+    Route("/graduates/{id:id}/verify", graduate_verify, methods=["POST"], name="graduate_verify"),
     Route(
-        "/graduates/{id:int}/record",
+        "/graduates/{id:id}/record",
         graduate_record,
         methods=["GET", "POST"],
         name="graduate_record",
     ),
     Route(
-        "/graduates/{id:int}/outcome", graduate_outcome, methods=["POST"], name="graduate_outcome"
+        "/graduates/{id:id}/outcome", graduate_outcome, methods=["POST"], name="graduate_outcome"
     ),
     Route("/credentials", credentials, name="credentials"),
     Route(
@@ -1030,23 +969,23 @@ routes: list[BaseRoute] = [
         methods=["POST"],
         name="credentials_verify",
     ),
-    Route("/credentials/{id:int}/document", credential_document, name="credential_document"),
+    Route("/credentials/{id:id}/document", credential_document, name="credential_document"),
     Route(
-        "/credentials/{id:int}/verify",
+        "/credentials/{id:id}/verify",
         credential_verify,
         methods=["POST"],
         name="credential_verify",
     ),
     Route("/import/graduates", import_graduates, methods=["GET", "POST"], name="import_graduates"),
     Route("/referrals", referrals_list, methods=["GET", "POST"], name="referrals"),
-    Route("/referrals/{id:int}", referral_detail, name="referral"),
+    Route("/referrals/{id:id}", referral_detail, name="referral"),
     Route("/placements", placements_list, methods=["GET", "POST"], name="placements"),
     Route(
-        "/placements/{id:int}/verify", placement_verify, methods=["POST"], name="placement_verify"
+        "/placements/{id:id}/verify", placement_verify, methods=["POST"], name="placement_verify"
     ),
     Route("/reports/outcomes", outcomes_report, name="outcomes_report"),
     Route("/reports/outcomes/people", outcomes_people, name="outcomes_people"),
     Route("/audit", audit_log, name="audit"),
     Route("/account/tokens", tokens, methods=["GET", "POST"], name="tokens"),
-    Route("/account/tokens/{id:int}/revoke", token_revoke, methods=["POST"], name="token_revoke"),
+    Route("/account/tokens/{id:id}/revoke", token_revoke, methods=["POST"], name="token_revoke"),
 ]

@@ -15,15 +15,21 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from placement import localtime, taxonomy
+from placement.formats import money
+from placement.web import http
 from placement.web.middleware import csrf_token
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
 def _money(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"${value:,.2f}".replace(".00", "")
+    return "—" if value is None else money(value)
+
+
+@jinja2.pass_context
+def _url_for(context: jinja2.runtime.Context, name: str, /, **params: Any) -> str:
+    """`url_for("staff:graduate", id=3, query={...}, fragment="...")`: a site-relative path."""
+    return http.url(context["request"], name, **params)
 
 
 def _day(value: date | datetime | None) -> str:
@@ -116,6 +122,7 @@ def make_templates() -> Jinja2Templates:
         slot_label=taxonomy.slot_label,
         option_pairs=option_pairs,
     )
+    env.globals["url_for"] = _url_for
     env.filters.update(money=_money, day=_day, localtime=_localtime, localdate=_localdate)
     return templates
 
@@ -153,6 +160,7 @@ def render(
     session = request.scope.get("session")
     full_context = {
         "viewer": getattr(request.state, "viewer", None),
+        "flash": http.notice(request) if status_code < 400 else None,
         "csrf_token": LazyToken(session) if session is not None else "",
         **(context or {}),
     }

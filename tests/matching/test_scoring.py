@@ -226,7 +226,7 @@ class TestSoftScore:
         short = score(graduate(pay_expectation=40.0), position(), today=TODAY)
         assert short.score < meets.score
         pay = next(r for r in short.reasons if r.factor == "pay")
-        assert pay.detail == "Pays up to $34.00/h, below the expected $40.00/h"
+        assert pay.detail == "Pays up to $34/h, below the expected $40/h"
 
     def test_an_ineligible_pair_keeps_its_score(self) -> None:
         result = score(graduate(verified=False), position(), today=TODAY)

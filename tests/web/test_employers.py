@@ -193,7 +193,7 @@ class TestTeam:
             "/employer/team", {"email": "Nia@Harbor.example", "name": "Nia Brooks"}
         )
         assert response.status_code == 303
-        assert response.headers["location"] == "/employer/team?invited=1"
+        assert response.headers["location"] == "/employer/team?done=colleague_invited"
         page = as_employer.get(response.headers["location"])
         assert "The invitation is on its way" in page.text
         assert "/account/setup/" not in page.text  # by mail only

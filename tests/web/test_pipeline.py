@@ -103,7 +103,7 @@ class TestStageMoves:
         response = move(as_employer, applicant.id, "interview", note="Tuesday at 10.")
         assert response.status_code == 303
         assert response.headers["location"] == (
-            f"/employer/applications/{applicant.id}?moved=interview"
+            f"/employer/applications/{applicant.id}?done=moved&detail=interview"
         )
         assert stage_of(db, applicant.id) == "interview"
         event = db.exec(
@@ -175,7 +175,7 @@ class TestStageMoves:
     def test_it_returns_to_the_candidates_list_when_asked(self, as_employer, applicant, position):
         response = move(as_employer, applicant.id, "screening", back="candidates")
         assert response.headers["location"] == (
-            f"/employer/positions/{position.id}/candidates?moved=screening"
+            f"/employer/positions/{position.id}/candidates?done=moved&detail=screening"
             f"#application-{applicant.id}"
         )
 
@@ -211,7 +211,7 @@ class TestHiring:
         db.expire_all()
         assert db.get(Position, position.id).status == "open"
         response = move(as_employer, second.id, "hired", back="candidates")
-        assert "moved=filled" in response.headers["location"]
+        assert "done=filled" in response.headers["location"]
         db.expire_all()
         assert db.get(Position, position.id).status == "filled"
         assert client.get(f"/positions/{position.id}").status_code == 404

@@ -146,7 +146,7 @@ class TestPublish:
         round_id = _preview(as_staff)
         response = as_staff.submit(f"/staff/rounds/{round_id}/publish")
         assert response.status_code == 303
-        assert response.headers["location"] == f"/staff/rounds/{round_id}?created=3"
+        assert response.headers["location"] == f"/staff/rounds/{round_id}?done=published&detail=3"
         pairs = _referrals(db)
         assert len(pairs) == 3 and len(set(pairs)) == 3
         referrals = db.exec(select(Referral)).all()
@@ -157,7 +157,7 @@ class TestPublish:
         assert "/publish" not in page
 
         again = as_staff.submit(f"/staff/rounds/{round_id}/publish")
-        assert again.headers["location"] == f"/staff/rounds/{round_id}?created=0"
+        assert again.headers["location"] == f"/staff/rounds/{round_id}?done=published_none"
         assert _referrals(db) == pairs
         events = db.exec(select(AuditEvent).where(AuditEvent.action == "round.published")).all()
         assert len(events) == 1 and events[0].object_id == round_id
@@ -168,7 +168,7 @@ class TestPublish:
         pairs = _referrals(db)
         second = _preview(as_staff)
         response = as_staff.submit(f"/staff/rounds/{second}/publish")
-        assert response.headers["location"].endswith("?created=0")
+        assert response.headers["location"].endswith("?done=published_none")
         assert _referrals(db) == pairs
 
     def test_publishing_an_unknown_round_answers_404(self, as_staff):
