@@ -55,6 +55,8 @@ def _route_for(path: str, method: str) -> BaseRoute | None:
                 return route
         else:
             return None
+
+
 POSTS = [path for path, method in ROUTE_TABLE if method == "POST"]
 PROTECTED_GETS = [
     path
