@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import localtime, taxonomy
@@ -27,6 +27,7 @@ from placement.services.conversation import Context, Party
 from placement.services.positions import MAX_PAY
 from placement.web.forms import Form
 from placement.web.guards import Viewer, endpoint, not_found, viewer
+from placement.web.http import redirect
 from placement.web.templating import render
 
 PAGE_ROUTES = {
@@ -88,10 +89,6 @@ def dashboard(db: Session, current: Viewer) -> list[message_service.UnreadConver
     return message_service.unread_conversations(db, party_of(current))
 
 
-def _page_url(request: Request, side: str, application_id: int, anchor: str) -> str:
-    return str(request.url_for(PAGE_ROUTES[side], application_id=application_id)) + anchor
-
-
 def _rerender(
     request: Request, db: Session, party: Party, context: Context, *, status_code: int, **forms: Any
 ) -> Response:
@@ -129,9 +126,11 @@ def post_message(request: Request, db: Session) -> Response:
     except DomainError as error:
         form.error(error.field or "body", error.message)
         return _rerender(request, db, party, context, status_code=422, message_form=form)
-    return RedirectResponse(
-        _page_url(request, party.side, context.application.id or 0, "#conversation"),
-        status_code=303,
+    return redirect(
+        request,
+        PAGE_ROUTES[party.side],
+        application_id=context.application.id or 0,
+        fragment="conversation",
     )
 
 
