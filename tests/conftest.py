@@ -19,6 +19,7 @@ from typing import Any
 import anyio.from_thread
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
@@ -28,6 +29,11 @@ from placement.app import create_app
 from placement.config import Settings
 from placement.db import make_engine, metadata
 from tests import factories
+
+# The machine running the suite is shared: a property test's wall-clock time is not one of
+# the properties under test.
+hypothesis_settings.register_profile("shared-machine", deadline=None)
+hypothesis_settings.load_profile("shared-machine")
 
 POSTGRES_SERVER = os.environ.get("PLACEMENT_TEST_POSTGRES", "").strip()
 BACKEND = os.environ.get("PLACEMENT_TEST_BACKEND", "sqlite").strip() or "sqlite"
