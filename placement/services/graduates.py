@@ -128,14 +128,6 @@ US_STATES = {
 # -- loading --------------------------------------------------------------------------------
 
 
-def graduate_for_user(db: Session, user_id: int) -> Graduate:
-    """The graduate record of a signed-in user; NotFound when there is none (or it is gone)."""
-    graduate = db.exec(select(Graduate).where(Graduate.user_id == user_id)).first()
-    if graduate is None or graduate.deleted_at is not None:
-        raise NotFound
-    return graduate
-
-
 def get_graduate(db: Session, graduate_id: int) -> Graduate:
     graduate = db.get(Graduate, graduate_id)
     if graduate is None or graduate.deleted_at is not None:

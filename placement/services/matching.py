@@ -404,16 +404,6 @@ def fresh_index(
         yield index
 
 
-def forget_index(db: Session) -> None:
-    """Drop this process's index for the session's database (rebuilt at the next ranking)."""
-    cache = _cache_for(db)
-    with cache.lock:
-        cache.index = None
-        cache.graduate_ids = set()
-        cache.last_change = 0
-        cache.gaps.clear()
-
-
 # --- which positions and graduates -------------------------------------------------------
 
 

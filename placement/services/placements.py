@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from placement import taxonomy
 from placement.models import Graduate, Placement, Position, utcnow
@@ -270,13 +270,3 @@ def set_outcome(
         ip=actor.ip,
     )
     return graduate
-
-
-def placements_of(db: Session, graduate_id: int) -> list[Placement]:
-    return list(
-        db.exec(
-            select(Placement)
-            .where(Placement.graduate_id == graduate_id)
-            .order_by(col(Placement.id).desc())
-        ).all()
-    )
