@@ -53,9 +53,9 @@ def _route_definitions(tree: ast.AST) -> set[int]:
     """The ids of the path arguments of Route(...) and Mount(...): those are the routes."""
     found: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("Route", "Mount"):
-            if node.args:
-                found.add(id(node.args[0]))
+        is_route = isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("Route", "Mount")
+        if is_route and node.args:
+            found.add(id(node.args[0]))
     return found
 
 
