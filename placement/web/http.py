@@ -90,7 +90,14 @@ def url(
     **params: Any,
 ) -> str:
     """A named route's path with an optional query (empty values left out) and fragment."""
-    link = path(request, name, **params)
+    return with_query(path(request, name, **params), query, fragment)
+
+
+def with_query(
+    link: str,
+    query: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+    fragment: str = "",
+) -> str:
     pairs = list(query.items()) if isinstance(query, Mapping) else list(query or [])
     pairs = [(key, value) for key, value in pairs if value is not None and value != ""]
     if pairs:

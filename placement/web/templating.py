@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from placement import localtime, taxonomy
+from placement import links, localtime, taxonomy
 from placement.formats import money
 from placement.web import http
 from placement.web.middleware import csrf_token
@@ -26,10 +26,12 @@ def _money(value: float | None) -> str:
     return "—" if value is None else money(value)
 
 
-@jinja2.pass_context
-def _url_for(context: jinja2.runtime.Context, name: str, /, **params: Any) -> str:
-    """`url_for("staff:graduate", id=3, query={...}, fragment="...")`: a site-relative path."""
-    return http.url(context["request"], name, **params)
+def _url_for(
+    name: str, /, *, query: dict[str, Any] | None = None, fragment: str = "", **params: Any
+) -> str:
+    """`url_for("staff:graduate", id=3, query={...}, fragment="...")`: a site-relative path.
+    It needs no request, so macros imported without the context can build links too."""
+    return http.with_query(links.path(name, **params), query, fragment)
 
 
 def _day(value: date | datetime | None) -> str:

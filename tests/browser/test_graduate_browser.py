@@ -48,7 +48,7 @@ def test_a_graduate_completes_the_profile_finds_a_position_by_modality_and_appli
         page.get_by_label("Oncology massage").select_option("2")
         page.get_by_label("Career services and employers").check()
         page.get_by_role("button", name="Save profile").click()
-        page.wait_for_url(live_server.url + "/me/profile?done=saved")
+        page.wait_for_url(live_server.url + "/me/profile?done=profile_saved")
         assert page.get_by_text("Your profile was saved.").is_visible()
 
         resume = tmp_path / "Nia Okafor résumé.pdf"

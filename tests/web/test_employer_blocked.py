@@ -71,9 +71,9 @@ def _block(db, employer, status: str) -> None:
 
 def test_the_guarded_table_covers_the_employer_side_and_the_api():
     paths = {path for path, _ in GUARDED}
-    assert "/employer/team/{user_id:int}/remove" in paths
-    assert "/employer/positions/{position_id:int}/candidates" in paths
-    assert "/api/v1/positions/{position_id:int}/matches" in paths
+    assert "/employer/team/{user_id:id}/remove" in paths
+    assert "/employer/positions/{position_id:id}/candidates" in paths
+    assert "/api/v1/positions/{position_id:id}/matches" in paths
     assert len(GUARDED) >= 15
 
 
