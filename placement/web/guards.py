@@ -25,7 +25,7 @@ STAFF_ROLES = ("staff", "admin")
 # A member of an organisation in one of these statuses sees the notice at GET /employer and
 # gets 403 from every other employer page and every API call (CONTRACT, status semantics).
 BLOCKED_EMPLOYER_STATUSES = frozenset({"suspended", "rejected"})
-EMPLOYER_NOTICE_PATH = "/employer"
+EMPLOYER_NOTICE_ROUTE = "employer_home"
 
 
 class LoginRequired(Exception):
@@ -100,9 +100,11 @@ def endpoint(*roles: str) -> Callable[[View], Callable[[Request], Response]]:
 def _refuse_blocked_employer(request: Request) -> None:
     """403 on every employer route and API call but the notice page itself (GET /employer)."""
     path = request.url.path
-    if path == EMPLOYER_NOTICE_PATH and request.method in ("GET", "HEAD"):
+    notice = str(request.app.url_path_for(EMPLOYER_NOTICE_ROUTE))
+    api = str(request.app.url_path_for("api:me")).removesuffix("me")
+    if path == notice and request.method in ("GET", "HEAD"):
         return
-    if path == EMPLOYER_NOTICE_PATH or path.startswith((EMPLOYER_NOTICE_PATH + "/", "/api/")):
+    if path == notice or path.startswith((notice + "/", api)):
         raise HTTPException(
             403,
             "Your organisation is suspended or was not approved: only the notice on your "

@@ -134,6 +134,8 @@ NOTICES: dict[str, str] = {
     "rejected": "Rejected: the organisation sees the reason.",
     "suspended": "Suspended: its positions left the search and its users were signed out.",
     "verified": "Verified.",
+    "claim_linked": "Linked: the account is now the roster record's login.",
+    "claim_rejected": "Claim rejected: the account stays unverified.",
     "record_saved": "The school's record was corrected (the audit log keeps before and after).",
     "bulk_verified": "Verified {detail} credentials.",
     "bulk_partly": "Verified {detail} credentials; the others were verified already.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement.services import DomainError, NotFound, identity
@@ -13,12 +13,9 @@ from placement.services.approvals import Actor
 from placement.web.auth import client_address
 from placement.web.forms import Form
 from placement.web.guards import endpoint, not_found, viewer
+from placement.web.http import redirect
 from placement.web.templating import render
 
-FLASH = {
-    "linked": "Linked: the account is now the roster record's login.",
-    "rejected": "Claim rejected: the account stays unverified.",
-}
 MAX_ID = 2**31 - 1
 
 
@@ -28,10 +25,7 @@ def _actor(request: Request) -> Actor:
 
 
 def _graduate_id(request: Request) -> int:
-    value = request.path_params["id"]
-    if not 0 < value <= MAX_ID:
-        raise not_found()
-    return int(value)
+    return int(request.path_params["id"])
 
 
 def _page(
@@ -42,7 +36,6 @@ def _page(
         "staff/conflicts.html",
         {
             "conflicts": identity.conflicts(db),
-            "flash": FLASH.get(request.query_params.get("done", "")),
             "error": error,
         },
         status_code=status,
@@ -70,7 +63,7 @@ def conflict_link(request: Request, db: Session) -> Response:
     except DomainError as error:
         db.rollback()
         return _page(request, db, error=error.message, status=422)
-    return RedirectResponse("/staff/graduates/conflicts?done=linked", status_code=303)
+    return redirect(request, "staff:graduate_conflicts", notice="claim_linked")
 
 
 @endpoint("staff")
@@ -87,7 +80,7 @@ def conflict_reject(request: Request, db: Session) -> Response:
     except DomainError as error:
         db.rollback()
         return _page(request, db, error=error.message, status=422)
-    return RedirectResponse("/staff/graduates/conflicts?done=rejected", status_code=303)
+    return redirect(request, "staff:graduate_conflicts", notice="claim_rejected")
 
 
 routes: list[BaseRoute] = [
