@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from placement import localtime, taxonomy
@@ -25,6 +25,7 @@ from placement.services import notes as note_service
 from placement.services import offers as offer_service
 from placement.services.conversation import Context, Party
 from placement.services.positions import MAX_PAY
+from placement.web import http
 from placement.web.forms import Form
 from placement.web.guards import Viewer, endpoint, not_found, viewer
 from placement.web.http import redirect
@@ -87,6 +88,10 @@ def panel(
 def dashboard(db: Session, current: Viewer) -> list[message_service.UnreadConversation]:
     """The conversations with unread messages, for a side's dashboard."""
     return message_service.unread_conversations(db, party_of(current))
+
+
+def _page_url(request: Request, side: str, application_id: int, anchor: str) -> str:
+    return http.path(request, PAGE_ROUTES[side], application_id=application_id) + anchor
 
 
 def _rerender(
