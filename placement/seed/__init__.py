@@ -85,6 +85,7 @@ def seed_population(
     progress: bool = True,
 ) -> dict[str, int]:
     from placement.seed import conversation as conversation_seed
+    from placement.seed import credentials as credential_seed
     from placement.seed import employers as employer_seed
     from placement.seed import graduates as graduate_seed
     from placement.seed import pipeline as pipeline_seed
@@ -115,6 +116,7 @@ def seed_population(
         )
         counts.update(pipeline_seed.seed_pipeline(db, rng))
         counts.update(conversation_seed.seed_conversations(db, rng, settings))
+        counts.update(credential_seed.seed_credential_lifecycle(db, rng, settings))
     return counts
 
 
