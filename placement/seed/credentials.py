@@ -44,7 +44,7 @@ def seed_credential_lifecycle(
     db: Session, rng: random.Random, settings: Settings
 ) -> dict[str, int]:
     today = local_today(settings)
-    rows = db.exec(select(GraduateCredential).order_by(GraduateCredential.id)).scalars().all()  # type: ignore[call-overload]
+    rows = db.exec(select(GraduateCredential).order_by(GraduateCredential.id)).scalars().all()  # type: ignore[call-overload,arg-type]
     renewed = scanned = soon = 0
     folder = Path(settings.upload_dir) / "credentials"
     for credential in rows:

@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -358,7 +359,7 @@ def forget_documents(db: Session, settings: Settings, graduate_id: int) -> None:
     ).all()
     for credential in rows:
         old_path = document_path(settings, credential.document_file)
-        resumes.after_commit(db, lambda path=old_path: resumes.remove_file(path))
+        resumes.after_commit(db, partial(resumes.remove_file, old_path))
         credential.document_file = None
         db.add(credential)
 
@@ -404,8 +405,8 @@ def send_reminders(db: Session, settings: Settings, today: date) -> int:
     never send one reminder twice. A renewal raises the version, so its series starts again.
     """
     horizon = today + timedelta(days=max(REMINDER_THRESHOLDS))
-    rows = db.exec(
-        select(
+    rows: Sequence[Any] = db.exec(
+        select(  # type: ignore[call-overload]
             GraduateCredential.id,
             GraduateCredential.code,
             GraduateCredential.version,
