@@ -191,14 +191,20 @@ def cmd_import_graduates(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from placement.services import reports
+    from placement.services import accreditors
+
+    if args.cohort is not None and args.period is not None:
+        print("Choose --cohort or --period, not both.", file=sys.stderr)
+        return 2
 
     settings = _settings()
     engine = make_engine(settings.database_url)
     try:
         with unit_of_work(engine, write=False) as db:
-            rows = reports.outcome_rows(db, cohort=args.cohort)
-            output = reports.render_outcomes(rows, args.format)
+            result = accreditors.outcomes(
+                db, args.accreditor or settings.accreditor, cohort=args.cohort, period=args.period
+            )
+            output = accreditors.render(result, args.format, period=args.period is not None)
     finally:
         engine.dispose()
     sys.stdout.write(output)
@@ -322,6 +328,10 @@ def build_parser() -> argparse.ArgumentParser:
     report_kinds = report.add_subparsers(dest="report", required=True, metavar="REPORT")
     outcomes = report_kinds.add_parser("outcomes", help="placement outcomes by cohort")
     outcomes.add_argument("--cohort", type=int)
+    outcomes.add_argument(
+        "--period", type=int, help="reporting year YYYY: July 1 of YYYY-1 to June 30 of YYYY"
+    )
+    outcomes.add_argument("--accreditor", choices=("abhes", "accsc", "comta", "nace"))
     outcomes.add_argument("--format", choices=("table", "csv", "json"), default="table")
     outcomes.set_defaults(handler=cmd_report)
 

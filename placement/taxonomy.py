@@ -146,6 +146,7 @@ UNAVAILABLE_REASONS = {
     "deceased": "Deceased",
     "incarcerated": "Incarcerated",
     "relocated_abroad": "Relocated abroad",
+    "not_authorized_to_work": "Not authorised to work in the US",
 }
 PLACEMENT_FIELDS = {
     "in_field": "In field",

@@ -26,11 +26,13 @@ deleted their account still count (the school keeps the ledger, pseudonymised).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -129,6 +131,8 @@ class Person:
     verified: bool = False
     verification_method: str | None = None
     deleted: bool = False
+    seeking: str = "seeking"
+    graduation_date: date | None = None
 
 
 def _latest_placements(
@@ -182,13 +186,19 @@ def classify(db: Session, cohort: int | None = None, today: date | None = None) 
         Graduate.outcome_status,
         Graduate.unavailable_reason,
         Graduate.deleted_at,
+        Graduate.seeking,
     ).order_by(col(Graduate.last_name), col(Graduate.first_name), col(Graduate.id))
+    # Roster graduates only (imported from the roster, or confirmed by staff: both carry a
+    # student_id); a self-registered, never-verified account counts nowhere.
+    query = query.where(col(Graduate.student_id).is_not(None))
     if cohort is not None:
         query = query.where(Graduate.cohort == cohort)
     placements, starting_later = _latest_placements(db, cohort, today or date.today())
     people: list[Person] = []
     for row in db.exec(query).all():
-        graduate_id, year, graduated, first, last, student_id, status, reason, deleted = row
+        graduate_id, year, graduated, first, last, student_id, status, reason, deleted, seeking = (
+            row
+        )
         year = year if year is not None else (graduated.year if graduated else None)
         if year is None:
             continue  # no graduation year: not part of any cohort yet
@@ -220,9 +230,30 @@ def classify(db: Session, cohort: int | None = None, today: date | None = None) 
                 verified=bool(placement and placement[6] is not None),
                 verification_method=placement[7] if placement else None,
                 deleted=deleted is not None,
+                seeking=seeking or "seeking",
+                graduation_date=graduated,
             )
         )
     return people
+
+
+def period_of(graduated: date) -> int:
+    """The reporting year of a graduation date: `period` YYYY runs from July 1 of YYYY−1 to
+    June 30 of YYYY (ABHES)."""
+    return graduated.year + 1 if graduated.month >= 7 else graduated.year
+
+
+def by_period(people: Iterable[Person], period: int | None = None) -> list[Person]:
+    """The graduates regrouped by reporting year (their `cohort` becomes the period), only
+    `period` when given; a graduate without a graduation date belongs to no period."""
+    regrouped: list[Person] = []
+    for person in people:
+        if person.graduation_date is None:
+            continue
+        year = period_of(person.graduation_date)
+        if period is None or year == period:
+            regrouped.append(dataclasses.replace(person, cohort=year))
+    return regrouped
 
 
 def tally(people: Iterable[Person]) -> list[OutcomeRow]:
@@ -277,10 +308,21 @@ def _rate(value: float) -> str:
     return f"{value:.4f}"
 
 
-def render_csv(rows: list[OutcomeRow]) -> str:
+class Row(Protocol):
+    """A row of any profile's report: its figures in the order of its CSV columns."""
+
+    cohort: int
+
+    def as_record(self) -> dict[str, int | float]: ...
+
+
+def render_csv(
+    rows: Sequence[Row], columns: Sequence[str] = CSV_COLUMNS, *, first: str = "cohort"
+) -> str:
+    """The CSV: `columns` as the header (its first column named `first`: cohort or period)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([first, *columns[1:]])
     for row in rows:
         record = row.as_record()
         writer.writerow(
@@ -292,22 +334,28 @@ def render_csv(rows: list[OutcomeRow]) -> str:
     return buffer.getvalue()
 
 
-def render_outcomes(rows: list[OutcomeRow], fmt: str) -> str:
-    """The report as `table` (for a terminal), `csv` (the contract's columns) or `json`."""
+def render_outcomes(
+    rows: Sequence[Row], fmt: str, *, columns: Sequence[str] = CSV_COLUMNS, first: str = "cohort"
+) -> str:
+    """The report as `table` (for a terminal), `csv` (the contract's columns) or `json`;
+    `first` names the grouping (cohort or period)."""
     if fmt == "csv":
-        return render_csv(rows)
+        return render_csv(rows, columns, first=first)
     if fmt == "json":
-        payload = [
-            {
-                **row.as_record(),
-                "unavailable_reasons": dict(sorted(row.unavailable_reasons.items())),
-            }
-            for row in rows
-        ]
+        payload = []
+        for row in rows:
+            record: dict[str, object] = {first: row.cohort}
+            record.update(
+                (name, value) for name, value in row.as_record().items() if name != "cohort"
+            )
+            reasons = getattr(row, "unavailable_reasons", None)
+            if reasons is not None:
+                record["unavailable_reasons"] = dict(sorted(reasons.items()))
+            payload.append(record)
         return json.dumps(payload, indent=2) + "\n"
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}")
-    headings = list(CSV_COLUMNS)
+    headings = [first, *columns[1:]]
     cells = [
         [
             _rate(value) if name.endswith("_rate") else str(value)  # type: ignore[arg-type]

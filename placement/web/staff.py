@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
@@ -24,6 +24,7 @@ from placement.services import (
     Conflict,
     DomainError,
     NotFound,
+    accreditors,
     api_tokens,
     audit,
     fraud,
@@ -726,14 +727,38 @@ def _cohort_param(request: Request) -> tuple[int | None, str | None]:
     return None, "Enter a cohort as a graduation year, e.g. 2025."
 
 
+def _year_param(request: Request, name: str, what: str) -> tuple[int | None, str | None]:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None, None
+    if raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2100:
+        return int(raw), None
+    return None, f"Enter {what}, e.g. 2025."
+
+
 @endpoint("staff")
 def outcomes_report(request: Request, db: Session) -> Response:
     cohort, problem = _cohort_param(request)
+    period, period_problem = _year_param(
+        request, "period", "a period as its closing year (July 1 – June 30)"
+    )
+    problem = problem or period_problem
+    if cohort is not None and period is not None:
+        return PlainTextResponse("Choose a cohort or a period, not both.", status_code=400)
+    settings = request.app.state.settings
+    accreditor = request.query_params.get("accreditor", "") or settings.accreditor
+    if accreditor not in accreditors.PROFILES:
+        problem = problem or "The accreditor is one of " + ", ".join(accreditors.PROFILES) + "."
+        accreditor = settings.accreditor
     fmt = request.query_params.get("format", "html")
     if fmt not in ("html", "csv"):
         problem = problem or "The format is html or csv."
         fmt = "html"
-    rows = [] if problem else reports.outcome_rows(db, cohort)
+    result = accreditors.outcomes(
+        db, accreditor, cohort=None if problem else cohort, period=None if problem else period
+    )
+    rows = [] if problem else list(result.rows)
+    label = f"period {period}" if period else f"cohort {cohort or 'all'}"
     if fmt == "csv" and not problem:
         current = viewer(request)
         audit.record(
@@ -742,27 +767,36 @@ def outcomes_report(request: Request, db: Session) -> Response:
             actor_user_id=current.user_id,
             actor_role=current.role,
             object_type="report",
-            detail=f"outcomes CSV, cohort {cohort or 'all'}",
+            detail=f"outcomes CSV ({accreditor}), {label}",
             ip=client_address(request),
         )
         return attachment(
-            reports.render_csv(rows),
-            f"placement-outcomes-{cohort or 'all'}.csv",
+            accreditors.render(result, "csv", period=period is not None),
+            f"placement-outcomes-{accreditor}-{label.replace(' ', '-')}.csv",
             "text/csv; charset=utf-8",
         )
+    query = {
+        **({"cohort": cohort} if cohort else {}),
+        **({"period": period} if period else {}),
+        "accreditor": accreditor,
+    }
     return render(
         request,
         "staff/outcomes.html",
         {
             "rows": rows,
             "cohort": cohort,
+            "period": period,
             "cohorts": reports.cohorts(db),
             "problem": problem,
-            "chart": reports.chart(rows),
-            "columns": reports.CSV_COLUMNS,
+            "profile": result.profile,
+            "profiles": accreditors.PROFILES,
+            "disallowed": [] if problem else result.disallowed,
+            "chart": reports.chart([row for row in rows if isinstance(row, reports.OutcomeRow)]),
+            "columns": result.columns,
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
             "csv_link": url(
-                request, "staff:outcomes_report", query={"cohort": cohort, "format": "csv"}
+                request, "staff:outcomes_report", query={**query, "format": "csv"}
             ),
         },
         status_code=422 if problem else 200,

@@ -106,7 +106,13 @@ class TestOutcomeReport:
         from placement.models import Graduate
 
         db.add_all(
-            Graduate(first_name=f"P{n:03d}", last_name="Many", cohort=2021, email="")
+            Graduate(
+                first_name=f"P{n:03d}",
+                last_name="Many",
+                cohort=2021,
+                email="",
+                student_id=f"M{n:03d}",
+            )
             for n in range(205)
         )
         db.commit()

@@ -1,0 +1,243 @@
+"""Accreditor profiles for the outcome report: pure functions over classified graduates.
+
+Each profile allows only its own reasons for `unavailable` (CONTRACT.md, Staff). A graduate
+recorded as unavailable for a reason the profile does not allow counts as available and not
+placed, and is listed (`disallowed`) so staff can fix the record.
+
+- `abhes`, `comta`: health, military, incarcerated, continuing_education, deceased;
+  placement_rate = (F + R) / (G − U).
+- `accsc`: those and not_authorized_to_work; the same formula.
+- `nace`: first-destination rates, knowledge_rate = known / graduates and
+  career_outcomes_rate = (employed + military + continuing_education) / (known − not_seeking).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session
+
+from placement.services import reports
+from placement.services.reports import CSV_COLUMNS, OutcomeRow, Person, Row, tally
+
+ABHES_REASONS = frozenset(
+    {"health", "military", "incarcerated", "continuing_education", "deceased"}
+)
+ACCSC_REASONS = ABHES_REASONS | {"not_authorized_to_work"}
+NACE_COLUMNS = (
+    "cohort",
+    "graduates",
+    "known",
+    "employed",
+    "military",
+    "continuing_education",
+    "not_seeking",
+    "seeking",
+    "unknown",
+    "knowledge_rate",
+    "career_outcomes_rate",
+)
+PLACED = ("placed_in_field", "placed_related_field", "placed_out_of_field")
+
+
+@dataclass
+class NaceRow:
+    cohort: int
+    graduates: int = 0
+    employed: int = 0
+    military: int = 0
+    continuing_education: int = 0
+    not_seeking: int = 0
+    seeking: int = 0
+    unknown: int = 0
+
+    @property
+    def known(self) -> int:
+        return self.graduates - self.unknown
+
+    @property
+    def knowledge_rate(self) -> float:
+        return round(self.known / self.graduates, 4) if self.graduates else 0.0
+
+    @property
+    def career_outcomes_rate(self) -> float:
+        base = self.known - self.not_seeking
+        positive = self.employed + self.military + self.continuing_education
+        return round(positive / base, 4) if base else 0.0
+
+    def as_record(self) -> dict[str, int | float]:
+        return {name: getattr(self, name) for name in NACE_COLUMNS}
+
+
+@dataclass(frozen=True)
+class Report:
+    """A profile's figures: its rows, its CSV columns and the records staff should fix."""
+
+    profile: Profile
+    rows: Sequence[Row]
+    disallowed: list[Person] = field(default_factory=list)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.profile.columns
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    method: str
+    allowed: frozenset[str]
+    columns: tuple[str, ...]
+    compute: Callable[[Profile, list[Person]], Report]
+
+
+def reassign(
+    allowed: frozenset[str], people: Iterable[Person]
+) -> tuple[list[Person], list[Person]]:
+    """Everyone with an allowed column, and those moved to `not_placed` because the profile
+    does not allow their reason for being unavailable."""
+    counted: list[Person] = []
+    moved: list[Person] = []
+    for person in people:
+        if person.column == "unavailable" and person.unavailable_reason not in allowed:
+            person = dataclasses.replace(person, column="not_placed")
+            moved.append(person)
+        counted.append(person)
+    return counted, moved
+
+
+def _rate_report(profile: Profile, people: list[Person]) -> Report:
+    counted, moved = reassign(profile.allowed, people)
+    return Report(profile=profile, rows=tally(counted), disallowed=moved)
+
+
+def nace_rows(people: Iterable[Person]) -> list[NaceRow]:
+    rows: dict[int, NaceRow] = {}
+    for person in people:
+        row = rows.setdefault(person.cohort, NaceRow(cohort=person.cohort))
+        row.graduates += 1
+        if person.column == "unknown":
+            row.unknown += 1
+        elif person.column in PLACED:
+            row.employed += 1
+        elif person.column == "unavailable":
+            if person.unavailable_reason == "military":
+                row.military += 1
+            elif person.unavailable_reason == "continuing_education":
+                row.continuing_education += 1
+            else:
+                row.not_seeking += 1
+        elif person.seeking == "not_seeking":
+            row.not_seeking += 1
+        else:
+            row.seeking += 1
+    return [rows[year] for year in sorted(rows)]
+
+
+def _nace_report(profile: Profile, people: list[Person]) -> Report:
+    return Report(profile=profile, rows=nace_rows(people))
+
+
+RATE_METHOD = (
+    "Placement rate = (placed in field + placed in a related field) ÷ (graduates − unavailable)"
+    ", (F + R) ÷ (G − U). Unavailable counts only for: {reasons}; a graduate recorded as "
+    "unavailable for any other reason counts as available and not placed."
+)
+
+
+def _reasons(allowed: frozenset[str]) -> str:
+    return ", ".join(sorted(reason.replace("_", " ") for reason in allowed))
+
+
+PROFILES: dict[str, Profile] = {
+    "abhes": Profile(
+        "abhes",
+        "ABHES",
+        RATE_METHOD.format(reasons=_reasons(ABHES_REASONS)),
+        ABHES_REASONS,
+        CSV_COLUMNS,
+        _rate_report,
+    ),
+    "accsc": Profile(
+        "accsc",
+        "ACCSC",
+        RATE_METHOD.format(reasons=_reasons(ACCSC_REASONS)),
+        ACCSC_REASONS,
+        CSV_COLUMNS,
+        _rate_report,
+    ),
+    "comta": Profile(
+        "comta",
+        "COMTA",
+        RATE_METHOD.format(reasons=_reasons(ABHES_REASONS)),
+        ABHES_REASONS,
+        CSV_COLUMNS,
+        _rate_report,
+    ),
+    "nace": Profile(
+        "nace",
+        "NACE first-destination",
+        "Knowledge rate = graduates with a known outcome ÷ graduates; career outcomes rate = "
+        "(employed + military + continuing education) ÷ (known − not seeking). Employed = "
+        "placed in any field; not seeking = unavailable for another reason, or not placed "
+        "and not seeking.",
+        frozenset({"military", "continuing_education"}),
+        NACE_COLUMNS,
+        _nace_report,
+    ),
+}
+
+
+def report(name: str, people: list[Person]) -> Report:
+    """The figures of profile `name` over the classified graduates (KeyError if unknown)."""
+    profile = PROFILES[name]
+    return profile.compute(profile, people)
+
+
+def abhes(people: list[Person]) -> Report:
+    return report("abhes", people)
+
+
+def accsc(people: list[Person]) -> Report:
+    return report("accsc", people)
+
+
+def comta(people: list[Person]) -> Report:
+    return report("comta", people)
+
+
+def nace(people: list[Person]) -> Report:
+    return report("nace", people)
+
+
+__all__ = ["PROFILES", "NaceRow", "OutcomeRow", "Profile", "Report", "report"]
+
+
+def outcomes(
+    db: Session,
+    accreditor: str,
+    *,
+    cohort: int | None = None,
+    period: int | None = None,
+    today: date | None = None,
+) -> Report:
+    """The report the page and the command print: profile `accreditor`, by cohort
+    (graduation year) or, with `period`, by reporting year (July 1 – June 30)."""
+    if cohort is not None and period is not None:
+        raise ValueError("Choose a cohort or a period, not both.")
+    people = reports.classify(db, cohort, today)
+    if period is not None:
+        people = reports.by_period(people, period)
+    return report(accreditor, people)
+
+
+def render(result: Report, fmt: str, *, period: bool = False) -> str:
+    """`csv` (the profile's columns, first `period` when by period), `json` or `table`."""
+    first = "period" if period else "cohort"
+    if fmt == "csv":
+        return reports.render_csv(result.rows, result.columns, first=first)
+    return reports.render_outcomes(result.rows, fmt, columns=result.columns, first=first)
