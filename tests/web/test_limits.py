@@ -30,7 +30,7 @@ class TestResetMail:
             (r.status_code, r.headers["location"])
             for r in (client.submit("/password/forgot", {"email": email}) for _ in range(30))
         }
-        assert answers == {(303, "/password/forgot?sent=1")}
+        assert answers == {(303, "/password/forgot?done=reset_sent")}
         assert _mails_to(db, email) == accounts.RESET_MAIL_LIMIT
 
     def test_a_burst_sends_at_most_three(self, make_client, db, graduate_user):
