@@ -2,7 +2,33 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
 
 def money(amount: float) -> str:
     """Dollars with cents only when there are some: "$28", "$28.50", "$1,200"."""
     return f"${amount:,.2f}".replace(".00", "")
+
+
+def csv_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A CSV document (RFC 4180 line ends) whose cells a spreadsheet never runs: a text cell
+    starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP
+    "CSV injection"); numbers stay numbers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

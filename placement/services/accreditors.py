@@ -20,6 +20,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from placement import formats
 from placement.services import reports
 from placement.services.reports import CSV_COLUMNS, OutcomeRow, Person, Row, tally
 
@@ -115,26 +116,28 @@ def _rate_report(profile: Profile, people: list[Person]) -> Report:
     return Report(profile=profile, rows=tally(counted), disallowed=moved)
 
 
+def nace_column(person: Person) -> str:
+    """The NACE column a classified graduate counts in (known = every column but unknown)."""
+    if person.column == "unknown":
+        return "unknown"
+    if person.column in PLACED:
+        return "employed"
+    if person.column == "unavailable":
+        if person.unavailable_reason in ("military", "continuing_education"):
+            return person.unavailable_reason
+        return "not_seeking"
+    if person.seeking == "not_seeking":
+        return "not_seeking"
+    return "seeking"
+
+
 def nace_rows(people: Iterable[Person]) -> list[NaceRow]:
     rows: dict[int, NaceRow] = {}
     for person in people:
         row = rows.setdefault(person.cohort, NaceRow(cohort=person.cohort))
         row.graduates += 1
-        if person.column == "unknown":
-            row.unknown += 1
-        elif person.column in PLACED:
-            row.employed += 1
-        elif person.column == "unavailable":
-            if person.unavailable_reason == "military":
-                row.military += 1
-            elif person.unavailable_reason == "continuing_education":
-                row.continuing_education += 1
-            else:
-                row.not_seeking += 1
-        elif person.seeking == "not_seeking":
-            row.not_seeking += 1
-        else:
-            row.seeking += 1
+        column = nace_column(person)
+        setattr(row, column, getattr(row, column) + 1)
     return [rows[year] for year in sorted(rows)]
 
 
@@ -233,6 +236,117 @@ def outcomes(
     if period is not None:
         people = reports.by_period(people, period)
     return report(accreditor, people)
+
+
+# The figures a person can open to see who is behind them, by profile kind.
+RATE_PEOPLE = {
+    **reports.PEOPLE_COLUMNS,
+    "disallowed": "Unavailable for a reason the profile does not allow",
+}
+NACE_PEOPLE = {
+    "graduates": "All graduates",
+    "known": "Known outcome",
+    "employed": "Employed (placed in any field)",
+    "military": "Military service",
+    "continuing_education": "Continuing education",
+    "not_seeking": "Not seeking employment",
+    "seeking": "Still seeking",
+    "unknown": "Outcome unknown",
+}
+
+
+def people_columns(accreditor: str) -> dict[str, str]:
+    """The drill-down figures of a profile and their titles (KeyError if unknown)."""
+    return NACE_PEOPLE if PROFILES[accreditor].name == "nace" else RATE_PEOPLE
+
+
+def people(
+    db: Session,
+    accreditor: str,
+    column: str,
+    *,
+    cohort: int | None = None,
+    period: int | None = None,
+    today: date | None = None,
+) -> list[Person]:
+    """The graduates behind one figure of profile `accreditor`'s report, counted exactly as
+    the figure is (a reason the profile does not allow moves a graduate to not placed; by
+    period, `cohort` of each person is the period). KeyError for an unknown column."""
+    if column not in people_columns(accreditor):
+        raise KeyError(column)
+    if cohort is not None and period is not None:
+        raise ValueError("Choose a cohort or a period, not both.")
+    everyone = reports.classify(db, cohort, today)
+    if period is not None:
+        everyone = reports.by_period(everyone, period)
+    profile = PROFILES[accreditor]
+    if profile.name == "nace":
+        if column == "graduates":
+            return everyone
+        if column == "known":
+            return [person for person in everyone if nace_column(person) != "unknown"]
+        return [person for person in everyone if nace_column(person) == column]
+    counted, moved = reassign(profile.allowed, everyone)
+    if column == "disallowed":
+        return moved
+    if column == "graduates":
+        return counted
+    if column == "available":
+        return [person for person in counted if person.column != "unavailable"]
+    if column == "verified":
+        return [
+            person
+            for person in counted
+            if person.column in ("placed_in_field", "placed_related_field") and person.verified
+        ]
+    return [person for person in counted if person.column == column]
+
+
+PEOPLE_CSV_COLUMNS = (
+    "graduate_id",
+    "student_id",
+    "name",
+    "cohort",
+    "counted_as",
+    "outcome_status",
+    "unavailable_reason",
+    "placement_id",
+    "employer_name",
+    "job_title",
+    "field",
+    "start_date",
+    "verified",
+    "verification_method",
+)
+
+
+def people_csv(rows: Sequence[Person], *, period: bool = False) -> str:
+    """A drill-down list as CSV (the fourth column is `period` when listed by period)."""
+    header = list(PEOPLE_CSV_COLUMNS)
+    if period:
+        header[3] = "period"
+    return formats.csv_table(
+        header,
+        (
+            (
+                person.graduate_id,
+                person.student_id,
+                person.name,
+                person.cohort,
+                person.column,
+                person.outcome_status,
+                person.unavailable_reason,
+                person.placement_id,
+                person.employer_name,
+                person.job_title,
+                person.field,
+                person.start_date.isoformat() if person.start_date else "",
+                person.verified,
+                person.verification_method,
+            )
+            for person in rows
+        ),
+    )
 
 
 def render(result: Report, fmt: str, *, period: bool = False) -> str:

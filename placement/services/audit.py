@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextvars
 import json
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlmodel import Session, func, or_, select
 
+from placement import formats
 from placement.models import AuditEvent
 
 # The client address of the request being served: every event records it (set by the
@@ -91,3 +93,33 @@ def forget(db: Session, terms: list[str]) -> int:
             db.add(event)
             changed += 1
     return changed
+
+
+EXPORT_COLUMNS = (
+    "id",
+    "at",
+    "action",
+    "actor_user_id",
+    "actor_role",
+    "actor_email",
+    "object_type",
+    "object_id",
+    "detail",
+    "before",
+    "after",
+    "ip",
+)
+
+
+def export_csv(rows: Iterable[Mapping[str, Any]]) -> str:
+    """Audit events (mappings with EXPORT_COLUMNS, `at` a UTC datetime) as CSV."""
+    return formats.csv_table(
+        EXPORT_COLUMNS,
+        (
+            [
+                row["at"].isoformat() if name == "at" and row["at"] is not None else row[name]
+                for name in EXPORT_COLUMNS
+            ]
+            for row in rows
+        ),
+    )

@@ -481,7 +481,19 @@ class AuditFilters:
     until: date | None = None
 
 
+AUDIT_EXPORT_LIMIT = 100_000
+
+
 def audit_rows(db: Session, filters: AuditFilters, page: int, per_page: int = 50) -> Page:
+    return paginate(db, _audit_query(filters), page, per_page)
+
+
+def audit_export(db: Session, filters: AuditFilters, limit: int = AUDIT_EXPORT_LIMIT) -> list[Any]:
+    """Every event the filters select, newest first (at most `limit`), for the CSV."""
+    return list(db.exec(_audit_query(filters).limit(limit)).mappings().all())
+
+
+def _audit_query(filters: AuditFilters) -> Any:
     query = select(
         AuditEvent.id,
         AuditEvent.at,
@@ -529,8 +541,7 @@ def audit_rows(db: Session, filters: AuditFilters, page: int, per_page: int = 50
             col(AuditEvent.at)
             < datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=UTC)
         )
-    query = query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
-    return paginate(db, query, page, per_page)
+    return query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
 
 
 def audit_actions(db: Session) -> list[str]:

@@ -8,9 +8,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from placement.services import NotFound
+from placement import links
+from placement.services import DomainError, NotFound, api_lists
 from placement.services import matching as matching_service
 from placement.web.guards import endpoint, not_found, viewer
+from placement.web.http import page_number
 
 MATCH_LIMIT_DEFAULT = 50
 MATCH_LIMIT_MAX = 500
@@ -108,7 +110,48 @@ def graduate_matches(request: Request, db: Session) -> Response:
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
+def _listing(request: Request, name: str, result: api_lists.ApiPage, page: int) -> Response:
+    """`{"items": [...], "next": <the next page's absolute URL or null>}`."""
+    following = None
+    if result.has_next:
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+        query.append(("page", str(page + 1)))
+        following = links.url(request.app.state.settings, name, query=dict(query))
+    return JSONResponse(
+        {"items": result.items, "next": following}, headers={"Cache-Control": "no-store"}
+    )
+
+
+@endpoint("graduate", "employer", "staff")
+def positions(request: Request, db: Session) -> Response:
+    """Staff: positions of any status (`status=` filters); everyone else: the open ones."""
+    current = viewer(request)
+    page = page_number(request.query_params)
+    status = request.query_params.get("status") or None
+    try:
+        result = api_lists.positions(db, staff=current.is_staff, status=status, page=page)
+    except DomainError as error:
+        raise HTTPException(400, error.message) from None
+    return _listing(request, "api:positions", result, page)
+
+
+@endpoint("staff")
+def placements(request: Request, db: Session) -> Response:
+    """Every placement, or those of one cohort (`cohort=YYYY`, the graduation year)."""
+    raw = request.query_params.get("cohort", "").strip()
+    cohort = None
+    if raw:
+        if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+            raise HTTPException(400, "cohort is a graduation year, e.g. 2025.")
+        cohort = int(raw)
+    page = page_number(request.query_params)
+    result = api_lists.placements(db, cohort=cohort, page=page)
+    return _listing(request, "api:placements", result, page)
+
+
 routes = [
+    Route("/positions", positions, name="positions"),
+    Route("/placements", placements, name="placements"),
     Route("/me", me, name="me"),
     Route("/positions/{position_id:id}/matches", position_matches, name="position_matches"),
     Route("/graduates/{graduate_id:id}/matches", graduate_matches, name="graduate_matches"),

@@ -14,8 +14,9 @@ from datetime import date
 from typing import Any
 
 from sqlmodel import Session
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
@@ -736,15 +737,37 @@ def _year_param(request: Request, name: str, what: str) -> tuple[int | None, str
     return None, f"Enter {what}, e.g. 2025."
 
 
-@endpoint("staff")
-def outcomes_report(request: Request, db: Session) -> Response:
+@dataclass(frozen=True)
+class ReportParams:
+    """`cohort`, `period`, `accreditor` and `format` of the report and its drill-downs."""
+
+    cohort: int | None
+    period: int | None
+    accreditor: str
+    fmt: str
+    problem: str | None
+
+    @property
+    def label(self) -> str:
+        return f"period {self.period}" if self.period else f"cohort {self.cohort or 'all'}"
+
+    def query(self) -> dict[str, Any]:
+        return {
+            **({"cohort": self.cohort} if self.cohort else {}),
+            **({"period": self.period} if self.period else {}),
+            "accreditor": self.accreditor,
+        }
+
+
+def _report_params(request: Request) -> ReportParams:
+    """The report's parameters; both a cohort and a period answer 400 (HTTPException)."""
     cohort, problem = _cohort_param(request)
     period, period_problem = _year_param(
         request, "period", "a period as its closing year (July 1 – June 30)"
     )
     problem = problem or period_problem
     if cohort is not None and period is not None:
-        return PlainTextResponse("Choose a cohort or a period, not both.", status_code=400)
+        raise HTTPException(400, "Choose a cohort or a period, not both.")
     settings = request.app.state.settings
     accreditor = request.query_params.get("accreditor", "") or settings.accreditor
     if accreditor not in accreditors.PROFILES:
@@ -754,38 +777,56 @@ def outcomes_report(request: Request, db: Session) -> Response:
     if fmt not in ("html", "csv"):
         problem = problem or "The format is html or csv."
         fmt = "html"
-    result = accreditors.outcomes(
-        db, accreditor, cohort=None if problem else cohort, period=None if problem else period
+    if problem:
+        cohort = period = None
+    return ReportParams(cohort, period, accreditor, fmt, problem)
+
+
+def _exported(request: Request, db: Session, detail: str) -> None:
+    current = viewer(request)
+    audit.record(
+        db,
+        "report.exported",
+        actor_user_id=current.user_id,
+        actor_role=current.role,
+        object_type="report",
+        detail=detail,
+        ip=client_address(request),
     )
+
+
+def _people_link(request: Request, params: ReportParams) -> Callable[[int, str], str]:
+    """The drill-down of one figure: a row's cohort (or period) and column, same profile."""
+
+    def link(group: int, column: str) -> str:
+        by = "period" if params.period else "cohort"
+        query = {by: group, "accreditor": params.accreditor, "column": column}
+        return url(request, "staff:outcomes_people", query=query)
+
+    return link
+
+
+@endpoint("staff")
+def outcomes_report(request: Request, db: Session) -> Response:
+    params = _report_params(request)
+    problem, period, accreditor = params.problem, params.period, params.accreditor
+    result = accreditors.outcomes(db, accreditor, cohort=params.cohort, period=period)
     rows = [] if problem else list(result.rows)
-    label = f"period {period}" if period else f"cohort {cohort or 'all'}"
-    if fmt == "csv" and not problem:
-        current = viewer(request)
-        audit.record(
-            db,
-            "report.exported",
-            actor_user_id=current.user_id,
-            actor_role=current.role,
-            object_type="report",
-            detail=f"outcomes CSV ({accreditor}), {label}",
-            ip=client_address(request),
-        )
+    label = params.label
+    if params.fmt == "csv" and not problem:
+        _exported(request, db, f"outcomes CSV ({accreditor}), {label}")
         return attachment(
             accreditors.render(result, "csv", period=period is not None),
             f"placement-outcomes-{accreditor}-{label.replace(' ', '-')}.csv",
             "text/csv; charset=utf-8",
         )
-    query = {
-        **({"cohort": cohort} if cohort else {}),
-        **({"period": period} if period else {}),
-        "accreditor": accreditor,
-    }
+    query = params.query()
     return render(
         request,
         "staff/outcomes.html",
         {
             "rows": rows,
-            "cohort": cohort,
+            "cohort": params.cohort,
             "period": period,
             "cohorts": reports.cohorts(db),
             "problem": problem,
@@ -795,8 +836,12 @@ def outcomes_report(request: Request, db: Session) -> Response:
             "chart": reports.chart([row for row in rows if isinstance(row, reports.OutcomeRow)]),
             "columns": result.columns,
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
-            "csv_link": url(
-                request, "staff:outcomes_report", query={**query, "format": "csv"}
+            "people_link": _people_link(request, params),
+            "csv_link": url(request, "staff:outcomes_report", query={**query, "format": "csv"}),
+            "disallowed_csv": url(
+                request,
+                "staff:outcomes_people",
+                query={**query, "column": "disallowed", "format": "csv"},
             ),
         },
         status_code=422 if problem else 200,
@@ -805,22 +850,43 @@ def outcomes_report(request: Request, db: Session) -> Response:
 
 @endpoint("staff")
 def outcomes_people(request: Request, db: Session) -> Response:
-    cohort, problem = _cohort_param(request)
+    """The graduates behind one figure, counted as the report counts them (the same
+    accreditor and cohort or period); `format=csv` downloads the whole list."""
+    params = _report_params(request)
     column = request.query_params.get("column", "")
-    if problem or column not in reports.PEOPLE_COLUMNS:
+    columns = accreditors.people_columns(params.accreditor)
+    context: dict[str, Any] = {
+        "cohort": params.cohort,
+        "period": params.period,
+        "column": column,
+        "accreditor": params.accreditor,
+        "profile": accreditors.PROFILES[params.accreditor],
+        "report_link": url(request, "staff:outcomes_report", query=params.query()),
+    }
+    if params.problem or column not in columns:
         return render(
             request,
             "staff/outcome_people.html",
             {
-                "problem": problem or "Choose a figure of the report.",
+                **context,
+                "problem": params.problem or "Choose a figure of the report.",
                 "people": [],
-                "cohort": cohort,
-                "column": column,
                 "title": "Outcome report",
             },
             status_code=422,
         )
-    everyone = reports.people(db, cohort, column)
+    everyone = accreditors.people(
+        db, params.accreditor, column, cohort=params.cohort, period=params.period
+    )
+    if params.fmt == "csv":
+        _exported(
+            request, db, f"outcomes people CSV ({params.accreditor}), {column}, {params.label}"
+        )
+        return attachment(
+            accreditors.people_csv(everyone, period=params.period is not None),
+            f"placement-outcomes-{params.accreditor}-{column}-{params.label.replace(' ', '-')}.csv",
+            "text/csv; charset=utf-8",
+        )
     number = _page(request)
     page = staff_search.Page(
         rows=everyone[(number - 1) * PEOPLE_PER_PAGE : number * PEOPLE_PER_PAGE],
@@ -832,13 +898,17 @@ def outcomes_people(request: Request, db: Session) -> Response:
         request,
         "staff/outcome_people.html",
         {
+            **context,
             "problem": None,
             "people": page.rows,
             "page": page,
             "page_link": page_link(request),
-            "cohort": cohort,
-            "column": column,
-            "title": reports.PEOPLE_COLUMNS[column],
+            "title": columns[column],
+            "csv_link": url(
+                request,
+                "staff:outcomes_people",
+                query={**params.query(), "column": column, "format": "csv"},
+            ),
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
             "placement_fields": taxonomy.PLACEMENT_FIELDS,
             "verification_methods": taxonomy.VERIFICATION_METHODS,
@@ -868,6 +938,23 @@ def audit_log(request: Request, db: Session) -> Response:
         since=since,
         until=until if "until" not in form.errors else None,
     )
+    fmt = request.query_params.get("format", "html")
+    if fmt == "csv" and not form.errors:
+        current = viewer(request)
+        audit.record(
+            db,
+            "audit.exported",
+            actor_user_id=current.user_id,
+            actor_role=current.role,
+            object_type="audit",
+            detail="audit log CSV",
+            ip=client_address(request),
+        )
+        return attachment(
+            audit.export_csv(staff_search.audit_export(db, filters)),
+            f"audit-log-{date.today().isoformat()}.csv",
+            "text/csv; charset=utf-8",
+        )
     page = staff_search.audit_rows(db, filters, _page(request))
     return render(
         request,
@@ -879,8 +966,16 @@ def audit_log(request: Request, db: Session) -> Response:
             "actions": staff_search.audit_actions(db),
             "object_types": staff_search.audit_object_types(db),
             "pretty": _pretty_json,
+            "csv_link": url(
+                request,
+                "staff:audit",
+                query=[
+                    *((k, v) for k, v in request.query_params.multi_items() if k != "page"),
+                    ("format", "csv"),
+                ],
+            ),
         },
-        status_code=422 if form.errors else 200,
+        status_code=422 if form.errors or fmt not in ("html", "csv") else 200,
     )
 
 

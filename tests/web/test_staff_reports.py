@@ -51,7 +51,7 @@ class TestOutcomeReport:
         row = re.search(r'<tr data-cohort="2025">(.*?)</tr>', page.text, re.S).group(1)
         assert (
             '<td class="num" data-column="graduates"><a href="/staff/reports/outcomes/people?'
-            'cohort=2025&amp;column=graduates">4</a>' in row
+            'cohort=2025&amp;accreditor=abhes&amp;column=graduates">4</a>' in row
         )
         assert "0.6667" in row  # (1 + 1) / (4 - 1)
         assert "0.5000" in row  # one of the two verified
