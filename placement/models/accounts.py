@@ -46,6 +46,9 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
     password_changed_at: datetime | None = None
+    # Set when the owner of the address opened a link mailed to it (the confirmation mailed at
+    # an employer's registration, an invitation or a reset); cleared when the e-mail changes.
+    email_confirmed_at: datetime | None = None
     # /account/notifications: the language of the account's mail, and how often it comes.
     language: str = Field(default=Language.EN, max_length=2)
     email_frequency: str = Field(default=EmailFrequency.IMMEDIATE, max_length=16)

@@ -23,6 +23,11 @@ class Employer(SQLModel, table=True):
     reviewed_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     reviewed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # A change of name, website or NPI of an approved organisation waits here, as JSON
+    # {field: new value}, until staff approve it; the columns above keep the approved values
+    # that every public page shows meanwhile (services/employers.py).
+    held_changes: str | None = Field(default=None, max_length=4000)
+    held_at: datetime | None = Field(default=None, index=True)
 
 
 class EmployerMember(SQLModel, table=True):
@@ -58,6 +63,10 @@ class Position(SQLModel, table=True):
     submitted_at: datetime | None = None
     reviewed_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     reviewed_at: datetime | None = None
+    # What staff last approved of the fields whose change sends an open position back to
+    # review (title, description, pay, requirements), as JSON: the review queue shows it
+    # beside the new values. None for a position never approved, cleared at each approval.
+    approved_values: str | None = Field(default=None, max_length=40000)
 
 
 class PositionRequirement(SQLModel, table=True):

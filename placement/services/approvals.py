@@ -216,6 +216,8 @@ def review_position(
             reviewed_at=now,
             updated_at=now,
             version=Position.version + 1,
+            # Approved now: the next edit compares with what staff see at this moment.
+            **({"approved_values": None} if action == "approve" else {}),
         )
     )
     if result.rowcount != 1:  # type: ignore[union-attr]

@@ -4,8 +4,9 @@ Rules kept here:
 - create and edit share one function (`save_position`); an edit made from an older version
   of the row is refused (`Conflict`), checked by a conditional UPDATE on `version`;
 - a draft stays private, a submission waits in review (`pending_review`); editing an open
-  position's requirements (modalities, credentials, minimum hours) sends it back to review,
-  any other edit keeps it open;
+  position's requirements (modalities, credentials, minimum hours) or what it says and pays
+  (title, description, pay) sends it back to review, with what staff approved kept in
+  `approved_values` for the review queue's before and after; any other edit keeps it open;
 - a position is public only while `visibility.public_position` says so (open, employer
   approved, closing date not passed). Search filters on that at query time;
   `expire_positions` writes the `expired` status down (cheaply) from the worker's
@@ -20,6 +21,7 @@ the page's required modalities and credentials): no ORM objects, no query per ro
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -268,8 +270,13 @@ def _ordered(codes: list[str], vocabulary: dict[str, taxonomy.Term]) -> list[str
 # -- writing -------------------------------------------------------------------------------
 
 
+# What staff read before approving: a change of any of these sends an open position back to
+# review (with its requirements, compared separately).
+REVIEWED_FIELDS = ("title", "description", "pay_min", "pay_max")
+
+
 def _status_after_save(
-    current: str | None, action: str, requirements_changed: bool
+    current: str | None, action: str, requirements_changed: bool, content_changed: bool = False
 ) -> tuple[str, str]:
     """(new status, audit action) for a save of a position in `current` with `action`."""
     if current is None:
@@ -277,9 +284,13 @@ def _status_after_save(
             return "draft", "position.created"
         return "pending_review", "position.submitted"
     if current == "open":
-        # An open position stays public through small edits; new requirements need a review.
+        # An open position stays public through small edits; new requirements, or a new
+        # title, description or pay, need a review (a live page must not become an offer
+        # nobody approved).
         if requirements_changed:
             return "pending_review", "position.requirements_changed"
+        if content_changed:
+            return "pending_review", "position.content_changed"
         return "open", "position.edited"
     if action == "draft":
         return "draft", "position.edited"
@@ -335,7 +346,7 @@ def save_position(
         name, message = next(iter(problems.items()))
         raise DomainError(message, name)
 
-    values = {
+    values: dict[str, Any] = {
         "title": data.title,
         "description": data.description,
         "setting": data.setting,
@@ -398,7 +409,10 @@ def save_position(
         or old_verified != set(data.verified_credentials)
         or previous.min_training_hours != data.min_training_hours
     )
-    status, event = _status_after_save(previous.status, action, requirements_changed)
+    content_changed = any(getattr(previous, name) != values[name] for name in REVIEWED_FIELDS)
+    status, event = _status_after_save(
+        previous.status, action, requirements_changed, content_changed
+    )
     if previous.status == "filled" and action == "submit":
         hires = hires_for(db, position_id)
         if data.openings <= hires:
@@ -412,6 +426,9 @@ def save_position(
     before = _snapshot(
         {name: getattr(previous, name) for name in values}, old_requirements, previous.status
     )
+    approved_values = previous.approved_values
+    if previous.status == "open" and status == "pending_review":
+        approved_values = json.dumps(_reviewed_snapshot(before, sorted(old_verified)))
     updated = db.execute(
         update(Position.__table__)
         .where(_P.id == position_id, _P.version == version)
@@ -422,6 +439,7 @@ def save_position(
             version=version + 1,
             updated_at=now,
             submitted_at=now if status == "pending_review" else previous.submitted_at,
+            approved_values=approved_values,
         )
     )
     if updated.rowcount != 1:
@@ -450,6 +468,88 @@ def save_position(
     )
     changes.position_changed(db, position_id)
     return previous
+
+
+def _reviewed_snapshot(snapshot: dict[str, Any], verified: list[str]) -> dict[str, Any]:
+    """The part of a position's snapshot that staff review (REVIEWED_FIELDS, the minimum
+    hours and the requirements), as stored in `approved_values`."""
+    kept = {name: snapshot.get(name) for name in (*REVIEWED_FIELDS, "min_training_hours")}
+    return {**kept, "requirements": snapshot.get("requirements", []), "verified": verified}
+
+
+@dataclass(frozen=True)
+class ReviewChange:
+    """One reviewed field of a position sent back to review: what staff approved, what now."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+_REVIEW_LABELS = {
+    "title": "Title",
+    "description": "Description",
+    "pay_min": "Pay from (USD/h)",
+    "pay_max": "Pay to (USD/h)",
+    "min_training_hours": "Minimum training hours",
+    "requirements": "Requirements",
+    "verified": "Credentials counted only once verified",
+}
+
+
+def review_changes(db: Session, positions: Sequence[Position]) -> dict[int, list[ReviewChange]]:
+    """For each position back in review after an edit, the reviewed fields whose value differs
+    from what staff approved (in one query for the page's requirements); a position never
+    approved has none (it is a new submission)."""
+    waiting = [p for p in positions if p.id is not None and p.approved_values]
+    if not waiting:
+        return {}
+    ids = [p.id for p in waiting]
+    requirements: dict[int, set[tuple[str, str, bool]]] = {i: set() for i in ids if i}
+    verified: dict[int, list[str]] = {i: [] for i in ids if i}
+    for row in db.execute(
+        select(_R.position_id, _R.kind, _R.code, _R.required, _R.verified_only).where(
+            _R.position_id.in_(ids)
+        )
+    ).all():
+        requirements[row[0]].add((row[1], row[2], row[3]))
+        if row[4]:
+            verified[row[0]].append(row[2])
+    result: dict[int, list[ReviewChange]] = {}
+    for position in waiting:
+        assert position.id is not None
+        try:
+            approved = json.loads(position.approved_values or "{}")
+        except ValueError:
+            continue
+        now = _reviewed_snapshot(
+            _snapshot(
+                {
+                    name: getattr(position, name)
+                    for name in (*REVIEWED_FIELDS, "min_training_hours")
+                },
+                requirements[position.id],
+                position.status,
+            ),
+            sorted(verified[position.id]),
+        )
+        result[position.id] = [
+            ReviewChange(name, _REVIEW_LABELS[name], _shown(approved.get(name)), _shown(value))
+            for name, value in now.items()
+            if _shown(approved.get(name)) != _shown(value)
+        ]
+    return result
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
+    if isinstance(value, float):
+        return money(value)
+    return str(value)
 
 
 def _write_requirements(db: Session, position_id: int, rows: set[tuple[str, str, bool]]) -> None:

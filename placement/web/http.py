@@ -157,8 +157,9 @@ NOTICES: dict[str, str] = {
     # employers
     "draft": "Saved as a draft. Nobody else sees it until you submit it.",
     "submitted": "Submitted: career services reviews it before it is published.",
-    "review": "Your changes to the requirements were saved; the position waits for "
-    "career services to review it again and is not in the search meanwhile.",
+    "review": "Your changes were saved. They change what career services reviews (the "
+    "title, description, pay or requirements), so the position waits for career services to "
+    "review it again and is not in the search meanwhile.",
     "saved": "Your changes are saved and published.",
     "closed": "The position is closed and no longer in the search.",
     "organization_saved": "Your changes are saved.",

@@ -37,6 +37,7 @@ from placement.services import (
 )
 from placement.services import credentials as credential_service
 from placement.services import graduates as graduate_service
+from placement.services import positions as position_service
 from placement.services.approvals import PAST, Actor, review_employer, review_position
 from placement.web import conversation
 from placement.web.auth import safe_next
@@ -110,7 +111,11 @@ def _employer_context(db: Session, page: staff_search.Page) -> dict[str, Any]:
 
 def _position_context(db: Session, page: staff_search.Page) -> dict[str, Any]:
     pairs = [(row["Position"], row["Employer"]) for row in page.rows]
-    return {"pairs": pairs, "signals": fraud.position_signals(db, pairs)}
+    return {
+        "pairs": pairs,
+        "signals": fraud.position_signals(db, pairs),
+        "changes": position_service.review_changes(db, [position for position, _ in pairs]),
+    }
 
 
 EMPLOYER_REVIEW = ReviewQueue(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -132,15 +133,50 @@ class TestSavePosition:
         employer_id, user_id = employer_user.employer.id, employer_user.user.id
         position = factories.position(db, employer_id, required_modalities=("oncology",))
         data = make_input(
-            title="Renamed",
-            pay_max=40.0,
+            title=position.title,
+            description=position.description,
+            pay_min=position.pay_min,
+            pay_max=position.pay_max,
+            openings=5,
+            shifts=("fri-pm",),
             required_modalities=("oncology",),
             preferred_modalities=(),
             required_credentials=(),
             min_training_hours=position.min_training_hours,
         )
         saved = save(db, employer_id, user_id, data, position_id=position.id, version=1)
-        assert saved.status == "open" and saved.title == "Renamed"
+        assert saved.status == "open" and saved.openings == 5
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"title": "Earn $500/hour"},
+            {"description": "Send your SSN."},
+            {"pay_min": 10.0},
+            {"pay_max": 500.0},
+        ],
+    )
+    def test_it_sends_an_open_position_back_to_review_when_what_it_says_or_pays_changes(
+        self, db, employer_user, change
+    ):
+        employer_id, user_id = employer_user.employer.id, employer_user.user.id
+        position = factories.position(db, employer_id, required_modalities=("oncology",))
+        unchanged = {
+            "title": position.title,
+            "description": position.description,
+            "pay_min": position.pay_min,
+            "pay_max": position.pay_max,
+            "required_modalities": ("oncology",),
+            "preferred_modalities": (),
+            "required_credentials": (),
+            "min_training_hours": position.min_training_hours,
+        }
+        data = make_input(**{**unchanged, **change})
+        saved = save(db, employer_id, user_id, data, position_id=position.id, version=1)
+        assert saved.status == "pending_review"
+        ((field, value),) = change.items()
+        assert json.loads(saved.approved_values)[field] == unchanged[field]
+        assert getattr(saved, field) == value
 
     @pytest.mark.parametrize(
         "change",

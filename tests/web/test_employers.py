@@ -429,16 +429,20 @@ class TestEditPosition:
         position = factories.position(
             db, employer_user.employer.id, required_modalities=("oncology",)
         )
-        data = self._same_requirements(title="Oncology massage therapist II", pay_max="40")
+        # Neither title, description, pay nor requirements: published at once.
+        data = self._same_requirements(
+            title="Medical massage therapist",
+            description="Inpatient massage on the oncology and orthopaedic floors.",
+            pay_min="28",
+            pay_max="36",
+            openings="3",
+            shifts=["mon-am", "fri-pm"],
+        )
         response = as_employer.submit(f"/employer/positions/{position.id}/edit", data)
         assert response.status_code == 303 and response.headers["location"].endswith("done=saved")
         db.expire_all()
         saved = db.get(Position, position.id)
-        assert (saved.status, saved.title, saved.version) == (
-            "open",
-            "Oncology massage therapist II",
-            2,
-        )
+        assert (saved.status, saved.openings, saved.version) == ("open", 3, 2)
         assert db.exec(select(AuditEvent).where(AuditEvent.action == "position.edited")).one()
 
     def test_it_sends_an_open_position_back_to_review_when_requirements_change(
