@@ -28,6 +28,7 @@ from placement.web import (
     outbox,
     positions,
     public,
+    sourcing,
     staff,
 )
 from placement.web.errors import EXCEPTION_HANDLERS
@@ -53,14 +54,21 @@ def build_routes() -> list[BaseRoute]:
         *positions.routes,
         *graduates.public_routes,
         *conversation.public_routes,
+        *sourcing.public_routes,
         # Each side's home answers at its bare prefix (/me, /employer, /staff) as the contract
         # says; a Mount alone would only match below it.
         Route("/me", graduates.home, name="graduate_home"),
         Route("/employer", employers.home, name="employer_home"),
         Route("/staff", staff.home, name="staff_home"),
-        Mount("/me", routes=[*graduates.routes, *conversation.graduate_routes], name="graduate"),
         Mount(
-            "/employer", routes=[*employers.routes, *conversation.employer_routes], name="employer"
+            "/me",
+            routes=[*graduates.routes, *conversation.graduate_routes, *sourcing.graduate_routes],
+            name="graduate",
+        ),
+        Mount(
+            "/employer",
+            routes=[*employers.routes, *conversation.employer_routes, *sourcing.employer_routes],
+            name="employer",
         ),
         Mount(
             "/staff",

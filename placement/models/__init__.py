@@ -42,6 +42,7 @@ from placement.models.records import (
     Message,
     MessageAttachment,
 )
+from placement.models.sourcing import Invitation, PositionNotice, SavedSearch, TalentInterest
 
 __all__ = [
     "ApiToken",
@@ -63,6 +64,7 @@ __all__ = [
     "GraduateModality",
     "Interview",
     "InterviewSlot",
+    "Invitation",
     "JobLease",
     "Language",
     "LoginAttempt",
@@ -75,8 +77,11 @@ __all__ = [
     "OneTimeToken",
     "Placement",
     "Position",
+    "PositionNotice",
     "PositionRequirement",
     "Referral",
+    "SavedSearch",
+    "TalentInterest",
     "User",
     "join_codes",
     "split_codes",

@@ -42,6 +42,8 @@ class Graduate(SQLModel, table=True):
     bio: str = Field(default="", max_length=4000)
     visibility: str = Field(default="staff", max_length=16)
     seeking: str = Field(default="seeking", max_length=16, index=True)
+    # `/me/privacy`: with False no employer can invite the graduate to apply.
+    accepts_invitations: bool = Field(default=True)
     outcome_status: str = Field(default="seeking", max_length=16, index=True)
     unavailable_reason: str | None = Field(default=None, max_length=32)
     outcome_note: str = Field(default="", max_length=2000)

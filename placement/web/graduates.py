@@ -22,6 +22,7 @@ from placement.services import applications as application_service
 from placement.services import conversation as conversation_service
 from placement.services import credentials as credential_service
 from placement.services import graduates as graduate_service
+from placement.services import invitations as invitation_service
 from placement.services import matching as matching_service
 from placement.services import privacy as privacy_service
 from placement.services import referrals as referral_service
@@ -747,8 +748,23 @@ def referral_decline(request: Request, db: Session) -> Response:
 
 @endpoint("graduate")
 def privacy(request: Request, db: Session) -> Response:
+    """GET: who sees what, export and deletion. POST: `invitations` on | off."""
     graduate = _graduate(request, db)
-    return render(request, "graduate/privacy.html", {"graduate": graduate, "form": Form()})
+    if request.method == "GET":
+        return render(request, "graduate/privacy.html", {"graduate": graduate, "form": Form()})
+    form = Form.of(request)
+    choice = form.choice("invitations", ("on", "off"))
+    if choice is None:
+        return render(
+            request,
+            "graduate/privacy.html",
+            {"graduate": graduate, "form": form},
+            status_code=422,
+        )
+    invitation_service.set_accepts_invitations(
+        db, graduate_id=graduate.id or 0, user_id=viewer(request).user_id, on=choice == "on"
+    )
+    return redirect(request, "graduate:privacy", notice="privacy_saved")
 
 
 @endpoint("graduate")
@@ -840,7 +856,7 @@ routes: list[BaseRoute] = [
         methods=["POST"],
         name="notifications_read",
     ),
-    Route("/privacy", privacy, name="privacy"),
+    Route("/privacy", privacy, methods=["GET", "POST"], name="privacy"),
     Route("/export", export, name="export"),
     Route("/delete", delete_account, methods=["POST"], name="delete"),
 ]

@@ -167,6 +167,8 @@ NOTICES: dict[str, str] = {
     "everywhere.",
     "member_promoted": "The colleague is now an owner of the organisation too.",
     "moved": "The candidate was moved to {detail} and told by message.",
+    "invited_to_apply": "Invitation sent: the graduate was notified and can apply from it.",
+    "already_invited": "This graduate was already invited to this position.",
     "filled": "Hired. Every opening is now filled: the position is marked filled and the "
     "candidates still waiting were told.",
     # graduates
@@ -180,6 +182,8 @@ NOTICES: dict[str, str] = {
     "in its history.",
     "unchanged": "Nothing changed.",
     "document": "Your scan was uploaded.",
+    "invitation_declined": "You declined the invitation; the employer is not told why.",
+    "privacy_saved": "Your choice was saved.",
     # accounts
     "password_changed": "Your password was changed. Every other session of your account has "
     "been signed out.",

@@ -37,6 +37,7 @@ from placement.services import (
 )
 from placement.services import credentials as credential_service
 from placement.services import graduates as graduate_service
+from placement.services import invitations as invitation_service
 from placement.services import positions as position_service
 from placement.services.approvals import PAST, Actor, review_employer, review_position
 from placement.web import conversation
@@ -106,7 +107,13 @@ class ReviewQueue:
 
 def _employer_context(db: Session, page: staff_search.Page) -> dict[str, Any]:
     employers = [row["Employer"] for row in page.rows]
-    return {"signals": fraud.employer_signals(db, employers)}
+    return {
+        "signals": fraud.employer_signals(db, employers),
+        # Invitations to apply sent per organisation: a spam-blast signal.
+        "invitation_counts": invitation_service.counts_by_employer(
+            db, (employer.id for employer in employers)
+        ),
+    }
 
 
 def _position_context(db: Session, page: staff_search.Page) -> dict[str, Any]:

@@ -80,6 +80,8 @@ FIELDS = (
     "cohort",
     "modality",
     "format",
+    "invitations",
+    "query",
 )
 HOSTILE = (
     "",

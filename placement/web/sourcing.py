@@ -1,0 +1,156 @@
+"""Sourcing pages: the employer's matches and invitations, the graduate's invitations,
+talent pool and saved searches.
+
+Employer routes are mounted under /employer, graduate routes under /me, and the talent-pool
+actions live under public URLs (/employers/{id}/interest), as the contract names them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from placement.services import DomainError, NotFound
+from placement.services import invitations as invitation_service
+from placement.web.forms import Form
+from placement.web.guards import endpoint, not_found, viewer
+from placement.web.http import page_link, page_number, redirect
+from placement.web.templating import render
+
+# -- the employer's matches and invitations -------------------------------------------------
+
+
+def _matches_page(
+    request: Request,
+    db: Session,
+    position_id: int,
+    *,
+    form: Form | None = None,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    current = viewer(request)
+    try:
+        view = invitation_service.employer_matches(
+            db,
+            current.employer_id,
+            position_id,
+            page=page_number(request.query_params, invitation_service.MAX_PAGE),
+        )
+    except NotFound:
+        raise not_found() from None
+    context: dict[str, Any] = {
+        "view": view,
+        "form": form or Form(),
+        "problem": problem,
+        "page_link": page_link(request),
+        "per_day": invitation_service.INVITATIONS_PER_DAY,
+    }
+    return render(request, "employer/matches.html", context, status_code=status_code)
+
+
+@endpoint("employer")
+def matches(request: Request, db: Session) -> Response:
+    return _matches_page(request, db, request.path_params["position_id"])
+
+
+@endpoint("employer")
+def invite(request: Request, db: Session) -> Response:
+    current = viewer(request)
+    position_id = request.path_params["position_id"]
+    form = Form.of(request)
+    graduate_id = form.integer("graduate_id", minimum=1, maximum=2**31 - 1)
+    note = form.text("note", required=False, max_length=invitation_service.NOTE_MAX, multiline=True)
+    if not form.ok or graduate_id is None:
+        return _matches_page(request, db, position_id, form=form, status_code=422)
+    try:
+        _invitation, created = invitation_service.invite(
+            db,
+            request.app.state.settings,
+            employer_id=current.employer_id,
+            user_id=current.user_id,
+            position_id=position_id,
+            graduate_id=graduate_id,
+            note=note,
+        )
+    except NotFound:
+        raise not_found() from None
+    except invitation_service.InvitationLimit as limited:
+        response = _matches_page(
+            request, db, position_id, form=form, problem=limited.message, status_code=429
+        )
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
+    except DomainError as error:
+        db.rollback()
+        return _matches_page(
+            request, db, position_id, form=form, problem=error.message, status_code=422
+        )
+    return redirect(
+        request,
+        "employer:matches",
+        position_id=position_id,
+        notice="invited_to_apply" if created else "already_invited",
+        fragment=f"graduate-{graduate_id}",
+    )
+
+
+# -- the graduate's invitations -------------------------------------------------------------
+
+
+def _graduate_id(request: Request) -> int:
+    graduate_id = viewer(request).graduate_id
+    if graduate_id is None:
+        raise not_found()
+    return graduate_id
+
+
+@endpoint("graduate")
+def invitations(request: Request, db: Session) -> Response:
+    graduate_id = _graduate_id(request)
+    return render(
+        request,
+        "graduate/invitations.html",
+        {"invitations": invitation_service.invitations_for_graduate(db, graduate_id)},
+    )
+
+
+@endpoint("graduate")
+def invitation_decline(request: Request, db: Session) -> Response:
+    try:
+        invitation_service.decline(
+            db,
+            graduate_id=_graduate_id(request),
+            user_id=viewer(request).user_id,
+            invitation_id=request.path_params["invitation_id"],
+        )
+    except NotFound:
+        raise not_found() from None
+    return redirect(request, "graduate:invitations", notice="invitation_declined")
+
+
+employer_routes: list[BaseRoute] = [
+    Route("/positions/{position_id:id}/matches", matches, methods=["GET"], name="matches"),
+    Route(
+        "/positions/{position_id:id}/invitations",
+        invite,
+        methods=["POST"],
+        name="invite",
+    ),
+]
+
+graduate_routes: list[BaseRoute] = [
+    Route("/invitations", invitations, methods=["GET"], name="invitations"),
+    Route(
+        "/invitations/{invitation_id:id}/decline",
+        invitation_decline,
+        methods=["POST"],
+        name="invitation_decline",
+    ),
+]
+
+public_routes: list[BaseRoute] = []
