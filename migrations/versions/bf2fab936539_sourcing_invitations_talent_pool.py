@@ -1,7 +1,7 @@
 """Sourcing: invitations, talent pool, saved searches, positions told
 
 Revision ID: bf2fab936539
-Revises: b2d4f6a8c013
+Revises: f2dfa77ff7b0
 Create Date: 2026-12-02 00:22:40
 
 Every graduate accepts invitations to apply until they turn them off at /me/privacy.
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = "bf2fab936539"
-down_revision: str | None = "b2d4f6a8c013"
+down_revision: str | None = "f2dfa77ff7b0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
