@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from placement import dates
 from placement.config import Settings, load_settings
 from placement.db import make_engine
 from placement.security import Passwords, make_hasher
@@ -89,6 +90,7 @@ def build_routes() -> list[BaseRoute]:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
+    dates.use_school_zone(settings.zone)
     engine = make_engine(settings.database_url)
     public_pages = PublicPages(engine)
 

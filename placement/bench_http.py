@@ -34,10 +34,12 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from placement import dates
 
 MAX_REQUESTS = 100_000
 MAX_SECONDS = 120.0
@@ -262,7 +264,7 @@ def prepare_database(path: Path, positions: int, seed: int = 1) -> dict[str, int
             engine, settings, graduates=0, positions=positions, seed=seed, progress=False
         )
         with unit_of_work(engine) as db:
-            closes = date.today() + timedelta(days=60)
+            closes = dates.today() + timedelta(days=60)
             db.execute(
                 update(Position).values(
                     status="open", closes_on=closes, start_date=closes + timedelta(days=14)

@@ -9,15 +9,18 @@ import os
 import sys
 from collections.abc import Sequence
 
+from placement import dates
 from placement.config import ConfigError, Settings, load_settings
 from placement.db import make_engine, unit_of_work
 
 
 def _settings() -> Settings:
     try:
-        return load_settings()
+        settings = load_settings()
     except ConfigError as error:
         sys.exit(f"placement: {error}")
+    dates.use_school_zone(settings.zone)
+    return settings
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

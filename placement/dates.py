@@ -7,12 +7,38 @@ goes through here instead.
 from __future__ import annotations
 
 import calendar
-from datetime import date
+import os
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_DEFAULT_ZONE = "America/Los_Angeles"
 
 
-def today() -> date:
-    """Today's date (one place, so tests can set the clock)."""
-    return date.today()
+def _zone_from_environment() -> ZoneInfo:
+    try:
+        return ZoneInfo(os.environ.get("SCHOOL_TIMEZONE", "").strip() or _DEFAULT_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(_DEFAULT_ZONE)
+
+
+_school_zone = _zone_from_environment()
+
+
+def use_school_zone(zone: ZoneInfo) -> None:
+    """Set the zone whose calendar `today()` follows; the app and the CLI call it with
+    SCHOOL_TIMEZONE, so code that has no settings at hand still agrees with them."""
+    global _school_zone
+    _school_zone = zone
+
+
+def school_zone() -> ZoneInfo:
+    return _school_zone
+
+
+def today(zone: ZoneInfo | None = None) -> date:
+    """The school's calendar date: never the server's, since a UTC midnight is still
+    yesterday in Los Angeles (one place, so tests can set the clock)."""
+    return datetime.now(UTC).astimezone(zone or _school_zone).date()
 
 
 def years_after(day: date, years: int) -> date:

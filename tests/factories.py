@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from placement import dates
 from placement.models import (
     Application,
     ApplicationEvent,
@@ -191,10 +192,10 @@ def position(
         "pay_min": 28.0,
         "pay_max": 36.0,
         "zip": "90012",
-        "start_date": date.today() + timedelta(days=60),
+        "start_date": dates.today() + timedelta(days=60),
         "openings": 1,
         "min_training_hours": 500,
-        "closes_on": date.today() + timedelta(days=30),
+        "closes_on": dates.today() + timedelta(days=30),
     }
     defaults.update(fields)
     row = Position(

@@ -23,10 +23,30 @@ LEAP_DAY = date(2028, 2, 29)
 
 @pytest.fixture
 def leap_day():
-    """The real clock at noon on 29 February (date.today() itself says so)."""
-    with time_machine.travel(datetime(2028, 2, 29, 12, tzinfo=UTC), tick=True):
-        assert date.today() == LEAP_DAY
+    """The real clock at noon on 29 February (the school's calendar says so)."""
+    with time_machine.travel(datetime(2028, 2, 29, 20, tzinfo=UTC), tick=True):
+        assert dates.today() == LEAP_DAY
         yield LEAP_DAY
+
+
+class TestToday:
+    """ "Today" is the school's date, not the server's: at 01:00 UTC it is still yesterday in
+    Los Angeles, and every caller (pages, jobs, reports, tests) must agree on it."""
+
+    def test_a_utc_midnight_is_still_yesterday_at_the_school(self):
+        with time_machine.travel(datetime(2026, 12, 2, 1, tzinfo=UTC), tick=False):
+            assert dates.today() == date(2026, 12, 1)
+
+    def test_it_follows_the_configured_zone(self, monkeypatch):
+        from zoneinfo import ZoneInfo
+
+        from placement.config import load_settings
+        from placement.localtime import local_today
+
+        settings = load_settings({"SCHOOL_TIMEZONE": "Pacific/Auckland"})
+        with time_machine.travel(datetime(2026, 12, 2, 1, tzinfo=UTC), tick=False):
+            assert dates.today(ZoneInfo("Pacific/Auckland")) == date(2026, 12, 2)
+            assert dates.today(settings.zone) == local_today(settings)
 
 
 class TestYears:

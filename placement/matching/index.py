@@ -41,7 +41,7 @@ from typing import Concatenate, Literal, ParamSpec, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from placement import geo, taxonomy
+from placement import dates, geo, taxonomy
 from placement.matching import scoring
 from placement.matching.records import (
     CredentialRecord,
@@ -1177,7 +1177,7 @@ class MatchIndex:
     # --- helpers -------------------------------------------------------------------------
 
     def _today(self) -> date:
-        return self.today or date.today()
+        return self.today or dates.today()
 
     def _row(self, graduate_id: int) -> int:
         row = self._g.row(graduate_id)

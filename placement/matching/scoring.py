@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Final
 
-from placement import geo, taxonomy
+from placement import dates, geo, taxonomy
 from placement.formats import money
 from placement.matching.records import (
     CredentialRecord,
@@ -168,7 +168,7 @@ def score(
     graduate: GraduateRecord, position: PositionRecord, *, today: date | None = None
 ) -> MatchResult:
     """Score one pair: every failed hard rule as a 0-point reason, then the soft factors."""
-    today = today or date.today()
+    today = today or dates.today()
     failures: list[Reason] = []
     g_point = geo.lookup(graduate.zip)
     p_point = geo.lookup(position.zip)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
+from placement import dates
 from placement.config import Settings
 from placement.models import (
     Application,
@@ -101,7 +102,7 @@ def _interview(
 def seed_conversations(
     db: Session, rng: random.Random, settings: Settings, today: date | None = None
 ) -> dict[str, int]:
-    today = today or date.today()
+    today = today or dates.today()
     # From the calendar day, not the clock: the same seed gives the same rows in any process.
     now = _local(today, 0, settings)
     employer_user = db.exec(select(User).where(User.email == DEMO_EMPLOYER_EMAIL)).first()

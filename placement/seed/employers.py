@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from placement import dates
 from placement.models import (
     Employer,
     EmployerMember,
@@ -457,7 +458,7 @@ def seed_positions(
     """`positions` realistic openings spread over `employers`, added in batches."""
     if not employers or positions <= 0:
         return 0
-    today = today or date.today()
+    today = today or dates.today()
     batch: list[tuple[Position, set]] = []
     # The first employers (the named demo ones) get their share first, then at random.
     for index in range(positions):

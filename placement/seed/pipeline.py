@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
+from placement import dates
 from placement.models import (
     Application,
     ApplicationEvent,
@@ -431,7 +432,7 @@ class _Builder:
 
 
 def seed_pipeline(db: Session, rng: random.Random, today: date | None = None) -> dict[str, int]:
-    today = today or date.today()
+    today = today or dates.today()
     builder = _Builder(db, rng, today)
     positions = [
         _Position(*row)

@@ -16,7 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from placement import links, taxonomy
+from placement import dates, links, taxonomy
 from placement.config import Settings
 from placement.models import (
     Application,
@@ -42,7 +42,7 @@ def public_position(db: Session, position_id: int, *, today: date | None = None)
 
     The same rule decides what a graduate may apply to and what staff may refer to.
     """
-    today = today or date.today()
+    today = today or dates.today()
     row = db.exec(
         select(Position).where(col(Position.id) == position_id, visibility.public_position(today))
     ).first()

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from placement import taxonomy
+from placement import dates, taxonomy
 from placement.models import (
     Graduate,
     GraduateCredential,
@@ -206,7 +206,7 @@ def graduation_date_problem(value: date | None, *, today: date | None = None) ->
     roster import, the staff record): a year from 1950 to two years ahead."""
     if value is None:
         return None
-    year = (today or date.today()).year
+    year = (today or dates.today()).year
     if not EARLIEST_GRADUATION_YEAR <= value.year <= year + GRADUATION_YEARS_AHEAD:
         return (
             "Enter the date you graduated or will graduate "
@@ -363,7 +363,7 @@ def check_credential(data: CredentialInput, today: date | None = None) -> None:
         raise DomainError("Choose a US state.", "state")
     if data.code in taxonomy.STATE_BOUND_CREDENTIALS and not data.state:
         raise DomainError("Choose the US state that issued it (two letters, e.g. CA).", "state")
-    if data.issued_on and data.issued_on > (today or date.today()):
+    if data.issued_on and data.issued_on > (today or dates.today()):
         raise DomainError("The issue date cannot be in the future.", "issued_on")
     if data.issued_on and data.expires_on and data.expires_on <= data.issued_on:
         raise DomainError("The expiry date must come after the issue date.", "expires_on")
@@ -454,7 +454,7 @@ def credential_status(
     credential: GraduateCredential, today: date | None = None
 ) -> CredentialStatus:
     """Expired first, then expiring within 60 days, then verified or awaiting verification."""
-    today = today or date.today()
+    today = today or dates.today()
     verified = "verified" if credential.verified_at is not None else "awaiting verification"
     if credential.expires_on is not None:
         days = (credential.expires_on - today).days

@@ -35,6 +35,7 @@ from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from placement import dates
 from placement.db import reset_write_intent, set_write_intent
 from placement.matching import (
     CredentialRecord,
@@ -408,7 +409,7 @@ def fresh_index(
 
 
 def _today() -> date:
-    return date.today()
+    return dates.today()
 
 
 def _is_public(db: Session, position_id: int) -> bool:

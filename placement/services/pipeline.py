@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from placement import links, taxonomy
+from placement import dates, links, taxonomy
 from placement.config import Settings
 from placement.matching import MatchResult
 from placement.models import (
@@ -454,7 +454,7 @@ def candidates_for_position(
     may see: profile facts, modalities, credentials with verification and expiry, the stage
     history and the match explanation. A handful of queries for the whole list; staff notes
     and school records (hours) never appear."""
-    today = today or date.today()
+    today = today or dates.today()
     position = position_for_employer(db, employer_id, position_id)
     query = (
         select(

@@ -332,7 +332,7 @@ def save_position(
     Raises NotFound (not this employer's position), Conflict (edited from an older version),
     DomainError (a rule said no, with the field).
     """
-    today = today or date.today()
+    today = today or dates.today()
     if action not in ("draft", "submit"):
         raise DomainError("Choose to save a draft or to submit for review.", "action")
     employer = db.get(Employer, employer_id)
@@ -636,7 +636,7 @@ def expire_positions(db: Session, today: date | None = None) -> int:
     it runs inside a savepoint, and when another writer holds the database (a read
     transaction on SQLite cannot always become a write one) it gives up for this time.
     """
-    today = today or date.today()
+    today = today or dates.today()
     try:
         with db.begin_nested():
             ids = list(
@@ -980,7 +980,7 @@ def search_positions(db: Session, filters: SearchFilters, today: date | None = N
     counts the results per ZIP, Python keeps the ZIPs within the radius sorted by distance
     and picks those that cover the requested page, and the row query reads only those.
     """
-    today = today or date.today()
+    today = today or dates.today()
     # Core statements on the session's connection: the ORM's execution layer has nothing to
     # add for plain rows, and costs a fair part of the page.
     connection = db.connection()
@@ -1109,7 +1109,7 @@ _PUBLIC_FROM = Position.__table__.join(Employer.__table__, _E.id == _P.employer_
 
 def public_position(db: Session, position_id: int, today: date | None = None) -> PublicPosition:
     """A position anyone may read; NotFound unless open, approved and not past its closing."""
-    today = today or date.today()
+    today = today or dates.today()
     if not 0 < position_id < 2**31:
         raise NotFound
     row = db.execute(

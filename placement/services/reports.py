@@ -36,6 +36,7 @@ from typing import Protocol
 
 from sqlmodel import Session, col, select
 
+from placement import dates
 from placement.models import Graduate, Placement
 
 CSV_COLUMNS = (
@@ -193,7 +194,7 @@ def classify(db: Session, cohort: int | None = None, today: date | None = None) 
     query = query.where(col(Graduate.student_id).is_not(None))
     if cohort is not None:
         query = query.where(Graduate.cohort == cohort)
-    placements, starting_later = _latest_placements(db, cohort, today or date.today())
+    placements, starting_later = _latest_placements(db, cohort, today or dates.today())
     people: list[Person] = []
     for row in db.exec(query).all():
         graduate_id, year, graduated, first, last, student_id, status, reason, deleted, seeking = (

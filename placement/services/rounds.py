@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy import update
 from sqlmodel import Session, func, select
 
+from placement import dates
 from placement.config import Settings
 from placement.matching import RoundPlan, plan_round
 from placement.matching.rounds import NO_ELIGIBLE
@@ -79,7 +79,7 @@ class Plan:
 
 def _round_population(db: Session) -> tuple[list[int], dict[int, int]]:
     """Graduate ids of the round and each position's capacity (openings − hires)."""
-    today = date.today()
+    today = dates.today()
     openings = dict(
         db.exec(
             select(Position.id, Position.openings).where(visibility.public_position(today))

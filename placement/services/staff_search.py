@@ -9,13 +9,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from placement import dates
+from placement.localtime import day_bounds_utc
 from placement.models import (
     Application,
     ApplicationEvent,
@@ -86,7 +88,7 @@ class QueueCounts:
 
 def queue_counts(db: Session, today: date | None = None) -> QueueCounts:
     """Seven counts in one statement (scalar subqueries)."""
-    today = today or date.today()
+    today = today or dates.today()
     live = col(Graduate.deleted_at).is_(None)
 
     def count(model: Any, *where: Any) -> Any:
@@ -349,7 +351,7 @@ def graduate_record(db: Session, graduate_id: int) -> GraduateRecord:
 def credentials_queue(db: Session, which: str, page: int, today: date | None = None) -> Page:
     """Credentials to verify (`unverified`) or expiring within 30 days (`expiring`), across
     graduates."""
-    today = today or date.today()
+    today = today or dates.today()
     query = (
         select(
             GraduateCredential.id,
@@ -532,15 +534,13 @@ def _audit_query(filters: AuditFilters) -> Any:
         query = query.where(AuditEvent.object_type == filters.object_type)
     if filters.object_id is not None:
         query = query.where(AuditEvent.object_id == filters.object_id)
+    # The dates staff type are school days, not UTC days.
     if filters.since:
-        query = query.where(
-            col(AuditEvent.at) >= datetime.combine(filters.since, time.min, tzinfo=UTC)
-        )
+        start, _ = day_bounds_utc(filters.since, dates.school_zone())
+        query = query.where(col(AuditEvent.at) >= start)
     if filters.until:
-        query = query.where(
-            col(AuditEvent.at)
-            < datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=UTC)
-        )
+        _, end = day_bounds_utc(filters.until, dates.school_zone())
+        query = query.where(col(AuditEvent.at) < end)
     return query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
 
 

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from placement import taxonomy
+from placement import dates, taxonomy
 from placement.models import Position, split_codes
 from placement.services import Conflict, DomainError, Forbidden, NotFound, notifications
 from placement.services import conversation as conversation_service
@@ -51,7 +51,7 @@ def home(request: Request, db: Session) -> Response:
         return render(request, "employer/notice.html", {"employer": employer})
     # No page view runs a job: the worker's positions.expire writes the `expired` status down,
     # and the dashboard shows a position past its closing date as expired meanwhile.
-    today = date.today()
+    today = dates.today()
     rows = position_service.employer_positions(db, employer.id or 0)
     notes = notifications.recent(db, current.user_id, limit=15)
     return render(
@@ -311,7 +311,7 @@ def position_form(request: Request, db: Session) -> Response:
             )
         except NotFound:
             raise not_found() from None
-    today = date.today()
+    today = dates.today()
     context: dict[str, Any] = {
         "position": position,
         "employer": employer,
@@ -398,7 +398,7 @@ def position_detail(request: Request, db: Session) -> Response:
         )
     except NotFound:
         raise not_found() from None
-    today = date.today()
+    today = dates.today()
     employer = employer_service.employer_of(db, position.employer_id)
     counts = position_service.stage_counts(db, position.id or 0)
     return render(
@@ -448,7 +448,7 @@ def _pipeline_context(position: Position, candidates: list[Any]) -> dict[str, An
         "candidates": candidates,
         "stage_labels": taxonomy.STAGE_LABELS,
         "reasons": taxonomy.REJECTION_REASONS,
-        "today": date.today(),
+        "today": dates.today(),
     }
 
 

@@ -7,7 +7,6 @@ anyone else's id, answered 404 here exactly like a missing id).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -15,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from placement import taxonomy
+from placement import dates, taxonomy
 from placement.models import Graduate, GraduateCredential, Position, split_codes
 from placement.services import Conflict, DomainError, NotFound, notifications
 from placement.services import applications as application_service
@@ -255,7 +254,7 @@ def _keep_version(form: Form, graduate: Graduate) -> Form:
 
 
 def _credential_rows(credentials: list[Any]) -> list[dict[str, Any]]:
-    today = date.today()
+    today = dates.today()
     return [
         {
             "credential": credential,
@@ -773,7 +772,7 @@ def export(request: Request, db: Session) -> Response:
     document = privacy_service.export_graduate(
         db, graduate_id=graduate.id or 0, user_id=viewer(request).user_id
     )
-    name = f"placement-data-{date.today().isoformat()}.json"
+    name = f"placement-data-{dates.today().isoformat()}.json"
     return attachment(privacy_service.export_json(document), name, "application/json")
 
 

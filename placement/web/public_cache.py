@@ -27,7 +27,6 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import text
@@ -36,6 +35,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from placement import dates
 from placement.web.language import request_language
 
 LATEST_CHANGE_SQL = "SELECT coalesce(max(id), 0) FROM change"
@@ -94,7 +94,7 @@ class DataVersion:
                 latest = await run_in_threadpool(self.read)
         else:
             latest = await run_in_threadpool(self.read)
-        return f"{latest}.{date.today().strftime('%Y%m%d')}"
+        return f"{latest}.{dates.today().strftime('%Y%m%d')}"
 
     def close(self) -> None:
         if self._connection is not None:

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from placement import taxonomy
+from placement import dates, taxonomy
 from placement.models import Employer, Graduate, Placement, Position, User, utcnow
 from placement.services import (
     Conflict,
@@ -303,7 +303,7 @@ def _graduate_page(
             "placement_form": placement_form or Form(),
             "verify_forms": verify_forms or {},
             "error": error,
-            "today": date.today(),
+            "today": dates.today(),
             "here": url(request, "staff:graduate", id=graduate_id),
             "outcome_statuses": [(s, s.capitalize()) for s in taxonomy.OUTCOME_STATUSES],
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
@@ -502,7 +502,7 @@ def _credentials_page(
             "page": page,
             "page_link": page_link(request),
             "here": here(request),
-            "today": date.today(),
+            "today": dates.today(),
             "form": form or Form(),
             "error": error,
             "methods": taxonomy.CREDENTIAL_VERIFICATION_METHODS,

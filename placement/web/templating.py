@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from placement import links, localtime, taxonomy
+from placement import dates, links, localtime, taxonomy
 from placement.formats import money
 from placement.web import http
 from placement.web.middleware import csrf_token
@@ -35,10 +35,11 @@ def _url_for(
 
 
 def _day(value: date | datetime | None) -> str:
+    """A calendar date as is; a stored UTC time in the school's zone, with its abbreviation."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
+        return localtime.format_datetime(value, dates.school_zone())
     return value.isoformat()
 
 
@@ -50,7 +51,7 @@ def _localtime(context: jinja2.runtime.Context, value: datetime | None) -> str:
 
 def _localdate(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
-        value = value.date()
+        value = localtime.to_local(value, dates.school_zone()).date()
     return localtime.format_date(value)
 
 

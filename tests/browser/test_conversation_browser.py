@@ -3,11 +3,12 @@ offer from the employer to the placement staff see."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
 
+from placement import dates
 from tests import factories
 from tests.browser.pages import sign_in
 
@@ -79,7 +80,7 @@ def test_an_accepted_offer_becomes_a_placement_staff_see(live_server, page, db, 
     position = factories.position(db, employer.employer.id, title="Lymphedema therapist")
     application = factories.application(db, position.id, graduate.graduate.id, stage="interview")
     url = live_server.url
-    respond_by = (date.today() + timedelta(days=5)).isoformat()
+    respond_by = (dates.today() + timedelta(days=5)).isoformat()
 
     # The employer makes an offer; a first try with no answer date is refused, the rest kept.
     sign_in(page, url, employer.user.email)

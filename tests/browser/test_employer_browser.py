@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from placement import dates
 from tests import factories
 from tests.browser.pages import sign_in
 
@@ -27,8 +28,10 @@ def test_a_posted_position_is_approved_and_found(live_server, page, db, new_page
     page.get_by_label("Pay up to (USD an hour)").fill("32")
     page.get_by_label("ZIP code of the workplace").fill("92602")
     page.get_by_label("Openings").fill("2")
-    page.get_by_label("Start date").fill((date.today() + timedelta(days=45)).isoformat())
-    page.get_by_label("Applications close on").fill((date.today() + timedelta(days=20)).isoformat())
+    page.get_by_label("Start date").fill((dates.today() + timedelta(days=45)).isoformat())
+    page.get_by_label("Applications close on").fill(
+        (dates.today() + timedelta(days=20)).isoformat()
+    )
     page.get_by_label("Minimum training hours").fill("750")
     page.locator("#field-required_modalities").get_by_label("Manual lymphatic drainage").check()
     page.locator("#field-required_credentials").get_by_label("BLS/CPR").check()

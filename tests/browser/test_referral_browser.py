@@ -4,8 +4,9 @@ the graduate accepts, the employer hires, and the outcome report counts the plac
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
+from placement import dates
 from tests import factories
 from tests.browser.pages import sign_in
 
@@ -21,7 +22,7 @@ def test_staff_refer_the_graduate_accepts_the_employer_hires_the_report_counts_i
         db,
         employer.employer.id,
         title="Oncology massage therapist",
-        start_date=date.today() - timedelta(days=7),
+        start_date=dates.today() - timedelta(days=7),
     )
     graduate = factories.graduate(
         db, email="nia@example.com", first_name="Nia", last_name="Okafor", cohort=2025

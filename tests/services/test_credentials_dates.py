@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from placement import dates
 from placement.services import DomainError
 from placement.services import graduates as graduate_service
 
@@ -23,7 +24,7 @@ def test_a_future_issue_date_is_refused_by_the_service_alone(db, graduate_user):
             db,
             graduate_id=graduate_user.graduate.id,
             user_id=graduate_user.user.id,
-            data=_data(date.today() + timedelta(days=10), None),
+            data=_data(dates.today() + timedelta(days=10), None),
         )
     assert caught.value.field == "issued_on"
 
@@ -42,7 +43,7 @@ def test_the_form_shows_the_services_message_at_the_field(as_graduate):
         {
             "code": "bls_cpr",
             "number": "1",
-            "issued_on": (date.today() + timedelta(days=3)).isoformat(),
+            "issued_on": (dates.today() + timedelta(days=3)).isoformat(),
         },
     )
     assert page.status_code == 422

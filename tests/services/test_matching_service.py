@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
 from sqlmodel import Session
 
+from placement import dates
 from placement.matching import score
 from placement.models import Change, Graduate, GraduateCredential, Position
 from placement.services import NotFound, changes
@@ -29,7 +30,7 @@ def harbor(db: Session, employer_user):
 def _graduate(db: Session, first_name: str, *, bls: bool = True, **fields):
     person = factories.graduate(db, first_name=first_name, **fields).graduate
     if bls:
-        factories.credential(db, person.id, "bls_cpr", expires_on=date.today() + timedelta(400))
+        factories.credential(db, person.id, "bls_cpr", expires_on=dates.today() + timedelta(400))
     return person
 
 
@@ -135,7 +136,7 @@ class TestRankGraduates:
         _graduate(db, "Ready")
         closed = factories.position(db, employer_user.employer.id, status="closed")
         past = factories.position(
-            db, employer_user.employer.id, closes_on=date.today() - timedelta(days=1)
+            db, employer_user.employer.id, closes_on=dates.today() - timedelta(days=1)
         )
         assert service.rank_graduates(db, closed.id, audience="staff") == []
         assert service.rank_graduates(db, past.id, audience="staff") == []
@@ -263,7 +264,7 @@ class TestRankPositions:
         grace = _graduate(db, "Grace")
         factories.position(db, employer_user.employer.id, status="draft")
         factories.position(
-            db, employer_user.employer.id, closes_on=date.today() - timedelta(days=1)
+            db, employer_user.employer.id, closes_on=dates.today() - timedelta(days=1)
         )
         pending = factories.employer(db, email="p@pending.example", status="pending")
         factories.position(db, pending.employer.id)

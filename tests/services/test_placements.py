@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
 
-from placement import migrate
+from placement import dates, migrate
 from placement.models import Graduate, Placement
 from placement.services import placements, reports
 from placement.services.approvals import Actor
@@ -171,7 +171,7 @@ class TestTheRoute:
 class TestCountsFromTheStartDate:
     def test_a_placement_ahead_counts_as_not_placed_until_it_starts(self, db):
         person = factories.graduate(db, first_name="Fay", cohort=2025, with_account=False)
-        start = date.today() + timedelta(days=30)
+        start = dates.today() + timedelta(days=30)
         _record(db, person.graduate.id, start_date=start)
         db.commit()
         (row,) = reports.outcome_rows(db, cohort=2025)
@@ -181,11 +181,11 @@ class TestCountsFromTheStartDate:
 
     def test_an_earlier_placement_counts_while_a_later_one_waits(self, db):
         person = factories.graduate(db, first_name="Gil", cohort=2025, with_account=False)
-        _record(db, person.graduate.id, start_date=date.today() - timedelta(days=90))
+        _record(db, person.graduate.id, start_date=dates.today() - timedelta(days=90))
         _record(
             db,
             person.graduate.id,
-            start_date=date.today() + timedelta(days=10),
+            start_date=dates.today() + timedelta(days=10),
             field="out_of_field",
             job_title="Barista",
         )

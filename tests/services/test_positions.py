@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from placement import dates
 from placement.models import AuditEvent, Change, Position, PositionRequirement
 from placement.services import Conflict, DomainError, NotFound
 from placement.services import positions as service
 from placement.services.positions import PositionInput, SearchFilters
 from tests import factories
 
-TODAY = date.today()
+TODAY = dates.today()
 
 
 def make_input(**overrides: object) -> PositionInput:

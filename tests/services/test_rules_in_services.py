@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from placement import dates
 from placement.config import Settings
 from placement.models import Application, Graduate, Referral
 from placement.services import DomainError, accounts, employers, pipeline, referrals, rounds
@@ -111,7 +112,7 @@ class TestNpi:
 
 
 class TestGraduationDate:
-    @pytest.mark.parametrize("value", [date(1949, 12, 31), date(date.today().year + 3, 1, 1)])
+    @pytest.mark.parametrize("value", [date(1949, 12, 31), date(dates.today().year + 3, 1, 1)])
     def test_out_of_range_dates_are_refused(self, value):
         with pytest.raises(DomainError) as caught:
             check_graduation_date(value)
@@ -133,7 +134,7 @@ class TestGraduationDate:
                     last_name="G",
                     student_id="S-NEW-1",
                     program="Massage",
-                    graduation_date=date.today() + timedelta(days=365 * 5),
+                    graduation_date=dates.today() + timedelta(days=365 * 5),
                 ),
             )
         assert caught.value.field == "graduation_date"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from alembic import command
 from sqlalchemy import text
 
-from placement import migrate
+from placement import dates, migrate
 from placement.db import make_engine, unit_of_work
 from placement.services import applications, employers, matching, search, visibility
 from placement.services import positions as service
@@ -17,7 +17,7 @@ from tests import factories
 from tests.conftest import BACKEND, create_postgres_database, drop_postgres_database
 from tests.services.test_positions import make_input, save
 
-TODAY = date.today()
+TODAY = dates.today()
 
 
 def found(db, q: str, **filters) -> list[int]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session
 
+from placement import dates
 from placement.models import ApiToken, Graduate
 from placement.security import token_hash
 from placement.services import changes
@@ -16,7 +17,7 @@ from tests import factories
 def _graduate(db: Session, first_name: str, *, bls: bool = True, **fields) -> Graduate:
     person = factories.graduate(db, first_name=first_name, **fields).graduate
     if bls:
-        factories.credential(db, person.id, "bls_cpr", expires_on=date.today() + timedelta(400))
+        factories.credential(db, person.id, "bls_cpr", expires_on=dates.today() + timedelta(400))
     return person
 
 

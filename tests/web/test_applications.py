@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, func, select
 
+from placement import dates
 from placement.models import Application, ApplicationEvent, AuditEvent, Message, utcnow
 from placement.services import applications as application_service
 from tests import factories
@@ -113,7 +114,7 @@ class TestApply:
             {"status": "pending_review"},
             {"status": "closed"},
             {"status": "filled"},
-            {"closes_on": date.today() - timedelta(days=1)},
+            {"closes_on": dates.today() - timedelta(days=1)},
             {"employer_status": "pending"},
             {"employer_status": "suspended"},
         ],

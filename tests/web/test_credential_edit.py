@@ -4,11 +4,12 @@ credential (verification cleared, the earlier version kept in its history)."""
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from placement import dates
 from placement.models import AuditEvent, CredentialVersion, GraduateCredential
 from tests import factories
 
@@ -37,7 +38,7 @@ def licence(db, graduate_user):
         "state_license",
         state="CA",
         number="MT-1",
-        expires_on=date.today() + timedelta(days=20),
+        expires_on=dates.today() + timedelta(days=20),
         verified=True,
     )
 
@@ -64,7 +65,7 @@ class TestEditPage:
 
 class TestRenewal:
     def test_a_new_expiry_date_renews_and_keeps_the_earlier_version(self, as_graduate, db, licence):
-        new_expiry = (date.today() + timedelta(days=730)).isoformat()
+        new_expiry = (dates.today() + timedelta(days=730)).isoformat()
         old_expiry = licence.expires_on
         response = as_graduate.submit(
             f"/me/credentials/{licence.id}/edit", _form(licence, expires_on=new_expiry)

@@ -5,12 +5,12 @@ and the history of renewals; the queue of credentials expiring within 30 days.""
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-from placement import taxonomy
+from placement import dates, taxonomy
 from placement.models import AuditEvent, GraduateCredential
 from tests import factories
 
@@ -230,7 +230,7 @@ class TestExpiringQueue:
     def test_it_lists_cards_expiring_within_30_days_across_graduates(
         self, as_staff, db, graduate_user, other_graduate_user
     ):
-        today = date.today()
+        today = dates.today()
         factories.credential(
             db, graduate_user.graduate.id, "bls_cpr", expires_on=today + timedelta(days=3)
         )

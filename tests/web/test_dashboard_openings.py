@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from placement import dates
 from tests import factories
 
 
 def test_the_dashboard_names_a_renewal_and_how_many_positions_it_opens(
     as_graduate, db, graduate_user, employer_user
 ):
-    start = date.today() + timedelta(days=60)
+    start = dates.today() + timedelta(days=60)
     factories.credential(
-        db, graduate_user.graduate.id, "bls_cpr", expires_on=date.today() + timedelta(days=20)
+        db, graduate_user.graduate.id, "bls_cpr", expires_on=dates.today() + timedelta(days=20)
     )
     for title in ("Oncology massage", "Hospice comfort care"):
         factories.position(

@@ -4,11 +4,12 @@ sees, and its lists are ordered by that score (ties by name). Staff keep the exa
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session
 
+from placement import dates
 from placement.services import matching as matching_service
 from tests import factories
 
@@ -17,7 +18,7 @@ def _graduate(db: Session, first_name: str, clinical_hours: int, **fields):
     person = factories.graduate(
         db, first_name=first_name, visibility="employers", clinical_hours=clinical_hours, **fields
     ).graduate
-    factories.credential(db, person.id, "bls_cpr", expires_on=date.today() + timedelta(400))
+    factories.credential(db, person.id, "bls_cpr", expires_on=dates.today() + timedelta(400))
     return person
 
 

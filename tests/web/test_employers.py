@@ -4,13 +4,13 @@ and the rule under all of them: another organisation's ids answer 404 and change
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
-from placement import worker
+from placement import dates, worker
 from placement.models import (
     Application,
     AuditEvent,
@@ -23,7 +23,7 @@ from placement.models import (
 )
 from tests import factories
 
-TODAY = date.today()
+TODAY = dates.today()
 
 
 def position_form(**overrides: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 from starlette.routing import Route
 
-from placement import taxonomy
+from placement import dates, taxonomy
 from placement.models import (
     Application,
     AuditEvent,
@@ -93,9 +93,9 @@ class TestDashboard:
         self, as_graduate, db, graduate_user
     ):
         graduate_id = graduate_user.graduate.id
-        factories.credential(db, graduate_id, "bls_cpr", expires_on=date.today() - timedelta(1))
-        factories.credential(db, graduate_id, "tb_test", expires_on=date.today() + timedelta(20))
-        factories.credential(db, graduate_id, "camtc", expires_on=date.today() + timedelta(400))
+        factories.credential(db, graduate_id, "bls_cpr", expires_on=dates.today() - timedelta(1))
+        factories.credential(db, graduate_id, "tb_test", expires_on=dates.today() + timedelta(20))
+        factories.credential(db, graduate_id, "camtc", expires_on=dates.today() + timedelta(400))
         page = as_graduate.get("/me").text
         warnings = page.split('id="credential-warnings"')[1].split("</section>")[0]
         assert "BLS/CPR" in warnings and "expired on" in warnings
@@ -352,9 +352,9 @@ class TestCredentials:
         graduate_id = graduate_user.graduate.id
         factories.credential(db, graduate_id, "camtc", verified=True)
         factories.credential(db, graduate_id, "bls_cpr", verified=False)
-        factories.credential(db, graduate_id, "tb_test", expires_on=date.today() - timedelta(3))
+        factories.credential(db, graduate_id, "tb_test", expires_on=dates.today() - timedelta(3))
         factories.credential(
-            db, graduate_id, "first_aid", expires_on=date.today() + timedelta(days=12)
+            db, graduate_id, "first_aid", expires_on=dates.today() + timedelta(days=12)
         )
         page = as_graduate.get("/me/credentials").text
         assert re.search(r"CAMTC.*?>verified<", page, re.S)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
+from placement import dates
 from placement.models import Graduate, Referral
 from placement.services import changes
 from placement.services import matching as matching_service
@@ -18,7 +19,7 @@ from tests import factories
 def _graduate(db: Session, first_name: str, *, bls: bool = True, **fields) -> Graduate:
     person = factories.graduate(db, first_name=first_name, last_name="Tester", **fields).graduate
     if bls:
-        factories.credential(db, person.id, "bls_cpr", expires_on=date.today() + timedelta(400))
+        factories.credential(db, person.id, "bls_cpr", expires_on=dates.today() + timedelta(400))
     return person
 
 

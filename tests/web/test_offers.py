@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
+from placement import dates
 from placement.models import Application, Message, Offer, Placement, Position
 from placement.worker import run_due
 from tests import factories
 
-START = (date.today() + timedelta(days=40)).isoformat()
-RESPOND_BY = (date.today() + timedelta(days=7)).isoformat()
+START = (dates.today() + timedelta(days=40)).isoformat()
+RESPOND_BY = (dates.today() + timedelta(days=7)).isoformat()
 TERMS = {
     "job_title": "Oncology massage therapist",
     "start_date": START,
@@ -218,7 +219,7 @@ class TestLapsing:
     def test_an_offer_past_respond_by_lapses_back_to_interview(
         self, app: Any, as_employer: Any, as_graduate: Any, application: Application, db: Session
     ) -> None:
-        today = date.today()
+        today = dates.today()
         _offer(as_employer, application, respond_by=(today + timedelta(days=1)).isoformat())
         later = datetime.now(UTC) + timedelta(days=3)
         done = run_due(app.state.engine, app.state.settings, later, only=["offers.lapse"])
@@ -235,7 +236,7 @@ class TestLapsing:
     def test_the_last_day_reminder_is_sent_once(
         self, app: Any, as_employer: Any, application: Application, db: Session
     ) -> None:
-        _offer(as_employer, application, respond_by=date.today().isoformat())
+        _offer(as_employer, application, respond_by=dates.today().isoformat())
         now = datetime.now(UTC)
         for _ in range(2):
             run_due(app.state.engine, app.state.settings, now, only=["offers.last_day"], force=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from placement import dates
 from placement.models import (
     Application,
     ApplicationEvent,
@@ -40,9 +41,9 @@ def applicant(db, position, graduate_user):
     db.add(graduate)
     db.commit()
     factories.modality(db, graduate.id, "oncology", 3)
-    factories.credential(db, graduate.id, "camtc", expires_on=date.today() + timedelta(days=200))
+    factories.credential(db, graduate.id, "camtc", expires_on=dates.today() + timedelta(days=200))
     factories.credential(
-        db, graduate.id, "bls_cpr", expires_on=date.today() - timedelta(days=3), verified=False
+        db, graduate.id, "bls_cpr", expires_on=dates.today() - timedelta(days=3), verified=False
     )
     return factories.application(db, position.id, graduate.id, cover_note="I love this work.")
 

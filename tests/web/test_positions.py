@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from placement import dates
 from tests import factories
 
 
@@ -103,7 +104,7 @@ class TestSearchPage:
             db,
             employer_user.employer.id,
             title="Yesterday's opening",
-            closes_on=date.today() - timedelta(days=1),
+            closes_on=dates.today() - timedelta(days=1),
         )
         assert "Yesterday&#39;s opening" not in client.get("/positions").text
 
@@ -141,7 +142,7 @@ class TestPositionPage:
 
     def test_it_answers_404_once_the_closing_date_passed(self, client, db, employer_user):
         position = factories.position(
-            db, employer_user.employer.id, closes_on=date.today() - timedelta(days=1)
+            db, employer_user.employer.id, closes_on=dates.today() - timedelta(days=1)
         )
         assert client.get(f"/positions/{position.id}").status_code == 404
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, func, select
 
-from placement import cli
+from placement import cli, dates
 from placement.models import AuditEvent, Graduate, MatchAssignment, MatchRound, Referral
 from placement.services import rounds
 from tests import factories
@@ -18,7 +18,7 @@ from tests import factories
 def _graduate(db: Session, first_name: str, *, bls: bool = True, **fields) -> Graduate:
     person = factories.graduate(db, first_name=first_name, last_name="Tester", **fields).graduate
     if bls:
-        factories.credential(db, person.id, "bls_cpr", expires_on=date.today() + timedelta(400))
+        factories.credential(db, person.id, "bls_cpr", expires_on=dates.today() + timedelta(400))
     return person
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from placement import dates
 from placement.models import Placement
 from tests import factories
 
@@ -29,13 +30,13 @@ class TestStaffHome:
             db,
             graduate_user.graduate.id,
             "camtc",
-            expires_on=date.today() + timedelta(days=30),
+            expires_on=dates.today() + timedelta(days=30),
         )
         factories.credential(
             db,
             graduate_user.graduate.id,
             "first_aid",
-            expires_on=date.today() + timedelta(days=200),
+            expires_on=dates.today() + timedelta(days=200),
         )
         position = factories.position(db, employer_user.employer.id)
         factories.referral(db, position.id, graduate_user.graduate.id)
@@ -142,11 +143,11 @@ class TestStaffCredentialsQueue:
 
     def test_it_lists_credentials_expiring_soon(self, as_staff, db, graduate_user):
         factories.credential(
-            db, graduate_user.graduate.id, "camtc", expires_on=date.today() + timedelta(days=10)
+            db, graduate_user.graduate.id, "camtc", expires_on=dates.today() + timedelta(days=10)
         )
         page = as_staff.get("/staff/credentials?show=expiring")
         assert "Grace" in page.text
-        assert (date.today() + timedelta(days=10)).isoformat() in page.text
+        assert (dates.today() + timedelta(days=10)).isoformat() in page.text
 
     def test_it_refuses_to_verify_twice(self, as_staff, db, graduate_user):
         credential = factories.credential(db, graduate_user.graduate.id, "bls_cpr", verified=True)

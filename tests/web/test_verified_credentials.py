@@ -5,10 +5,11 @@ explained as "held but not yet verified by career services"."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import select
 
+from placement import dates
 from placement.models import Position
 from placement.services import matching as matching_service
 from placement.services import positions as position_service
@@ -66,7 +67,7 @@ def test_matching_counts_only_a_verified_card_and_says_why(db, employer_user):
         required_credentials=("bls_cpr",),
         verified_credentials=("bls_cpr",),
     )
-    expiry = date.today() + timedelta(days=400)
+    expiry = dates.today() + timedelta(days=400)
     verified = factories.graduate(db, first_name="Vera")
     factories.credential(db, verified.graduate.id, "bls_cpr", expires_on=expiry, verified=True)
     pending = factories.graduate(db, first_name="Penny")

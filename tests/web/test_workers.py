@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from placement import migrate
+from placement import dates, migrate
 from placement.db import make_engine
 from placement.services import api_tokens
 from tests import factories
@@ -199,7 +199,7 @@ def test_changes_through_one_worker_reach_the_others_and_a_fresh_index_agrees(
         # ... and an employer lowers a position's pay and renames it, through A too
         employer_client = httpx.Client(base_url=str(a.base_url), timeout=30)
         _login(employer_client, employer.user.email)
-        start = (date.today() + timedelta(days=60)).isoformat()
+        start = (dates.today() + timedelta(days=60)).isoformat()
         edit = {
             "title": "Oncology massage therapist II",
             "description": "Inpatient massage on the oncology and orthopaedic floors.",
@@ -211,7 +211,7 @@ def test_changes_through_one_worker_reach_the_others_and_a_fresh_index_agrees(
             "start_date": start,
             "openings": "1",
             "min_training_hours": "500",
-            "closes_on": (date.today() + timedelta(days=30)).isoformat(),
+            "closes_on": (dates.today() + timedelta(days=30)).isoformat(),
             "shifts": ["mon-am", "tue-am"],
             "action": "submit",
             "version": "1",
