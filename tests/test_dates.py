@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -47,6 +48,19 @@ class TestToday:
         with time_machine.travel(datetime(2026, 12, 2, 1, tzinfo=UTC), tick=False):
             assert dates.today(ZoneInfo("Pacific/Auckland")) == date(2026, 12, 2)
             assert dates.today(settings.zone) == local_today(settings)
+
+
+def test_no_code_asks_the_server_for_its_date():
+    """`date.today()` is the server's calendar; placement code asks `dates.today()`."""
+    root = Path(__file__).resolve().parent.parent / "placement"
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.py")
+        if path.name != "dates.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\bdate\.today\(\)|datetime\.now\(\)\.date\(\)", line)
+    ]
+    assert offenders == []
 
 
 class TestYears:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from placement import taxonomy
+from placement import dates, taxonomy
 from placement.models import Employer, Graduate, Placement, Position
 from placement.services import DomainError
 from placement.services.visibility import public_position
@@ -60,7 +60,7 @@ def positions(
     if not staff:
         if status not in (None, "open"):
             return ApiPage([], False)
-        query = query.where(public_position(today or date.today()))
+        query = query.where(public_position(today or dates.today()))
     elif status is not None:
         query = query.where(Position.status == status)
     rows, more = _window(db, query.order_by(col(Position.id)), page)

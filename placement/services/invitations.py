@@ -22,7 +22,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from placement import links
+from placement import dates, links
 from placement.config import Settings
 from placement.models import (
     Application,
@@ -128,7 +128,7 @@ def employer_matches(
 def _is_public(db: Session, position_id: int) -> bool:
     found = db.exec(
         select(Position.id).where(
-            Position.id == position_id, visibility.public_position(date.today())
+            Position.id == position_id, visibility.public_position(dates.today())
         )
     ).first()
     return found is not None
@@ -336,7 +336,7 @@ def invitations_for_graduate(
 ) -> list[InvitationRow]:
     """The graduate's invitations, newest first, with position, employer and whether they
     applied since: one query."""
-    today = today or date.today()
+    today = today or dates.today()
     public = visibility.public_position(today)
     rows = db.execute(
         sa_select(

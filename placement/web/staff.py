@@ -964,7 +964,7 @@ def audit_log(request: Request, db: Session) -> Response:
         )
         return attachment(
             audit.export_csv(staff_search.audit_export(db, filters)),
-            f"audit-log-{date.today().isoformat()}.csv",
+            f"audit-log-{dates.today().isoformat()}.csv",
             "text/csv; charset=utf-8",
         )
     page = staff_search.audit_rows(db, filters, _page(request))

@@ -5,16 +5,17 @@ edits stay published (CONTRACT, Employer; issue 10, case 2)."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
+from placement import dates
 from placement.models import AuditEvent, Position
 from tests import factories
 
-TODAY = date.today()
+TODAY = dates.today()
 
 
 def form(**overrides: Any) -> dict[str, Any]:
