@@ -108,6 +108,17 @@ class Reason:
 
 
 @dataclass(frozen=True, slots=True)
+class Check:
+    """One hard rule of a position for one graduate: met or not, with the sentence why.
+
+    The scorer's failures are exactly the checks that are not met (scoring.checks)."""
+
+    factor: str
+    met: bool
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
 class MatchResult:
     """The outcome of matching one graduate with one position.
 

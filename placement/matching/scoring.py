@@ -19,13 +19,15 @@ Decisions the rules leave open, made here:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 from typing import Final
 
 from placement import dates, geo, taxonomy
 from placement.formats import money
 from placement.matching.records import (
+    Check,
     CredentialRecord,
     GraduateRecord,
     MatchResult,
@@ -164,79 +166,29 @@ def pay_top(position: PositionRecord) -> float | None:
 # --- the scorer ------------------------------------------------------------------------
 
 
+def checks(
+    graduate: GraduateRecord, position: PositionRecord, *, today: date | None = None
+) -> tuple[Check, ...]:
+    """Every hard rule of the position for this graduate, met or not, each with its reason
+    ("how you match"); the scorer's failures are the ones not met, from this same code."""
+    today = today or dates.today()
+    g_point = geo.lookup(graduate.zip)
+    p_point = geo.lookup(position.zip)
+    found, _c2, _overlap = _checks(graduate, position, today, g_point, p_point, explain_met=True)
+    return tuple(found)
+
+
 def score(
     graduate: GraduateRecord, position: PositionRecord, *, today: date | None = None
 ) -> MatchResult:
     """Score one pair: every failed hard rule as a 0-point reason, then the soft factors."""
     today = today or dates.today()
-    failures: list[Reason] = []
     g_point = geo.lookup(graduate.zip)
     p_point = geo.lookup(position.zip)
     state = p_point.state if p_point else None
     on = check_date(position, today)
-
-    if not graduate.seeking:
-        failures.append(Reason("seeking", 0.0, "Not currently looking for work"))
-    if not graduate.verified:
-        failures.append(Reason("verified", 0.0, "Profile not yet verified by career services"))
-    for code in _ordered(position.required_credentials, taxonomy.CREDENTIALS):
-        holding = best_holding(graduate.credentials, code, state)
-        if code in position.verified_credentials:
-            verified = best_holding(verified_holdings(graduate), code, state)
-            if not credential_valid(verified, on) and credential_valid(holding, on):
-                label = taxonomy.label(taxonomy.CREDENTIALS, code)
-                detail = f"{label} held but not yet verified by career services"
-                failures.append(Reason("required_credential", 0.0, detail))
-                continue
-            holding = verified if credential_valid(verified, on) else holding
-        if not credential_valid(holding, on):
-            detail = _credential_failure(graduate, code, holding, state, position, today)
-            failures.append(Reason("required_credential", 0.0, detail))
-    for code in _ordered(position.required_modalities, taxonomy.MODALITIES):
-        if proficiency(graduate, code) < 1:
-            label = taxonomy.label(taxonomy.MODALITIES, code)
-            failures.append(
-                Reason("required_modality", 0.0, f"{label} is required; not on the profile")
-            )
-    if graduate.training_hours < position.min_training_hours:
-        failures.append(
-            Reason(
-                "training_hours",
-                0.0,
-                f"{graduate.training_hours} training hours; "
-                f"the position requires {position.min_training_hours}",
-            )
-        )
-    c2 = None
-    if g_point and p_point:
-        c2 = geo.chord2(geo.unit_vector(g_point), geo.unit_vector(p_point))
-        if c2 > geo.radius_chord2(graduate.travel_radius_miles):
-            miles = geo.distance_miles(g_point, p_point)
-            failures.append(
-                Reason(
-                    "travel_radius",
-                    0.0,
-                    f"{miles:.1f} miles away, beyond a {graduate.travel_radius_miles}-mile radius",
-                )
-            )
-    else:
-        failures.append(Reason("travel_radius", 0.0, _unknown_zip(graduate, position, g_point)))
-    accepted = graduate.employment_types
-    if accepted and position.employment_type not in accepted:
-        wants = _labels(accepted, taxonomy.EMPLOYMENT_TYPES)
-        offered = taxonomy.label(taxonomy.EMPLOYMENT_TYPES, position.employment_type)
-        failures.append(
-            Reason("employment_type", 0.0, f"Looking for {wants}; this position is {offered}")
-        )
-    overlap = len(position.shifts & graduate.availability)
-    if position.shifts and not overlap:
-        shifts = _slots(position.shifts)
-        detail = (
-            f"No availability given; the position's shifts are {shifts}"
-            if not graduate.availability
-            else f"Availability ({_slots(graduate.availability)}) misses every shift ({shifts})"
-        )
-        failures.append(Reason("availability", 0.0, detail))
+    found, c2, overlap = _checks(graduate, position, today, g_point, p_point, explain_met=False)
+    failures = [Reason(check.factor, 0.0, check.detail) for check in found if not check.met]
 
     soft = _soft_reasons(graduate, position, state, on, overlap, c2, g_point, p_point)
     points = {reason.factor: k for reason, k in soft}
@@ -253,6 +205,144 @@ def score(
         graduate_side=graduate_side / 10,
         employer_side=employer_side / 10,
     )
+
+
+def _checks(
+    graduate: GraduateRecord,
+    position: PositionRecord,
+    today: date,
+    g_point: geo.ZipPoint | None,
+    p_point: geo.ZipPoint | None,
+    *,
+    explain_met: bool,
+) -> tuple[list[Check], float | None, int]:
+    """The hard rules in their order: (checks, chord² between the ZIPs, shift overlap).
+    Sentences for rules that are met are written only with `explain_met` (the scorer needs
+    the failures only)."""
+    out: list[Check] = []
+
+    def met(factor: str, detail: Callable[[], str]) -> None:
+        out.append(Check(factor, True, detail() if explain_met else ""))
+
+    def missing(factor: str, detail: str) -> None:
+        out.append(Check(factor, False, detail))
+
+    state = p_point.state if p_point else None
+    on = check_date(position, today)
+    if graduate.seeking:
+        met("seeking", lambda: "Looking for work")
+    else:
+        missing("seeking", "Not currently looking for work")
+    if graduate.verified:
+        met("verified", lambda: "Profile verified by career services")
+    else:
+        missing("verified", "Profile not yet verified by career services")
+    for code in _ordered(position.required_credentials, taxonomy.CREDENTIALS):
+        holding = best_holding(graduate.credentials, code, state)
+        if code in position.verified_credentials:
+            verified = best_holding(verified_holdings(graduate), code, state)
+            if not credential_valid(verified, on) and credential_valid(holding, on):
+                label = taxonomy.label(taxonomy.CREDENTIALS, code)
+                detail = f"{label} held but not yet verified by career services"
+                missing("required_credential", detail)
+                continue
+            holding = verified if credential_valid(verified, on) else holding
+        if not credential_valid(holding, on):
+            detail = _credential_failure(graduate, code, holding, state, position, today)
+            missing("required_credential", detail)
+        else:
+            met(
+                "required_credential",
+                partial(_credential_met, code, holding, position, on),
+            )
+    for code in _ordered(position.required_modalities, taxonomy.MODALITIES):
+        label = taxonomy.label(taxonomy.MODALITIES, code)
+        level = proficiency(graduate, code)
+        if level < 1:
+            missing("required_modality", f"{label} is required; not on the profile")
+        else:
+            met(
+                "required_modality",
+                partial(_modality_met, label, level),
+            )
+    hours = (
+        f"{graduate.training_hours} training hours; "
+        f"the position requires {position.min_training_hours}"
+    )
+    if graduate.training_hours < position.min_training_hours:
+        missing("training_hours", hours)
+    else:
+        met("training_hours", lambda: hours)
+    c2 = None
+    if g_point and p_point:
+        c2 = geo.chord2(geo.unit_vector(g_point), geo.unit_vector(p_point))
+        radius = graduate.travel_radius_miles
+        if c2 > geo.radius_chord2(radius):
+            miles = geo.distance_miles(g_point, p_point)
+            missing(
+                "travel_radius",
+                f"{miles:.1f} miles away, beyond a {radius}-mile radius",
+            )
+        else:
+            met(
+                "travel_radius",
+                lambda: (
+                    f"{geo.distance_miles(g_point, p_point):.1f} miles away, "
+                    + (f"within a {radius}-mile radius" if radius is not None else "no radius set")
+                ),
+            )
+    else:
+        missing("travel_radius", _unknown_zip(graduate, position, g_point))
+    accepted = graduate.employment_types
+    offered = taxonomy.label(taxonomy.EMPLOYMENT_TYPES, position.employment_type)
+    if accepted and position.employment_type not in accepted:
+        wants = _labels(accepted, taxonomy.EMPLOYMENT_TYPES)
+        missing("employment_type", f"Looking for {wants}; this position is {offered}")
+    else:
+        met(
+            "employment_type",
+            lambda: (
+                f"{offered} is among the employment types looked for"
+                if accepted
+                else f"{offered}; every employment type is accepted"
+            ),
+        )
+    overlap = len(position.shifts & graduate.availability)
+    if position.shifts and not overlap:
+        shifts = _slots(position.shifts)
+        detail = (
+            f"No availability given; the position's shifts are {shifts}"
+            if not graduate.availability
+            else f"Availability ({_slots(graduate.availability)}) misses every shift ({shifts})"
+        )
+        missing("availability", detail)
+    else:
+        met(
+            "availability",
+            lambda: (
+                f"Available for {overlap} of the {len(position.shifts)} shifts"
+                if position.shifts
+                else "Flexible hours: no shift to miss"
+            ),
+        )
+    return out, c2, overlap
+
+
+def _modality_met(label: str, level: int) -> str:
+    return f"{label} is on the profile (proficiency {level} of {MAX_PROFICIENCY})"
+
+
+def _credential_met(
+    code: str, holding: CredentialRecord | None, position: PositionRecord, on: date
+) -> str:
+    label = taxonomy.label(taxonomy.CREDENTIALS, code)
+    held = taxonomy.label(taxonomy.CREDENTIALS, holding.code) if holding else label
+    what = label if held == label else f"{label} ({held} counts)"
+    checked = "verified" if holding is not None and holding.verified else "not yet verified"
+    if holding is None or holding.expires_on is None:
+        return f"{what} on file, {checked}; it does not expire"
+    when = f"the start on {position.start_date}" if position.start_date == on else "today"
+    return f"{what} on file, {checked}; valid until {holding.expires_on}, beyond {when}"
 
 
 def _soft_reasons(

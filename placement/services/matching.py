@@ -48,7 +48,7 @@ from placement.matching import (
     score,
     scoring,
 )
-from placement.matching.records import HARD_FACTORS
+from placement.matching.records import HARD_FACTORS, Check
 from placement.models import (
     Application,
     Change,
@@ -610,6 +610,18 @@ def explain(db: Session, graduate_id: int, position_id: int) -> MatchResult:
     if graduate_id not in found:
         raise NotFound
     return found[graduate_id]
+
+
+def how_you_match(db: Session, graduate_id: int, position_id: int) -> tuple[Check, ...]:
+    """Every hard rule of the position for the graduate, met or missing, with its reason:
+    the scorer's own rules (scoring.checks), on the two records as they are now.
+
+    NotFound when either does not exist (or the graduate was deleted)."""
+    position = load_positions(db, [position_id], only_open=False).get(position_id)
+    graduate = load_graduates(db, [graduate_id]).get(graduate_id)
+    if position is None or graduate is None:
+        raise NotFound
+    return scoring.checks(graduate, position, today=_today())
 
 
 def explain_many(

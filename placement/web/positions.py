@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from placement import geo, taxonomy
 from placement.services import NotFound
+from placement.services import matching as matching_service
 from placement.services import positions as position_service
 from placement.web.guards import endpoint, not_found
 from placement.web.http import page_number, url
@@ -138,10 +139,20 @@ def detail(request: Request, db: Session) -> Response:
         position = position_service.public_position(db, position_id)
     except NotFound:
         raise not_found() from None
+    current = request.state.viewer
+    checks = None
+    if current is not None and current.graduate_id is not None:
+        # "How you match": the scorer's own rules, met or missing (signed-in graduates only;
+        # an anonymous visitor's page stays the cached one).
+        try:
+            checks = matching_service.how_you_match(db, current.graduate_id, position.id)
+        except NotFound:
+            checks = None
     return render(
         request,
         "positions/detail.html",
         {
+            "checks": checks,
             "position": position,
             "days": taxonomy.DAYS,
             "parts": taxonomy.PARTS,
