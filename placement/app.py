@@ -27,6 +27,7 @@ from placement.web import (
     identity,
     matching,
     outbox,
+    outcomes,
     positions,
     public,
     sourcing,
@@ -56,6 +57,7 @@ def build_routes() -> list[BaseRoute]:
         *graduates.public_routes,
         *conversation.public_routes,
         *sourcing.public_routes,
+        *outcomes.public_routes,
         # Each side's home answers at its bare prefix (/me, /employer, /staff) as the contract
         # says; a Mount alone would only match below it.
         Route("/me", graduates.home, name="graduate_home"),
@@ -79,6 +81,7 @@ def build_routes() -> list[BaseRoute]:
                 *conversation.staff_routes,
                 *outbox.routes,
                 *identity.routes,
+                *outcomes.staff_routes,
             ],
             name="staff",
         ),

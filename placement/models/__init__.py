@@ -18,6 +18,7 @@ from placement.models.conversation import (
     Offer,
 )
 from placement.models.employers import Employer, EmployerMember, Position, PositionRequirement
+from placement.models.evidence import LinkPurpose, OutcomeLink, PlacementDocument
 from placement.models.graduates import (
     CredentialReminder,
     CredentialVersion,
@@ -67,6 +68,7 @@ __all__ = [
     "Invitation",
     "JobLease",
     "Language",
+    "LinkPurpose",
     "LoginAttempt",
     "MatchAssignment",
     "MailStatus",
@@ -75,7 +77,9 @@ __all__ = [
     "Offer",
     "MessageAttachment",
     "OneTimeToken",
+    "OutcomeLink",
     "Placement",
+    "PlacementDocument",
     "Position",
     "PositionNotice",
     "PositionRequirement",

@@ -75,6 +75,12 @@ class Placement(SQLModel, table=True):
     verification_note: str = Field(default="", max_length=2000)
     verified_at: datetime | None = None
     verified_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    # The employer's contact answered "no" to a verification link: waiting for staff.
+    disputed_at: datetime | None = None
+    dispute_note: str = Field(default="", max_length=2000)
+    # Confirmed again by a verification asked 90 days or more after the start (sustained
+    # employment: ACCSC's "cannot be based on one day on the job").
+    reverified_at: datetime | None = None
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
 

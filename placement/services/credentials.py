@@ -210,7 +210,7 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def check_document(data: bytes, *, max_bytes: int) -> tuple[str, bytes]:
+def check_document(data: bytes, *, max_bytes: int, what: str = "the card") -> tuple[str, bytes]:
     """The scan as (kind, the bytes to store), or DocumentRejected with a message.
 
     A PDF goes through the résumé checks (services.resumes.check_pdf). An image is opened by
@@ -218,7 +218,7 @@ def check_document(data: bytes, *, max_bytes: int) -> tuple[str, bytes]:
     from its pixels alone: no EXIF (a phone photo's location), no comments, no profiles.
     """
     if not data:
-        raise DocumentRejected("The file is empty. Choose a scan or photo of the card.")
+        raise DocumentRejected(f"The file is empty. Choose a scan or photo of {what}.")
     if len(data) > max_bytes:
         raise DocumentRejected(
             f"The file is too large ({resumes.size_text(len(data))}); the limit is "
@@ -228,7 +228,7 @@ def check_document(data: bytes, *, max_bytes: int) -> tuple[str, bytes]:
     if kind is None:
         raise DocumentRejected(
             "This file is not a PDF, JPEG or PNG (whatever its name says). Scan or "
-            "photograph the card and upload the PDF, JPEG or PNG file."
+            f"photograph {what} and upload the PDF, JPEG or PNG file."
         )
     if kind == "pdf":
         try:

@@ -198,6 +198,8 @@ def verify_placement(
     placement.verification_note = note
     placement.verified_at = utcnow()
     placement.verified_by = actor.user_id
+    # A verification settles a dispute (an employer's "no" waiting for staff).
+    placement.disputed_at = None
     db.add(placement)
     audit.record(
         db,

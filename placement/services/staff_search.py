@@ -455,6 +455,8 @@ def placement_rows(db: Session, verified: str | None, page: int) -> Page:
         Placement.verification_method,
         Placement.verification_note,
         Placement.verified_at,
+        Placement.disputed_at,
+        Placement.reverified_at,
         Placement.application_id,
         Placement.created_at,
         Graduate.id.label("graduate_id"),  # type: ignore[union-attr]
@@ -466,6 +468,8 @@ def placement_rows(db: Session, verified: str | None, page: int) -> Page:
         query = query.where(col(Placement.verified_at).is_(None))
     elif verified == "yes":
         query = query.where(col(Placement.verified_at).is_not(None))
+    elif verified == "disputed":
+        query = query.where(col(Placement.disputed_at).is_not(None))
     query = query.order_by(col(Placement.created_at).desc(), col(Placement.id).desc())
     return paginate(db, query, page)
 

@@ -145,6 +145,11 @@ NOTICES: dict[str, str] = {
     "placed": "Placement recorded: the graduate's outcome is now placed.",
     "already_placed": "This placement was already recorded.",
     "placement_verified": "Placement verified.",
+    "evidence": "Document added to the placement's evidence.",
+    "verification_requested": "Verification link mailed to {detail} contact(s); it works once, "
+    "for 30 days.",
+    "survey_sent": "Survey link mailed to the graduate; it works once, for 30 days.",
+    "surveys_sent": "Survey links mailed to {detail} graduate(s) without a verified placement.",
     "revoked": "Token revoked: it no longer works.",
     "published": "Round published: {detail} referrals created.",
     "published_one": "Round published: 1 referral created.",

@@ -632,7 +632,7 @@ def _placements_page(
     request: Request, db: Session, *, form: Form | None = None, status_code: int = 200
 ) -> Response:
     verified = request.query_params.get("verified")
-    if verified not in ("yes", "no"):
+    if verified not in ("yes", "no", "disputed"):
         verified = None
     page = staff_search.placement_rows(db, verified, _page(request))
     return render(

@@ -12,7 +12,17 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from placement.app import create_app
 from placement.config import Settings
 
-PUBLIC_PREFIXES = ("/login", "/logout", "/register/", "/password/", "/account/setup/", "/static")
+PUBLIC_PREFIXES = (
+    "/login",
+    "/logout",
+    "/register/",
+    "/password/",
+    "/account/setup/",
+    "/static",
+    # One-time links answered without signing in (placement verification, graduate survey).
+    "/verify/placement/",
+    "/survey/",
+)
 PUBLIC_PATHS = {"/", "/healthz", "/positions", "/positions/1"}
 
 
