@@ -1,7 +1,7 @@
 """placement evidence, outcome links, disputes and re-verification
 
 Revision ID: 333cb43b4557
-Revises: b2d4f6a8c013
+Revises: bf2fab936539
 Create Date: 2026-12-02 00:28:05.388330
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '333cb43b4557'
-down_revision: str | None = 'b2d4f6a8c013'
+down_revision: str | None = 'bf2fab936539'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

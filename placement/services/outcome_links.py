@@ -28,7 +28,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select, update
 
-from placement import links, taxonomy
+from placement import dates, links, taxonomy
 from placement.config import Settings
 from placement.models import (
     EmployerMember,
@@ -248,7 +248,7 @@ def request_verification(
                 "organisation on the network.",
                 "contact_email",
             )
-    today = today or date.today()
+    today = today or dates.today()
     sustained = is_sustained(placement, today)
     issued = _issue(
         db,

@@ -9,7 +9,6 @@ The link pages answer a wrong, used, replaced or expired token with one and the 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -17,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from placement import taxonomy
+from placement import dates, taxonomy
 from placement.models import Graduate, LinkPurpose, OutcomeLink, Placement, utcnow
 from placement.services import Conflict, DomainError, NotFound, evidence, outcome_links
 from placement.services.approvals import Actor
@@ -61,7 +60,7 @@ def _placement_page(
             "documents": evidence.documents_of(db, placement_id),
             "requests": outcome_links.links_of_placement(db, placement_id),
             "contacts": outcome_links.contacts_for(db, placement),
-            "sustained": outcome_links.is_sustained(placement, date.today()),
+            "sustained": outcome_links.is_sustained(placement, dates.today()),
             "request_form": request_form or Form(),
             "evidence_error": evidence_error,
             "placement_fields": taxonomy.PLACEMENT_FIELDS,
