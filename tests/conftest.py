@@ -87,13 +87,34 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     yield str(path)
 
 
+_EMPTYING: list[str] = []
+
+
+def _emptying_sql(connection: Any) -> str:
+    """One round trip that empties every table and restarts every sequence. A TRUNCATE of
+    all tables costs about 0.7 s a test on PostgreSQL (it makes new files for each table);
+    DELETE of a test's few rows costs milliseconds. Foreign-key triggers are off meanwhile
+    (the test server's user is a superuser), so the order of the tables does not matter."""
+    if not _EMPTYING:
+        sequences = connection.execute(
+            text(
+                "SELECT quote_ident(sequence_schema) || '.' || quote_ident(sequence_name) "
+                "FROM information_schema.sequences WHERE sequence_schema = 'public'"
+            )
+        ).scalars()
+        statements = ["SET LOCAL session_replication_role = replica"]
+        statements += [f'DELETE FROM "{table.name}"' for table in metadata.sorted_tables]
+        statements += [f"ALTER SEQUENCE {sequence} RESTART" for sequence in sequences]
+        _EMPTYING.append("; ".join(statements))
+    return _EMPTYING[0]
+
+
 @pytest.fixture
 def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
     if BACKEND == "postgres":
         engine = make_engine(migrated_template)
-        tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
         with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            connection.execute(text(_emptying_sql(connection)))
         engine.dispose()
         yield migrated_template
         return
