@@ -10,10 +10,12 @@ from __future__ import annotations
 import random
 import sys
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from placement.config import Settings
 from placement.db import unit_of_work
@@ -62,6 +64,75 @@ class Progress:
         sys.stderr.flush()
 
 
+def reserve_ids(db: Session, table: Table, count: int) -> list[int]:
+    """`count` fresh primary keys of `table`, so parent and child rows go in by executemany.
+
+    An INSERT … RETURNING that must keep the rows' order runs one row at a time on SQLite;
+    knowing the ids first lets every table go in as one executemany. PostgreSQL hands them
+    out from the column's sequence; SQLite writes one transaction at a time (the seed holds
+    `BEGIN IMMEDIATE`), so the ids after the largest are free.
+    """
+    if count <= 0:
+        return []
+    if db.get_bind().dialect.name == "postgresql":
+        return list(
+            db.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, 'id'))"
+                    " FROM generate_series(1, :n)"
+                ),
+                {"table": f'"{table.name}"', "n": count},
+            ).scalars()
+        )
+    start = db.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
+    return list(range(start, start + count))
+
+
+def insert_rows(db: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT plain rows (each with the keys of the first) as one executemany.
+
+    On SQLite the rows go to the driver as tuples converted by the columns' own bind
+    processors, the per-row parameter bookkeeping of a Core executemany being most of the
+    seed's time there; PostgreSQL gets the Core statement, which batches them as
+    multi-row VALUES.
+    """
+    if not rows:
+        return
+    dialect = db.get_bind().dialect
+    if dialect.name != "sqlite":
+        db.execute(insert(table), rows)
+        return
+    keys = list(rows[0])
+    defaults: dict[str, Any] = {}
+    for column in table.columns:
+        if column.name not in keys and column.default is not None:
+            default = column.default
+            defaults[column.name] = default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined, operator]
+    names = [*keys, *defaults]
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    ]
+    extra = tuple(
+        processor(value) if processor else value
+        for processor, value in zip(processors[len(keys) :], defaults.values(), strict=True)
+    )
+    convert = [(i, processor) for i, processor in enumerate(processors[: len(keys)]) if processor]
+    get = itemgetter(*keys)
+    params: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = list(get(row)) if len(keys) > 1 else [row[keys[0]]]
+        for i, processor in convert:
+            if values[i] is not None:
+                values[i] = processor(values[i])
+        values.extend(extra)
+        params.append(tuple(values))
+    columns = ", ".join(f'"{name}"' for name in names)
+    marks = ", ".join("?" for _ in names)
+    db.connection().exec_driver_sql(
+        f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', params
+    )
+
+
 def database_is_empty(engine: Engine) -> bool:
     with unit_of_work(engine, write=False) as db:
         return db.execute(select(func.count()).select_from(User)).scalar_one() == 0
@@ -91,12 +162,19 @@ def seed_population(
     from placement.seed import pipeline as pipeline_seed
 
     rng = random.Random(seed)
+    # Its own generator: the people drawn from `rng` do not depend on their cards' renewals.
+    lifecycle = credential_seed.Lifecycle(random.Random(seed + 1), settings)
     employers = employers if employers is not None else max(1, min(positions // 3 + 1, 400))
     # One hash for every seeded account: hashing each would take minutes at benchmark sizes.
     password_hash = Passwords(make_hasher(fast=settings.testing)).hash(DEMO_PASSWORD)
-    bar = Progress(total=employers + positions + graduates + 1, enabled=progress)
+    # Graduates count twice: once made, once through the pipeline of applications.
+    bar = Progress(total=employers + positions + 2 * graduates + 1, enabled=progress)
     counts: dict[str, int] = {}
     with unit_of_work(engine) as db:
+        if engine.dialect.name == "sqlite":
+            # Millions of rows through a dozen indexes: SQLite's default 2 MB page cache
+            # would read the same index pages back from the file over and over.
+            db.execute(text("PRAGMA cache_size = -262144"))
         counts["staff"] = _seed_staff(db, password_hash)
         bar.advance(1, "staff")
         counts.update(
@@ -111,12 +189,17 @@ def seed_population(
         )
         counts.update(
             graduate_seed.seed_graduates(
-                db, rng, graduates=graduates, password_hash=password_hash, progress=bar
+                db,
+                rng,
+                graduates=graduates,
+                password_hash=password_hash,
+                progress=bar,
+                lifecycle=lifecycle,
             )
         )
-        counts.update(pipeline_seed.seed_pipeline(db, rng))
+        counts.update(pipeline_seed.seed_pipeline(db, rng, progress=bar))
         counts.update(conversation_seed.seed_conversations(db, rng, settings))
-        counts.update(credential_seed.seed_credential_lifecycle(db, rng, settings))
+        counts.update(lifecycle.counts())
     return counts
 
 
@@ -126,7 +209,7 @@ def _seed_staff(db: Session, password_hash: str) -> int:
         (DEMO_ADMIN_EMAIL, "admin", "Dana Whitfield"),
         (DEMO_STAFF_EMAIL, "staff", "Luis Ortega"),
     ):
-        if db.exec(select(User).where(User.email == email)).first() is None:
+        if db.execute(select(User).where(col(User.email) == email)).first() is None:
             db.add(User(email=email, role=role, name=name, password_hash=password_hash))
             created += 1
     db.flush()

@@ -13,12 +13,19 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
-from sqlmodel import Session
+from sqlalchemy import func, select
+from sqlmodel import Session, col
 
 from placement import dates, taxonomy
-from placement.models import Graduate, GraduateCredential, GraduateModality, User
-from placement.seed import DEMO_GRADUATE_EMAIL, DEMO_STAFF_EMAIL, Progress
+from placement.models import (
+    CredentialVersion,
+    Graduate,
+    GraduateCredential,
+    GraduateModality,
+    User,
+)
+from placement.seed import DEMO_GRADUATE_EMAIL, DEMO_STAFF_EMAIL, Progress, insert_rows, reserve_ids
+from placement.seed.credentials import Lifecycle
 from placement.seed.places import REGION_ZIPS
 
 AS_OF = date(2026, 10, 1)
@@ -27,6 +34,7 @@ USERS = User.__table__  # type: ignore[attr-defined]
 GRADUATES = Graduate.__table__  # type: ignore[attr-defined]
 MODALITIES = GraduateModality.__table__  # type: ignore[attr-defined]
 CREDENTIALS = GraduateCredential.__table__  # type: ignore[attr-defined]
+VERSIONS = CredentialVersion.__table__  # type: ignore[attr-defined]
 BATCH = 2000
 COHORTS = (2022, 2023, 2024, 2025, 2026)
 
@@ -293,11 +301,19 @@ def _maya() -> tuple[dict[str, Any], dict[str, Any], dict, list]:
 
 
 def seed_graduates(
-    db: Session, rng: random.Random, *, graduates: int, password_hash: str, progress: Progress
+    db: Session,
+    rng: random.Random,
+    *,
+    graduates: int,
+    password_hash: str,
+    progress: Progress,
+    lifecycle: Lifecycle,
 ) -> dict[str, int]:
     already = db.execute(select(func.count()).select_from(Graduate)).scalar_one()
-    demo_taken = db.execute(select(User.id).where(User.email == DEMO_GRADUATE_EMAIL)).first()
-    staff_id = db.execute(select(User.id).where(User.email == DEMO_STAFF_EMAIL)).scalar()
+    demo_taken = db.execute(
+        select(col(User.id)).where(col(User.email) == DEMO_GRADUATE_EMAIL)
+    ).first()
+    staff_id = db.execute(select(col(User.id)).where(col(User.email) == DEMO_STAFF_EMAIL)).scalar()
     counts = {"graduates": 0, "graduate_modalities": 0, "graduate_credentials": 0}
     for start in range(0, graduates, BATCH):
         people = []
@@ -306,40 +322,41 @@ def seed_graduates(
                 people.append(_maya())
             else:
                 people.append(_person(rng, already + index))
-        counts_batch = _insert(db, people, password_hash=password_hash, staff_id=staff_id)
+        counts_batch = _insert(
+            db, people, password_hash=password_hash, staff_id=staff_id, lifecycle=lifecycle
+        )
         for key, value in counts_batch.items():
             counts[key] += value
-        for _ in people:
-            progress.advance(1, "graduates")
+        progress.advance(len(people), "graduates")
     db.flush()
     return counts
 
 
 def _insert(
-    db: Session, people: list[tuple], *, password_hash: str, staff_id: int | None
+    db: Session,
+    people: list[tuple],
+    *,
+    password_hash: str,
+    staff_id: int | None,
+    lifecycle: Lifecycle,
 ) -> dict[str, int]:
+    user_ids = reserve_ids(db, USERS, len(people))
+    graduate_ids = reserve_ids(db, GRADUATES, len(people))
     user_rows = [
-        {**user, "role": "graduate", "password_hash": password_hash} for user, _, _, _ in people
+        {**user, "id": user_id, "role": "graduate", "password_hash": password_hash}
+        for user_id, (user, _, _, _) in zip(user_ids, people, strict=True)
     ]
-    user_ids = list(
-        db.execute(
-            insert(USERS).returning(USERS.c.id, sort_by_parameter_order=True), user_rows
-        ).scalars()
-    )
     graduate_rows = [
         {
             **graduate,
+            "id": graduate_id,
             "user_id": user_id,
             "verified_by": staff_id if graduate["verified_at"] else None,
         }
-        for user_id, (_, graduate, _, _) in zip(user_ids, people, strict=True)
+        for graduate_id, user_id, (_, graduate, _, _) in zip(
+            graduate_ids, user_ids, people, strict=True
+        )
     ]
-    graduate_ids = list(
-        db.execute(
-            insert(GRADUATES).returning(GRADUATES.c.id, sort_by_parameter_order=True),
-            graduate_rows,
-        ).scalars()
-    )
     modality_rows = [
         {"graduate_id": graduate_id, "code": code, "proficiency": level}
         for graduate_id, (_, _, modalities, _) in zip(graduate_ids, people, strict=True)
@@ -354,10 +371,24 @@ def _insert(
         for graduate_id, (_, _, _, credentials) in zip(graduate_ids, people, strict=True)
         for credential in credentials
     ]
-    if modality_rows:
-        db.execute(insert(MODALITIES), modality_rows)
-    if credential_rows:
-        db.execute(insert(CREDENTIALS), credential_rows)
+    earlier = [lifecycle.apply(row) for row in credential_rows]
+    credential_ids = reserve_ids(db, CREDENTIALS, len(credential_rows))
+    for row, credential_id in zip(credential_rows, credential_ids, strict=True):
+        row["id"] = credential_id
+    version_rows = [
+        {**version, "credential_id": credential_id}
+        for credential_id, version in zip(credential_ids, earlier, strict=True)
+        if version is not None
+    ]
+    for table, rows in (
+        (USERS, user_rows),
+        (GRADUATES, graduate_rows),
+        (MODALITIES, modality_rows),
+        (CREDENTIALS, credential_rows),
+        (VERSIONS, version_rows),
+    ):
+        if rows:
+            insert_rows(db, table, rows)
     return {
         "graduates": len(graduate_ids),
         "graduate_modalities": len(modality_rows),
