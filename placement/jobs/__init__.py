@@ -1,3 +1,3 @@
 """Every periodic job, one module per domain; importing this package registers them all."""
 
-from placement.jobs import credentials, interviews, mail, offers, positions  # noqa: F401
+from placement.jobs import credentials, interviews, mail, offers, positions, sourcing  # noqa: F401

@@ -66,6 +66,7 @@ KINDS: dict[str, MailClass] = {
     "referral_declined": DIGEST,
     "invitation_to_apply": DIGEST,
     "saved_search.match": DIGEST,
+    "talent_pool.opening": DIGEST,
     "credential.reminder_60": DIGEST,
     "credential.reminder_30": DIGEST,
     "offer.answered": DIGEST,

@@ -1097,6 +1097,7 @@ class PublicPosition:
     employer_website: str
     employer_kind: str
     requirements: dict[str, list[str]]
+    employer_id: int = 0
 
     @property
     def place(self) -> str:
@@ -1130,6 +1131,7 @@ def public_position(db: Session, position_id: int, today: date | None = None) ->
             _E.name,
             _E.website,
             _E.kind,
+            _P.employer_id,
         )
         .select_from(_PUBLIC_FROM)
         .where(_P.id == position_id, visibility.public_position(today))
@@ -1143,4 +1145,5 @@ def public_position(db: Session, position_id: int, today: date | None = None) ->
         employer_website=row[14],
         employer_kind=row[15],
         requirements=requirements_of(db, position_id),
+        employer_id=row[16],
     )

@@ -23,6 +23,7 @@ from placement.services import conversation as conversation_service
 from placement.services import employers as employer_service
 from placement.services import pipeline as pipeline_service
 from placement.services import positions as position_service
+from placement.services import talent as talent_service
 from placement.web import conversation
 from placement.web.forms import Form
 from placement.web.guards import Viewer, endpoint, not_found, viewer
@@ -64,6 +65,7 @@ def home(request: Request, db: Session) -> Response:
             "unread": sum(1 for note in notes if note.unread),
             "today": today,
             "conversations": conversation.dashboard(db, current),
+            "pool": talent_service.pool_for_employer(db, employer.id or 0),
         },
     )
 

@@ -189,6 +189,9 @@ NOTICES: dict[str, str] = {
     "document": "Your scan was uploaded.",
     "invitation_declined": "You declined the invitation; the employer is not told why.",
     "privacy_saved": "Your choice was saved.",
+    "interest_saved": "The employer now sees you among the graduates interested in its future "
+    "openings; we will tell you when it opens a position you match.",
+    "interest_withdrawn": "You are no longer in this employer's talent pool.",
     # accounts
     "password_changed": "Your password was changed. Every other session of your account has "
     "been signed out.",

@@ -18,6 +18,7 @@ from placement import geo, taxonomy
 from placement.services import NotFound
 from placement.services import matching as matching_service
 from placement.services import positions as position_service
+from placement.services import talent as talent_service
 from placement.web.guards import endpoint, not_found
 from placement.web.http import page_number, url
 from placement.web.public_cache import public_page
@@ -141,6 +142,7 @@ def detail(request: Request, db: Session) -> Response:
         raise not_found() from None
     current = request.state.viewer
     checks = None
+    interested = False
     if current is not None and current.graduate_id is not None:
         # "How you match": the scorer's own rules, met or missing (signed-in graduates only;
         # an anonymous visitor's page stays the cached one).
@@ -148,11 +150,13 @@ def detail(request: Request, db: Session) -> Response:
             checks = matching_service.how_you_match(db, current.graduate_id, position.id)
         except NotFound:
             checks = None
+        interested = talent_service.is_interested(db, current.graduate_id, position.employer_id)
     return render(
         request,
         "positions/detail.html",
         {
             "checks": checks,
+            "interested": interested,
             "position": position,
             "days": taxonomy.DAYS,
             "parts": taxonomy.PARTS,

@@ -16,9 +16,11 @@ from starlette.routing import BaseRoute, Route
 
 from placement.services import DomainError, NotFound
 from placement.services import invitations as invitation_service
+from placement.services import talent as talent_service
+from placement.web.auth import safe_next
 from placement.web.forms import Form
 from placement.web.guards import endpoint, not_found, viewer
-from placement.web.http import page_link, page_number, redirect
+from placement.web.http import page_link, page_number, redirect, redirect_to, url
 from placement.web.templating import render
 
 # -- the employer's matches and invitations -------------------------------------------------
@@ -115,7 +117,10 @@ def invitations(request: Request, db: Session) -> Response:
     return render(
         request,
         "graduate/invitations.html",
-        {"invitations": invitation_service.invitations_for_graduate(db, graduate_id)},
+        {
+            "invitations": invitation_service.invitations_for_graduate(db, graduate_id),
+            "interests": talent_service.interests_of(db, graduate_id),
+        },
     )
 
 
@@ -131,6 +136,51 @@ def invitation_decline(request: Request, db: Session) -> Response:
     except NotFound:
         raise not_found() from None
     return redirect(request, "graduate:invitations", notice="invitation_declined")
+
+
+# -- the talent pool -------------------------------------------------------------------------
+
+
+def _back(request: Request, form: Form) -> str:
+    """Back to the page the form was on (a local path only), or to the invitations page."""
+    return safe_next(form.raw("next")) or url(request, "graduate:invitations")
+
+
+@endpoint("graduate")
+def interest(request: Request, db: Session) -> Response:
+    form = Form.of(request)
+    try:
+        _row, _created = talent_service.express_interest(
+            db,
+            graduate_id=_graduate_id(request),
+            user_id=viewer(request).user_id,
+            employer_id=request.path_params["employer_id"],
+        )
+    except NotFound:
+        raise not_found() from None
+    except DomainError as error:
+        return render(
+            request,
+            "errors/error.html",
+            {"status": 422, "title": "Please check your profile first", "detail": error.message},
+            status_code=422,
+        )
+    return redirect_to(_back(request, form), "interest_saved")
+
+
+@endpoint("graduate")
+def interest_withdraw(request: Request, db: Session) -> Response:
+    form = Form.of(request)
+    try:
+        talent_service.withdraw_interest(
+            db,
+            graduate_id=_graduate_id(request),
+            user_id=viewer(request).user_id,
+            employer_id=request.path_params["employer_id"],
+        )
+    except NotFound:
+        raise not_found() from None
+    return redirect_to(_back(request, form), "interest_withdrawn")
 
 
 employer_routes: list[BaseRoute] = [
@@ -153,4 +203,17 @@ graduate_routes: list[BaseRoute] = [
     ),
 ]
 
-public_routes: list[BaseRoute] = []
+public_routes: list[BaseRoute] = [
+    Route(
+        "/employers/{employer_id:id}/interest",
+        interest,
+        methods=["POST"],
+        name="employer_interest",
+    ),
+    Route(
+        "/employers/{employer_id:id}/interest/withdraw",
+        interest_withdraw,
+        methods=["POST"],
+        name="employer_interest_withdraw",
+    ),
+]
