@@ -177,6 +177,107 @@ def review_employer(
     return employer
 
 
+CHANGE_ACTIONS = ("approve", "reject")
+
+
+def review_held_change(
+    db: Session,
+    settings: Settings,
+    actor: Actor,
+    *,
+    employer_id: int,
+    action: str,
+    reason: str | None = None,
+) -> Employer:
+    """Approve (the new name, website or NPI take effect everywhere, the public pages and
+    search included) or reject (reason required: the approved values stay) an approved
+    organisation's held change; audited with before and after, the members told by mail.
+
+    A conditional update on the held change the reviewer saw: two reviewers at once, or a
+    reviewer racing the employer's next edit, give one result and a Conflict for the other.
+    """
+    from placement.services import employers  # employers imports accounts, as we do
+
+    if action not in CHANGE_ACTIONS:
+        raise DomainError("Unknown action.")
+    text = _reason(reason, required=action == "reject")
+    employer = employer_for_review(db, employer_id)
+    held = employers.held_changes(employer)
+    if not held:
+        raise Conflict(f"{employer.name} has no change waiting: someone reviewed it first.")
+    if employer.status != "approved":
+        raise DomainError(
+            f"{employer.name} is {employer.status}: its change can be reviewed once it is "
+            "approved again."
+        )
+    before = {name: getattr(employer, name) for name in sorted(held)}
+    values: dict[str, object] = {"held_changes": None, "held_at": None}
+    if action == "approve":
+        values.update(held)
+    result = db.exec(
+        update(Employer)
+        .where(
+            col(Employer.id) == employer_id,
+            col(Employer.held_changes) == employer.held_changes,
+            col(Employer.status) == "approved",
+        )
+        .values(**values)
+    )
+    if result.rowcount != 1:  # type: ignore[union-attr]
+        raise Conflict("The change was reviewed or edited a moment ago: reload the page.")
+    db.refresh(employer)
+    if action == "approve":
+        employers.shown_details_changed(db, employer_id)
+    fields = ", ".join(sorted(held))
+    audit.record(
+        db,
+        f"employer.change_{PAST[action]}",
+        actor_user_id=actor.user_id,
+        actor_role=actor.role,
+        object_type="employer",
+        object_id=employer_id,
+        detail=f"{employer.name}: {fields}" + (f": {text}" if text else ""),
+        before=before,
+        after=held if action == "approve" else {**before, "reason": text},
+        ip=actor.ip,
+    )
+    described = "\n".join(
+        f"- {_FIELD_LABELS[name]}: {before[name] or '(none)'} → {held[name] or '(none)'}"
+        for name in sorted(held)
+    )
+    if action == "approve":
+        _notify_members(
+            db,
+            settings,
+            employer_id,
+            kind="employer_change_approved",
+            subject=f"Your change to {employer.name} is approved",
+            body=(
+                "Career services approved the change to your organisation's details:\n\n"
+                f"{described}\n\nThe public pages and the search show it now: "
+                f"{links.url(settings, 'employer:organization')}"
+            ),
+        )
+    else:
+        _notify_members(
+            db,
+            settings,
+            employer_id,
+            kind="employer_change_rejected",
+            subject=f"Your change to {employer.name} was not approved",
+            body=(
+                "Career services did not approve the change to your organisation's details:"
+                f"\n\n{described}\n\nReason: {text}\n\nThe approved details stay as they "
+                "were. Reply to this message or contact career services if you think this is "
+                "a mistake."
+            ),
+        )
+    return employer
+
+
+_FIELD_LABELS = {"name": "Name", "website": "Website", "npi": "NPI"}
+
+
 def review_position(
     db: Session,
     settings: Settings,

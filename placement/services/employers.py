@@ -6,6 +6,7 @@ organisation is NotFound, exactly like a missing one.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from sqlmodel import Session
 
 from placement import taxonomy
 from placement.config import Settings
-from placement.models import Employer, EmployerMember, User
+from placement.models import Employer, EmployerMember, User, utcnow
 from placement.npi import npi_is_valid
 from placement.services import (
     DomainError,
@@ -62,10 +63,40 @@ def employer_of(db: Session, employer_id: int | None) -> Employer:
     return employer
 
 
+# What names an organisation: once it is approved, a change of these waits for staff (an
+# approved "St. Brigid Hospital" must not become "Relax Spa 24/7" on its own say-so).
+HELD_FIELDS = ("name", "website", "npi")
+
+
+def held_changes(employer: Employer) -> dict[str, str | None]:
+    """The organisation's change waiting for staff, {field: new value}; {} when none."""
+    if not employer.held_changes:
+        return {}
+    try:
+        stored = json.loads(employer.held_changes)
+    except ValueError:
+        return {}
+    return {name: stored[name] for name in HELD_FIELDS if name in stored}
+
+
+def with_held_changes(employer: Employer) -> Employer:
+    """An unsaved copy of the organisation as it would be once its held change is approved
+    (for the review signals of the new values and for the employer's own form)."""
+    copy = Employer(**employer.model_dump())
+    for name, value in held_changes(employer).items():
+        setattr(copy, name, value)
+    return copy
+
+
 def update_organization(
     db: Session, *, employer_id: int, actor_user_id: int, data: OrganizationInput
 ) -> Employer:
-    """Change the organisation's details; the audit log keeps what changed."""
+    """Change the organisation's details; the audit log keeps what changed.
+
+    For an approved organisation a new name, website or NPI is held (`held_changes`) until
+    staff approve it, and every page keeps showing the approved values; the other fields save
+    at once. Saving the approved value again withdraws that part of the held change. An
+    organisation not yet approved changes everything at once (staff review it anyway)."""
     employer = employer_of(db, employer_id)
     if data.kind not in taxonomy.SETTINGS:
         raise DomainError("Choose one of the options offered.", "kind")
@@ -81,6 +112,9 @@ def update_organization(
         "phone": data.phone,
         "npi": data.npi or None,
     }
+    if employer.status == "approved":
+        _hold(db, employer, actor_user_id, {name: after[name] for name in HELD_FIELDS})
+        after.update({name: before[name] for name in HELD_FIELDS})
     changed = {name for name in ORGANIZATION_FIELDS if before[name] != after[name]}
     if not changed:
         return employer
@@ -101,6 +135,31 @@ def update_organization(
         after={name: after[name] for name in sorted(changed)},
     )
     return employer
+
+
+def _hold(
+    db: Session, employer: Employer, actor_user_id: int, wanted: dict[str, str | None]
+) -> None:
+    """Keep the fields of `wanted` that differ from the approved values as the held change
+    (replacing an earlier one), audited; nothing when it is the same as before."""
+    held = {name: value for name, value in wanted.items() if getattr(employer, name) != value}
+    if held == held_changes(employer):
+        return
+    previous = held_changes(employer)
+    employer.held_changes = json.dumps(held, sort_keys=True) if held else None
+    employer.held_at = utcnow() if held else None
+    db.add(employer)
+    audit.record(
+        db,
+        "employer.change_held" if held else "employer.change_withdrawn",
+        actor_user_id=actor_user_id,
+        actor_role="employer",
+        object_type="employer",
+        object_id=employer.id,
+        detail=", ".join(sorted(held or previous)) + " — waits for career services",
+        before={name: getattr(employer, name) for name in sorted(held or previous)},
+        after=held,
+    )
 
 
 # What a position's public page shows of its employer.

@@ -138,8 +138,20 @@ WORDING_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ),
     (
         "round_the_clock",
-        re.compile(r"\b24\s*(?:/|-|\s)?\s*7\b|\b24\s*(?:hours|hrs|h)\b|\bopen\s+late\b", re.I),
-        "Round-the-clock or late-night hours (24 hours, 24/7).",
+        re.compile(
+            r"\b24\s*(?:/|-|\s)?\s*7\b|\b24\s*-?\s*(?:hours?|hrs?|h)\b|\bopen\s+late\b", re.I
+        ),
+        "Round-the-clock or late-night hours (24 hours, 24hr, 24/7).",
+    ),
+    (
+        "illicit_massage",
+        re.compile(
+            r"\b(?:asian|oriental|exotic)\s+(?:spa|massage|bodywork|therapists?|girls?)\b|"
+            r"\bbody\s*-?\s*rubs?\b|\bhappy\s+endings?\b|\bfull[- ]body\s+(?:to|2)\s+body\b|"
+            r"\bnuru\b|\btable\s+shower\b",
+            re.I,
+        ),
+        "Wording typical of illicit massage businesses (e.g. “Asian spa”, “body rub”).",
     ),
     (
         "appearance",
@@ -345,6 +357,84 @@ def npi_signals(npi: str | None, kind: str) -> list[Signal]:
     return []
 
 
+# The same wording run together in a web address (`asianspa24hr.com`, `cash-daily.biz`):
+# fragments that have no innocent reading inside a host name. Each with its wording code.
+_HOST_FRAGMENTS: tuple[tuple[str, str], ...] = (
+    ("24hr", "round_the_clock"),
+    ("24hour", "round_the_clock"),
+    ("247spa", "round_the_clock"),
+    ("spa247", "round_the_clock"),
+    ("asianspa", "illicit_massage"),
+    ("asianmassage", "illicit_massage"),
+    ("orientalspa", "illicit_massage"),
+    ("orientalmassage", "illicit_massage"),
+    ("bodyrub", "illicit_massage"),
+    ("happyending", "illicit_massage"),
+    ("cashdaily", "cash_tips"),
+    ("dailycash", "cash_tips"),
+    ("youngmassage", "appearance"),
+    ("younggirls", "appearance"),
+)
+_SENTENCES = {code: sentence for code, _pattern, sentence in WORDING_PATTERNS}
+
+
+def website_wording_signals(website: str | None) -> list[Signal]:
+    """The wording of WORDING_PATTERNS in a website's host and path: its words (split at
+    dots, dashes and slashes) and the same words run together (`asianspa24hr.com`)."""
+    if not website:
+        return []
+    text = website.strip().lower()
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
+    text = re.sub(r"^www\.", "", text)
+    spaced = re.sub(r"[^a-z0-9/]+", " ", text).replace("/", " ")
+    signals = {signal.code: signal for signal in wording_signals(spaced)}
+    joined = re.sub(r"[^a-z0-9]+", "", text)
+    for fragment, code in _HOST_FRAGMENTS:
+        key = f"wording_{code}"
+        if fragment in joined and key not in signals:
+            signals[key] = Signal(key, f"“{fragment}” in the website: {_SENTENCES[code]}")
+    return list(signals.values())
+
+
+def npi_in_use_signals(
+    npi: str | None, others: Iterable[tuple[int, str, str, str | None]], *, own_id: int | None
+) -> list[Signal]:
+    """Other organisations (id, name, status, npi) that already give this NPI: one NPI names
+    one provider, so a second organisation with it is borrowing someone else's identity."""
+    if not npi:
+        return []
+    return [
+        Signal(
+            "npi_in_use",
+            f"NPI {npi} is already used by another organisation: {name} (#{other_id}, {status}).",
+        )
+        for other_id, name, status, other_npi in others
+        if other_npi == npi and other_id != own_id
+    ][:3]
+
+
+def confirmation_signals(email: str | None, confirmed: bool) -> list[Signal]:
+    """Did the member who registered the organisation confirm the address (the link mailed at
+    registration)? Without it, the e-mail domain proves nothing: anyone can type any address."""
+    if email is None:
+        return []
+    if confirmed:
+        return [
+            Signal(
+                "email_confirmed",
+                f"The registering member confirmed {email} by the link mailed to it.",
+                severity="info",
+            )
+        ]
+    return [
+        Signal(
+            "email_unconfirmed",
+            f"The registering member has not confirmed {email}: the e-mail domain means "
+            "little until the address is confirmed.",
+        )
+    ]
+
+
 def wording_signals(*texts: str | None) -> list[Signal]:
     """The fraud and trafficking wording found in a title or description, one per kind."""
     joined = "\n".join(text for text in texts if text)
@@ -360,30 +450,58 @@ def wording_signals(*texts: str | None) -> list[Signal]:
 
 
 def employer_signals(db: Session, employers: Sequence[Employer]) -> dict[int, list[Signal]]:
-    """Signals per organisation, for a page of them, in two queries."""
+    """Signals per organisation, for a page of them, in three queries.
+
+    `employers` may also be unsaved copies carrying proposed values (a held change of name,
+    website or NPI, see `held_change_signals`): every signal is computed from the values of
+    the objects given, the members and other organisations from the database."""
     ids = [employer.id for employer in employers if employer.id is not None]
     if not ids:
         return {}
     emails: dict[int, list[str]] = {employer_id: [] for employer_id in ids}
-    for employer_id, email in db.exec(
-        select(EmployerMember.employer_id, User.email)
+    # The member who registered the organisation: its first owner.
+    registering: dict[int, tuple[str, bool]] = {}
+    for employer_id, email, is_owner, confirmed_at in db.exec(
+        select(
+            EmployerMember.employer_id, User.email, EmployerMember.is_owner, User.email_confirmed_at
+        )
         .join(User, col(User.id) == EmployerMember.user_id)
         .where(col(EmployerMember.employer_id).in_(ids))
+        .order_by(col(EmployerMember.id))
     ).all():
         emails[employer_id].append(email)
+        if is_owner and employer_id not in registering:
+            registering[employer_id] = (email, confirmed_at is not None)
     known = known_names(
         (int(row[0] or 0), row[1], row[2])
         for row in db.exec(select(Employer.id, Employer.name, Employer.status)).all()
+    )
+    npis = sorted({employer.npi for employer in employers if employer.npi})
+    same_npi = (
+        [
+            (int(row[0] or 0), row[1], row[2], row[3])
+            for row in db.exec(
+                select(Employer.id, Employer.name, Employer.status, Employer.npi).where(
+                    col(Employer.npi).in_(npis)
+                )
+            ).all()
+        ]
+        if npis
+        else []
     )
     result: dict[int, list[Signal]] = {}
     for employer in employers:
         if employer.id is None:
             continue
+        registered_by, confirmed = registering.get(employer.id, ("", False))
         result[employer.id] = [
             *similar_name_signals(employer.name, known, own_id=employer.id),
             *email_domain_signals(emails[employer.id], employer.website),
+            *confirmation_signals(registered_by or None, confirmed),
             *npi_signals(employer.npi, employer.kind),
+            *npi_in_use_signals(employer.npi, same_npi, own_id=employer.id),
             *wording_signals(employer.name),
+            *website_wording_signals(employer.website),
         ]
     return result
 

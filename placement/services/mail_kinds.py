@@ -46,6 +46,8 @@ KINDS: dict[str, MailClass] = {
     # useless if held for a digest, and the person asked may have no account at all.
     "placement.verification_request": SECURITY,
     "graduate.survey": SECURITY,
+    "employer_change_approved": SECURITY,  # a held change of name, website or NPI
+    "employer_change_rejected": SECURITY,
     # Interviews and offers.
     "interview.proposed": TIME_CRITICAL,
     "interview.confirmed": TIME_CRITICAL,

@@ -84,10 +84,11 @@ class QueueCounts:
     referrals_pending: int
     placements_unverified: int
     credentials_expiring: int
+    employer_changes_held: int = 0
 
 
 def queue_counts(db: Session, today: date | None = None) -> QueueCounts:
-    """Seven counts in one statement (scalar subqueries)."""
+    """Eight counts in one statement (scalar subqueries)."""
     today = today or dates.today()
     live = col(Graduate.deleted_at).is_(None)
 
@@ -115,12 +116,18 @@ def queue_counts(db: Session, today: date | None = None) -> QueueCounts:
                 col(GraduateCredential.expires_on) >= today,
                 col(GraduateCredential.expires_on) <= today + timedelta(days=EXPIRY_WINDOW_DAYS),
             ),
+            count(Employer, *HELD_CHANGES),
         )
     ).one()
     return QueueCounts(*(int(value or 0) for value in row))
 
 
 # -- employers and positions under review ---------------------------------------------------
+
+
+# `?status=changes`: approved organisations whose change of name, website or NPI waits.
+CHANGES = "changes"
+HELD_CHANGES = (Employer.status == "approved", col(Employer.held_changes).is_not(None))
 
 
 def employers_by_status(db: Session, status: str, page: int) -> Page:
@@ -130,11 +137,13 @@ def employers_by_status(db: Session, status: str, page: int) -> Page:
         .where(EmployerMember.employer_id == Employer.id)
         .scalar_subquery()
     )
-    query = (
-        select(Employer, members.label("members"))
-        .where(Employer.status == status)
-        .order_by(col(Employer.created_at), col(Employer.id))
-    )
+    query = select(Employer, members.label("members"))
+    if status == CHANGES:
+        query = query.where(*HELD_CHANGES).order_by(col(Employer.held_at), col(Employer.id))
+    else:
+        query = query.where(Employer.status == status).order_by(
+            col(Employer.created_at), col(Employer.id)
+        )
     return paginate(db, query, page)
 
 

@@ -98,14 +98,12 @@ def organization(request: Request, db: Session) -> Response:
     except NotFound:
         raise not_found() from None
     template = "employer/organization.html"
+    held = employer_service.held_changes(employer)
     if request.method == "GET":
         form = Form()
-        form.values = _organization_values(employer)
-        return render(
-            request,
-            template,
-            {"form": form, "employer": employer},
-        )
+        # The form shows what the organisation asked for; the notice above it, what is shown.
+        form.values = _organization_values(employer_service.with_held_changes(employer))
+        return render(request, template, {"form": form, "employer": employer, "held": held})
     form = Form.of(request)
     name = form.text("name", max_length=200)
     kind = form.choice("kind", taxonomy.SETTINGS)
@@ -115,11 +113,11 @@ def organization(request: Request, db: Session) -> Response:
     if phone and "phone" not in form.errors and not set(phone) <= PHONE_CHARACTERS:
         form.error("phone", "Use digits, spaces and + - ( ) only, for example (562) 555-0100.")
     npi = form.text("npi", required=False, max_length=10)
-    context = {"form": form, "employer": employer}
+    context = {"form": form, "employer": employer, "held": held}
     if not form.ok or kind is None or zip_code is None:
         return render(request, template, context, status_code=422)
     try:
-        employer_service.update_organization(
+        saved = employer_service.update_organization(
             db,
             employer_id=employer.id or 0,
             actor_user_id=current.user_id,
@@ -130,7 +128,9 @@ def organization(request: Request, db: Session) -> Response:
     except DomainError as error:
         form.error(error.field or "name", error.message)
         return render(request, template, context, status_code=422)
-    return redirect(request, "employer:organization", notice="organization_saved")
+    held_now = bool(employer_service.held_changes(saved))
+    notice = "organization_held" if held_now else "organization_saved"
+    return redirect(request, "employer:organization", notice=notice)
 
 
 # -- the team ------------------------------------------------------------------------------

@@ -133,6 +133,9 @@ NOTICES: dict[str, str] = {
     "approved": "Approved.",
     "rejected": "Rejected: the organisation sees the reason.",
     "suspended": "Suspended: its positions left the search and its users were signed out.",
+    "change_approved": "Change approved: the public pages and the search show the new details.",
+    "change_rejected": "Change rejected: the approved details stay, and the organisation sees "
+    "the reason.",
     "verified": "Verified.",
     "claim_linked": "Linked: the account is now the roster record's login.",
     "claim_rejected": "Claim rejected: the account stays unverified.",
@@ -168,6 +171,8 @@ NOTICES: dict[str, str] = {
     "saved": "Your changes are saved and published.",
     "closed": "The position is closed and no longer in the search.",
     "organization_saved": "Your changes are saved.",
+    "organization_held": "Saved. A new name, website or NPI waits for career services to "
+    "approve it; until then every page shows the approved details.",
     "member_removed": "The colleague was removed; their account is closed and signed out "
     "everywhere.",
     "member_promoted": "The colleague is now an owner of the organisation too.",

@@ -36,10 +36,18 @@ from placement.services import (
     staff_search,
 )
 from placement.services import credentials as credential_service
+from placement.services import employers as employer_service
 from placement.services import graduates as graduate_service
 from placement.services import invitations as invitation_service
 from placement.services import positions as position_service
-from placement.services.approvals import PAST, Actor, review_employer, review_position
+from placement.services.approvals import (
+    CHANGE_ACTIONS,
+    PAST,
+    Actor,
+    review_employer,
+    review_held_change,
+    review_position,
+)
 from placement.web import conversation
 from placement.web.auth import safe_next
 from placement.web.forms import Form
@@ -107,12 +115,17 @@ class ReviewQueue:
 
 def _employer_context(db: Session, page: staff_search.Page) -> dict[str, Any]:
     employers = [row["Employer"] for row in page.rows]
+    held = {e.id: employer_service.held_changes(e) for e in employers if e.held_changes}
+    proposed = [employer_service.with_held_changes(e) for e in employers if e.id in held]
     return {
         "signals": fraud.employer_signals(db, employers),
         # Invitations to apply sent per organisation: a spam-blast signal.
         "invitation_counts": invitation_service.counts_by_employer(
             db, (employer.id for employer in employers)
         ),
+        "held": held,
+        # The review signals recomputed for the values the held change would bring.
+        "held_signals": fraud.employer_signals(db, proposed),
     }
 
 
@@ -128,7 +141,7 @@ def _position_context(db: Session, page: staff_search.Page) -> dict[str, Any]:
 EMPLOYER_REVIEW = ReviewQueue(
     name="employer",
     model=Employer,
-    statuses=taxonomy.EMPLOYER_STATUSES,
+    statuses=(*taxonomy.EMPLOYER_STATUSES, staff_search.CHANGES),
     default_status="pending",
     template="staff/employers.html",
     rows=staff_search.employers_by_status,
@@ -227,6 +240,44 @@ def _review_action(queue: ReviewQueue, action: str) -> Callable[[Request], Respo
         return redirect_to(_back(form, back), PAST[action])
 
     view.__name__ = f"{queue.name}_{action}"
+    return view
+
+
+def _change_action(action: str) -> Callable[[Request], Response]:
+    """Approve or reject (with a reason) an approved organisation's held change of name,
+    website or NPI; back to `?status=changes`, or that list again with the message at the row."""
+
+    @endpoint("staff")
+    def view(request: Request, db: Session) -> Response:
+        employer_id = request.path_params["id"]
+        form = Form.of(request)
+        reason = form.text("reason", required=False, max_length=2000, multiline=True)
+        try:
+            review_held_change(
+                db,
+                request.app.state.settings,
+                _actor(request),
+                employer_id=employer_id,
+                action=action,
+                reason=reason,
+            )
+        except NotFound:
+            raise not_found() from None
+        except DomainError as error:
+            db.rollback()
+            return _review_page(
+                request,
+                db,
+                EMPLOYER_REVIEW,
+                staff_search.CHANGES,
+                row_errors={employer_id: error.message},
+                typed={employer_id: reason},
+                status_code=409 if isinstance(error, Conflict) else 422,
+            )
+        back = url(request, "staff:employers", query={"status": staff_search.CHANGES})
+        return redirect_to(_back(form, back), f"change_{PAST[action]}")
+
+    view.__name__ = f"employer_change_{action}"
     return view
 
 
@@ -1090,6 +1141,15 @@ routes: list[BaseRoute] = [
             (POSITION_REVIEW, ("approve", "reject")),
         )
         for action in actions
+    ),
+    *(
+        Route(
+            f"/employers/{{id:id}}/changes/{action}",
+            _change_action(action),
+            methods=["POST"],
+            name=f"employer_change_{action}",
+        )
+        for action in CHANGE_ACTIONS
     ),
     Route("/graduates", graduates, name="graduates"),
     Route("/graduates/{id:id}", graduate, name="graduate"),

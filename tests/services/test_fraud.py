@@ -130,3 +130,88 @@ class TestWording:
     )
     def test_ordinary_clinical_postings_are_quiet(self, text):
         assert fraud.wording_signals(text) == []
+
+
+class TestIllicitMassageWording:
+    """Issue 10: "24hr", "Asian spa", "cash daily", "young", in any case, in a name, a
+    website or a description."""
+
+    @pytest.mark.parametrize(
+        ("text", "code"),
+        [
+            ("Relax Spa 24HR", "wording_round_the_clock"),
+            ("open 24hr, walk-ins welcome", "wording_round_the_clock"),
+            ("ASIAN SPA & wellness", "wording_illicit_massage"),
+            ("asian massage, body rub", "wording_illicit_massage"),
+            ("Cash Daily for the right therapist", "wording_cash_tips"),
+            ("YOUNG therapists wanted", "wording_appearance"),
+        ],
+    )
+    def test_names_and_descriptions(self, text, code):
+        assert code in codes(fraud.wording_signals(text))
+
+    @pytest.mark.parametrize(
+        ("website", "expected"),
+        [
+            (
+                "https://asianspa24hr.example",
+                {"wording_illicit_massage", "wording_round_the_clock"},
+            ),
+            ("http://www.Cash-Daily.example/jobs", {"wording_cash_tips"}),
+            ("https://young-therapists.example", {"wording_appearance"}),
+            ("https://harbor.example", set()),
+            ("https://youngstown-medical.example", set()),
+            ("", set()),
+        ],
+    )
+    def test_websites(self, website, expected):
+        assert codes(fraud.website_wording_signals(website)) == expected
+
+
+class TestNpiInUse:
+    def test_another_organisation_with_the_npi_is_named(self):
+        others = [(1, "St. Brigid Hospital", "approved", "1234567893"), (2, "Me", "pending", None)]
+        (signal,) = fraud.npi_in_use_signals("1234567893", others, own_id=2)
+        assert signal.code == "npi_in_use"
+        assert "St. Brigid Hospital" in signal.message and "#1" in signal.message
+
+    def test_its_own_npi_and_no_npi_are_quiet(self):
+        others = [(1, "St. Brigid Hospital", "approved", "1234567893")]
+        assert fraud.npi_in_use_signals("1234567893", others, own_id=1) == []
+        assert fraud.npi_in_use_signals(None, others, own_id=2) == []
+
+
+class TestConfirmation:
+    def test_unconfirmed_is_a_warning_confirmed_a_hint(self):
+        (unconfirmed,) = fraud.confirmation_signals("a@harbor.org", False)
+        assert (unconfirmed.code, unconfirmed.severity) == ("email_unconfirmed", "warning")
+        (confirmed,) = fraud.confirmation_signals("a@harbor.org", True)
+        assert (confirmed.code, confirmed.severity) == ("email_confirmed", "info")
+
+
+class TestEmployerSignals:
+    """The page-of-rows function, against the database."""
+
+    def test_npi_in_use_wording_and_confirmation(self, db):
+        from placement.models import Employer, utcnow
+        from tests import factories
+
+        npi = npi_with_check_digit("123456789")
+        original = factories.employer(db, name="St. Brigid Hospital", email="a@brigid.example")
+        copycat = factories.employer(db, name="Relax Spa 24hr", email="b@relax.example")
+        for persona in (original, copycat):
+            row = db.get(Employer, persona.employer.id)
+            row.npi = npi
+            db.add(row)
+        original.user.email_confirmed_at = utcnow()
+        db.add(original.user)
+        db.commit()
+
+        signals = fraud.employer_signals(
+            db, [db.get(Employer, original.employer.id), db.get(Employer, copycat.employer.id)]
+        )
+
+        theirs = codes(signals[copycat.employer.id])
+        assert {"npi_in_use", "wording_round_the_clock", "email_unconfirmed"} <= theirs
+        assert "email_confirmed" in codes(signals[original.employer.id])
+        assert "email_unconfirmed" not in codes(signals[original.employer.id])

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from placement import dates, migrate
 from placement.db import make_engine, unit_of_work
-from placement.services import applications, employers, matching, search, visibility
+from placement.services import applications, approvals, employers, matching, search, visibility
 from placement.services import positions as service
 from placement.services.positions import SearchFilters
 from tests import factories
@@ -123,7 +123,7 @@ class TestKeptInStep:
         assert found(db, "geriatric") == [position.id]
         assert found(db, "MFR") == [position.id]
 
-    def test_a_renamed_employer_is_found_by_its_new_name(self, db, employer_user):
+    def test_a_renamed_employer_is_found_by_its_new_name(self, db, employer_user, settings):
         employer = employer_user.employer
         position = factories.position(db, employer.id, title="Therapist", description="Ward.")
         employers.update_organization(
@@ -138,6 +138,13 @@ class TestKeptInStep:
                 phone="",
                 npi=None,
             ),
+        )
+        db.commit()
+        # Approved organisation: the new name waits for staff, the search keeps the old one.
+        assert found(db, "seaside") == []
+        assert found(db, "harbor") == [position.id]
+        approvals.review_held_change(
+            db, settings, approvals.Actor(user_id=None), employer_id=employer.id, action="approve"
         )
         db.commit()
         assert found(db, "seaside") == [position.id]

@@ -145,13 +145,42 @@ class TestOrganization:
         assert response.status_code == 303
         db.expire_all()
         employer = db.get(Employer, employer_user.employer.id)
+        # Approved: the phone saves at once, the name, website and NPI wait for staff
+        # (tests/web/test_held_changes.py).
         assert (employer.name, employer.npi, employer.phone) == (
-            "Harbor Hospital West",
-            "1234567893",
+            "Harbor Hospital",
+            None,
             "(562) 555-0100",
         )
         event = db.exec(select(AuditEvent).where(AuditEvent.action == "employer.updated")).one()
-        assert "Harbor Hospital West" in event.after and "Harbor Hospital" in event.before
+        assert "(562) 555-0100" in event.after
+        held = db.exec(select(AuditEvent).where(AuditEvent.action == "employer.change_held")).one()
+        assert "Harbor Hospital West" in held.after and "Harbor Hospital" in held.before
+
+    def test_a_pending_organisation_changes_everything_at_once(self, make_client, db):
+        pending = factories.employer(db, email="pat@pending.example", status="pending")
+        client = make_client()
+        client.login(pending.user.email)
+        response = client.submit(
+            "/employer/organization",
+            {
+                "name": "Harbor Hospital West",
+                "kind": "hospital",
+                "zip": "90012",
+                "website": "https://harbor-west.example",
+                "phone": "",
+                "npi": "1234567893",
+            },
+        )
+        assert response.headers["location"].endswith("done=organization_saved")
+        db.expire_all()
+        employer = db.get(Employer, pending.employer.id)
+        assert (employer.name, employer.website, employer.npi, employer.held_changes) == (
+            "Harbor Hospital West",
+            "https://harbor-west.example",
+            "1234567893",
+            None,
+        )
 
     @pytest.mark.parametrize(
         ("field", "value", "message"),

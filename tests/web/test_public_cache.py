@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from placement.app import create_app
 from placement.security import SESSION_COOKIE
-from placement.services import changes, employers
+from placement.services import approvals, changes, employers
 from placement.web.language import from_accept_language
 from placement.web.public_cache import CachedPage, PageCache, etag_matches
 from tests import factories
@@ -134,7 +134,7 @@ class TestPageCache:
             other_worker.state.engine.dispose()
 
     def test_an_employer_detail_change_reaches_the_cached_page(
-        self, client, db, employer_user, position
+        self, client, db, employer_user, position, settings
     ):
         employer = employer_user.employer
         assert "harbor.example" in client.get(f"/positions/{position.id}").text
@@ -150,6 +150,16 @@ class TestPageCache:
                 phone="",
                 npi=None,
             ),
+        )
+        db.commit()
+        # Approved organisation: the new website waits for staff, the page keeps the old one.
+        assert "harbor.example" in client.get(f"/positions/{position.id}").text
+        approvals.review_held_change(
+            db,
+            settings,
+            approvals.Actor(user_id=None),
+            employer_id=employer.id,
+            action="approve",
         )
         db.commit()
         assert "seaside.example" in client.get(f"/positions/{position.id}").text
