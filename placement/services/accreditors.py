@@ -54,6 +54,9 @@ class NaceRow:
     not_seeking: int = 0
     seeking: int = 0
     unknown: int = 0
+    # Employed graduates whose placement was confirmed again 90 days or more after the start:
+    # on the page only (NACE_COLUMNS are the CSV's).
+    reverified: int = 0
 
     @property
     def known(self) -> int:
@@ -138,6 +141,7 @@ def nace_rows(people: Iterable[Person]) -> list[NaceRow]:
         row.graduates += 1
         column = nace_column(person)
         setattr(row, column, getattr(row, column) + 1)
+        row.reverified += column == "employed" and person.reverified
     return [rows[year] for year in sorted(rows)]
 
 
@@ -252,6 +256,7 @@ NACE_PEOPLE = {
     "not_seeking": "Not seeking employment",
     "seeking": "Still seeking",
     "unknown": "Outcome unknown",
+    "reverified": "Employed, re-verified 90 days or more after the start",
 }
 
 
@@ -285,6 +290,12 @@ def people(
             return everyone
         if column == "known":
             return [person for person in everyone if nace_column(person) != "unknown"]
+        if column == "reverified":
+            return [
+                person
+                for person in everyone
+                if nace_column(person) == "employed" and person.reverified
+            ]
         return [person for person in everyone if nace_column(person) == column]
     counted, moved = reassign(profile.allowed, everyone)
     if column == "disallowed":
@@ -293,11 +304,12 @@ def people(
         return counted
     if column == "available":
         return [person for person in counted if person.column != "unavailable"]
-    if column == "verified":
+    if column in ("verified", "reverified"):
         return [
             person
             for person in counted
-            if person.column in ("placed_in_field", "placed_related_field") and person.verified
+            if person.column in ("placed_in_field", "placed_related_field")
+            and getattr(person, column)
         ]
     return [person for person in counted if person.column == column]
 
@@ -317,6 +329,7 @@ PEOPLE_CSV_COLUMNS = (
     "start_date",
     "verified",
     "verification_method",
+    "reverified",
 )
 
 
@@ -343,6 +356,7 @@ def people_csv(rows: Sequence[Person], *, period: bool = False) -> str:
                 person.start_date.isoformat() if person.start_date else "",
                 person.verified,
                 person.verification_method,
+                person.reverified,
             )
             for person in rows
         ),

@@ -32,7 +32,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -63,6 +63,7 @@ PEOPLE_COLUMNS = {
     "not_placed": "Not placed (seeking)",
     "unknown": "Outcome unknown",
     "verified": "In-field and related placements with a verification",
+    "reverified": "In-field and related placements re-verified 90 days or more after the start",
 }
 FIELD_COLUMNS = {
     "in_field": "placed_in_field",
@@ -83,6 +84,9 @@ class OutcomeRow:
     not_placed: int = 0
     unknown: int = 0
     verified: int = 0
+    # In-field and related placements confirmed again 90 days or more after the start
+    # (sustained employment): shown on the page, not a CSV column (the contract fixes those).
+    reverified: int = 0
     unavailable_reasons: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -131,6 +135,7 @@ class Person:
     start_date: date | None = None
     verified: bool = False
     verification_method: str | None = None
+    reverified: bool = False
     deleted: bool = False
     seeking: str = "seeking"
     graduation_date: date | None = None
@@ -141,7 +146,7 @@ def _latest_placements(
 ) -> tuple[dict[int, tuple], set[int]]:
     """Each graduate's latest placement whose start date has come (a missing start date
     counts as started), and the graduates whose only placements are still ahead."""
-    query = select(
+    columns: list[Any] = [
         Placement.id,
         Placement.graduate_id,
         Placement.employer_name,
@@ -150,7 +155,9 @@ def _latest_placements(
         Placement.start_date,
         Placement.verified_at,
         Placement.verification_method,
-    ).join(Graduate, col(Graduate.id) == Placement.graduate_id)
+        Placement.reverified_at,
+    ]
+    query = select(*columns).join(Graduate, col(Graduate.id) == Placement.graduate_id)
     if cohort is not None:
         query = query.where(Graduate.cohort == cohort)
     latest: dict[int, tuple] = {}
@@ -177,7 +184,7 @@ def classify(db: Session, cohort: int | None = None, today: date | None = None) 
 
     Two queries: the graduates, and their placements.
     """
-    query = select(
+    columns: list[Any] = [
         Graduate.id,
         Graduate.cohort,
         Graduate.graduation_date,
@@ -188,7 +195,10 @@ def classify(db: Session, cohort: int | None = None, today: date | None = None) 
         Graduate.unavailable_reason,
         Graduate.deleted_at,
         Graduate.seeking,
-    ).order_by(col(Graduate.last_name), col(Graduate.first_name), col(Graduate.id))
+    ]
+    query = select(*columns).order_by(
+        col(Graduate.last_name), col(Graduate.first_name), col(Graduate.id)
+    )
     # Roster graduates only (imported from the roster, or confirmed by staff: both carry a
     # student_id); a self-registered, never-verified account counts nowhere.
     query = query.where(col(Graduate.student_id).is_not(None))
@@ -230,6 +240,7 @@ def classify(db: Session, cohort: int | None = None, today: date | None = None) 
                 start_date=placement[5] if placement else None,
                 verified=bool(placement and placement[6] is not None),
                 verification_method=placement[7] if placement else None,
+                reverified=bool(placement and placement[8] is not None),
                 deleted=deleted is not None,
                 seeking=seeking or "seeking",
                 graduation_date=graduated,
@@ -269,8 +280,9 @@ def tally(people: Iterable[Person]) -> list[OutcomeRow]:
             continue
         row.available += 1
         setattr(row, person.column, getattr(row, person.column) + 1)
-        if person.column in ("placed_in_field", "placed_related_field") and person.verified:
-            row.verified += 1
+        if person.column in ("placed_in_field", "placed_related_field"):
+            row.verified += person.verified
+            row.reverified += person.reverified
     return [rows[year] for year in sorted(rows)]
 
 
@@ -288,11 +300,12 @@ def people(db: Session, cohort: int | None, column: str) -> list[Person]:
         return everyone
     if column == "available":
         return [person for person in everyone if person.column != "unavailable"]
-    if column == "verified":
+    if column in ("verified", "reverified"):
         return [
             person
             for person in everyone
-            if person.column in ("placed_in_field", "placed_related_field") and person.verified
+            if person.column in ("placed_in_field", "placed_related_field")
+            and getattr(person, column)
         ]
     return [person for person in everyone if person.column == column]
 

@@ -359,3 +359,38 @@ class TestSurvey:
         stranger = factories.graduate(db, student_id=None).graduate
         response = as_staff.submit(f"/staff/graduates/{stranger.id}/request-survey")
         assert response.status_code == 422
+
+
+class TestSustainedEmploymentOnTheReport:
+    HEADER = (
+        "cohort,graduates,unavailable,available,placed_in_field,placed_related_field,"
+        "placed_out_of_field,not_placed,unknown,placement_rate,verified_rate"
+    )
+
+    @pytest.fixture
+    def reverified(self, as_staff, client, db, placement):
+        placement.start_date = date.today() - timedelta(days=100)
+        db.add(placement)
+        factories.graduate(db, first_name="Other")
+        db.commit()
+        as_staff.submit(
+            f"/staff/placements/{placement.id}/request-verification",
+            {"contact_email": "hr@harbor.example"},
+        )
+        (path,) = _links_to(db, "hr@harbor.example")
+        _answer(client, path)
+        return placement
+
+    def test_the_page_counts_the_reverified(self, as_staff, reverified):
+        page = as_staff.get("/staff/reports/outcomes?cohort=2025")
+        cell = re.search(r'data-column="reverified"><a href="([^"]+)">(\d+)</a>', page.text)
+        assert cell.group(2) == "1"
+        people = as_staff.get(cell.group(1).replace("&amp;", "&"))
+        assert "Ada Lovelace" in people.text and "Other" not in people.text
+        nace = as_staff.get("/staff/reports/outcomes?cohort=2025&accreditor=nace")
+        assert re.search(r'data-column="reverified"><a href="[^"]+">1</a>', nace.text)
+
+    def test_the_csv_columns_are_unchanged(self, as_staff, reverified):
+        lines = as_staff.get("/staff/reports/outcomes?cohort=2025&format=csv").text.splitlines()
+        assert lines[0] == self.HEADER
+        assert lines[1] == "2025,2,0,2,1,0,0,1,0,0.5000,1.0000"
