@@ -801,6 +801,68 @@ class SearchFilters:
     page: int = 1
 
 
+FILTER_NAMES = ("q", "setting", "modality", "employment_type", "zip", "radius")
+
+
+def read_search_filters(
+    params: Any, *, page: int = 1
+) -> tuple[SearchFilters, dict[str, str], dict[str, str]]:
+    """(filters, the values as typed, a message per bad filter) from a `/positions` query
+    (the search page's and a saved search's: one reading of the filters)."""
+    values = {name: str(params.get(name, "")).strip()[:200] for name in FILTER_NAMES}
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        if "\x00" in value or any(ord(c) < 32 for c in value):
+            errors[name] = "Remove the invisible control characters."
+            values[name] = "".join(c for c in value if ord(c) >= 32)
+    q = values["q"]
+    if len(q) > 100:
+        errors["q"] = "Use at most 100 characters."
+    codes: dict[str, str | None] = {}
+    for name, vocabulary, noun in (
+        ("setting", taxonomy.SETTINGS, "setting"),
+        ("modality", taxonomy.MODALITIES, "modality"),
+        ("employment_type", taxonomy.EMPLOYMENT_TYPES, "employment type"),
+    ):
+        text = values[name]
+        code = None
+        if text and name not in errors:
+            code = text if text in vocabulary else taxonomy.lookup_code(vocabulary, text)
+            if code is None:
+                errors[name] = f"We do not know the {noun} {text[:40]!r}: choose one from the list."
+            else:
+                values[name] = code
+        codes[name] = code
+    zip_code = None
+    if values["zip"] and "zip" not in errors:
+        zip_code = geo.normalize_zip(values["zip"])
+        if zip_code is None:
+            errors["zip"] = "Enter a 5-digit US ZIP code."
+        elif not geo.is_known(zip_code):
+            errors["zip"] = f"{zip_code} is not a US ZIP code we know."
+            zip_code = None
+    radius = DEFAULT_RADIUS_MILES
+    if values["radius"] and "radius" not in errors:
+        try:
+            radius = int(values["radius"])
+        except ValueError:
+            errors["radius"] = "Enter the distance as a whole number of miles."
+        else:
+            if not 1 <= radius <= MAX_RADIUS_MILES:
+                errors["radius"] = f"Enter a distance from 1 to {MAX_RADIUS_MILES:,} miles."
+                radius = DEFAULT_RADIUS_MILES
+    filters = SearchFilters(
+        q=q if "q" not in errors else "",
+        setting=codes["setting"],
+        modality=codes["modality"],
+        employment_type=codes["employment_type"],
+        zip=zip_code,
+        radius=radius,
+        page=page,
+    )
+    return filters, values, errors
+
+
 @dataclass
 class SearchPage:
     """One page of results. `total` is exact unless `more` (then at least `total` match)."""
@@ -1138,12 +1200,13 @@ def public_position(db: Session, position_id: int, today: date | None = None) ->
     ).first()
     if row is None:
         raise NotFound
-    return PublicPosition(
+    found = PublicPosition(
         *row[:12],
         shifts=ordered_slots(split_codes(row[12])),
         employer_name=row[13],
         employer_website=row[14],
         employer_kind=row[15],
         requirements=requirements_of(db, position_id),
-        employer_id=row[16],
     )
+    found.employer_id = row[16]
+    return found

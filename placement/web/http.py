@@ -194,6 +194,8 @@ NOTICES: dict[str, str] = {
     "document": "Your scan was uploaded.",
     "invitation_declined": "You declined the invitation; the employer is not told why.",
     "privacy_saved": "Your choice was saved.",
+    "search_saved": "Search saved: new positions that match it come to you by mail, each once.",
+    "search_deleted": "The saved search was deleted.",
     "interest_saved": "The employer now sees you among the graduates interested in its future "
     "openings; we will tell you when it opens a position you match.",
     "interest_withdrawn": "You are no longer in this employer's talent pool.",

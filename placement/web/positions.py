@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import threading
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from placement import geo, taxonomy
+from placement import taxonomy
 from placement.services import NotFound
 from placement.services import matching as matching_service
 from placement.services import positions as position_service
@@ -25,7 +26,7 @@ from placement.web.public_cache import public_page
 from placement.web.templating import render
 
 MAX_PAGE = 10_000
-FILTER_NAMES = ("q", "setting", "modality", "employment_type", "zip", "radius")
+FILTER_NAMES = position_service.FILTER_NAMES
 # A bulkhead: at most this many searches run at once in a worker; further requests wait
 # their turn in the thread pool. Twenty threads searching at once hold twenty pooled
 # connections (more than the pool keeps, so connections are opened and closed per request)
@@ -38,61 +39,7 @@ def read_filters(
     params: Any,
 ) -> tuple[position_service.SearchFilters, dict[str, str], dict[str, str]]:
     """(filters, the values as typed, a message per bad filter) from the query string."""
-    values = {name: str(params.get(name, "")).strip()[:200] for name in FILTER_NAMES}
-    errors: dict[str, str] = {}
-    for name, value in values.items():
-        if "\x00" in value or any(ord(c) < 32 for c in value):
-            errors[name] = "Remove the invisible control characters."
-            values[name] = "".join(c for c in value if ord(c) >= 32)
-    q = values["q"]
-    if len(q) > 100:
-        errors["q"] = "Use at most 100 characters."
-    codes: dict[str, str | None] = {}
-    for name, vocabulary, noun in (
-        ("setting", taxonomy.SETTINGS, "setting"),
-        ("modality", taxonomy.MODALITIES, "modality"),
-        ("employment_type", taxonomy.EMPLOYMENT_TYPES, "employment type"),
-    ):
-        text = values[name]
-        code = None
-        if text and name not in errors:
-            code = text if text in vocabulary else taxonomy.lookup_code(vocabulary, text)
-            if code is None:
-                errors[name] = f"We do not know the {noun} {text[:40]!r}: choose one from the list."
-            else:
-                values[name] = code
-        codes[name] = code
-    zip_code = None
-    if values["zip"] and "zip" not in errors:
-        zip_code = geo.normalize_zip(values["zip"])
-        if zip_code is None:
-            errors["zip"] = "Enter a 5-digit US ZIP code."
-        elif not geo.is_known(zip_code):
-            errors["zip"] = f"{zip_code} is not a US ZIP code we know."
-            zip_code = None
-    radius = position_service.DEFAULT_RADIUS_MILES
-    if values["radius"] and "radius" not in errors:
-        try:
-            radius = int(values["radius"])
-        except ValueError:
-            errors["radius"] = "Enter the distance as a whole number of miles."
-        else:
-            if not 1 <= radius <= position_service.MAX_RADIUS_MILES:
-                errors["radius"] = (
-                    f"Enter a distance from 1 to {position_service.MAX_RADIUS_MILES:,} miles."
-                )
-                radius = position_service.DEFAULT_RADIUS_MILES
-    page = page_number(params, MAX_PAGE)
-    filters = position_service.SearchFilters(
-        q=q if "q" not in errors else "",
-        setting=codes["setting"],
-        modality=codes["modality"],
-        employment_type=codes["employment_type"],
-        zip=zip_code,
-        radius=radius,
-        page=page,
-    )
-    return filters, values, errors
+    return position_service.read_search_filters(params, page=page_number(params, MAX_PAGE))
 
 
 def _page_url(request: Request, values: dict[str, str], page: int) -> str:
@@ -129,6 +76,7 @@ def _search(request: Request, db: Session) -> Response:
             "result": result,
             "pages": pages,
             "filtered": any(values.values()),
+            "saved_query": urlencode([(name, value) for name, value in values.items() if value]),
         },
     )
 

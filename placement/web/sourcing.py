@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from placement.services import DomainError, NotFound
 from placement.services import invitations as invitation_service
+from placement.services import saved_searches as search_service
 from placement.services import talent as talent_service
 from placement.web.auth import safe_next
 from placement.web.forms import Form
@@ -183,6 +184,61 @@ def interest_withdraw(request: Request, db: Session) -> Response:
     return redirect_to(_back(request, form), "interest_withdrawn")
 
 
+# -- saved searches --------------------------------------------------------------------------
+
+
+def _searches_page(
+    request: Request, db: Session, form: Form, *, status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "graduate/searches.html",
+        {
+            "searches": search_service.searches_of(db, _graduate_id(request)),
+            "form": form,
+            "most": search_service.MAX_PER_GRADUATE,
+        },
+        status_code=status_code,
+    )
+
+
+@endpoint("graduate")
+def searches(request: Request, db: Session) -> Response:
+    if request.method == "GET":
+        return _searches_page(request, db, Form())
+    form = Form.of(request)
+    name = form.text("name", required=False, max_length=search_service.NAME_MAX)
+    query = form.text("query", max_length=search_service.QUERY_MAX)
+    if not form.ok:
+        return _searches_page(request, db, form, status_code=422)
+    try:
+        search_service.save(
+            db,
+            graduate_id=_graduate_id(request),
+            user_id=viewer(request).user_id,
+            name=name,
+            query=query,
+        )
+    except DomainError as error:
+        form.error(error.field or "query", error.message)
+        return _searches_page(request, db, form, status_code=422)
+    return redirect(request, "graduate:searches", notice="search_saved")
+
+
+@endpoint("graduate")
+def search_delete(request: Request, db: Session) -> Response:
+    try:
+        search_service.remove(
+            db,
+            graduate_id=_graduate_id(request),
+            user_id=viewer(request).user_id,
+            search_id=request.path_params["search_id"],
+        )
+    except NotFound:
+        raise not_found() from None
+    return redirect(request, "graduate:searches", notice="search_deleted")
+
+
 employer_routes: list[BaseRoute] = [
     Route("/positions/{position_id:id}/matches", matches, methods=["GET"], name="matches"),
     Route(
@@ -194,6 +250,13 @@ employer_routes: list[BaseRoute] = [
 ]
 
 graduate_routes: list[BaseRoute] = [
+    Route("/searches", searches, methods=["GET", "POST"], name="searches"),
+    Route(
+        "/searches/{search_id:id}/delete",
+        search_delete,
+        methods=["POST"],
+        name="search_delete",
+    ),
     Route("/invitations", invitations, methods=["GET"], name="invitations"),
     Route(
         "/invitations/{invitation_id:id}/decline",
