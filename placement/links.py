@@ -23,9 +23,26 @@ def _router() -> Router:
     return Router(routes=build_routes())
 
 
+_PATHS: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = {}
+_MAX_PATHS = 20_000
+
+
 def path(route_name: str, **path_params: Any) -> str:
-    """The site-relative path of a named route (`"graduate:application"`, `"login"`, …)."""
-    return str(_router().url_path_for(route_name, **path_params))
+    """The site-relative path of a named route (`"graduate:application"`, `"login"`, …).
+
+    Remembered per (name, parameters): Starlette finds a path by trying every route in
+    turn, which cost a quarter of the /positions page (twenty-odd links a page).
+    """
+    key = (route_name, tuple(sorted(path_params.items())))
+    try:
+        found = _PATHS.get(key)
+    except TypeError:  # an unhashable parameter: not remembered
+        return str(_router().url_path_for(route_name, **path_params))
+    if found is None:
+        found = str(_router().url_path_for(route_name, **path_params))
+        if len(_PATHS) < _MAX_PATHS:
+            _PATHS[key] = found
+    return found
 
 
 def url(
