@@ -5,7 +5,8 @@ seeking and verified, a known ZIP, who may see them), code sets as bit masks as 
 vocabulary needs (settings, employment types, availability slots, three proficiency planes
 for modalities), small slots into tables of the distinct values of the ZIP, the travel radius
 and the pay expectation, and each credential (code, state) as a column of best expiry
-ordinals. Ids map to rows through a dense array, not a dict. Ranking a position over all
+dates in two bytes (days from 1970; any date outside 1970-2149 widens them to ordinals).
+Ids map to rows through a dense array, not a dict. Ranking a position over all
 graduates, or a graduate over all positions, is a few dozen array operations that repeat the
 reference scorer's arithmetic (see scoring.py) operation for operation, so eligibility and
 scores are bit-for-bit the reference's. What depends only on a ZIP, a radius or a pay
@@ -72,6 +73,12 @@ _LEVEL_FLAGS = {0: 0, 1: STAFF_SEE, 2: STAFF_SEE | EMPLOYERS_SEE}
 
 NOT_HELD = 0
 NO_EXPIRY = date.max.toordinal() + 1
+# Credential expiries are kept as uint16 days from this base (1 = the base day, 0 = not
+# held, 65535 = no expiry): 1970 to 2149. A date outside that range widens every credential
+# column to int32 ordinals, so any date stays exact.
+_CRED_BASE = date(1970, 1, 1).toordinal() - 1
+_CRED_TOP = 65534  # the last day in the narrow form
+_CRED_NO_EXPIRY = 65535
 # Ids are database integers (PostgreSQL's `integer`); sort keys pack them into 40 bits.
 MAX_ID = 2**31 - 1
 _ID_BITS = 40
@@ -507,6 +514,7 @@ class MatchIndex:
         # The same, counting only verified credentials (for positions' verified_credentials).
         self._vcred_keys: dict[CredentialKey, str] = {}
         self._satisfying: dict[tuple[str, str | None, bool], list[str]] = {}
+        self._cred_wide = False  # credential columns hold int32 ordinals, not uint16 days
         self._positions: dict[int, PositionRecord] = {}
 
     def _widen(self, *names: str) -> Callable[[type], None]:
@@ -641,7 +649,12 @@ class MatchIndex:
         state_of = np.fromiter(map(state_number.__getitem__, states), np.int64, k)
         expiries = list(map(attrgetter("expires_on"), flat))
         ordinal = {d: NO_EXPIRY if d is None else d.toordinal() for d in set(expiries)}
-        values = np.fromiter(map(ordinal.__getitem__, expiries), np.int32, k)
+        if not self._cred_wide and any(
+            not 0 < o - _CRED_BASE <= _CRED_TOP for o in ordinal.values() if o != NO_EXPIRY
+        ):
+            self._widen_credentials()
+        stored = {d: self._cred_store(o) for d, o in ordinal.items()}
+        values: np.ndarray = np.fromiter(map(stored.__getitem__, expiries), self._cred_dtype(), k)
         slots = code_of * len(state_list) + state_of
         owners = np.repeat(rows, counts)
         verified = np.fromiter(map(bool, map(attrgetter("verified"), flat)), np.bool_, k)
@@ -1001,7 +1014,7 @@ class MatchIndex:
         held_any = np.zeros(m, dtype=np.uint64)
         used = int(np.bitwise_or.reduce(c["req_cred"] | c["pref_cred"])) if m else 0
         holdings = [
-            (key, int(g[name][row]))
+            (key, self._cred_ordinal(int(g[name][row])))
             for key, name in self._cred_keys.items()
             if g[name][row] != NOT_HELD
         ]
@@ -1092,7 +1105,9 @@ class MatchIndex:
         g = self._g.cols
         satisfied = np.zeros(position_states.size, dtype=np.uint64)
         holdings = [
-            (key, int(g[name][row])) for key, name in keys.items() if g[name][row] != NOT_HELD
+            (key, self._cred_ordinal(int(g[name][row])))
+            for key, name in keys.items()
+            if g[name][row] != NOT_HELD
         ]
         used_bits = [bit for bit in range(len(self._credentials.codes)) if used >> bit & 1]
         if not used_bits:
@@ -1245,9 +1260,10 @@ class MatchIndex:
         if not names:
             size = len(range(self._g.size)[rows]) if isinstance(rows, slice) else rows.size
             return np.zeros(size, dtype=np.bool_)
-        valid = self._g.cols[names[0]][rows] > on
+        after = self._cred_after(on)
+        valid = self._g.cols[names[0]][rows] > after
         for name in names[1:]:
-            valid |= self._g.cols[name][rows] > on
+            valid |= self._g.cols[name][rows] > after
         return valid
 
     def _cred_column(self, key: CredentialKey, *, verified: bool = False) -> np.ndarray:
@@ -1256,9 +1272,43 @@ class MatchIndex:
         if name is None:
             name = f"{'vcred' if verified else 'cred'}:{key[0]}:{key[1] or ''}"
             keys[key] = name
-            self._g.add_column(name, np.int32, NOT_HELD)
+            self._g.add_column(name, self._cred_dtype(), NOT_HELD)
             self._satisfying.clear()
         return self._g.cols[name]
+
+    # Credential expiries: `stored` values in the columns, ordinals everywhere else.
+
+    def _cred_dtype(self) -> type:
+        return np.int32 if self._cred_wide else np.uint16
+
+    def _cred_store(self, ordinal: int) -> int:
+        """The column value of an expiry ordinal (NO_EXPIRY included)."""
+        if self._cred_wide:
+            return ordinal
+        return _CRED_NO_EXPIRY if ordinal == NO_EXPIRY else ordinal - _CRED_BASE
+
+    def _cred_ordinal(self, stored: int) -> int:
+        """The expiry ordinal of a column value (NOT_HELD stays NOT_HELD)."""
+        if self._cred_wide or stored == NOT_HELD:
+            return stored
+        return NO_EXPIRY if stored == _CRED_NO_EXPIRY else stored + _CRED_BASE
+
+    def _cred_after(self, on: int) -> int:
+        """The column value v such that `stored > v` means "expires after ordinal `on`"."""
+        if self._cred_wide:
+            return on
+        return min(max(on - _CRED_BASE, 0), _CRED_TOP)
+
+    def _widen_credentials(self) -> None:
+        """A date beyond the narrow range: every credential column to int32 ordinals."""
+        table = self._g
+        for name in (*self._cred_keys.values(), *self._vcred_keys.values()):
+            narrow = table.cols[name].astype(np.int64)
+            wide = np.where(narrow == _CRED_NO_EXPIRY, NO_EXPIRY, narrow + _CRED_BASE)
+            wide[narrow == NOT_HELD] = NOT_HELD
+            table.spec[name] = (np.int32, NOT_HELD)
+            table.cols[name] = wide.astype(np.int32)
+        self._cred_wide = True
 
     def _zip_slot(self, zip_code: str | None) -> int:
         if zip_code is None:
@@ -1315,11 +1365,15 @@ class MatchIndex:
         }
         credentials = []
         for (code, state), name in self._cred_keys.items():
-            expiry = int(cols[name][row])
+            expiry = self._cred_ordinal(int(cols[name][row]))
             if expiry == NOT_HELD:
                 continue
             verified_name = self._vcred_keys.get((code, state))
-            verified = NOT_HELD if verified_name is None else int(cols[verified_name][row])
+            verified = (
+                NOT_HELD
+                if verified_name is None
+                else self._cred_ordinal(int(cols[verified_name][row]))
+            )
             if verified != expiry:  # the best holding is unverified
                 credentials.append(CredentialRecord(code, state, _expiry_date(expiry)))
             if verified != NOT_HELD:

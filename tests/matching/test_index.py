@@ -256,3 +256,57 @@ def test_verified_only_credentials_agree_with_the_reference() -> None:
     ]
     index.upsert_graduate(with_bls(2, True))  # verified now
     assert {i for i, _ in index.rank_graduates(1)} == {1, 2}
+
+
+# The index keeps expiries as 16-bit days from 1970 and widens to ordinals for any date
+# outside; both forms must give the reference's answers, including across the widening.
+EDGE_DATES = [
+    date.min,
+    date(1969, 12, 31),
+    date(1970, 1, 1),
+    date.fromordinal(date(1970, 1, 1).toordinal() + 65533),
+    date.fromordinal(date(1970, 1, 1).toordinal() + 65534),
+    date.max,
+]
+
+
+@quick
+@given(populations(), st.data())
+def test_expiries_far_from_today_stay_exact(
+    population: tuple[list[GraduateRecord], list[PositionRecord]], data: st.DataObject
+) -> None:
+    gs, ps = population
+    index = MatchIndex.build(gs, ps, today=TODAY)
+    narrow = [date(1970, 1, 1), EDGE_DATES[3], None]
+    code = data.draw(st.sampled_from(["bls_cpr", "camtc", "state_license"]))
+    edge = graduate(
+        500, credentials=(CredentialRecord(code, "CA", data.draw(st.sampled_from(narrow))),)
+    )
+    index.upsert_graduate(edge)
+    assert_same(index, [*gs, edge], ps)
+    far = graduate(
+        501,
+        credentials=tuple(
+            CredentialRecord(code, "CA", day, verified)
+            for day, verified in data.draw(
+                st.lists(st.tuples(st.sampled_from(EDGE_DATES), st.booleans()), min_size=1)
+            )
+        ),
+    )
+    index.upsert_graduate(far)  # may widen every credential column
+    assert_same(index, [*gs, edge, far], ps)
+    assert MatchIndex.build([*gs, edge, far], ps, today=TODAY).graduate(501) == index.graduate(501)
+
+
+def test_credential_expiries_take_two_bytes() -> None:
+    index = MatchIndex.build(
+        [graduate(1, credentials=(CredentialRecord("bls_cpr", None, date(2027, 1, 1)),))],
+        [],
+        today=TODAY,
+    )
+    assert index._g.cols["cred:bls_cpr:"].dtype == np.uint16
+    index.upsert_graduate(
+        graduate(2, credentials=(CredentialRecord("bls_cpr", None, date(2300, 1, 1)),))
+    )
+    assert index._g.cols["cred:bls_cpr:"].dtype == np.int32
+    assert index.graduate(1).credentials == (CredentialRecord("bls_cpr", None, date(2027, 1, 1)),)
