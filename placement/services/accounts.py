@@ -104,8 +104,10 @@ def register_graduate(
 
 
 def register_employer(
-    db: Session, passwords: Passwords, form: EmployerRegistration
+    db: Session, passwords: Passwords, settings: Settings, form: EmployerRegistration
 ) -> tuple[User, Employer]:
+    """A pending organisation, its first owner signed in, and a single-use link mailed to the
+    owner's address to confirm it (`send_confirmation`): staff see whether it was used."""
     from placement.services.employers import check_npi  # employers imports this module
 
     check_npi(form.npi)
@@ -139,6 +141,7 @@ def register_employer(
         object_type="employer",
         object_id=employer.id,
     )
+    send_confirmation(db, settings, user)
     return user, employer
 
 
@@ -362,6 +365,82 @@ def send_setup_link(
     return link
 
 
+# -- e-mail confirmation ---------------------------------------------------------------------
+
+CONFIRM_TTL = timedelta(days=7)
+CONFIRM_MAIL_LIMIT = 3
+CONFIRM_MAIL_WINDOW_SECONDS = 3600
+
+
+def resend_confirmation(db: Session, settings: Settings, user: User) -> bool:
+    """Another confirmation link, at most CONFIRM_MAIL_LIMIT an hour per account (raises
+    RateLimited beyond; commits the hit first, see limits.hit). False when the address is
+    confirmed already (nothing sent)."""
+    if user.email_confirmed_at is not None:
+        return False
+    limits.hit(
+        db,
+        limits.Limit(f"confirm:{user.id}", CONFIRM_MAIL_LIMIT, CONFIRM_MAIL_WINDOW_SECONDS),
+    )
+    send_confirmation(db, settings, user)
+    return True
+
+
+def send_confirmation(db: Session, settings: Settings, user: User) -> None:
+    """Mail a single-use link (`GET /account/confirm/{token}`, CONFIRM_TTL) that proves the
+    account's owner reads its address; an earlier link of the account dies."""
+    if user.email_confirmed_at is not None:
+        return
+    raw = issue_token(db, user, "confirm", CONFIRM_TTL)
+    mail.queue(
+        db,
+        settings,
+        to_email=user.email,
+        to_user_id=user.id,
+        kind="account.confirm",
+        subject="Confirm your e-mail address for the placement network",
+        body=(
+            f"Hello {user.name or user.email},\n\nPlease confirm that this address belongs to "
+            "you: career services checks it before approving your organisation. Open this "
+            f"link within {CONFIRM_TTL.days} days (it works once):\n\n"
+            f"{links.url(settings, 'confirm_email', token=raw)}\n\n"
+            "If you did not register on the career services placement network, ignore this "
+            "message.\n"
+        ),
+    )
+
+
+def confirm_email(db: Session, raw: str) -> User | None:
+    """Use a confirmation link: the account's address is confirmed and the link dies. None for
+    a link that is unknown, used, expired, replaced or sent to an address the account no
+    longer has (the caller answers all of them alike)."""
+    found = find_token(db, raw, "confirm")
+    if found is None:
+        return None
+    token, user = found
+    now = utcnow()
+    used = db.exec(  # type: ignore[call-overload]
+        update(OneTimeToken)
+        .where(col(OneTimeToken.id) == token.id, col(OneTimeToken.used_at).is_(None))
+        .values(used_at=now)
+    )
+    if used.rowcount != 1:
+        return None
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+        db.add(user)
+        audit.record(
+            db,
+            "account.email_confirmed",
+            actor_user_id=user.id,
+            actor_role=user.role,
+            object_type="user",
+            object_id=user.id,
+            detail=user.email,
+        )
+    return user
+
+
 def find_token(db: Session, raw: str, purpose: str) -> tuple[OneTimeToken, User] | None:
     """A usable link and its user: unused, unexpired, not replaced by a newer link, sent to
     the account's present e-mail and older than its last password change (and, for a reset,
@@ -380,7 +459,8 @@ def find_token(db: Session, raw: str, purpose: str) -> tuple[OneTimeToken, User]
         return None
     if token.sent_to is not None and token.sent_to != user.email:
         return None
-    if _newer_than(token.created_at, user.password_changed_at):
+    # A password change ends set-up and reset links; confirming an address is not about it.
+    if purpose != "confirm" and _newer_than(token.created_at, user.password_changed_at):
         return None
     if purpose == "reset" and _newer_than(token.created_at, user.last_login_at):
         return None
@@ -444,6 +524,10 @@ def use_token_to_set_password(
     if used.rowcount != 1:
         return None
     set_password(db, passwords, user, new_password)
+    if user.email_confirmed_at is None and token.sent_to == user.email:
+        # The link reached this mailbox: the address is confirmed as well.
+        user.email_confirmed_at = utcnow()
+        db.add(user)
     return user
 
 

@@ -511,6 +511,7 @@ def _update(
         # keeps the address its owner signs in with.
         if user is not None and user.password_hash is None:
             user.email = row.email
+            user.email_confirmed_at = None
             db.add(user)
             reinvite = True
     if graduate.verified_at is None:

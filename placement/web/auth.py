@@ -14,7 +14,7 @@ from placement.models import User
 from placement.security import password_problem
 from placement.services import DomainError, accounts, employers
 from placement.web.forms import Form
-from placement.web.guards import endpoint, viewer
+from placement.web.guards import endpoint, not_found, viewer
 from placement.web.http import client_address, path, redirect, redirect_to
 from placement.web.templating import render
 
@@ -191,6 +191,7 @@ def register_employer(request: Request, db: Session) -> Response:
         user, _employer = accounts.register_employer(
             db,
             request.app.state.passwords,
+            request.app.state.settings,
             accounts.EmployerRegistration(
                 organization_name=organization_name,
                 organization_kind=kind,
@@ -275,6 +276,40 @@ def accept_invitation(request: Request, db: Session) -> Response:
     return _token_page(request, db, "invite", "auth/account_setup.html")
 
 
+@endpoint()
+def confirm_email(request: Request, db: Session) -> Response:
+    """The link mailed at an employer's registration. A GET that writes (the contract allows
+    confirming an address by its link); every link that does not work — unknown, used,
+    expired, replaced — gets the same page, which says nothing about the account."""
+    user = accounts.confirm_email(db, request.path_params["token"])
+    template = "auth/email_confirm.html"
+    if user is None:
+        days = accounts.CONFIRM_TTL.days
+        return render(request, template, {"state": "invalid", "days": days}, status_code=404)
+    return render(request, template, {"state": "confirmed"})
+
+
+@endpoint("employer")
+def resend_confirmation(request: Request, db: Session) -> Response:
+    user = db.get(User, viewer(request).user_id)
+    if user is None:
+        raise not_found()
+    try:
+        sent = accounts.resend_confirmation(db, request.app.state.settings, user)
+    except accounts.RateLimited as limited:
+        minutes = max(limited.retry_after // 60, 1)
+        response = render(
+            request,
+            "auth/email_confirm.html",
+            {"state": "limited", "minutes": minutes},
+            status_code=429,
+        )
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
+    notice = "confirmation_sent" if sent else "already_confirmed"
+    return redirect(request, "employer_home", notice=notice)
+
+
 routes = [
     Route("/login", login, methods=["GET", "POST"], name="login"),
     Route("/logout", logout, methods=["POST"], name="logout"),
@@ -292,4 +327,6 @@ routes = [
     Route(
         "/account/setup/{token}", accept_invitation, methods=["GET", "POST"], name="account_setup"
     ),
+    Route("/account/confirm", resend_confirmation, methods=["POST"], name="resend_confirmation"),
+    Route("/account/confirm/{token}", confirm_email, name="confirm_email"),
 ]

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import dates, taxonomy
-from placement.models import Position, split_codes
+from placement.models import Position, User, split_codes
 from placement.services import Conflict, DomainError, Forbidden, NotFound, notifications
 from placement.services import conversation as conversation_service
 from placement.services import employers as employer_service
@@ -55,6 +55,8 @@ def home(request: Request, db: Session) -> Response:
     today = dates.today()
     rows = position_service.employer_positions(db, employer.id or 0)
     notes = notifications.recent(db, current.user_id, limit=15)
+    member = db.get(User, current.user_id)
+    unconfirmed = member.email if member and member.email_confirmed_at is None else None
     return render(
         request,
         "employer/dashboard.html",
@@ -66,6 +68,7 @@ def home(request: Request, db: Session) -> Response:
             "today": today,
             "conversations": conversation.dashboard(db, current),
             "pool": talent_service.pool_for_employer(db, employer.id or 0),
+            "unconfirmed_email": unconfirmed,
         },
     )
 

@@ -205,6 +205,9 @@ NOTICES: dict[str, str] = {
     "colleague_invited": "The invitation is on its way. We sent your colleague a link by e-mail "
     "to choose a password; it works once, for 7 days. An address that already has an account on "
     "the network cannot join another organisation: its owner is told so by e-mail.",
+    "confirmation_sent": "We sent a new link to confirm your e-mail address. It works once, "
+    "for 7 days; earlier links no longer work.",
+    "already_confirmed": "Your e-mail address is already confirmed.",
     "reset_sent": "If an account exists for that address, we have sent it a link to choose a "
     "new password. The link works once and expires soon.",
 }

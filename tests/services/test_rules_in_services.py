@@ -97,6 +97,7 @@ class TestNpi:
             accounts.register_employer(
                 db,
                 app.state.passwords,
+                app.state.settings,
                 accounts.EmployerRegistration(
                     organization_name="Relax Spa",
                     organization_kind="hospital",

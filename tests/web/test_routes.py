@@ -18,6 +18,7 @@ PUBLIC_PREFIXES = (
     "/register/",
     "/password/",
     "/account/setup/",
+    "/account/confirm/",  # the e-mail confirmation link works without signing in
     "/static",
     # One-time links answered without signing in (placement verification, graduate survey).
     "/verify/placement/",
