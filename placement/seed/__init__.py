@@ -160,6 +160,7 @@ def seed_population(
     from placement.seed import employers as employer_seed
     from placement.seed import graduates as graduate_seed
     from placement.seed import pipeline as pipeline_seed
+    from placement.seed import sourcing as sourcing_seed
 
     rng = random.Random(seed)
     # Its own generator: the people drawn from `rng` do not depend on their cards' renewals.
@@ -199,6 +200,7 @@ def seed_population(
         )
         counts.update(pipeline_seed.seed_pipeline(db, rng, progress=bar))
         counts.update(conversation_seed.seed_conversations(db, rng, settings))
+        counts.update(sourcing_seed.seed_sourcing(db, rng))
         counts.update(lifecycle.counts())
     return counts
 
