@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -78,6 +79,9 @@ def _slug(name: str) -> str:
     return "".join(c for c in name.lower() if c.isalnum())[:24]
 
 
+HELD_CHANGE_INDEX = 1  # Pacific Coast Rehabilitation Institute
+
+
 def seed_employers(
     db: Session,
     rng: random.Random,
@@ -101,6 +105,18 @@ def seed_employers(
             npi=npi_with_check_digit(f"1{rng.randrange(10**8):08d}"),
             status=status,
         )
+        if status == "approved" and employers > 4 and index == HELD_CHANGE_INDEX:
+            # An approved organisation asking to become someone else: the staff queue's
+            # held change (`/staff/employers?status=changes`), with its review signals.
+            employer.held_changes = json.dumps(
+                {
+                    "name": "Pacific Coast Relax Spa 24/7",
+                    "npi": None,
+                    "website": "https://www.relaxspa24hr.example",
+                },
+                sort_keys=True,
+            )
+            employer.held_at = utcnow()
         db.add(employer)
         created.append(employer)
     db.flush()
@@ -113,6 +129,9 @@ def seed_employers(
             role="employer",
             name=f"Hiring team {index + 1}",
             password_hash=password_hash,
+            # Every member confirmed the address but the last registration, which waits in
+            # the staff queue with its "not confirmed" signal.
+            email_confirmed_at=None if index == len(created) - 1 and employers > 4 else utcnow(),
         )
         db.add(user)
         db.flush()
