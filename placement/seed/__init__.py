@@ -138,10 +138,10 @@ def database_is_empty(engine: Engine) -> bool:
         return db.execute(select(func.count()).select_from(User)).scalar_one() == 0
 
 
-def seed_demo(engine: Engine, settings: Settings) -> dict[str, int]:
+def seed_demo(engine: Engine, settings: Settings, *, progress: bool = True) -> dict[str, int]:
     """The demo: staff, a dozen employers around Los Angeles, a few hundred graduates."""
     return seed_population(
-        engine, settings, graduates=240, positions=36, employers=12, seed=2026, progress=True
+        engine, settings, graduates=240, positions=36, employers=12, seed=2026, progress=progress
     )
 
 
