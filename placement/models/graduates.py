@@ -53,6 +53,12 @@ class Graduate(SQLModel, table=True):
     resume_name: str | None = Field(default=None, max_length=200)
     resume_uploaded_at: datetime | None = None
     deleted_at: datetime | None = None
+    # A duplicate merged into another record (services/duplicates.py): it keeps its name for
+    # the history, owns nothing any more and counts nowhere.
+    # (No foreign key: adding a self-reference to `graduate` would need SQLite's table
+    # rebuild, whose implicit DELETE cascades to every row that references a graduate.)
+    merged_into_id: int | None = Field(default=None, index=True)
+    merged_at: datetime | None = None
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -417,6 +417,8 @@ def _surveyable(graduate: Graduate) -> str | None:
     """Why this graduate cannot be surveyed, or None."""
     if graduate.deleted_at is not None:
         return "This graduate deleted their account."
+    if graduate.merged_into_id is not None:
+        return "This record was merged into another: survey that one."
     if graduate.student_id is None:
         return "Only roster graduates are surveyed: verify the graduate first."
     return None
@@ -485,6 +487,7 @@ def request_cohort_survey(db: Session, settings: Settings, actor: Actor, *, coho
             Graduate.cohort == cohort,
             col(Graduate.student_id).is_not(None),
             col(Graduate.deleted_at).is_(None),
+            col(Graduate.merged_into_id).is_(None),
             col(Graduate.id).not_in(verified),
         )
         .order_by(col(Graduate.id))

@@ -202,6 +202,8 @@ def classify(db: Session, cohort: int | None = None, today: date | None = None) 
     # Roster graduates only (imported from the roster, or confirmed by staff: both carry a
     # student_id); a self-registered, never-verified account counts nowhere.
     query = query.where(col(Graduate.student_id).is_not(None))
+    # A duplicate merged into another record counts once, as that record.
+    query = query.where(col(Graduate.merged_into_id).is_(None))
     if cohort is not None:
         query = query.where(Graduate.cohort == cohort)
     placements, starting_later = _latest_placements(db, cohort, today or dates.today())

@@ -148,6 +148,8 @@ NOTICES: dict[str, str] = {
     "placed": "Placement recorded: the graduate's outcome is now placed.",
     "already_placed": "This placement was already recorded.",
     "placement_verified": "Placement verified.",
+    "merged": "Records merged: applications, credentials, placements, messages and history "
+    "are now this record's; the other record remains only as a trace (the audit log has both).",
     "evidence": "Document added to the placement's evidence.",
     "verification_requested": "Verification link mailed to {detail} contact(s); it works once, "
     "for 30 days.",

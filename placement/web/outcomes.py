@@ -18,7 +18,14 @@ from starlette.routing import BaseRoute, Route
 
 from placement import dates, taxonomy
 from placement.models import Graduate, LinkPurpose, OutcomeLink, Placement, utcnow
-from placement.services import Conflict, DomainError, NotFound, evidence, outcome_links
+from placement.services import (
+    Conflict,
+    DomainError,
+    NotFound,
+    duplicates,
+    evidence,
+    outcome_links,
+)
 from placement.services.approvals import Actor
 from placement.web.forms import Form
 from placement.web.guards import endpoint, not_found, viewer
@@ -222,6 +229,67 @@ def request_survey(request: Request, db: Session) -> Response:
     return redirect(request, "staff:graduate", id=graduate_id, notice="survey_sent")
 
 
+# -- staff: duplicates and merge ------------------------------------------------------------
+
+
+def _duplicates_page(
+    request: Request,
+    db: Session,
+    *,
+    error: str | None = None,
+    error_pair: tuple[int, int] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "staff/duplicates.html",
+        {
+            "pairs": duplicates.candidates(db),
+            "error": error,
+            "error_pair": error_pair,
+            "limit": duplicates.MAX_PAIRS,
+        },
+        status_code=status_code,
+    )
+
+
+@endpoint("staff")
+def duplicate_candidates(request: Request, db: Session) -> Response:
+    """Pairs of records that look like one person, each with the merge in both directions."""
+    return _duplicates_page(request, db)
+
+
+@endpoint("staff")
+def graduate_merge(request: Request, db: Session) -> Response:
+    """POST `into` (the record to keep) and, for two roster records with different student
+    ids, `confirm=yes`: this record merges into that one."""
+    graduate_id = request.path_params["id"]
+    form = Form.of(request)
+    into = form.integer("into", minimum=1, maximum=2**31 - 1)
+    confirmed = form.raw("confirm") in ("yes", "on", "1", "true")
+    if into is None:
+        db.rollback()
+        return _duplicates_page(
+            request, db, error=next(iter(form.errors.values()), None), status_code=422
+        )
+    try:
+        duplicates.merge(
+            db, _actor(request), graduate_id=graduate_id, into=into, confirmed=confirmed
+        )
+    except NotFound:
+        raise not_found() from None
+    except DomainError as error:
+        db.rollback()
+        return _duplicates_page(
+            request,
+            db,
+            error=error.message,
+            error_pair=(min(graduate_id, into), max(graduate_id, into)),
+            status_code=409 if isinstance(error, Conflict) else 422,
+        )
+    return redirect(request, "staff:graduate", id=into, notice="merged")
+
+
 # -- the link pages (no sign-in) ------------------------------------------------------------
 
 
@@ -348,6 +416,8 @@ public_routes: list[BaseRoute] = [
 ]
 
 staff_routes: list[BaseRoute] = [
+    Route("/graduates/duplicates", duplicate_candidates, name="graduate_duplicates"),
+    Route("/graduates/{id:id}/merge", graduate_merge, methods=["POST"], name="graduate_merge"),
     Route("/placements/{id:id}", placement_detail, name="placement"),
     Route(
         "/placements/{id:id}/evidence",
