@@ -428,7 +428,7 @@ def save_position(
     )
     approved_values = previous.approved_values
     if previous.status == "open" and status == "pending_review":
-        approved_values = json.dumps(_reviewed_snapshot(before, sorted(old_verified)))
+        approved_values = _approved_json(_reviewed_snapshot(before, sorted(old_verified)))
     updated = db.execute(
         update(Position.__table__)
         .where(_P.id == position_id, _P.version == version)
@@ -474,7 +474,22 @@ def _reviewed_snapshot(snapshot: dict[str, Any], verified: list[str]) -> dict[st
     """The part of a position's snapshot that staff review (REVIEWED_FIELDS, the minimum
     hours and the requirements), as stored in `approved_values`."""
     kept = {name: snapshot.get(name) for name in (*REVIEWED_FIELDS, "min_training_hours")}
+    kept["description"] = (kept["description"] or "")[:REVIEWED_DESCRIPTION]
     return {**kept, "requirements": snapshot.get("requirements", []), "verified": verified}
+
+
+# `approved_values` holds at most this many characters (its column's length).
+APPROVED_VALUES_LENGTH = 40000
+# The description kept for the comparison: with JSON escapes (a quote or a line break takes
+# two characters) and the title and requirements it still fits the column.
+REVIEWED_DESCRIPTION = 15000
+
+
+def _approved_json(snapshot: dict[str, Any]) -> str:
+    text = json.dumps(snapshot, ensure_ascii=False, default=str)
+    if len(text) > APPROVED_VALUES_LENGTH:  # only a pathological description gets here
+        text = json.dumps({**snapshot, "description": ""}, ensure_ascii=False, default=str)
+    return text[:APPROVED_VALUES_LENGTH]
 
 
 @dataclass(frozen=True)

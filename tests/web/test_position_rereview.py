@@ -140,3 +140,22 @@ class TestReviewedFields:
         page = as_staff.get("/staff/positions")
         card = page.text.split(f'id="position-{fresh.id}"', 1)[1].split("</article>", 1)[0]
         assert "A new submission" in card
+
+
+def test_a_long_description_in_any_script_fits_the_stored_comparison(
+    as_employer, db, employer_user
+):
+    """approved_values has a length (PostgreSQL enforces it): a 20,000-character description
+    of quotes and non-Latin letters is kept, cut, not refused with a 500."""
+    long_text = ('"李明"\n' * 4000)[:20000]
+    position = factories.position(db, employer_user.employer.id, description=long_text)
+    response = as_employer.submit(
+        f"/employer/positions/{position.id}/edit",
+        form(required_modalities=[], title="Changed title", description=long_text),
+    )
+    assert response.status_code == 303
+    db.expire_all()
+    saved = db.get(Position, position.id)
+    assert saved.status == "pending_review"
+    assert len(saved.approved_values) <= 40000
+    assert json.loads(saved.approved_values)["title"] == "Medical massage therapist"
