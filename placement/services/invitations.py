@@ -383,10 +383,6 @@ def invitations_for_graduate(
     return out
 
 
-def pending_count(db: Session, graduate_id: int) -> int:
-    return sum(1 for row in invitations_for_graduate(db, graduate_id) if row.pending)
-
-
 def decline(db: Session, *, graduate_id: int, user_id: int, invitation_id: int) -> Invitation:
     """Decline the graduate's own pending invitation (NotFound for anyone else's); declining
     twice changes nothing."""

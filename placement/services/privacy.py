@@ -36,7 +36,7 @@ from placement.models import (
     utcnow,
 )
 from placement.security import Passwords
-from placement.services import DomainError, NotFound, audit, changes, resumes
+from placement.services import DomainError, NotFound, audit, changes, resumes, sourcing
 from placement.services import credentials as credential_service
 
 DELETED_NAME = ("Deleted", "graduate")  # first and last name after deletion
@@ -207,6 +207,7 @@ def export_graduate(db: Session, *, graduate_id: int, user_id: int) -> dict[str,
             _record(row, leave_out=("graduate_id", "verified_by", "created_by"))
             for row in placements
         ],
+        **sourcing.export(db, graduate_id),
         "notifications": [
             {
                 "subject": row.subject,
@@ -348,6 +349,7 @@ def delete_account(
     db.exec(  # type: ignore[call-overload]
         update(Referral).where(col(Referral.graduate_id) == graduate_id).values(decline_reason="")
     )
+    sourcing.forget(db, graduate_id, now)
     db.exec(delete(GraduateModality).where(col(GraduateModality.graduate_id) == graduate_id))  # type: ignore[call-overload]
     credential_service.forget_documents(db, settings, graduate_id)
     db.exec(delete(GraduateCredential).where(col(GraduateCredential.graduate_id) == graduate_id))  # type: ignore[call-overload]

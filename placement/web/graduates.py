@@ -75,6 +75,11 @@ def home(request: Request, db: Session) -> Response:
         "notifications": notifications.recent(db, current.user_id, limit=30),
         "recommended": matching_service.rank_positions(db, graduate_id, limit=RECOMMENDED),
         "openings": matching_service.what_would_open_more(db, graduate_id),
+        "waiting_invitations": [
+            row
+            for row in invitation_service.invitations_for_graduate(db, graduate_id, limit=50)
+            if row.pending and row.position_open
+        ],
         "conversations": conversation.dashboard(db, current),
     }
     return render(request, "graduate/dashboard.html", context)

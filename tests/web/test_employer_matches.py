@@ -203,6 +203,7 @@ class TestGraduateSide:
         self, as_employer, as_graduate, db, position, graduate_user
     ):
         invitation = self._invited(db, as_employer, position, graduate_user.graduate)
+        assert "1 invitation to apply" in as_graduate.get("/me").text
         page = as_graduate.get("/me/invitations").text
         assert "Medical massage therapist" in page and "Harbor Hospital" in page
         assert f'href="/positions/{position.id}/apply"' in page
