@@ -13,6 +13,7 @@ from sqlmodel import select
 from placement.models import AuditEvent, Employer, Message
 from placement.npi import npi_with_check_digit
 from tests import factories
+from tests.burst import burst
 
 NPI = npi_with_check_digit("123456789")
 
@@ -199,6 +200,32 @@ class TestApprove:
         assert as_employer.submit(f"/staff/employers/{held.id}/changes/approve").status_code == 403
         db.expire_all()
         assert db.get(Employer, held.id).name == "Harbor Hospital"
+
+    def test_reviewers_at_once_give_one_result_and_no_500(self, held, make_client, db):
+        """Six staff click approve or reject at the same moment (on PostgreSQL too)."""
+        reviewers = []
+        for index in range(6):
+            person = factories.user(db, email=f"reviewer{index}@school.example", role="staff")
+            client = make_client()
+            client.login(person.email)
+            reviewers.append((client, client.csrf_token()))
+
+        def send(pair, index):
+            client, token = pair
+            action = "approve" if index % 2 == 0 else "reject"
+            return client.post(
+                f"/staff/employers/{held.id}/changes/{action}",
+                data={"csrf_token": token, "reason": "Not the same organisation."},
+            )
+
+        responses = burst(reviewers, send)
+
+        statuses = sorted(response.status_code for response in responses)
+        assert statuses.count(303) == 1 and set(statuses) <= {303, 409}, statuses
+        db.expire_all()
+        assert db.get(Employer, held.id).held_changes is None
+        decided = _events(db, "employer.change_approved") + _events(db, "employer.change_rejected")
+        assert len(decided) == 1
 
 
 class TestReject:
