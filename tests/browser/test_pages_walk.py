@@ -1,5 +1,7 @@
 """Every page of every role's walk on the demo data, on a 390-pixel phone screen: nothing is
-wider than the screen, and axe-core finds no violation of any impact (issue 19).
+wider than the screen, and axe-core finds no violation of any impact (issue 19). And the
+pages people print (the outcomes report, a graduate's staff file, an offer) print without
+navigation, forms or buttons.
 
 One browser tab walks them all (tests/browser/walk.py follows each page's links; pages that
 differ only in ids are visited once), and both checks run on each page it loads."""
@@ -10,9 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from placement.config import Settings
-from placement.db import make_engine
+from placement.db import make_engine, unit_of_work
+from placement.models import Graduate, Offer
 from placement.seed import seed_demo
 from tests.browser import walk
 from tests.browser.conftest import LiveServer
@@ -68,3 +72,56 @@ def test_it_fits_a_phone_and_axe_finds_nothing_on_every_page(demo_server, phone)
         f"{visit.role} {visit.path} {problem}" for visit in visits for problem in _problems(visit)
     ]
     assert not report, "\n".join(report)
+
+
+# Elements that are on the screen in print media (display none hides them and their children).
+SHOWN = """sel => Array.from(document.querySelectorAll(sel))
+  .filter(el => el.getClientRects().length > 0).map(el => el.outerHTML.slice(0, 120))"""
+
+
+def _printed(page: Any, url: str) -> dict[str, Any]:
+    page.goto(url)
+    return {
+        "controls": page.evaluate(SHOWN, "nav, form, button, input, select, textarea"),
+        "headings": page.evaluate(SHOWN, "h1"),
+        "tables": page.evaluate(SHOWN, "table"),
+        "wide": page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth"),
+    }
+
+
+def test_it_prints_the_report_a_staff_file_and_an_offer_without_navigation(
+    demo_server, settings, browser
+):
+    engine = make_engine(settings.database_url)
+    with unit_of_work(engine, write=False) as db:
+        graduate_id = db.execute(
+            select(Graduate.id).where(Graduate.verified_at.is_not(None)).order_by(Graduate.id)
+        ).scalar()
+        application_id = db.execute(select(Offer.application_id)).scalar()
+    engine.dispose()
+    assert graduate_id and application_id
+
+    # A4's printable width at 96 dpi, less the margins: about 680 px.
+    context = browser.new_context(viewport={"width": 680, "height": 960})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    url = demo_server.url
+    walk.sign_in(page, url, walk.LOGINS["staff"])
+    page.emulate_media(media="print")
+    report = _printed(page, url + "/staff/reports/outcomes")
+    staff_file = _printed(page, f"{url}/staff/graduates/{graduate_id}")
+    page.emulate_media(media="screen")  # the sign-in form is not printed either
+    context.clear_cookies()
+    walk.sign_in(page, url, walk.LOGINS["employer"])
+    page.emulate_media(media="print")
+    offer = _printed(page, f"{url}/employer/applications/{application_id}")
+    assert page.get_by_role("heading", name="Offer").is_visible()
+    page.emulate_media(media="screen")
+    assert page.get_by_role("navigation", name="Main").is_visible()
+    context.close()
+
+    for name, printed in (("report", report), ("staff file", staff_file), ("offer", offer)):
+        assert printed["controls"] == [], (name, printed["controls"])
+        assert len(printed["headings"]) == 1, name
+        assert not printed["wide"], name
+    assert report["tables"] and staff_file["tables"]
