@@ -1,6 +1,6 @@
 """MatchIndex: the whole population as arrays, ranked both ways in milliseconds.
 
-Every graduate is one row of narrow numbers, about 110 bytes: one byte of flags (alive,
+Every graduate is one row of narrow numbers, about 100 bytes: one byte of flags (alive,
 seeking and verified, a known ZIP, who may see them), code sets as bit masks as wide as their
 vocabulary needs (settings, employment types, availability slots, three proficiency planes
 for modalities), small slots into tables of the distinct values of the ZIP, the travel radius
@@ -326,11 +326,11 @@ class _Table:
 _GRADUATE_COLUMNS: dict[str, tuple[npt.DTypeLike, object]] = {
     "id": (np.int32, -1),
     "flags": (np.uint8, 0),
-    "zip": (np.int32, 0),  # slot in MatchIndex._zips (0: none)
+    "zip": (np.uint16, 0),  # slot in MatchIndex._zips (0: none)
     "radius": (np.uint16, 0),  # slot in MatchIndex._radii (0: no limit stated)
     "pay": (np.uint16, 0),  # slot in MatchIndex._pays (0: no expectation)
-    "training": (np.int32, 0),
-    "clinical": (np.int32, 0),
+    "training": (np.int16, 0),
+    "clinical": (np.int16, 0),
     # masks; widened by _Codes when a vocabulary outgrows them
     "settings": (np.uint16, 0),
     "employment": (np.uint8, 0),
@@ -339,7 +339,14 @@ _GRADUATE_COLUMNS: dict[str, tuple[npt.DTypeLike, object]] = {
     "m2": (np.uint32, 0),  # ... >= 2
     "m3": (np.uint32, 0),  # ... >= 3
 }
-_SLOT_COLUMNS = ("radius", "pay")
+# Columns kept narrow while their values fit, widened (for good) by the first that does not.
+_WIDER = {
+    "radius": np.uint32,
+    "pay": np.uint32,
+    "zip": np.uint32,
+    "training": np.int32,
+    "clinical": np.int32,
+}
 
 _POSITION_COLUMNS: dict[str, tuple[npt.DTypeLike, object]] = {
     "id": (np.int64, -1),
@@ -571,12 +578,11 @@ class MatchIndex:
                 table.cols[name][old] = NOT_HELD
         cols = table.cols
         for name, values in columns.items():
-            if (
-                name in _SLOT_COLUMNS
-                and values.size
-                and values.max() > np.iinfo(cols[name].dtype).max
-            ):
-                table.retype(name, np.uint32)
+            wider = _WIDER.get(name)
+            if wider is not None and values.size:
+                fits = np.iinfo(cols[name].dtype)
+                if values.max() > fits.max or values.min() < fits.min:
+                    table.retype(name, wider)
             cols[name][rows] = values
         self._encode_credentials(records, rows)
 
@@ -791,18 +797,18 @@ class MatchIndex:
         n = self._g.size
         cols = self._g.cols
         need = _AUDIENCE_FLAGS[audience]
-        flags = cols["flags"][:n]
-        rows_ok = (flags & need) == need
-        if among is not None:
-            rows_ok &= self._row_filter(self._g, among)
+        among_rows = self._row_filter(self._g, among) if among is not None else None
         if include_ineligible:
+            rows_ok = (cols["flags"][:n] & need) == need
+            if among_rows is not None:
+                rows_ok &= among_rows
             # Score every row through views (no gathers) and drop the hidden ones in _top.
             scored = self._score_graduates(position, slice(0, n))
             picked = _top(cols["id"][:n], scored, limit, True, allowed=rows_ok)
             rows = picked
         else:
-            candidates = self._prefilter_graduates(position, rows_ok)
-            scored = self._score_graduates(position, candidates)
+            candidates = self._prefilter_graduates(position, need, among_rows)
+            scored = self._score_graduates(position, candidates, prefiltered=True)
             picked = _top(cols["id"][candidates], scored, limit, False)
             rows = candidates[picked]
         return rows, _take(scored, picked)
@@ -887,15 +893,12 @@ class MatchIndex:
     ) -> PairScores:
         """Every eligible (graduate, position) pair among the given ids (all when None),
         with scores in tenths; what a placement round needs, without building sentences."""
-        n = self._g.size
-        g_ok = (self._g.cols["flags"][:n] & ALIVE) != 0
-        if graduate_ids is not None:
-            g_ok &= self._row_filter(self._g, graduate_ids)
+        g_among = self._row_filter(self._g, graduate_ids) if graduate_ids is not None else None
         wanted = self._positions if position_ids is None else position_ids
         parts: list[tuple[IntArray, ...]] = []
         for position_id in sorted(int(i) for i in wanted if int(i) in self._positions):
-            rows = self._prefilter_graduates(self._positions[position_id], g_ok)
-            scored = self._score_graduates(self._positions[position_id], rows)
+            rows = self._prefilter_graduates(self._positions[position_id], ALIVE, g_among)
+            scored = self._score_graduates(self._positions[position_id], rows, prefiltered=True)
             hit = np.flatnonzero(scored.eligible)
             parts.append(
                 (
@@ -915,40 +918,55 @@ class MatchIndex:
 
     # --- the vectorised scorer --------------------------------------------------------
 
-    def _score_graduates(self, position: PositionRecord, rows: slice | IntArray) -> _Scored:
-        """scoring.score for one position against many graduate rows."""
+    def _score_graduates(
+        self, position: PositionRecord, rows: slice | IntArray, *, prefiltered: bool = False
+    ) -> _Scored:
+        """scoring.score for one position against many graduate rows.
+
+        `prefiltered`: the rows come from `_prefilter_graduates`, which applies exactly these
+        hard rules, so they are all eligible and only the points are computed.
+        """
         cols = self._g.cols
-        flags = cols["flags"][rows]
         zip_slots = cols["zip"][rows]
         point = geo.lookup(position.zip)
         state = point.state if point else None
         on = scoring.check_date(position, self._today()).toordinal()
-        eligible = (flags & ACTIVE) != 0
-
-        for code in position.required_credentials:
-            verified = code in position.verified_credentials
-            eligible &= self._valid(code, state, rows, on, verified=verified)
         m1 = cols["m1"][rows]
-        req_mod = self._modalities.mask(position.required_modalities)
-        if req_mod:
-            eligible &= (m1 & req_mod) == req_mod
-        eligible &= cols["training"][rows] >= position.min_training_hours
         known, zx, zy, zz = self._zip_arrays_now()
-        if point is None:
-            eligible[:] = False
-            k_distance: IntArray | int = 0
-        else:
-            c2_zip = geo.chord2_many(geo.unit_vector(point), zx, zy, zz)
-            c2 = c2_zip[zip_slots]
-            eligible &= ((flags & KNOWN) != 0) & (c2 <= self._thr2_now()[cols["radius"][rows]])
-            k_distance = np.where(known, _tenths(_distance_raw(c2_zip)), 0)[zip_slots]
-        employment = cols["employment"][rows]
-        kind = self._employment.mask((position.employment_type,))
-        eligible &= (employment == 0) | ((employment & kind) != 0)
         shifts = self._slots.mask(position.shifts)
         overlap = _popcount(cols["availability"][rows] & shifts)
-        if position.shifts:
-            eligible &= overlap > 0
+        if prefiltered:
+            eligible = np.ones(zip_slots.size, dtype=np.bool_)
+            if point is None:
+                eligible[:] = False
+                k_distance: IntArray | int = 0
+            else:
+                c2_zip = geo.chord2_many(geo.unit_vector(point), zx, zy, zz)
+                k_distance = np.where(known, _tenths(_distance_raw(c2_zip)), 0)[zip_slots]
+        else:
+            flags = cols["flags"][rows]
+            eligible = (flags & ACTIVE) != 0
+            for code in position.required_credentials:
+                verified = code in position.verified_credentials
+                eligible &= self._valid(code, state, rows, on, verified=verified)
+            req_mod = self._modalities.mask(position.required_modalities)
+            if req_mod:
+                eligible &= (m1 & req_mod) == req_mod
+            eligible &= cols["training"][rows] >= position.min_training_hours
+            if point is None:
+                eligible[:] = False
+                k_distance = 0
+            else:
+                c2_zip = geo.chord2_many(geo.unit_vector(point), zx, zy, zz)
+                c2 = c2_zip[zip_slots]
+                radius_ok = c2 <= self._thr2_now()[cols["radius"][rows]]
+                eligible &= ((flags & KNOWN) != 0) & radius_ok
+                k_distance = np.where(known, _tenths(_distance_raw(c2_zip)), 0)[zip_slots]
+            employment = cols["employment"][rows]
+            kind = self._employment.mask((position.employment_type,))
+            eligible &= (employment == 0) | ((employment & kind) != 0)
+            if position.shifts:
+                eligible &= overlap > 0
 
         # employer side
         pref_mod = self._modalities.mask(position.preferred_modalities)
@@ -979,7 +997,7 @@ class MatchIndex:
             return WEIGHTS["preferred_credentials"] * valid / n_pref_cred
 
         k_pref_cred = _constant_or(n_pref_cred, WEIGHTS["preferred_credentials"], preferred_raw)
-        hours = np.clip(cols["clinical"][rows], 0, scoring.CLINICAL_HOURS_FULL)
+        hours = np.clip(cols["clinical"][rows].astype(np.int64), 0, scoring.CLINICAL_HOURS_FULL)
         k_clinical = _tenths(WEIGHTS["clinical_hours"] * hours / scoring.CLINICAL_HOURS_FULL)
 
         # graduate side
@@ -1200,25 +1218,32 @@ class MatchIndex:
             raise KeyError(graduate_id)
         return row
 
-    def _prefilter_graduates(self, position: PositionRecord, rows_ok: BoolArray) -> IntArray:
-        """Rows that pass the hard rules, cheapest first and distance last (on few rows).
-
-        Only a filter: `_score_graduates` decides eligibility again on what is left.
+    def _prefilter_graduates(
+        self, position: PositionRecord, need: int, among: BoolArray | None
+    ) -> IntArray:
+        """Rows with the flags `need` (and in `among`) that pass every hard rule, distance
+        last (on few rows): exactly the rules of `_score_graduates`, so all are eligible.
         """
-        n = rows_ok.size
+        n = self._g.size
         c = self._g.cols
         point = geo.lookup(position.zip)
         if point is None:
             return np.zeros(0, dtype=np.int64)
-        need = ACTIVE | KNOWN
-        ok = rows_ok & ((c["flags"][:n] & need) == need)
+        want = np.uint8(need | ACTIVE | KNOWN)
+        ok = (c["flags"][:n] & want) == want
+        if among is not None:
+            ok &= among
         ok &= c["training"][:n] >= position.min_training_hours
         req_mod = self._modalities.mask(position.required_modalities)
         if req_mod:
             ok &= (c["m1"][:n] & req_mod) == req_mod
         kind = self._employment.mask((position.employment_type,))
         employment = c["employment"][:n]
-        ok &= (employment == 0) | ((employment & kind) != 0)
+        if employment.dtype == np.uint8:  # one lookup per row: no type stated, or this one
+            table = np.array([m == 0 or (m & kind) != 0 for m in range(256)], dtype=np.bool_)
+            ok &= table[employment]
+        else:
+            ok &= (employment == 0) | ((employment & kind) != 0)
         if position.shifts:
             ok &= (c["availability"][:n] & self._slots.mask(position.shifts)) != 0
         on = scoring.check_date(position, self._today()).toordinal()

@@ -310,3 +310,16 @@ def test_credential_expiries_take_two_bytes() -> None:
     )
     assert index._g.cols["cred:bls_cpr:"].dtype == np.int32
     assert index.graduate(1).credentials == (CredentialRecord("bls_cpr", None, date(2027, 1, 1)),)
+
+
+def test_hours_and_zip_slots_widen_when_they_outgrow_two_bytes() -> None:
+    small = graduate(1, training_hours=750, clinical_hours=-5)
+    index = MatchIndex.build([small], [position(1)], today=TODAY)
+    assert index._g.cols["training"].dtype == np.int16
+    big = graduate(2, training_hours=40_000, clinical_hours=-70_000)
+    index.upsert_graduate(big)
+    assert index._g.cols["training"].dtype == np.int32
+    assert index._g.cols["clinical"].dtype == np.int32
+    demanding = position(2, min_training_hours=39_999)
+    index.upsert_position(demanding)
+    assert_same(index, [small, big], [position(1), demanding])
