@@ -219,7 +219,13 @@ def test_changes_through_one_worker_reach_the_others_and_a_fresh_index_agrees(
         response = _submit(employer_client, f"/employer/positions/{position_ids[1]}/edit", edit)
         employer_client.close()
         assert response.status_code == 303, response.text[:500]
-        assert response.headers["location"].endswith("done=saved")
+        # a new title and pay send an open position back to review; staff approve it, via A
+        assert response.headers["location"].endswith("done=review")
+        staff_client = httpx.Client(base_url=str(a.base_url), timeout=30)
+        _login(staff_client, staff.email)
+        approved = _submit(staff_client, f"/staff/positions/{position_ids[1]}/approve", {})
+        staff_client.close()
+        assert approved.status_code == 303, approved.text[:500]
 
         # B's next ranking and search show both changes
         later = _rankings(b, bearer, graduate_ids, position_ids)
