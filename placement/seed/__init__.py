@@ -159,6 +159,7 @@ def seed_population(
     from placement.seed import credentials as credential_seed
     from placement.seed import employers as employer_seed
     from placement.seed import graduates as graduate_seed
+    from placement.seed import outcomes as outcome_seed
     from placement.seed import pipeline as pipeline_seed
     from placement.seed import sourcing as sourcing_seed
 
@@ -201,6 +202,7 @@ def seed_population(
         counts.update(pipeline_seed.seed_pipeline(db, rng, progress=bar))
         counts.update(conversation_seed.seed_conversations(db, rng, settings))
         counts.update(sourcing_seed.seed_sourcing(db, rng))
+        counts.update(outcome_seed.seed_outcome_links(db, rng, settings))
         counts.update(lifecycle.counts())
     return counts
 

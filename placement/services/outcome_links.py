@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -99,6 +99,7 @@ def _issue(
     placement_id: int | None,
     recipients: Sequence[str],
     sustained: bool = False,
+    make_token: Callable[[], str] = new_token,
 ) -> list[tuple[str, str]]:
     """New links, one per recipient, as (e-mail, raw token); the earlier unused links of
     the same placement (verification) or graduate (survey) die."""
@@ -106,7 +107,7 @@ def _issue(
     _void_others(db, purpose, graduate_id=graduate_id, placement_id=placement_id)
     issued = []
     for email in recipients:
-        raw = new_token()
+        raw = make_token()
         db.add(
             OutcomeLink(
                 purpose=purpose,
@@ -224,6 +225,7 @@ def request_verification(
     placement_id: int,
     contact_email: str | None,
     today: date | None = None,
+    make_token: Callable[[], str] = new_token,
 ) -> list[str]:
     """Mail the employer's contact a link to confirm the placement; the addresses mailed.
 
@@ -258,6 +260,7 @@ def request_verification(
         placement_id=placement.id,
         recipients=recipients,
         sustained=sustained,
+        make_token=make_token,
     )
     users = dict(db.exec(select(User.email, User.id).where(col(User.email).in_(recipients))).all())
     name = f"{graduate.first_name} {graduate.last_name}".strip()
@@ -424,7 +427,13 @@ def _surveyable(graduate: Graduate) -> str | None:
     return None
 
 
-def _send_survey(db: Session, settings: Settings, actor: Actor, graduate: Graduate) -> str | None:
+def _send_survey(
+    db: Session,
+    settings: Settings,
+    actor: Actor,
+    graduate: Graduate,
+    make_token: Callable[[], str] = new_token,
+) -> str | None:
     email, user_id = _graduate_email(db, graduate)
     if not email:
         return None
@@ -435,6 +444,7 @@ def _send_survey(db: Session, settings: Settings, actor: Actor, graduate: Gradua
         graduate_id=graduate.id or 0,
         placement_id=None,
         recipients=[email],
+        make_token=make_token,
     )
     link = links.url(settings, "graduate_survey", token=raw)
     mail.queue(
@@ -454,7 +464,14 @@ def _send_survey(db: Session, settings: Settings, actor: Actor, graduate: Gradua
     return email
 
 
-def request_survey(db: Session, settings: Settings, actor: Actor, *, graduate_id: int) -> str:
+def request_survey(
+    db: Session,
+    settings: Settings,
+    actor: Actor,
+    *,
+    graduate_id: int,
+    make_token: Callable[[], str] = new_token,
+) -> str:
     """Mail one roster graduate the survey link; the address mailed."""
     graduate = db.get(Graduate, graduate_id)
     if graduate is None:
@@ -462,7 +479,7 @@ def request_survey(db: Session, settings: Settings, actor: Actor, *, graduate_id
     problem = _surveyable(graduate)
     if problem:
         raise DomainError(problem)
-    email = _send_survey(db, settings, actor, graduate)
+    email = _send_survey(db, settings, actor, graduate, make_token)
     if email is None:
         raise DomainError("This graduate has no e-mail address on record.")
     audit.record(

@@ -899,6 +899,7 @@ def outcomes_report(request: Request, db: Session) -> Response:
             "chart": reports.chart([row for row in rows if isinstance(row, reports.OutcomeRow)]),
             "columns": result.columns,
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
+            "today": dates.today(),
             "people_link": _people_link(request, params),
             "csv_link": url(request, "staff:outcomes_report", query={**query, "format": "csv"}),
             "disallowed_csv": url(

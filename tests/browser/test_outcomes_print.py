@@ -1,0 +1,46 @@
+"""The outcome report on paper: Chromium's print media shows the table, its method and the
+"printed on" line, and none of the navigation, the filters or the download buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from placement.models import Placement
+from tests import factories
+from tests.browser.pages import sign_in
+
+
+def test_the_outcome_report_prints_without_navigation(live_server, page, db):
+    staff = factories.user(db, role="staff")
+    placed = factories.graduate(db, first_name="Placed", cohort=2025).graduate
+    factories.graduate(db, first_name="Seeker", cohort=2025)
+    db.add(
+        Placement(
+            graduate_id=placed.id,
+            employer_name="Harbor",
+            job_title="LMT",
+            field="in_field",
+            start_date=date(2025, 7, 1),
+        )
+    )
+    db.commit()
+    sign_in(page, live_server.url, staff.email)
+    page.goto(live_server.url + "/staff/reports/outcomes?cohort=2025")
+    assert page.locator(".site-header").is_visible()
+    assert page.locator("form.filters").is_visible()
+    assert not page.locator(".print-only").first.is_visible()
+
+    page.emulate_media(media="print")
+
+    assert not page.locator("nav").first.is_visible()
+    assert not page.locator("form.filters").is_visible()
+    assert not page.locator(".site-footer").is_visible()
+    assert page.locator("table.outcomes").is_visible()
+    assert page.locator("#method").is_visible()
+    assert page.locator(".print-only").first.is_visible()
+    # Every column of the table fits the paper's width.
+    table = page.locator("table.outcomes").bounding_box()
+    body = page.locator("main").bounding_box()
+    assert table is not None and body is not None and table["width"] <= body["width"] + 1
+    pdf = page.pdf(format="Letter")
+    assert pdf.startswith(b"%PDF-")
