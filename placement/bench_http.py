@@ -248,6 +248,7 @@ def _free_port() -> int:
 def prepare_database(path: Path, positions: int, seed: int = 1) -> dict[str, int]:
     """Migrate and seed a SQLite file; then open every position and approve every employer."""
     from sqlalchemy import func, select, update
+    from sqlmodel import col
 
     from placement import migrate
     from placement.config import Settings
@@ -273,7 +274,7 @@ def prepare_database(path: Path, positions: int, seed: int = 1) -> dict[str, int
             db.execute(update(Employer).values(status="approved"))
         with unit_of_work(engine, write=False) as db:
             open_positions = db.execute(
-                select(func.count()).select_from(Position).where(Position.status == "open")
+                select(func.count()).select_from(Position).where(col(Position.status) == "open")
             ).scalar_one()
             employers = db.execute(select(func.count()).select_from(Employer)).scalar_one()
     finally:

@@ -201,7 +201,7 @@ def credential_satisfies(
     if where is None:
         return False
     if held_code == required_code:
-        return bool(held_state) and held_state.strip().upper() == where
+        return held_state is not None and held_state.strip().upper() == where
     return held_code in STATE_LICENSE_EQUIVALENTS.get(where, frozenset())
 
 

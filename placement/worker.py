@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from placement.config import Settings
 from placement.db import unit_of_work
-from placement.models import JobLease, utcnow
+from placement.models import JobLease, core_table, utcnow
 
 log = logging.getLogger("placement.worker")
 
@@ -80,7 +80,7 @@ def _ensure_lease_rows(engine: Engine, names: list[str]) -> None:
 
 
 def _take(engine: Engine, job: Job, owner: str, now: datetime, *, force: bool) -> bool:
-    table = JobLease.__table__  # type: ignore[attr-defined]  # SQLModel tables are Core tables
+    table = core_table(JobLease)
     conditions = [
         table.c.name == job.name,
         or_(table.c.locked_until.is_(None), table.c.locked_until < now),
@@ -95,7 +95,7 @@ def _take(engine: Engine, job: Job, owner: str, now: datetime, *, force: bool) -
 
 
 def _release(engine: Engine, job: Job, owner: str, now: datetime, result: str) -> None:
-    table = JobLease.__table__  # type: ignore[attr-defined]
+    table = core_table(JobLease)
     with unit_of_work(engine) as db:
         db.connection().execute(
             update(table)

@@ -24,7 +24,7 @@ from placement.matching.coaching import openings
 from placement.matching.index import MatchIndex
 from placement.matching.records import CredentialRecord, GraduateRecord, PositionRecord
 from placement.matching.rounds import optimal_match, plan_round, stable_match
-from placement.matching.scoring import score
+from placement.matching.scoring import MatchResult, score
 
 BENCH_TODAY = date(2026, 1, 15)
 
@@ -196,6 +196,10 @@ def _timed(calls: list[Callable[[], object]]) -> dict[str, float]:
     return figures
 
 
+def _score_all(graduate: GraduateRecord, posts: list[PositionRecord]) -> list[MatchResult]:
+    return [score(graduate, p, today=BENCH_TODAY) for p in posts]
+
+
 def _time_ms(call: Callable[[], object]) -> float:
     start = time.perf_counter()
     call()
@@ -349,7 +353,7 @@ def _bench_index(
     result["reference_rank_graduates_ms_extrapolated"] = round(full_ms, 1)
     result["speedup_rank_graduates"] = round(full_ms / result["order_graduates_ms"]["p50"], 1)
     timings = [
-        _time_ms(lambda g=graduate: [score(g, p, today=BENCH_TODAY) for p in posts])
+        _time_ms(functools.partial(_score_all, graduate, posts))
         for graduate in rng.sample(grads, min(5, len(grads)))
     ]
     reference_positions = statistics.median(timings)

@@ -197,7 +197,7 @@ class _Values:
         """The values as float64, NaN for None (cached until a value is added)."""
         if self._array is None:
             self._array = np.array(
-                [math.nan if v is None else float(v) for v in self.values],  # type: ignore[arg-type]
+                [math.nan if v is None else float(v) for v in self.values],  # type: ignore[arg-type]  # numbers or None
                 dtype=np.float64,
             )
         return self._array
@@ -1365,7 +1365,7 @@ class MatchIndex:
     def _thr2_now(self) -> FloatArray:
         if self._thr2 is None or self._thr2.size != len(self._radii.values):
             self._thr2 = np.array(
-                [geo.radius_chord2(r) for r in self._radii.values],  # type: ignore[arg-type]
+                [geo.radius_chord2(r) for r in self._radii.values],  # type: ignore[arg-type]  # radii: numbers
                 dtype=np.float64,
             )
         return self._thr2
@@ -1415,13 +1415,13 @@ class MatchIndex:
             seeking=bool(flags & SEEKING),
             visibility=visibility,
             zip=self._zips[int(cols["zip"][row])],
-            travel_radius_miles=radius,  # type: ignore[arg-type]
+            travel_radius_miles=radius,  # type: ignore[arg-type]  # read from the radius column
             training_hours=int(cols["training"][row]),
             clinical_hours=int(cols["clinical"][row]),
             settings=self._settings.decode(int(cols["settings"][row])),
             employment_types=self._employment.decode(int(cols["employment"][row])),
             availability=self._slots.decode(int(cols["availability"][row])),
-            pay_expectation=self._pays.values[int(cols["pay"][row])],  # type: ignore[arg-type]
+            pay_expectation=self._pays.values[int(cols["pay"][row])],  # type: ignore[arg-type]  # pays
             modalities=modalities,
             credentials=tuple(credentials),
         )

@@ -1,6 +1,6 @@
 """All tables, imported here so that the metadata (and Alembic) sees every one."""
 
-from placement.models._base import join_codes, split_codes, utcnow
+from placement.models._base import core_table, join_codes, split_codes, utcnow
 from placement.models.accounts import (
     ApiToken,
     EmailFrequency,
@@ -87,6 +87,7 @@ __all__ = [
     "SavedSearch",
     "TalentInterest",
     "User",
+    "core_table",
     "join_codes",
     "split_codes",
     "utcnow",

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import cast
+
+from sqlalchemy import Table, inspect
+from sqlmodel import SQLModel
 
 
 def utcnow() -> datetime:
@@ -22,3 +26,8 @@ def join_codes(codes: list[str] | tuple[str, ...] | set[str] | frozenset[str]) -
 def one_of(column: str, values: type[StrEnum]) -> str:
     """The SQL of a CHECK constraint that keeps `column` to the members of a StrEnum."""
     return f"{column} IN ({', '.join(repr(value.value) for value in values)})"
+
+
+def core_table(model: type[SQLModel]) -> Table:
+    """The Core `Table` behind a table model, typed (SQLModel does not declare `__table__`)."""
+    return cast(Table, inspect(model).local_table)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import ColumnDefault, Table, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
@@ -105,9 +105,9 @@ def insert_rows(db: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     keys = list(rows[0])
     defaults: dict[str, Any] = {}
     for column in table.columns:
-        if column.name not in keys and column.default is not None:
-            default = column.default
-            defaults[column.name] = default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined, operator]
+        default = column.default
+        if column.name not in keys and isinstance(default, ColumnDefault):
+            defaults[column.name] = default.arg(None) if default.is_callable else default.arg
     names = [*keys, *defaults]
     processors = [
         table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names

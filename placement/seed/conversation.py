@@ -92,7 +92,7 @@ def _interview(
         application_id=application.id or 0,
         uid=f"interview-{uuid.UUID(int=application.id or 0)}@{host}",
         created_by=author,
-        **fields,  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]  # the callers pass Interview columns
     )
     db.add(interview)
     db.flush()

@@ -16,6 +16,7 @@ from placement.models import (
     Position,
     PositionRequirement,
     User,
+    core_table,
     join_codes,
     utcnow,
 )
@@ -500,7 +501,7 @@ def _flush_positions(db: Session, batch: list[tuple[Position, set]], progress: P
         for kind, code, required in sorted(requirements)
     ]
     if rows:
-        db.execute(PositionRequirement.__table__.insert(), rows)  # type: ignore[attr-defined]
+        db.execute(core_table(PositionRequirement).insert(), rows)
     search.index_positions(db, [position.id for position, _ in batch])
     for _ in batch:
         progress.advance(1, "positions")

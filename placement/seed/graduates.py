@@ -23,6 +23,7 @@ from placement.models import (
     GraduateCredential,
     GraduateModality,
     User,
+    core_table,
 )
 from placement.seed import DEMO_GRADUATE_EMAIL, DEMO_STAFF_EMAIL, Progress, insert_rows, reserve_ids
 from placement.seed.credentials import Lifecycle
@@ -30,11 +31,11 @@ from placement.seed.places import REGION_ZIPS
 
 AS_OF = date(2026, 10, 1)
 # Core tables: plain executemany, without the ORM's per-row bookkeeping.
-USERS = User.__table__  # type: ignore[attr-defined]
-GRADUATES = Graduate.__table__  # type: ignore[attr-defined]
-MODALITIES = GraduateModality.__table__  # type: ignore[attr-defined]
-CREDENTIALS = GraduateCredential.__table__  # type: ignore[attr-defined]
-VERSIONS = CredentialVersion.__table__  # type: ignore[attr-defined]
+USERS = core_table(User)
+GRADUATES = core_table(Graduate)
+MODALITIES = core_table(GraduateModality)
+CREDENTIALS = core_table(GraduateCredential)
+VERSIONS = core_table(CredentialVersion)
 BATCH = 2000
 COHORTS = (2022, 2023, 2024, 2025, 2026)
 

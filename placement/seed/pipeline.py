@@ -36,16 +36,17 @@ from placement.models import (
     Position,
     Referral,
     User,
+    core_table,
 )
 from placement.seed import DEMO_ADMIN_EMAIL, DEMO_STAFF_EMAIL, Progress, insert_rows, reserve_ids
 
 # Core tables: rows go in as plain dicts, many to an INSERT.
-APPLICATIONS = Application.__table__  # type: ignore[attr-defined]
-EVENTS = ApplicationEvent.__table__  # type: ignore[attr-defined]
-AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
-PLACEMENTS = Placement.__table__  # type: ignore[attr-defined]
-REFERRALS = Referral.__table__  # type: ignore[attr-defined]
-GRADUATES = Graduate.__table__  # type: ignore[attr-defined]
+APPLICATIONS = core_table(Application)
+EVENTS = core_table(ApplicationEvent)
+AUDIT = core_table(AuditEvent)
+PLACEMENTS = core_table(Placement)
+REFERRALS = core_table(Referral)
+GRADUATES = core_table(Graduate)
 _GRADUATE_UPDATE = (
     update(GRADUATES)
     .where(GRADUATES.c.id == bindparam("graduate_id"))

@@ -291,7 +291,7 @@ def set_password(db: Session, passwords: Passwords, user: User, new: str) -> Non
     user.password_changed_at = now
     end_all_sessions(db, user)
     api_tokens.revoke_all(db, user.id or 0)
-    db.exec(  # type: ignore[call-overload]
+    db.exec(
         update(OneTimeToken)
         .where(col(OneTimeToken.user_id) == user.id, col(OneTimeToken.used_at).is_(None))
         .values(used_at=now)
@@ -312,7 +312,7 @@ def set_password(db: Session, passwords: Passwords, user: User, new: str) -> Non
 def issue_token(db: Session, user: User, purpose: str, ttl: timedelta) -> str:
     """A new link for `purpose`; every earlier unused link of the user for it dies."""
     now = utcnow()
-    db.exec(  # type: ignore[call-overload]
+    db.exec(
         update(OneTimeToken)
         .where(
             col(OneTimeToken.user_id) == user.id,
@@ -419,7 +419,7 @@ def confirm_email(db: Session, raw: str) -> User | None:
         return None
     token, user = found
     now = utcnow()
-    used = db.exec(  # type: ignore[call-overload]
+    used = db.exec(
         update(OneTimeToken)
         .where(col(OneTimeToken.id) == token.id, col(OneTimeToken.used_at).is_(None))
         .values(used_at=now)
@@ -516,7 +516,7 @@ def use_token_to_set_password(
         return None
     token, user = found
     # A conditional update: two submits of one link at once set one password.
-    used = db.exec(  # type: ignore[call-overload]
+    used = db.exec(
         update(OneTimeToken)
         .where(col(OneTimeToken.id) == token.id, col(OneTimeToken.used_at).is_(None))
         .values(used_at=utcnow())

@@ -118,7 +118,7 @@ def user_for_token(db: Session, raw: str) -> User | None:
 
 def revoke_all(db: Session, user_id: int) -> None:
     """Every live token of the user dies (password change or reset, deactivation)."""
-    db.exec(  # type: ignore[call-overload]
+    db.exec(
         update(ApiToken)
         .where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())

@@ -256,15 +256,15 @@ def stage_label(stage: str) -> str:
 def _rows_query() -> Select:
     return (
         sa_select(
-            Application.id,
-            Application.position_id,
-            Position.title,
-            Employer.name,
-            Application.source,
-            Application.stage,
-            Application.rejection_reason,
-            Application.created_at,
-            Application.updated_at,
+            col(Application.id),
+            col(Application.position_id),
+            col(Position.title),
+            col(Employer.name),
+            col(Application.source),
+            col(Application.stage),
+            col(Application.rejection_reason),
+            col(Application.created_at),
+            col(Application.updated_at),
         )
         .select_from(Application)
         .join(Position, col(Position.id) == col(Application.position_id))
@@ -282,7 +282,7 @@ def applications_for_graduate(
     """The graduate's applications, newest first, with position and organisation: one query."""
     rows = db.execute(
         _rows_query()
-        .where(Application.graduate_id == graduate_id)
+        .where(col(Application.graduate_id) == graduate_id)
         .order_by(col(Application.created_at).desc(), col(Application.id).desc())
         .limit(limit)
         .offset(offset)
@@ -312,7 +312,7 @@ def application_detail(db: Session, graduate_id: int, application_id: int) -> Ap
     """What the graduate sees of one application: the organisation, never the people in it."""
     found = db.execute(
         _rows_query().where(
-            Application.id == application_id, Application.graduate_id == graduate_id
+            col(Application.id) == application_id, col(Application.graduate_id) == graduate_id
         )
     ).first()
     if found is None:
@@ -322,15 +322,15 @@ def application_detail(db: Session, graduate_id: int, application_id: int) -> Ap
         .join(Position, col(Position.id) == col(Application.position_id))
         .where(Application.id == application_id)
     ).one()
-    events = db.exec(
-        select(
-            ApplicationEvent.from_stage,
-            ApplicationEvent.to_stage,
-            ApplicationEvent.note,
-            ApplicationEvent.reason,
-            ApplicationEvent.at,
+    events = db.execute(
+        sa_select(
+            col(ApplicationEvent.from_stage),
+            col(ApplicationEvent.to_stage),
+            col(ApplicationEvent.note),
+            col(ApplicationEvent.reason),
+            col(ApplicationEvent.at),
         )
-        .where(ApplicationEvent.application_id == application_id)
+        .where(col(ApplicationEvent.application_id) == application_id)
         .order_by(col(ApplicationEvent.at), col(ApplicationEvent.id))
     ).all()
     return ApplicationDetail(
@@ -355,7 +355,7 @@ def withdraw(
     if previous in FINAL_STAGES:
         raise DomainError(_final_message(previous))
     now = utcnow()
-    result = db.exec(  # type: ignore[call-overload]
+    result = db.exec(
         update(Application)
         .where(
             col(Application.id) == application_id,

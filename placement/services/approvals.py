@@ -116,7 +116,7 @@ def review_employer(
         .where(col(Employer.id) == employer_id, col(Employer.status) == employer.status)
         .values(status=target, status_reason=text, reviewed_by=actor.user_id, reviewed_at=now)
     )
-    if result.rowcount != 1:  # type: ignore[union-attr]
+    if result.rowcount != 1:
         raise Conflict("Someone else reviewed this organisation first: reload the page.")
     db.refresh(employer)
     audit.record(
@@ -223,7 +223,7 @@ def review_held_change(
         )
         .values(**values)
     )
-    if result.rowcount != 1:  # type: ignore[union-attr]
+    if result.rowcount != 1:
         raise Conflict("The change was reviewed or edited a moment ago: reload the page.")
     db.refresh(employer)
     if action == "approve":
@@ -321,7 +321,7 @@ def review_position(
             **({"approved_values": None} if action == "approve" else {}),
         )
     )
-    if result.rowcount != 1:  # type: ignore[union-attr]
+    if result.rowcount != 1:
         raise Conflict("Someone else reviewed this position first: reload the page.")
     db.refresh(position)
     changes.position_changed(db, position_id)

@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -124,7 +125,7 @@ def edit_credential(
     )
     # A conditional update, so that two renewals sent at once make one new version each in
     # turn (the second is refused), never two history rows for one version.
-    result = db.exec(  # type: ignore[call-overload]
+    result = db.exec(
         update(GraduateCredential)
         .where(
             col(GraduateCredential.id) == credential_id, col(GraduateCredential.version) == current
@@ -405,18 +406,18 @@ def send_reminders(db: Session, settings: Settings, today: date) -> int:
     never send one reminder twice. A renewal raises the version, so its series starts again.
     """
     horizon = today + timedelta(days=max(REMINDER_THRESHOLDS))
-    rows: Sequence[Any] = db.exec(
-        select(  # type: ignore[call-overload]
-            GraduateCredential.id,
-            GraduateCredential.code,
-            GraduateCredential.version,
-            GraduateCredential.expires_on,
-            Graduate.first_name,
-            User.id.label("user_id"),  # type: ignore[union-attr]
-            User.email,
+    rows: Sequence[Any] = db.execute(
+        sa_select(
+            col(GraduateCredential.id),
+            col(GraduateCredential.code),
+            col(GraduateCredential.version),
+            col(GraduateCredential.expires_on),
+            col(Graduate.first_name),
+            col(User.id).label("user_id"),
+            col(User.email),
         )
-        .join(Graduate, col(Graduate.id) == GraduateCredential.graduate_id)
-        .join(User, col(User.id) == Graduate.user_id)
+        .join(Graduate, col(Graduate.id) == col(GraduateCredential.graduate_id))
+        .join(User, col(User.id) == col(Graduate.user_id))
         .where(
             col(GraduateCredential.expires_on) >= today,
             col(GraduateCredential.expires_on) <= horizon,
@@ -516,7 +517,7 @@ def verify_credentials(
     done: list[GraduateCredential] = []
     already: list[int] = []
     for credential in credentials:
-        result = db.exec(  # type: ignore[call-overload]
+        result = db.exec(
             update(GraduateCredential)
             .where(
                 col(GraduateCredential.id) == credential.id,

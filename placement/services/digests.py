@@ -96,7 +96,7 @@ def send_digest(
         conditions.append(col(Message.created_at) < before)
     taken = [
         int(row)
-        for row in db.exec(  # type: ignore[call-overload]
+        for row in db.exec(
             update(Message)
             .where(*conditions)
             .values(status=MailStatus.DIGESTED)
@@ -115,9 +115,7 @@ def send_digest(
     digest = mail.queue_digest(
         db, settings, to_email=user.email, to_user_id=user_id, subject=subject, body=body
     )
-    db.exec(  # type: ignore[call-overload]
-        update(Message).where(col(Message.id).in_(taken)).values(digest_id=digest.id)
-    )
+    db.exec(update(Message).where(col(Message.id).in_(taken)).values(digest_id=digest.id))
     run.message_id = digest.id
     db.add(run)
     log.info("digest %s for user %s: %d item(s)", period, user_id, len(taken))
@@ -132,7 +130,7 @@ def release_held(db: Session, settings: Settings, user: User, now: datetime) -> 
     if user.email_frequency == EmailFrequency.IMMEDIATE:
         return send_digest(db, settings, user.id, f"now:{now.isoformat(timespec='seconds')}")
     if user.email_frequency == EmailFrequency.OFF:
-        result = db.exec(  # type: ignore[call-overload]
+        result = db.exec(
             update(Message)
             .where(
                 col(Message.recipient_user_id) == user.id,

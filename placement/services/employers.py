@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from placement import taxonomy
 from placement.config import Settings
@@ -192,16 +192,16 @@ class Member:
 def team_members(db: Session, employer_id: int) -> list[Member]:
     rows = db.execute(
         select(
-            User.id,
-            User.name,
-            User.email,
-            EmployerMember.is_owner,
-            User.password_hash,
-            EmployerMember.created_at,
+            col(User.id),
+            col(User.name),
+            col(User.email),
+            col(EmployerMember.is_owner),
+            col(User.password_hash),
+            col(EmployerMember.created_at),
         )
-        .join(EmployerMember, EmployerMember.user_id == User.id)  # type: ignore[arg-type]
-        .where(EmployerMember.employer_id == employer_id, User.active.is_(True))  # type: ignore[attr-defined]
-        .order_by(EmployerMember.created_at, User.id)
+        .join(EmployerMember, col(EmployerMember.user_id) == col(User.id))
+        .where(col(EmployerMember.employer_id) == employer_id, col(User.active).is_(True))
+        .order_by(col(EmployerMember.created_at), col(User.id))
     ).all()
     return [
         Member(
@@ -310,7 +310,7 @@ def invite_colleague(
 def _membership(db: Session, employer_id: int, user_id: int) -> EmployerMember | None:
     return db.execute(
         select(EmployerMember).where(
-            EmployerMember.user_id == user_id, EmployerMember.employer_id == employer_id
+            col(EmployerMember.user_id) == user_id, col(EmployerMember.employer_id) == employer_id
         )
     ).scalar_one_or_none()
 
@@ -325,7 +325,7 @@ def _team_for_change(
     """
     if not 0 < user_id < 2**31:
         raise NotFound
-    db.execute(select(Employer.id).where(Employer.id == employer_id).with_for_update())  # type: ignore[arg-type]
+    db.execute(select(col(Employer.id)).where(col(Employer.id) == employer_id).with_for_update())
     actor = _membership(db, employer_id, actor_user_id)
     if actor is None or not actor.is_owner:
         raise Forbidden("Only an owner of the organisation can change who is on the team.")
@@ -341,11 +341,11 @@ def _owner_count(db: Session, employer_id: int) -> int:
         db.execute(
             select(func.count())
             .select_from(EmployerMember)
-            .join(User, User.id == EmployerMember.user_id)  # type: ignore[arg-type]
+            .join(User, col(User.id) == col(EmployerMember.user_id))
             .where(
-                EmployerMember.employer_id == employer_id,
-                EmployerMember.is_owner.is_(True),  # type: ignore[attr-defined]
-                User.active.is_(True),  # type: ignore[attr-defined]
+                col(EmployerMember.employer_id) == employer_id,
+                col(EmployerMember.is_owner).is_(True),
+                col(User.active).is_(True),
             )
         ).scalar_one()
     )
@@ -366,18 +366,18 @@ def remove_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_
     others = db.execute(
         select(func.count())
         .select_from(EmployerMember)
-        .join(User, User.id == EmployerMember.user_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == col(EmployerMember.user_id))
         .where(
-            EmployerMember.employer_id == employer_id,
-            EmployerMember.user_id != user_id,
-            User.active.is_(True),  # type: ignore[attr-defined]
+            col(EmployerMember.employer_id) == employer_id,
+            col(EmployerMember.user_id) != user_id,
+            col(User.active).is_(True),
         )
     ).scalar_one()
     if others == 0:
         raise DomainError("An organisation keeps at least one member.", None)
     user.active = False
     accounts.end_all_sessions(db, user)
-    db.execute(delete(EmployerMember).where(EmployerMember.id == membership.id))  # type: ignore[arg-type]
+    db.execute(delete(EmployerMember).where(col(EmployerMember.id) == membership.id))
     audit.record(
         db,
         "employer.member_removed",

@@ -272,7 +272,7 @@ def update_profile(
                 locked[0],
             )
     old_modalities = modalities_of(db, graduate_id)
-    result = db.exec(  # type: ignore[call-overload]
+    result = db.exec(
         update(Graduate)
         .where(col(Graduate.id) == graduate_id, col(Graduate.version) == version)
         .values(**values, version=version + 1, updated_at=utcnow())
@@ -285,7 +285,7 @@ def update_profile(
     db.refresh(graduate)
     new_modalities = {code: level for code, level in modalities.items() if level > 0}
     for code in old_modalities.keys() - new_modalities.keys():
-        db.exec(  # type: ignore[call-overload]
+        db.exec(
             delete(GraduateModality).where(
                 col(GraduateModality.graduate_id) == graduate_id,
                 col(GraduateModality.code) == code,

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from placement.db import metadata
-from placement.models import Graduate, User, utcnow
+from placement.models import Graduate, User, core_table, utcnow
 from placement.models.graduates import student_key
 from placement.services import Conflict, DomainError, NotFound, audit, changes
 from placement.services.approvals import Actor
@@ -85,8 +85,8 @@ def _side(graduate: Graduate, has_login: bool) -> Side:
 def conflicts(db: Session) -> list[IdConflict]:
     """Every open claim that names a roster record's id or another account's claim, oldest
     first, with both sides."""
-    claimant = Graduate.__table__.alias("claimant")  # type: ignore[attr-defined]
-    other = Graduate.__table__.alias("other")  # type: ignore[attr-defined]
+    claimant = core_table(Graduate).alias("claimant")
+    other = core_table(Graduate).alias("other")
     clashing = (
         select(claimant.c.id)
         .join(

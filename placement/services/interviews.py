@@ -21,7 +21,14 @@ from sqlmodel import Session, col, select
 
 from placement import localtime
 from placement.config import Settings
-from placement.models import Application, ApplicationEvent, Interview, InterviewSlot, utcnow
+from placement.models import (
+    Application,
+    ApplicationEvent,
+    Interview,
+    InterviewSlot,
+    core_table,
+    utcnow,
+)
 from placement.services import Conflict, DomainError, NotFound, audit, mail
 from placement.services.conversation import (
     Context,
@@ -40,8 +47,8 @@ PROPOSABLE_STAGES = ("submitted", "screening", "interview")
 REMINDER_AHEAD = timedelta(hours=24)
 MAX_TEXT = 2000
 
-_INTERVIEW = Interview.__table__  # type: ignore[attr-defined]
-_APPLICATION = Application.__table__  # type: ignore[attr-defined]
+_INTERVIEW = core_table(Interview)
+_APPLICATION = core_table(Application)
 _I = _INTERVIEW.c
 _A = _APPLICATION.c
 
@@ -201,12 +208,12 @@ def slots_of(db: Session, interview_id: int) -> list[datetime]:
 def _change_status(
     db: Session, interview: Interview, expected: tuple[str, ...], **values: object
 ) -> None:
-    result = db.execute(
+    result = db.exec(
         update(_INTERVIEW)
         .where(_I.id == interview.id, _I.status.in_(expected))
         .values(updated_at=utcnow(), sequence=_I.sequence + 1, **values)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         db.refresh(interview)
         raise Conflict(f"This interview is already {interview.status}; nothing was changed.")
     db.refresh(interview)
@@ -282,12 +289,12 @@ def _move_to_interview(db: Session, context: Context, party: Party) -> None:
     current = application.stage
     if current not in ("submitted", "screening"):
         return
-    moved = db.execute(
+    moved = db.exec(
         update(_APPLICATION)
         .where(_A.id == application.id, _A.stage == current)
         .values(stage="interview", updated_at=utcnow())
     )
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    if moved.rowcount != 1:
         return  # the employer moved it meanwhile; their move stands
     db.refresh(application)
     db.add(
@@ -612,12 +619,12 @@ def send_reminders(db: Session, settings: Settings, now: datetime) -> int:
     ).all()
     sent = 0
     for interview_id in due:
-        claimed = db.execute(
+        claimed = db.exec(
             update(_INTERVIEW)
             .where(_I.id == interview_id, _I.reminder_sent_at.is_(None), _I.status == "confirmed")
             .values(reminder_sent_at=now)
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if claimed.rowcount != 1:
             continue
         interview = db.get(Interview, interview_id)
         if interview is None or interview.confirmed_start is None:  # pragma: no cover

@@ -391,7 +391,7 @@ def decline(db: Session, *, graduate_id: int, user_id: int, invitation_id: int) 
     )
     if invitation is None or invitation.graduate_id != graduate_id:
         raise NotFound
-    result = db.exec(  # type: ignore[call-overload]
+    result = db.exec(
         update(Invitation)
         .where(col(Invitation.id) == invitation_id, col(Invitation.status) == "pending")
         .values(status="declined", answered_at=utcnow())

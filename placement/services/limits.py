@@ -69,13 +69,13 @@ def hit(db: Session, *limits: Limit) -> list[int]:
 def release(db: Session, ids: list[int]) -> None:
     """Take hits back (e.g. a sign-in that succeeded does not count against the address)."""
     if ids:
-        db.exec(delete(LoginAttempt).where(col(LoginAttempt.id).in_(ids)))  # type: ignore[call-overload]
+        db.exec(delete(LoginAttempt).where(col(LoginAttempt.id).in_(ids)))
 
 
 def clear(db: Session, key: str) -> None:
-    db.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == key[:300]))  # type: ignore[call-overload]
+    db.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == key[:300]))
 
 
 def prune(db: Session, older_than_seconds: int) -> None:
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
-    db.exec(delete(LoginAttempt).where(col(LoginAttempt.attempted_at) < cutoff))  # type: ignore[call-overload]
+    db.exec(delete(LoginAttempt).where(col(LoginAttempt.attempted_at) < cutoff))

@@ -115,7 +115,7 @@ def _claim(db: Session, now: datetime, limit: int) -> list[Message]:
         return []
     # The condition is checked again row by row: a row another worker claimed in between
     # (PostgreSQL re-reads it after that worker commits) is left to it.
-    db.exec(  # type: ignore[call-overload]
+    db.exec(
         update(Message)
         .where(col(Message.id).in_(ids), due)
         .values(claimed_by=token, claimed_until=now + CLAIM)
@@ -192,7 +192,7 @@ def _record(db: Session, message: Message, outcome: _Outcome, now: datetime) -> 
     else:
         attempts = message.attempts + 1
         values.update(attempts=attempts, next_attempt_at=now + backoff(attempts))
-    db.exec(  # type: ignore[call-overload]
+    db.exec(
         update(Message)
         .where(col(Message.id) == message.id, col(Message.claimed_by) == message.claimed_by)
         .values(**values)

@@ -32,8 +32,9 @@ from datetime import date
 from typing import Literal
 
 from sqlalchemy import or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from placement import dates
 from placement.db import reset_write_intent, set_write_intent
@@ -64,7 +65,10 @@ from placement.models import (
 from placement.services import NotFound, visibility
 
 Audience = Literal["staff", "employer"]
-_INDEX_AUDIENCE = {"staff": "staff", "employer": "employers"}
+_INDEX_AUDIENCE: dict[str, Literal["staff", "employers"]] = {
+    "staff": "staff",
+    "employer": "employers",
+}
 # Bound parameters per IN list: well under SQLite's and PostgreSQL's limits.
 _CHUNK = 900
 # How long an id missing from the change log is looked for again (an uncommitted writer).
@@ -118,45 +122,46 @@ def load_graduates(db: Session, ids: Iterable[int] | None = None) -> dict[int, G
 
 
 def _load_graduates(db: Session, ids: list[int] | None) -> dict[int, GraduateRecord]:
-    g = Graduate
-    query = select(
-        g.id,
-        g.verified_at,
-        g.seeking,
-        g.visibility,
-        g.zip,
-        g.travel_radius_miles,
-        g.training_hours,
-        g.clinical_hours,
-        g.settings,
-        g.employment_types,
-        g.availability,
-        g.pay_expectation,
-    ).where(g.deleted_at.is_(None))  # type: ignore[union-attr]
+    query = sa_select(
+        col(Graduate.id),
+        col(Graduate.verified_at),
+        col(Graduate.seeking),
+        col(Graduate.visibility),
+        col(Graduate.zip),
+        col(Graduate.travel_radius_miles),
+        col(Graduate.training_hours),
+        col(Graduate.clinical_hours),
+        col(Graduate.settings),
+        col(Graduate.employment_types),
+        col(Graduate.availability),
+        col(Graduate.pay_expectation),
+    ).where(col(Graduate.deleted_at).is_(None))
     modality_query = select(
-        GraduateModality.graduate_id, GraduateModality.code, GraduateModality.proficiency
-    ).where(GraduateModality.proficiency > 0)
-    credential_query = select(
-        GraduateCredential.graduate_id,
-        GraduateCredential.code,
-        GraduateCredential.state,
-        GraduateCredential.expires_on,
-        GraduateCredential.verified_at,
+        col(GraduateModality.graduate_id),
+        col(GraduateModality.code),
+        col(GraduateModality.proficiency),
+    ).where(col(GraduateModality.proficiency) > 0)
+    credential_query = sa_select(
+        col(GraduateCredential.graduate_id),
+        col(GraduateCredential.code),
+        col(GraduateCredential.state),
+        col(GraduateCredential.expires_on),
+        col(GraduateCredential.verified_at),
     )
     if ids is not None:
-        query = query.where(g.id.in_(ids))  # type: ignore[union-attr]
-        modality_query = modality_query.where(GraduateModality.graduate_id.in_(ids))  # type: ignore[attr-defined]
-        credential_query = credential_query.where(GraduateCredential.graduate_id.in_(ids))  # type: ignore[attr-defined]
+        query = query.where(col(Graduate.id).in_(ids))
+        modality_query = modality_query.where(col(GraduateModality.graduate_id).in_(ids))
+        credential_query = credential_query.where(col(GraduateCredential.graduate_id).in_(ids))
     modalities: dict[int, dict[str, int]] = {}
     for graduate_id, code, level in db.exec(modality_query):
         modalities.setdefault(graduate_id, {})[code] = level
     credentials: dict[int, list[CredentialRecord]] = {}
-    for graduate_id, code, state, expires_on, verified_at in db.exec(credential_query):
+    for graduate_id, code, state, expires_on, verified_at in db.execute(credential_query):
         credentials.setdefault(graduate_id, []).append(
             CredentialRecord(code, state, expires_on, verified_at is not None)
         )
     out: dict[int, GraduateRecord] = {}
-    for row in db.exec(query):
+    for row in db.execute(query):
         (graduate_id, verified_at, seeking, visibility, zip_code, radius) = row[:6]
         training, clinical, settings, kinds, availability, pay = row[6:]
         out[graduate_id] = GraduateRecord(
@@ -194,43 +199,42 @@ def load_positions(
 def _load_positions(
     db: Session, ids: list[int] | None, only_open: bool
 ) -> dict[int, PositionRecord]:
-    p = Position
-    query = select(
-        p.id,
-        p.employer_id,
-        p.zip,
-        p.setting,
-        p.employment_type,
-        p.pay_min,
-        p.pay_max,
-        p.start_date,
-        p.min_training_hours,
-        p.shifts,
+    query = sa_select(
+        col(Position.id),
+        col(Position.employer_id),
+        col(Position.zip),
+        col(Position.setting),
+        col(Position.employment_type),
+        col(Position.pay_min),
+        col(Position.pay_max),
+        col(Position.start_date),
+        col(Position.min_training_hours),
+        col(Position.shifts),
     )
-    requirement_query = select(
-        PositionRequirement.position_id,
-        PositionRequirement.kind,
-        PositionRequirement.code,
-        PositionRequirement.required,
-        PositionRequirement.verified_only,
+    requirement_query = sa_select(
+        col(PositionRequirement.position_id),
+        col(PositionRequirement.kind),
+        col(PositionRequirement.code),
+        col(PositionRequirement.required),
+        col(PositionRequirement.verified_only),
     )
     if only_open:
-        query = query.where(p.status == "open")
+        query = query.where(col(Position.status) == "open")
         requirement_query = requirement_query.join(
             Position,
-            Position.id == PositionRequirement.position_id,  # type: ignore[arg-type]
-        ).where(Position.status == "open")
+            col(Position.id) == col(PositionRequirement.position_id),
+        ).where(col(Position.status) == "open")
     if ids is not None:
-        query = query.where(p.id.in_(ids))  # type: ignore[union-attr]
-        requirement_query = requirement_query.where(PositionRequirement.position_id.in_(ids))  # type: ignore[attr-defined]
+        query = query.where(col(Position.id).in_(ids))
+        requirement_query = requirement_query.where(col(PositionRequirement.position_id).in_(ids))
     wants: dict[int, dict[tuple[str, bool], set[str]]] = {}
     verified_only: dict[int, set[str]] = {}
-    for position_id, kind, code, required, verified in db.exec(requirement_query):
+    for position_id, kind, code, required, verified in db.execute(requirement_query):
         wants.setdefault(position_id, {}).setdefault((kind, bool(required)), set()).add(code)
         if kind == "credential" and required and verified:
             verified_only.setdefault(position_id, set()).add(code)
     out: dict[int, PositionRecord] = {}
-    for row in db.exec(query):
+    for row in db.execute(query):
         position_id, employer_id, zip_code, setting, kind, pay_min, pay_max = row[:7]
         start_date, min_training, shifts = row[7:]
         asks = wants.get(position_id, {})
@@ -302,7 +306,7 @@ def _reader(db: Session) -> Iterator[Session]:
 def _build(cache: _Cache, reader: Session) -> MatchIndex:
     last = reader.exec(select(func.max(Change.id))).one() or 0
     # Ids just below the high-water mark may belong to writers that have not committed.
-    recent = set(reader.exec(select(Change.id).where(Change.id > last - 50)))
+    recent = set(reader.exec(select(col(Change.id)).where(col(Change.id) > last - 50)))
     now = time.monotonic()
     cache.gaps = {i: now for i in range(max(1, last - 49), last + 1) if i not in recent}
     cache.last_change = last
@@ -320,17 +324,20 @@ def _refresh(cache: _Cache, reader: Session) -> MatchIndex:
     index = cache.index
     now = time.monotonic()
     cache.gaps = {i: t for i, t in cache.gaps.items() if now - t < _GAP_SECONDS}
-    condition = Change.id > cache.last_change  # type: ignore[operator]
+    condition = col(Change.id) > cache.last_change
     if cache.gaps:
-        condition = or_(condition, Change.id.in_(list(cache.gaps)))  # type: ignore[union-attr]
+        condition = or_(condition, col(Change.id).in_(list(cache.gaps)))
     rows = reader.exec(
-        select(Change.id, Change.kind, Change.object_id).where(condition).order_by(Change.id)
+        select(col(Change.id), col(Change.kind), col(Change.object_id))
+        .where(condition)
+        .order_by(col(Change.id))
     ).all()
     if not rows:
         return index
     graduate_ids: set[int] = set()
     position_ids: set[int] = set()
     for change_id, kind, object_id in rows:
+        assert change_id is not None  # a primary key
         cache.gaps.pop(change_id, None)
         if change_id > cache.last_change:
             if change_id - cache.last_change <= _GAP_MAX:
@@ -414,14 +421,22 @@ def _today() -> date:
 
 def _is_public(db: Session, position_id: int) -> bool:
     found = db.exec(
-        select(Position.id).where(Position.id == position_id, visibility.public_position(_today()))
+        select(col(Position.id)).where(
+            col(Position.id) == position_id, visibility.public_position(_today())
+        )
     ).first()
     return found is not None
 
 
 def public_position_ids(db: Session) -> list[int]:
     """Open positions of approved employers that have not passed their closing date."""
-    return list(db.exec(select(Position.id).where(visibility.public_position(_today()))))
+    return [
+        position_id
+        for position_id in db.exec(
+            select(col(Position.id)).where(visibility.public_position(_today()))
+        )
+        if position_id is not None
+    ]
 
 
 MAX_ID = 2**31 - 1
@@ -455,10 +470,11 @@ def graduate_names(db: Session, ids: Iterable[int]) -> dict[int, str]:
     names: dict[int, str] = {}
     for chunk in _chunks(ids):
         for graduate_id, first, last in db.exec(
-            select(Graduate.id, Graduate.first_name, Graduate.last_name).where(
-                Graduate.id.in_(chunk)  # type: ignore[union-attr]
+            select(col(Graduate.id), col(Graduate.first_name), col(Graduate.last_name)).where(
+                col(Graduate.id).in_(chunk)
             )
         ):
+            assert graduate_id is not None  # a primary key
             names[graduate_id] = f"{first} {last}".strip()
     return names
 
@@ -467,10 +483,11 @@ def position_titles(db: Session, ids: Iterable[int]) -> dict[int, tuple[str, str
     titles: dict[int, tuple[str, str]] = {}
     for chunk in _chunks(ids):
         for position_id, title, employer in db.exec(
-            select(Position.id, Position.title, Employer.name)
-            .join(Employer, Employer.id == Position.employer_id)  # type: ignore[arg-type]
-            .where(Position.id.in_(chunk))  # type: ignore[union-attr]
+            select(col(Position.id), col(Position.title), col(Employer.name))
+            .join(Employer, col(Employer.id) == col(Position.employer_id))
+            .where(col(Position.id).in_(chunk))
         ):
+            assert position_id is not None  # a primary key
             titles[position_id] = (title, employer)
     return titles
 
@@ -506,7 +523,7 @@ def rank_graduates(
                 position_id,
                 limit=pool,
                 include_ineligible=include_ineligible,
-                audience=_INDEX_AUDIENCE[audience],  # type: ignore[arg-type]
+                audience=_INDEX_AUDIENCE[audience],
             )
         names = graduate_names(db, (graduate_id for graduate_id, _ in pairs))
         rows = [
@@ -775,17 +792,17 @@ def matches_page(db: Session, position_id: int, *, page: int = 1) -> MatchesPage
     pipeline: dict[int, str] = {}
     if shown:
         for graduate_id in db.exec(
-            select(Application.graduate_id).where(
-                Application.position_id == position_id,
-                Application.graduate_id.in_(shown),  # type: ignore[attr-defined]
+            select(col(Application.graduate_id)).where(
+                col(Application.position_id) == position_id,
+                col(Application.graduate_id).in_(shown),
             )
         ):
             pipeline[graduate_id] = "applied"
         for graduate_id in db.exec(
-            select(Referral.graduate_id).where(
-                Referral.position_id == position_id,
-                Referral.status == "pending",
-                Referral.graduate_id.in_(shown),  # type: ignore[attr-defined]
+            select(col(Referral.graduate_id)).where(
+                col(Referral.position_id) == position_id,
+                col(Referral.status) == "pending",
+                col(Referral.graduate_id).in_(shown),
             )
         ):
             pipeline[graduate_id] = "referred"

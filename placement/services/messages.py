@@ -31,6 +31,7 @@ from placement.models import (
     Graduate,
     Position,
     User,
+    core_table,
     utcnow,
 )
 from placement.models.conversation import MESSAGE_MAX
@@ -257,10 +258,10 @@ def mark_read(db: Session, user_id: int, application_id: int, *, upto: int | Non
         )
     if upto <= _last_read(db, user_id, application_id):
         return
-    table = ConversationRead.__table__  # type: ignore[attr-defined]
+    table = core_table(ConversationRead)
     try:
         with db.begin_nested():
-            changed = db.execute(
+            changed = db.exec(
                 update(table)
                 .where(
                     table.c.user_id == user_id,
@@ -269,7 +270,7 @@ def mark_read(db: Session, user_id: int, application_id: int, *, upto: int | Non
                 )
                 .values(last_message_id=upto, read_at=utcnow())
             )
-            missing = changed.rowcount == 0  # type: ignore[attr-defined]
+            missing = changed.rowcount == 0
             if missing and not _last_read(db, user_id, application_id):
                 db.add(
                     ConversationRead(

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from placement.models import Message, utcnow
 from placement.services.mail import DIGEST_KIND
@@ -31,16 +32,16 @@ class Notification:
 
 def recent(db: Session, user_id: int, *, limit: int = 30) -> list[Notification]:
     """The user's messages, newest first."""
-    rows = db.exec(
-        select(
-            Message.id,
-            Message.subject,
-            Message.body,
-            Message.kind,
-            Message.created_at,
-            Message.read_at,
+    rows = db.execute(
+        sa_select(
+            col(Message.id),
+            col(Message.subject),
+            col(Message.body),
+            col(Message.kind),
+            col(Message.created_at),
+            col(Message.read_at),
         )
-        .where(Message.recipient_user_id == user_id, col(Message.kind) != DIGEST_KIND)
+        .where(col(Message.recipient_user_id) == user_id, col(Message.kind) != DIGEST_KIND)
         .order_by(col(Message.created_at).desc(), col(Message.id).desc())
         .limit(limit)
     ).all()
@@ -49,7 +50,7 @@ def recent(db: Session, user_id: int, *, limit: int = 30) -> list[Notification]:
 
 def mark_read(db: Session, user_id: int) -> int:
     """Mark every unread notification of the user read; returns how many."""
-    result = db.exec(  # type: ignore[call-overload]
+    result = db.exec(
         update(Message)
         .where(col(Message.recipient_user_id) == user_id, col(Message.read_at).is_(None))
         .values(read_at=utcnow())

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from placement import localtime, taxonomy
 from placement.config import Settings
-from placement.models import Application, ApplicationEvent, Offer, Position, utcnow
+from placement.models import Application, ApplicationEvent, Offer, Position, core_table, utcnow
 from placement.services import Conflict, DomainError, NotFound, audit, mail, placements
 from placement.services.approvals import Actor
 from placement.services.conversation import (
@@ -39,9 +39,9 @@ from placement.services.positions import MAX_PAY, hires_for, mark_filled_if_full
 OFFERABLE_STAGES = ("submitted", "screening", "interview", "offer")
 MAX_NOTE = 2000
 
-_OFFER = Offer.__table__  # type: ignore[attr-defined]
-_APPLICATION = Application.__table__  # type: ignore[attr-defined]
-_POSITION = Position.__table__  # type: ignore[attr-defined]
+_OFFER = core_table(Offer)
+_APPLICATION = core_table(Application)
+_POSITION = core_table(Position)
 
 
 @dataclass(frozen=True)
@@ -141,11 +141,11 @@ def make_offer(
         application_id=application.id or 0,
         pending_for=application.id,
         job_title=clean.job_title,
-        start_date=clean.start_date,  # type: ignore[arg-type]
-        pay_rate=clean.pay_rate,  # type: ignore[arg-type]
-        hours_per_week=clean.hours_per_week,  # type: ignore[arg-type]
+        start_date=clean.start_date,  # type: ignore[arg-type]  # _check_terms refused None
+        pay_rate=clean.pay_rate,  # type: ignore[arg-type]  # _check_terms refused None
+        hours_per_week=clean.hours_per_week,  # type: ignore[arg-type]  # _check_terms refused None
         employment_type=clean.employment_type,
-        respond_by=clean.respond_by,  # type: ignore[arg-type]
+        respond_by=clean.respond_by,  # type: ignore[arg-type]  # _check_terms refused None
         note=clean.note,
         created_by=party.user_id,
     )
@@ -206,12 +206,12 @@ def _move(
     party: Party | None,
     note: str,
 ) -> None:
-    moved = db.execute(
+    moved = db.exec(
         update(_APPLICATION)
         .where(_APPLICATION.c.id == application.id, _APPLICATION.c.stage == current)
         .values(stage=to_stage, updated_at=utcnow())
     )
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    if moved.rowcount != 1:
         db.refresh(application)
         raise Conflict(
             f"The application changed a moment ago (now {application.stage}); nothing was done."
@@ -241,12 +241,12 @@ def _move(
 
 
 def _answer(db: Session, offer: Offer, status: str, reason: str = "") -> None:
-    changed = db.execute(
+    changed = db.exec(
         update(_OFFER)
         .where(_OFFER.c.id == offer.id, _OFFER.c.status == "pending")
         .values(status=status, pending_for=None, answered_at=utcnow(), decline_reason=reason)
     )
-    if changed.rowcount != 1:  # type: ignore[attr-defined]
+    if changed.rowcount != 1:
         db.refresh(offer)
         raise Conflict(f"This offer is already {offer.status}.")
     db.refresh(offer)
@@ -445,7 +445,7 @@ def send_last_day(db: Session, settings: Settings, now: datetime) -> int:
     ).all()
     sent = 0
     for offer_id in due:
-        claimed = db.execute(
+        claimed = db.exec(
             update(_OFFER)
             .where(
                 _OFFER.c.id == offer_id,
@@ -454,7 +454,7 @@ def send_last_day(db: Session, settings: Settings, now: datetime) -> int:
             )
             .values(last_day_sent_at=now)
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if claimed.rowcount != 1:
             continue
         offer = db.get(Offer, offer_id)
         if offer is None:  # pragma: no cover

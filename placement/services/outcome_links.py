@@ -144,7 +144,7 @@ def _void_others(
     )
     if keep is not None:
         statement = statement.where(col(OutcomeLink.id) != keep)
-    db.exec(statement.values(used_at=utcnow()))  # type: ignore[call-overload]
+    db.exec(statement.values(used_at=utcnow()))
 
 
 def find_link(db: Session, raw: str, purpose: str) -> OutcomeLink | None:
@@ -172,7 +172,7 @@ def _claim(db: Session, link: OutcomeLink, answer: str, detail: Mapping[str, obj
     """Use the link once: a conditional update, so of two answers at once one wins and the
     other finds the link used (Conflict, shown as the invalid-link page)."""
     now = utcnow()
-    result = db.exec(  # type: ignore[call-overload]
+    result = db.exec(
         update(OutcomeLink)
         .where(col(OutcomeLink.id) == link.id, col(OutcomeLink.used_at).is_(None))
         .values(used_at=now, answer=answer, answer_detail=json.dumps(detail, default=str)[:4000])

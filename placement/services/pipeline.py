@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlalchemy import Select, select, update
+from sqlmodel import Session, col
 
 from placement import dates, links, taxonomy
 from placement.config import Settings
@@ -32,6 +33,7 @@ from placement.models import (
     Placement,
     Position,
     User,
+    core_table,
     utcnow,
 )
 from placement.services import Conflict, DomainError, NotFound, audit, mail, offers, placements
@@ -60,7 +62,7 @@ FINAL_STAGES = frozenset(stage for stage, moves in LEGAL_MOVES.items() if not mo
 MAX_NOTE = 4000
 RESUME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 
-_A = Application.__table__.c  # type: ignore[attr-defined]
+_A = core_table(Application).c
 _MODALITY_ORDER = {code: index for index, code in enumerate(taxonomy.MODALITIES)}
 
 
@@ -83,8 +85,8 @@ def application_for_employer(
         raise NotFound
     row = db.execute(
         select(Application, Position)
-        .join(Position, Position.id == Application.position_id)  # type: ignore[arg-type]
-        .where(Application.id == application_id, Position.employer_id == employer_id)  # type: ignore[arg-type]
+        .join(Position, col(Position.id) == col(Application.position_id))
+        .where(col(Application.id) == application_id, col(Position.employer_id) == employer_id)
     ).first()
     if row is None:
         raise NotFound
@@ -159,7 +161,9 @@ def move_stage(
         )
     if to_stage == "hired":
         # Lock the position row (PostgreSQL) so two hires cannot both take the last opening.
-        db.execute(select(Position.id).where(Position.id == position.id).with_for_update())  # type: ignore[arg-type]
+        db.execute(
+            select(col(Position.id)).where(col(Position.id) == position.id).with_for_update()
+        )
         hires = hires_for(db, position.id or 0)
         if hires >= position.openings:
             raise DomainError(
@@ -195,8 +199,8 @@ def move_stage(
 def _set_stage(
     db: Session, application: Application, current: str, to_stage: str, reason: str | None
 ) -> None:
-    updated = db.execute(
-        update(Application.__table__)
+    updated = db.exec(
+        update(core_table(Application))
         .where(_A.id == application.id, _A.stage == current)
         .values(stage=to_stage, rejection_reason=reason, updated_at=utcnow())
     )
@@ -319,15 +323,15 @@ def _answer_the_rest(
     """Every candidate still waiting on a filled position hears so, with the reason."""
     waiting = db.execute(
         select(Application).where(
-            Application.position_id == position.id,  # type: ignore[arg-type]
-            Application.stage.in_(ACTIVE_STAGES),  # type: ignore[attr-defined]
+            col(Application.position_id) == position.id,
+            col(Application.stage).in_(ACTIVE_STAGES),
         )
     ).scalars()
     answered = 0
     for application in list(waiting):
         current = application.stage
-        updated = db.execute(
-            update(Application.__table__)
+        updated = db.exec(
+            update(core_table(Application))
             .where(_A.id == application.id, _A.stage == current)
             .values(stage="rejected", rejection_reason="position_filled", updated_at=utcnow())
         )
@@ -373,8 +377,8 @@ def notify_new_application(db: Session, settings: Settings, application: Applica
     )
     members = db.execute(
         select(User)
-        .join(EmployerMember, EmployerMember.user_id == User.id)  # type: ignore[arg-type]
-        .where(EmployerMember.employer_id == position.employer_id, User.active.is_(True))  # type: ignore[attr-defined]
+        .join(EmployerMember, col(EmployerMember.user_id) == col(User.id))
+        .where(col(EmployerMember.employer_id) == position.employer_id, col(User.active).is_(True))
     ).scalars()
     sent = 0
     for member in members:
@@ -456,28 +460,28 @@ def candidates_for_position(
     and school records (hours) never appear."""
     today = today or dates.today()
     position = position_for_employer(db, employer_id, position_id)
-    query = (
+    query: Select[*tuple[Any, ...]] = (
         select(
-            Application.id.label("application_id"),
-            Graduate.id.label("graduate_id"),
-            Graduate.first_name,
-            Graduate.last_name,
-            Application.source,
-            Application.stage,
-            Application.created_at,
-            Application.cover_note,
-            Application.rejection_reason,
-            Graduate.program,
-            Graduate.zip,
-            Graduate.resume_file,
-            Graduate.deleted_at,
+            col(Application.id).label("application_id"),
+            col(Graduate.id).label("graduate_id"),
+            col(Graduate.first_name),
+            col(Graduate.last_name),
+            col(Application.source),
+            col(Application.stage),
+            col(Application.created_at),
+            col(Application.cover_note),
+            col(Application.rejection_reason),
+            col(Graduate.program),
+            col(Graduate.zip),
+            col(Graduate.resume_file),
+            col(Graduate.deleted_at),
         )
-        .join(Graduate, Graduate.id == Application.graduate_id)  # type: ignore[arg-type]
-        .where(Application.position_id == position_id)
-        .order_by(Application.created_at, Application.id)
+        .join(Graduate, col(Graduate.id) == col(Application.graduate_id))
+        .where(col(Application.position_id) == position_id)
+        .order_by(col(Application.created_at), col(Application.id))
     )
     if application_id is not None:
-        query = query.where(Application.id == application_id)
+        query = query.where(col(Application.id) == application_id)
     candidates: list[Candidate] = []
     for row in db.execute(query).all():
         deleted = row.deleted_at is not None
@@ -505,20 +509,24 @@ def candidates_for_position(
     graduate_ids = [c.graduate_id for c in candidates]
     modalities: dict[int, list[tuple[str, int]]] = {gid: [] for gid in graduate_ids}
     for gid, code, level in db.execute(
-        select(GraduateModality.graduate_id, GraduateModality.code, GraduateModality.proficiency)
-        .where(GraduateModality.graduate_id.in_(graduate_ids))  # type: ignore[attr-defined]
-        .where(GraduateModality.proficiency > 0)
+        select(
+            col(GraduateModality.graduate_id),
+            col(GraduateModality.code),
+            col(GraduateModality.proficiency),
+        )
+        .where(col(GraduateModality.graduate_id).in_(graduate_ids))
+        .where(col(GraduateModality.proficiency) > 0)
     ).all():
         modalities[gid].append((code, level))
     credentials: dict[int, list[CredentialView]] = {gid: [] for gid in graduate_ids}
     for gid, code, state, expires_on, verified_at in db.execute(
         select(
-            GraduateCredential.graduate_id,
-            GraduateCredential.code,
-            GraduateCredential.state,
-            GraduateCredential.expires_on,
-            GraduateCredential.verified_at,
-        ).where(GraduateCredential.graduate_id.in_(graduate_ids))  # type: ignore[attr-defined]
+            col(GraduateCredential.graduate_id),
+            col(GraduateCredential.code),
+            col(GraduateCredential.state),
+            col(GraduateCredential.expires_on),
+            col(GraduateCredential.verified_at),
+        ).where(col(GraduateCredential.graduate_id).in_(graduate_ids))
     ).all():
         credentials[gid].append(
             CredentialView(
@@ -532,17 +540,17 @@ def candidates_for_position(
     history: dict[int, list[EventView]] = {c.application_id: [] for c in candidates}
     for app_id, from_stage, to_stage, actor_name, note, reason, at in db.execute(
         select(
-            ApplicationEvent.application_id,
-            ApplicationEvent.from_stage,
-            ApplicationEvent.to_stage,
-            User.name,
-            ApplicationEvent.note,
-            ApplicationEvent.reason,
-            ApplicationEvent.at,
+            col(ApplicationEvent.application_id),
+            col(ApplicationEvent.from_stage),
+            col(ApplicationEvent.to_stage),
+            col(User.name),
+            col(ApplicationEvent.note),
+            col(ApplicationEvent.reason),
+            col(ApplicationEvent.at),
         )
-        .outerjoin(User, User.id == ApplicationEvent.actor_user_id)  # type: ignore[arg-type]
-        .where(ApplicationEvent.application_id.in_(list(history)))  # type: ignore[attr-defined]
-        .order_by(ApplicationEvent.at, ApplicationEvent.id)
+        .outerjoin(User, col(User.id) == col(ApplicationEvent.actor_user_id))
+        .where(col(ApplicationEvent.application_id).in_(list(history)))
+        .order_by(col(ApplicationEvent.at), col(ApplicationEvent.id))
     ).all():
         history[app_id].append(
             EventView(

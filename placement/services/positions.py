@@ -45,6 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
 from placement import dates, geo, taxonomy
@@ -54,6 +55,7 @@ from placement.models import (
     Employer,
     Position,
     PositionRequirement,
+    core_table,
     join_codes,
     split_codes,
     utcnow,
@@ -74,10 +76,10 @@ CLOSABLE_STATUSES = ("draft", "pending_review", "open", "rejected", "expired")
 EXPIRING_STATUSES = ("open", "pending_review")
 ACTIVE_STAGES = ("submitted", "screening", "interview", "offer")
 
-_P = Position.__table__.c  # type: ignore[attr-defined]
-_E = Employer.__table__.c  # type: ignore[attr-defined]
-_R = PositionRequirement.__table__.c  # type: ignore[attr-defined]
-_A = Application.__table__.c  # type: ignore[attr-defined]
+_P = core_table(Position).c
+_E = core_table(Employer).c
+_R = core_table(PositionRequirement).c
+_A = core_table(Application).c
 
 
 # -- input and its rules -------------------------------------------------------------------
@@ -310,7 +312,7 @@ def hires_for(db: Session, position_id: int) -> int:
     return int(
         db.execute(
             select(func.count())
-            .select_from(Application.__table__)
+            .select_from(core_table(Application))
             .where(_A.position_id == position_id, _A.stage == "hired")
         ).scalar_one()
     )
@@ -429,8 +431,8 @@ def save_position(
     approved_values = previous.approved_values
     if previous.status == "open" and status == "pending_review":
         approved_values = _approved_json(_reviewed_snapshot(before, sorted(old_verified)))
-    updated = db.execute(
-        update(Position.__table__)
+    updated = db.exec(
+        update(core_table(Position))
         .where(_P.id == position_id, _P.version == version)
         .values(
             **values,
@@ -449,7 +451,7 @@ def save_position(
             None,
         )
     if old_requirements != new_requirements:
-        db.execute(PositionRequirement.__table__.delete().where(_R.position_id == position_id))
+        db.execute(core_table(PositionRequirement).delete().where(_R.position_id == position_id))
         _write_requirements(db, position_id, new_requirements)
     _mark_verified_only(db, position_id, data.verified_credentials)
     search.index_positions(db, [position_id])
@@ -570,7 +572,7 @@ def _shown(value: Any) -> str:
 def _write_requirements(db: Session, position_id: int, rows: set[tuple[str, str, bool]]) -> None:
     if rows:
         db.execute(
-            PositionRequirement.__table__.insert(),
+            core_table(PositionRequirement).insert(),
             [
                 {"position_id": position_id, "kind": kind, "code": code, "required": required}
                 for kind, code, required in sorted(rows)
@@ -580,7 +582,7 @@ def _write_requirements(db: Session, position_id: int, rows: set[tuple[str, str,
 
 def _mark_verified_only(db: Session, position_id: int, codes: tuple[str, ...]) -> None:
     """Flag the required credentials that count only once verified (and unflag the rest)."""
-    table = PositionRequirement.__table__
+    table = core_table(PositionRequirement)
     mine = (_R.position_id == position_id, _R.kind == "credential")
     db.execute(update(table).where(*mine).values(verified_only=False))
     if codes:
@@ -621,8 +623,8 @@ def close_position(
     position = position_for_employer(db, employer_id, position_id)
     if position.status not in CLOSABLE_STATUSES:
         return position
-    updated = db.execute(
-        update(Position.__table__)
+    updated = db.exec(
+        update(core_table(Position))
         .where(_P.id == position_id, _P.status == position.status)
         .values(status="closed", version=_P.version + 1, updated_at=utcnow())
     )
@@ -662,7 +664,7 @@ def expire_positions(db: Session, today: date | None = None) -> int:
             if not ids:
                 return 0
             db.execute(
-                update(Position.__table__)
+                update(core_table(Position))
                 .where(_P.id.in_(ids), _P.status.in_(EXPIRING_STATUSES))
                 .values(status="expired", version=_P.version + 1, updated_at=utcnow())
             )
@@ -691,8 +693,8 @@ def mark_filled_if_full(db: Session, position_id: int) -> bool:
         return False
     if hires_for(db, position_id) < position.openings:
         return False
-    updated = db.execute(
-        update(Position.__table__)
+    updated = db.exec(
+        update(core_table(Position))
         .where(_P.id == position_id, _P.status != "filled")
         .values(status="filled", version=_P.version + 1, updated_at=utcnow())
     )
@@ -733,7 +735,9 @@ def employer_positions(db: Session, employer_id: int) -> list[EmployerPositionRo
             func.coalesce(func.sum(case((stage == "hired", 1), else_=0)), 0),
             _P.updated_at,
         )
-        .select_from(Position.__table__.outerjoin(Application.__table__, _A.position_id == _P.id))
+        .select_from(
+            core_table(Position).outerjoin(core_table(Application), _A.position_id == _P.id)
+        )
         .where(_P.employer_id == employer_id)
         .group_by(_P.id)
         .order_by(_P.id.desc())
@@ -932,7 +936,12 @@ class _SearchSql:
 
 
 def _binds(clause: Any, names: set[str] | frozenset[str]) -> Any:
-    types = {"today": Date(), "q": String(), "setting": String(), "modality": String()}
+    types: dict[str, TypeEngine[Any]] = {
+        "today": Date(),
+        "q": String(),
+        "setting": String(),
+        "modality": String(),
+    }
     types.update(employment_type=String(), limit=Integer(), offset=Integer(), cap=Integer())
     return clause.bindparams(
         *(bindparam(name, type_=types[name]) for name in sorted(names) if name in types)
@@ -1033,7 +1042,7 @@ def _rows(connection: Connection, statement: Any, params: dict[str, Any]) -> Seq
             values[name] = value
     driver = connection.connection.driver_connection
     assert driver is not None
-    return driver.execute(sql, values).fetchall()  # type: ignore[no-any-return]
+    return driver.execute(sql, values).fetchall()
 
 
 def _as_date(value: date | str | None) -> date | None:
@@ -1182,7 +1191,7 @@ class PublicPosition:
         return f"{self.zip}, {point.state}" if point else self.zip
 
 
-_PUBLIC_FROM = Position.__table__.join(Employer.__table__, _E.id == _P.employer_id)
+_PUBLIC_FROM = core_table(Position).join(core_table(Employer), _E.id == _P.employer_id)
 
 
 def public_position(db: Session, position_id: int, today: date | None = None) -> PublicPosition:
@@ -1215,7 +1224,8 @@ def public_position(db: Session, position_id: int, today: date | None = None) ->
     ).first()
     if row is None:
         raise NotFound
-    found = PublicPosition(
+    # mypy cannot count a slice: the row's first 12 columns are exactly the first 12 fields.
+    found = PublicPosition(  # type: ignore[misc]
         *row[:12],
         shifts=ordered_slots(split_codes(row[12])),
         employer_name=row[13],

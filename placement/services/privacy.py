@@ -125,7 +125,7 @@ def export_graduate(db: Session, *, graduate_id: int, user_id: int) -> dict[str,
         .order_by(col(GraduateCredential.id))
     ).all()
     applications = db.execute(
-        sa_select(Application, Position.title, Employer.name)
+        sa_select(Application, col(Position.title), col(Employer.name))
         .join(Position, col(Position.id) == col(Application.position_id))
         .join(Employer, col(Employer.id) == col(Position.employer_id))
         .where(col(Application.graduate_id) == graduate_id)
@@ -144,7 +144,7 @@ def export_graduate(db: Session, *, graduate_id: int, user_id: int) -> dict[str,
             )
     conversation = _conversation_export(db, [app_id for app_id in application_ids if app_id])
     referrals = db.execute(
-        sa_select(Referral, Position.title, Employer.name)
+        sa_select(Referral, col(Position.title), col(Employer.name))
         .join(Position, col(Position.id) == col(Referral.position_id))
         .join(Employer, col(Employer.id) == col(Position.employer_id))
         .where(col(Referral.graduate_id) == graduate_id)
@@ -338,22 +338,22 @@ def delete_account(
         application.stage = "withdrawn"
         application.updated_at = now
         db.add(application)
-    db.exec(  # type: ignore[call-overload]
+    db.exec(
         update(Application).where(col(Application.graduate_id) == graduate_id).values(cover_note="")
     )
-    db.exec(  # type: ignore[call-overload]
+    db.exec(
         update(Referral)
         .where(col(Referral.graduate_id) == graduate_id, col(Referral.status) == "pending")
         .values(status="declined", answered_at=now, open_pair=None)
     )
-    db.exec(  # type: ignore[call-overload]
+    db.exec(
         update(Referral).where(col(Referral.graduate_id) == graduate_id).values(decline_reason="")
     )
     sourcing.forget(db, graduate_id, now)
-    db.exec(delete(GraduateModality).where(col(GraduateModality.graduate_id) == graduate_id))  # type: ignore[call-overload]
+    db.exec(delete(GraduateModality).where(col(GraduateModality.graduate_id) == graduate_id))
     credential_service.forget_documents(db, settings, graduate_id)
-    db.exec(delete(GraduateCredential).where(col(GraduateCredential.graduate_id) == graduate_id))  # type: ignore[call-overload]
-    db.exec(  # type: ignore[call-overload]
+    db.exec(delete(GraduateCredential).where(col(GraduateCredential.graduate_id) == graduate_id))
+    db.exec(
         delete(Message).where(
             or_(
                 col(Message.recipient_user_id) == user_id,
@@ -382,9 +382,9 @@ def delete_account(
     db.add(graduate)
     db.flush()
     changes.graduate_changed(db, graduate_id)
-    db.exec(delete(OneTimeToken).where(col(OneTimeToken.user_id) == user_id))  # type: ignore[call-overload]
-    db.exec(delete(ApiToken).where(col(ApiToken.user_id) == user_id))  # type: ignore[call-overload]
-    db.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == f"account:{user.email}"))  # type: ignore[call-overload]
+    db.exec(delete(OneTimeToken).where(col(OneTimeToken.user_id) == user_id))
+    db.exec(delete(ApiToken).where(col(ApiToken.user_id) == user_id))
+    db.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == f"account:{user.email}"))
     # The user row stays, scrubbed and switched off, so that the append-only audit log keeps
     # pointing at one (now anonymous) actor; every session of it ends here.
     user.email = f"deleted-{user_id}@deleted.invalid"

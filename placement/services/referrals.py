@@ -180,17 +180,17 @@ def referrals_for_graduate(
     """The graduate's referrals with position and organisation, newest first: one query."""
     query = (
         sa_select(
-            Referral.id,
-            Referral.position_id,
-            Position.title,
-            Employer.name,
-            Position.status,
-            Referral.note,
-            Referral.status,
-            Referral.decline_reason,
-            Referral.application_id,
-            Referral.created_at,
-            Referral.answered_at,
+            col(Referral.id),
+            col(Referral.position_id),
+            col(Position.title),
+            col(Employer.name),
+            col(Position.status),
+            col(Referral.note),
+            col(Referral.status),
+            col(Referral.decline_reason),
+            col(Referral.application_id),
+            col(Referral.created_at),
+            col(Referral.answered_at),
         )
         .select_from(Referral)
         .join(Position, col(Position.id) == col(Referral.position_id))
@@ -215,7 +215,7 @@ def referral_for_graduate(db: Session, graduate_id: int, referral_id: int) -> Re
 
 def _answer(db: Session, referral: Referral, status: str, reason: str = "") -> None:
     """Move a pending referral to `status`; a conditional update so two clicks give one."""
-    result = db.exec(  # type: ignore[call-overload]
+    result = db.exec(
         update(Referral)
         .where(col(Referral.id) == referral.id, col(Referral.status) == "pending")
         .values(status=status, answered_at=utcnow(), open_pair=None, decline_reason=reason)

@@ -342,10 +342,7 @@ def render_csv(
     for row in rows:
         record = row.as_record()
         writer.writerow(
-            [
-                _rate(value) if name.endswith("_rate") else value  # type: ignore[arg-type]
-                for name, value in record.items()
-            ]
+            [_rate(value) if name.endswith("_rate") else value for name, value in record.items()]
         )
     return buffer.getvalue()
 
@@ -374,7 +371,7 @@ def render_outcomes(
     headings = [first, *columns[1:]]
     cells = [
         [
-            _rate(value) if name.endswith("_rate") else str(value)  # type: ignore[arg-type]
+            _rate(value) if name.endswith("_rate") else str(value)
             for name, value in row.as_record().items()
         ]
         for row in rows

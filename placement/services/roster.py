@@ -280,8 +280,8 @@ def _conflicts_with_database(
     existing: dict[str, Graduate] = {}
     # Case-insensitive student_id: "s001" and "S001" are the same student.
     for chunk in _chunks(sorted({row.student_id.lower() for row in rows})):
-        for graduate in db.exec(select(Graduate).where(col(Graduate.student_key).in_(chunk))).all():
-            existing[(graduate.student_id or "").lower()] = graduate
+        for record in db.exec(select(Graduate).where(col(Graduate.student_key).in_(chunk))).all():
+            existing[(record.student_id or "").lower()] = record
     emails = [row.email for row in rows]
     users: dict[str, int] = {}
     graduates_by_email: dict[str, tuple[int, str | None]] = {}
@@ -301,7 +301,7 @@ def _conflicts_with_database(
     # imported as its own record and the claim waits for staff among the conflicts).
     claimants: dict[str, Graduate] = {}
     for chunk in _chunks(emails):
-        for claimant in db.exec(
+        for found in db.exec(
             select(Graduate).where(
                 col(Graduate.email).in_(chunk),
                 col(Graduate.student_id).is_(None),
@@ -309,7 +309,7 @@ def _conflicts_with_database(
                 col(Graduate.deleted_at).is_(None),
             )
         ).all():
-            claimants[claimant.email] = claimant
+            claimants[found.email] = found
     errors: list[RowError] = []
     for row in rows:
         graduate = existing.get(row.student_id.lower())

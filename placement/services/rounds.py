@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import update
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from placement import dates
 from placement.config import Settings
@@ -80,32 +80,38 @@ class Plan:
 def _round_population(db: Session) -> tuple[list[int], dict[int, int]]:
     """Graduate ids of the round and each position's capacity (openings − hires)."""
     today = dates.today()
-    openings = dict(
-        db.exec(
-            select(Position.id, Position.openings).where(visibility.public_position(today))
-        ).all()
-    )
+    openings = {
+        position_id: n
+        for position_id, n in db.exec(
+            select(col(Position.id), col(Position.openings)).where(
+                visibility.public_position(today)
+            )
+        )
+        if position_id is not None  # a stored row always has its key
+    }
     hires = dict(
         db.exec(
-            select(Application.position_id, func.count())
-            .join(Position, Position.id == Application.position_id)  # type: ignore[arg-type]
-            .where(Application.stage == "hired", Position.status == "open")
-            .group_by(Application.position_id)
+            select(col(Application.position_id), func.count())
+            .join(Position, col(Position.id) == col(Application.position_id))
+            .where(col(Application.stage) == "hired", col(Position.status) == "open")
+            .group_by(col(Application.position_id))
         ).all()
     )
     capacities = {p: max(0, (n or 0) - hires.get(p, 0)) for p, n in openings.items()}
-    graduate_ids = list(
-        db.exec(
-            select(Graduate.id)
+    graduate_ids = [
+        graduate_id
+        for graduate_id in db.exec(
+            select(col(Graduate.id))
             .where(
-                Graduate.deleted_at.is_(None),  # type: ignore[union-attr]
-                Graduate.verified_at.is_not(None),  # type: ignore[union-attr]
-                Graduate.seeking == "seeking",
-                Graduate.visibility != "private",
+                col(Graduate.deleted_at).is_(None),
+                col(Graduate.verified_at).is_not(None),
+                col(Graduate.seeking) == "seeking",
+                col(Graduate.visibility) != "private",
             )
-            .order_by(Graduate.id)
+            .order_by(col(Graduate.id))
         )
-    )
+        if graduate_id is not None  # a stored row always has its key
+    ]
     return graduate_ids, capacities
 
 
@@ -117,7 +123,8 @@ def plan(db: Session, *, algorithm: str) -> Plan:
     position_ids = sorted(capacities)
     unmatched: list[dict[str, Any]] = []
     with fresh_index(db, graduate_ids=graduate_ids, position_ids=position_ids) as index:
-        result = plan_round(graduate_ids, position_ids, capacities, algorithm, index)  # type: ignore[arg-type]
+        checked = cast(Algorithm, algorithm)  # one of ALGORITHMS, as checked above
+        result = plan_round(graduate_ids, position_ids, capacities, checked, index)
         explained = 0
         for entry in result.unmatched:
             item: dict[str, Any] = {"graduate_id": entry.graduate_id, "reason": entry.reason}
@@ -160,6 +167,7 @@ def preview_round(db: Session, *, algorithm: str, staff_user_id: int | None) -> 
     )
     db.add(match_round)
     db.flush()
+    assert match_round.id is not None  # the flush gave it one
     db.add_all(
         MatchAssignment(
             round_id=match_round.id,
@@ -199,7 +207,7 @@ def publish_round(
         raise NotFound
     moved = db.exec(
         update(MatchRound)
-        .where(MatchRound.id == round_id, MatchRound.status == "preview")  # type: ignore[arg-type]
+        .where(col(MatchRound.id) == round_id, col(MatchRound.status) == "preview")
         .values(status="published", published_by=staff_user_id, published_at=utcnow())
     )
     if not moved.rowcount:
@@ -208,8 +216,8 @@ def publish_round(
         return 0
     assignments = db.exec(
         select(MatchAssignment)
-        .where(MatchAssignment.round_id == round_id)
-        .order_by(MatchAssignment.id)  # type: ignore[arg-type]
+        .where(col(MatchAssignment.round_id) == round_id)
+        .order_by(col(MatchAssignment.id))
     ).all()
     created = 0
     skipped: list[str] = []
@@ -288,9 +296,7 @@ def _summary(match_round: MatchRound) -> dict[str, Any]:
 
 
 def list_rounds(db: Session, *, limit: int = 50) -> list[tuple[MatchRound, dict[str, Any]]]:
-    rounds = db.exec(
-        select(MatchRound).order_by(MatchRound.id.desc()).limit(limit)  # type: ignore[union-attr]
-    ).all()
+    rounds = db.exec(select(MatchRound).order_by(col(MatchRound.id).desc()).limit(limit)).all()
     return [(r, _summary(r)) for r in rounds]
 
 
@@ -303,8 +309,8 @@ def round_detail(db: Session, round_id: int) -> RoundDetail:
     summary = _summary(match_round)
     assignments = db.exec(
         select(MatchAssignment)
-        .where(MatchAssignment.round_id == round_id)
-        .order_by(MatchAssignment.score.desc(), MatchAssignment.graduate_id)  # type: ignore[attr-defined]
+        .where(col(MatchAssignment.round_id) == round_id)
+        .order_by(col(MatchAssignment.score).desc(), col(MatchAssignment.graduate_id))
     ).all()
     unmatched = [u for u in summary.get("unmatched", []) if isinstance(u, dict)]
     names = graduate_names(

@@ -127,7 +127,7 @@ def remove(db: Session, *, graduate_id: int, user_id: int, search_id: int) -> No
     row = db.get(SavedSearch, search_id) if 0 < search_id < 2**31 else None
     if row is None or row.graduate_id != graduate_id:
         raise NotFound
-    db.exec(delete(SavedSearch).where(col(SavedSearch.id) == search_id))  # type: ignore[call-overload]
+    db.exec(delete(SavedSearch).where(col(SavedSearch.id) == search_id))
     audit.record(
         db,
         "saved_search.deleted",

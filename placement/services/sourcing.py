@@ -56,10 +56,10 @@ def export(db: Session, graduate_id: int) -> dict[str, Any]:
 def forget(db: Session, graduate_id: int, now: datetime) -> None:
     """At account deletion: waiting invitations are declined; the graduate leaves every
     talent pool; saved searches and the positions told are erased."""
-    db.exec(  # type: ignore[call-overload]
+    db.exec(
         update(Invitation)
         .where(col(Invitation.graduate_id) == graduate_id, col(Invitation.status) == "pending")
         .values(status="declined", answered_at=now)
     )
     for table in (TalentInterest, SavedSearch, PositionNotice):
-        db.exec(delete(table).where(col(table.graduate_id) == graduate_id))  # type: ignore[call-overload]
+        db.exec(delete(table).where(col(table.graduate_id) == graduate_id))

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -104,13 +105,13 @@ def queue_counts(db: Session, today: date | None = None) -> QueueCounts:
             .scalar_subquery()
         )
 
-    row = db.exec(
-        select(
-            count(Employer, Employer.status == "pending"),
-            count(Position, Position.status == "pending_review"),
+    row = db.execute(
+        sa_select(
+            count(Employer, col(Employer.status) == "pending"),
+            count(Position, col(Position.status) == "pending_review"),
             count(Graduate, col(Graduate.verified_at).is_(None), live),
             credential_count(col(GraduateCredential.verified_at).is_(None)),
-            count(Referral, Referral.status == "pending"),
+            count(Referral, col(Referral.status) == "pending"),
             count(Placement, col(Placement.verified_at).is_(None)),
             credential_count(
                 col(GraduateCredential.expires_on) >= today,
@@ -172,19 +173,21 @@ class GraduateFilters:
 
 def search_graduates(db: Session, filters: GraduateFilters, page: int) -> Page:
     """Staff's graduate search: every graduate of the school, whatever their visibility."""
-    query = select(
-        Graduate.id,
-        Graduate.first_name,
-        Graduate.last_name,
-        Graduate.email,
-        func.coalesce(Graduate.student_id, Graduate.claimed_student_id).label("student_id"),
-        Graduate.program,
-        Graduate.cohort,
-        Graduate.outcome_status,
-        Graduate.unavailable_reason,
-        Graduate.visibility,
-        Graduate.verified_at,
-        Graduate.deleted_at,
+    query = sa_select(
+        col(Graduate.id),
+        col(Graduate.first_name),
+        col(Graduate.last_name),
+        col(Graduate.email),
+        func.coalesce(col(Graduate.student_id), col(Graduate.claimed_student_id)).label(
+            "student_id"
+        ),
+        col(Graduate.program),
+        col(Graduate.cohort),
+        col(Graduate.outcome_status),
+        col(Graduate.unavailable_reason),
+        col(Graduate.visibility),
+        col(Graduate.verified_at),
+        col(Graduate.deleted_at),
     )
     for word in filters.q.lower().split()[:6]:
         query = query.where(
@@ -204,22 +207,22 @@ def search_graduates(db: Session, filters: GraduateFilters, page: int) -> Page:
     if filters.modality:
         query = query.where(
             exists().where(
-                GraduateModality.graduate_id == Graduate.id,
-                GraduateModality.code == filters.modality,
+                col(GraduateModality.graduate_id) == col(Graduate.id),
+                col(GraduateModality.code) == filters.modality,
                 col(GraduateModality.proficiency) > 0,
             )
         )
     if filters.credential:
         query = query.where(
             exists().where(
-                GraduateCredential.graduate_id == Graduate.id,
-                GraduateCredential.code == filters.credential,
+                col(GraduateCredential.graduate_id) == col(Graduate.id),
+                col(GraduateCredential.code) == filters.credential,
             )
         )
     if filters.cohort is not None:
-        query = query.where(Graduate.cohort == filters.cohort)
+        query = query.where(col(Graduate.cohort) == filters.cohort)
     if filters.status:
-        query = query.where(Graduate.outcome_status == filters.status)
+        query = query.where(col(Graduate.outcome_status) == filters.status)
     if filters.verified == "yes":
         query = query.where(col(Graduate.verified_at).is_not(None))
     elif filters.verified == "no":
@@ -262,21 +265,21 @@ def graduate_record(db: Session, graduate_id: int) -> GraduateRecord:
         .order_by(col(GraduateCredential.code), col(GraduateCredential.id))
     ).all()
     applications = (
-        db.exec(
-            select(
-                Application.id,
-                Application.position_id,
-                Application.source,
-                Application.stage,
-                Application.rejection_reason,
-                Application.created_at,
-                Application.updated_at,
-                Position.title,
-                Employer.name.label("employer_name"),  # type: ignore[attr-defined]
+        db.execute(
+            sa_select(
+                col(Application.id),
+                col(Application.position_id),
+                col(Application.source),
+                col(Application.stage),
+                col(Application.rejection_reason),
+                col(Application.created_at),
+                col(Application.updated_at),
+                col(Position.title),
+                col(Employer.name).label("employer_name"),
             )
-            .join(Position, col(Position.id) == Application.position_id)
-            .join(Employer, col(Employer.id) == Position.employer_id)
-            .where(Application.graduate_id == graduate_id)
+            .join(Position, col(Position.id) == col(Application.position_id))
+            .join(Employer, col(Employer.id) == col(Position.employer_id))
+            .where(col(Application.graduate_id) == graduate_id)
             .order_by(col(Application.created_at).desc())
         )
         .mappings()
@@ -292,23 +295,23 @@ def graduate_record(db: Session, graduate_id: int) -> GraduateRecord:
             history.setdefault(event.application_id, []).append(event)
     staff = aliased(User)
     referrals = (
-        db.exec(
-            select(
-                Referral.id,
-                Referral.position_id,
-                Referral.status,
-                Referral.note,
-                Referral.decline_reason,
-                Referral.created_at,
-                Referral.answered_at,
-                Position.title,
-                Employer.name.label("employer_name"),  # type: ignore[attr-defined]
-                staff.name.label("staff_name"),
+        db.execute(
+            sa_select(
+                col(Referral.id),
+                col(Referral.position_id),
+                col(Referral.status),
+                col(Referral.note),
+                col(Referral.decline_reason),
+                col(Referral.created_at),
+                col(Referral.answered_at),
+                col(Position.title),
+                col(Employer.name).label("employer_name"),
+                col(staff.name).label("staff_name"),
             )
-            .join(Position, col(Position.id) == Referral.position_id)
-            .join(Employer, col(Employer.id) == Position.employer_id)
-            .outerjoin(staff, staff.id == Referral.staff_user_id)
-            .where(Referral.graduate_id == graduate_id)
+            .join(Position, col(Position.id) == col(Referral.position_id))
+            .join(Employer, col(Employer.id) == col(Position.employer_id))
+            .outerjoin(staff, col(staff.id) == col(Referral.staff_user_id))
+            .where(col(Referral.graduate_id) == graduate_id)
             .order_by(col(Referral.created_at).desc())
         )
         .mappings()
@@ -320,16 +323,18 @@ def graduate_record(db: Session, graduate_id: int) -> GraduateRecord:
         .order_by(col(Placement.start_date).desc(), col(Placement.id).desc())
     ).all()
     events = (
-        db.exec(
-            select(
-                AuditEvent.action,
-                AuditEvent.at,
-                AuditEvent.detail,
-                User.name.label("actor_name"),  # type: ignore[attr-defined]
-                User.email.label("actor_email"),  # type: ignore[attr-defined]
+        db.execute(
+            sa_select(
+                col(AuditEvent.action),
+                col(AuditEvent.at),
+                col(AuditEvent.detail),
+                col(User.name).label("actor_name"),
+                col(User.email).label("actor_email"),
             )
-            .outerjoin(User, col(User.id) == AuditEvent.actor_user_id)
-            .where(AuditEvent.object_type == "graduate", AuditEvent.object_id == graduate_id)
+            .outerjoin(User, col(User.id) == col(AuditEvent.actor_user_id))
+            .where(
+                col(AuditEvent.object_type) == "graduate", col(AuditEvent.object_id) == graduate_id
+            )
             .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
             .limit(20)
         )
@@ -362,23 +367,23 @@ def credentials_queue(db: Session, which: str, page: int, today: date | None = N
     graduates."""
     today = today or dates.today()
     query = (
-        select(
-            GraduateCredential.id,
-            GraduateCredential.code,
-            GraduateCredential.number,
-            GraduateCredential.state,
-            GraduateCredential.issued_on,
-            GraduateCredential.expires_on,
-            GraduateCredential.verified_at,
-            GraduateCredential.verification_method,
-            GraduateCredential.version,
-            GraduateCredential.document_file,
-            Graduate.id.label("graduate_id"),  # type: ignore[union-attr]
-            Graduate.first_name,
-            Graduate.last_name,
-            Graduate.email,
+        sa_select(
+            col(GraduateCredential.id),
+            col(GraduateCredential.code),
+            col(GraduateCredential.number),
+            col(GraduateCredential.state),
+            col(GraduateCredential.issued_on),
+            col(GraduateCredential.expires_on),
+            col(GraduateCredential.verified_at),
+            col(GraduateCredential.verification_method),
+            col(GraduateCredential.version),
+            col(GraduateCredential.document_file),
+            col(Graduate.id).label("graduate_id"),
+            col(Graduate.first_name),
+            col(Graduate.last_name),
+            col(Graduate.email),
         )
-        .join(Graduate, col(Graduate.id) == GraduateCredential.graduate_id)
+        .join(Graduate, col(Graduate.id) == col(GraduateCredential.graduate_id))
         .where(col(Graduate.deleted_at).is_(None))
     )
     if which == "expiring":
@@ -399,43 +404,43 @@ def credentials_queue(db: Session, which: str, page: int, today: date | None = N
 def _referral_query() -> Any:
     staff = aliased(User)
     return (
-        select(
-            Referral.id,
-            Referral.status,
-            Referral.note,
-            Referral.decline_reason,
-            Referral.created_at,
-            Referral.answered_at,
-            Referral.round_id,
-            Referral.position_id,
-            Referral.graduate_id,
-            Position.title.label("position_title"),  # type: ignore[attr-defined]
-            Employer.name.label("employer_name"),  # type: ignore[attr-defined]
-            Graduate.first_name,
-            Graduate.last_name,
-            staff.name.label("staff_name"),
-            staff.email.label("staff_email"),
-            Application.id.label("application_id"),  # type: ignore[union-attr]
-            Application.stage.label("application_stage"),  # type: ignore[attr-defined]
-            Placement.id.label("placement_id"),  # type: ignore[union-attr]
-            Placement.verified_at.label("placement_verified_at"),  # type: ignore[union-attr]
+        sa_select(
+            col(Referral.id),
+            col(Referral.status),
+            col(Referral.note),
+            col(Referral.decline_reason),
+            col(Referral.created_at),
+            col(Referral.answered_at),
+            col(Referral.round_id),
+            col(Referral.position_id),
+            col(Referral.graduate_id),
+            col(Position.title).label("position_title"),
+            col(Employer.name).label("employer_name"),
+            col(Graduate.first_name),
+            col(Graduate.last_name),
+            col(staff.name).label("staff_name"),
+            col(staff.email).label("staff_email"),
+            col(Application.id).label("application_id"),
+            col(Application.stage).label("application_stage"),
+            col(Placement.id).label("placement_id"),
+            col(Placement.verified_at).label("placement_verified_at"),
         )
-        .join(Position, col(Position.id) == Referral.position_id)
-        .join(Employer, col(Employer.id) == Position.employer_id)
-        .join(Graduate, col(Graduate.id) == Referral.graduate_id)
-        .outerjoin(staff, staff.id == Referral.staff_user_id)
+        .join(Position, col(Position.id) == col(Referral.position_id))
+        .join(Employer, col(Employer.id) == col(Position.employer_id))
+        .join(Graduate, col(Graduate.id) == col(Referral.graduate_id))
+        .outerjoin(staff, col(staff.id) == col(Referral.staff_user_id))
         .outerjoin(
             Application,
             or_(
-                col(Application.id) == Referral.application_id,
+                col(Application.id) == col(Referral.application_id),
                 and_(
                     col(Referral.application_id).is_(None),
-                    Application.position_id == Referral.position_id,
-                    Application.graduate_id == Referral.graduate_id,
+                    col(Application.position_id) == col(Referral.position_id),
+                    col(Application.graduate_id) == col(Referral.graduate_id),
                 ),
             ),
         )
-        .outerjoin(Placement, col(Placement.application_id) == Application.id)
+        .outerjoin(Placement, col(Placement.application_id) == col(Application.id))
     )
 
 
@@ -454,25 +459,25 @@ def referral_row(db: Session, referral_id: int) -> Any:
 
 
 def placement_rows(db: Session, verified: str | None, page: int) -> Page:
-    query = select(
-        Placement.id,
-        Placement.employer_name,
-        Placement.job_title,
-        Placement.start_date,
-        Placement.hours_per_week,
-        Placement.field,
-        Placement.verification_method,
-        Placement.verification_note,
-        Placement.verified_at,
-        Placement.disputed_at,
-        Placement.reverified_at,
-        Placement.application_id,
-        Placement.created_at,
-        Graduate.id.label("graduate_id"),  # type: ignore[union-attr]
-        Graduate.first_name,
-        Graduate.last_name,
-        Graduate.cohort,
-    ).join(Graduate, col(Graduate.id) == Placement.graduate_id)
+    query = sa_select(
+        col(Placement.id),
+        col(Placement.employer_name),
+        col(Placement.job_title),
+        col(Placement.start_date),
+        col(Placement.hours_per_week),
+        col(Placement.field),
+        col(Placement.verification_method),
+        col(Placement.verification_note),
+        col(Placement.verified_at),
+        col(Placement.disputed_at),
+        col(Placement.reverified_at),
+        col(Placement.application_id),
+        col(Placement.created_at),
+        col(Graduate.id).label("graduate_id"),
+        col(Graduate.first_name),
+        col(Graduate.last_name),
+        col(Graduate.cohort),
+    ).join(Graduate, col(Graduate.id) == col(Placement.graduate_id))
     if verified == "no":
         query = query.where(col(Placement.verified_at).is_(None))
     elif verified == "yes":
@@ -509,25 +514,25 @@ def audit_export(db: Session, filters: AuditFilters, limit: int = AUDIT_EXPORT_L
 
 
 def _audit_query(filters: AuditFilters) -> Any:
-    query = select(
-        AuditEvent.id,
-        AuditEvent.at,
-        AuditEvent.action,
-        AuditEvent.actor_role,
-        AuditEvent.actor_user_id,
-        AuditEvent.object_type,
-        AuditEvent.object_id,
-        AuditEvent.detail,
-        AuditEvent.before,
-        AuditEvent.after,
-        AuditEvent.ip,
-        User.name.label("actor_name"),  # type: ignore[attr-defined]
-        User.email.label("actor_email"),  # type: ignore[attr-defined]
-    ).outerjoin(User, col(User.id) == AuditEvent.actor_user_id)
+    query = sa_select(
+        col(AuditEvent.id),
+        col(AuditEvent.at),
+        col(AuditEvent.action),
+        col(AuditEvent.actor_role),
+        col(AuditEvent.actor_user_id),
+        col(AuditEvent.object_type),
+        col(AuditEvent.object_id),
+        col(AuditEvent.detail),
+        col(AuditEvent.before),
+        col(AuditEvent.after),
+        col(AuditEvent.ip),
+        col(User.name).label("actor_name"),
+        col(User.email).label("actor_email"),
+    ).outerjoin(User, col(User.id) == col(AuditEvent.actor_user_id))
     if filters.action:
         # "employer" finds every employer.* action; "employer.approved" exactly that one.
         if "." in filters.action:
-            query = query.where(AuditEvent.action == filters.action)
+            query = query.where(col(AuditEvent.action) == filters.action)
         else:
             query = query.where(
                 col(AuditEvent.action).startswith(filters.action + ".", autoescape=True)
@@ -535,7 +540,7 @@ def _audit_query(filters: AuditFilters) -> Any:
     if filters.actor:
         actor = filters.actor.strip().lower()
         if actor.isdigit():
-            query = query.where(AuditEvent.actor_user_id == int(actor))
+            query = query.where(col(AuditEvent.actor_user_id) == int(actor))
         else:
             query = query.where(
                 or_(
@@ -544,9 +549,9 @@ def _audit_query(filters: AuditFilters) -> Any:
                 )
             )
     if filters.object_type:
-        query = query.where(AuditEvent.object_type == filters.object_type)
+        query = query.where(col(AuditEvent.object_type) == filters.object_type)
     if filters.object_id is not None:
-        query = query.where(AuditEvent.object_id == filters.object_id)
+        query = query.where(col(AuditEvent.object_id) == filters.object_id)
     # The dates staff type are school days, not UTC days.
     if filters.since:
         start, _ = day_bounds_utc(filters.since, dates.school_zone())

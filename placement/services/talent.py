@@ -89,7 +89,7 @@ def withdraw_interest(db: Session, *, graduate_id: int, user_id: int, employer_i
     for an organisation that does not exist."""
     if not matching_service.valid_id(employer_id) or db.get(Employer, employer_id) is None:
         raise NotFound
-    result = db.exec(  # type: ignore[call-overload]
+    result = db.exec(
         delete(TalentInterest).where(
             col(TalentInterest.graduate_id) == graduate_id,
             col(TalentInterest.employer_id) == employer_id,

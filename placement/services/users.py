@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, func, or_
 
 from placement.config import Settings
 from placement.models import User
@@ -23,14 +24,14 @@ INVITE_TTL = timedelta(days=7)
 
 
 def search_users(db: Session, *, q: str, role: str | None, page: int) -> Page:
-    query = select(
-        User.id,
-        User.email,
-        User.name,
-        User.role,
-        User.active,
-        User.created_at,
-        User.last_login_at,
+    query = sa_select(
+        col(User.id),
+        col(User.email),
+        col(User.name),
+        col(User.role),
+        col(User.active),
+        col(User.created_at),
+        col(User.last_login_at),
         col(User.password_hash).is_not(None).label("has_password"),
     )
     for word in q.lower().split()[:4]:
@@ -41,7 +42,7 @@ def search_users(db: Session, *, q: str, role: str | None, page: int) -> Page:
             )
         )
     if role:
-        query = query.where(User.role == role)
+        query = query.where(col(User.role) == role)
     return paginate(db, query.order_by(col(User.email)), page, per_page=50)
 
 

@@ -21,16 +21,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, Date, FromClause, and_, exists, literal_column, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from placement.models import Employer, Position
+from placement.models import Employer, Position, core_table
 
-_APPROVER = Employer.__table__.alias("approved_employer")  # type: ignore[attr-defined]
+_APPROVER = core_table(Employer).alias("approved_employer")
 
 
 def public_position(
     today: date | ColumnElement[Any], position: FromClause | None = None
 ) -> ColumnElement[bool]:
     """The condition on `position` (or an alias of it) that makes a row public on `today`."""
-    p = (position if position is not None else Position.__table__).c  # type: ignore[attr-defined]
+    p = (position if position is not None else core_table(Position)).c
     return and_(
         p.status == "open",
         or_(p.closes_on.is_(None), p.closes_on >= today),
@@ -44,7 +44,7 @@ def public_position(
 def public_position_sql(dialect: str, alias: str = "p") -> str:
     """The same condition as SQL text on `position <alias>`, the date left as `:today`: for
     the search's hand-written statements (see positions._search_sql)."""
-    position = Position.__table__.alias(alias)  # type: ignore[attr-defined]
+    position = core_table(Position).alias(alias)
     clause = public_position(literal_column(":today", Date()), position)
     # Compiled inside a SELECT from the alias, so the EXISTS correlates to it; the text after
     # the outer WHERE is the condition.

@@ -57,6 +57,7 @@ def position_matches(request: Request, db: Session) -> Response:
     current = viewer(request)
     limit = _limit(request)
     position_id = request.path_params["position_id"]
+    audience: matching_service.Audience
     try:
         if current.is_staff:
             matching_service.position_for_matching(db, position_id)

@@ -256,13 +256,13 @@ def _token_page(request: Request, db: Session, purpose: str, template: str) -> R
     password = _check_new_password(form, email=user.email)
     if not form.ok:
         return render(request, template, {"form": form, "account": user}, status_code=422)
-    user = accounts.use_token_to_set_password(
+    account = accounts.use_token_to_set_password(
         db, request.app.state.passwords, raw, purpose, password
     )
-    if user is None:
+    if account is None:
         return render(request, "auth/token_invalid.html", {}, status_code=404)
-    sign_in(request, user)
-    return redirect_to(_home(request, user.role))
+    sign_in(request, account)
+    return redirect_to(_home(request, account.role))
 
 
 @endpoint()

@@ -367,7 +367,8 @@ def position_form(request: Request, db: Session) -> Response:
         raise not_found() from None
     except Conflict as conflict:
         db.rollback()
-        latest = position_service.position_for_employer(db, employer_id, position.id or 0)  # type: ignore[union-attr]
+        position_id = position.id if position is not None else None
+        latest = position_service.position_for_employer(db, employer_id, position_id or 0)
         context["version"] = latest.version
         context["problem"] = conflict.message + (
             " Submitting this form again replaces the newer version with what you see here."

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -133,9 +133,9 @@ def viewer_for(db: Session, user: User, *, via_token: bool = False) -> Viewer:
     employer_id = graduate_id = employer_status = None
     if user.role == "employer":
         membership = db.exec(
-            select(EmployerMember.employer_id, Employer.status)
-            .join(Employer, Employer.id == EmployerMember.employer_id)  # type: ignore[arg-type]
-            .where(EmployerMember.user_id == user.id)
+            select(col(EmployerMember.employer_id), col(Employer.status))
+            .join(Employer, col(Employer.id) == col(EmployerMember.employer_id))
+            .where(col(EmployerMember.user_id) == user.id)
         ).first()
         if membership is not None:
             employer_id, employer_status = membership
@@ -144,7 +144,7 @@ def viewer_for(db: Session, user: User, *, via_token: bool = False) -> Viewer:
     unread = db.exec(
         select(func.count())
         .select_from(Message)
-        .where(Message.recipient_user_id == user.id, Message.read_at.is_(None))  # type: ignore[union-attr]
+        .where(col(Message.recipient_user_id) == user.id, col(Message.read_at).is_(None))
     ).one()
     return Viewer(
         user_id=user.id or 0,

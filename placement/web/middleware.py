@@ -225,7 +225,7 @@ class Session(dict[str, Any]):
         super().__setitem__(key, value)
         self.modified = True
 
-    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def update(self, *args: Any, **kwargs: Any) -> None:
         super().update(*args, **kwargs)
         self.modified = True
 
@@ -233,7 +233,7 @@ class Session(dict[str, Any]):
         super().clear()
         self.modified = True
 
-    def pop(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def pop(self, key: str, default: Any = None) -> Any:
         self.modified = True
         return super().pop(key, default)
 

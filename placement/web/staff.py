@@ -231,7 +231,7 @@ def _review_action(queue: ReviewQueue, action: str) -> Callable[[Request], Respo
                 request,
                 db,
                 queue,
-                current.status,
+                current.status,  # type: ignore[attr-defined]  # both queues' models have one
                 row_errors={object_id: error.message},
                 typed={object_id: reason},
                 status_code=409 if isinstance(error, Conflict) else 422,
