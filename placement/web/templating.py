@@ -111,7 +111,8 @@ def position_card_html(card: Any) -> Markup:
     HTML is a pure function of it, so a card met again (the same position on the same
     listing) is not rendered again: the macro call cost a third of the /positions page.
     """
-    macro = templates.env.get_template("_partials/position_card.html").module.position_card  # type: ignore[attr-defined]
+    module = templates.env.get_template("_partials/position_card.html").module
+    macro = module.position_card  # type: ignore[attr-defined]  # a macro of the template
     return Markup(macro(card))
 
 
