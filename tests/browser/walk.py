@@ -219,12 +219,15 @@ def main(argv: Iterable[str]) -> int:
             # the usual case); the figure is the second load.
             for visit in walk_role(page, server.url, role):
                 page.reload()
-                visit.millis = page.evaluate(
+                visit.millis, server_millis = page.evaluate(
                     "() => { const n = performance.getEntriesByType('navigation')[0];"
-                    " return n.loadEventEnd - n.startTime; }"
+                    " return [n.loadEventEnd - n.startTime, n.responseStart - n.requestStart]; }"
                 )
                 visits.append(visit)
-                print(f"{visit.millis:7.0f} ms  {visit.status}  {role:<9} {visit.path}")
+                print(
+                    f"{visit.millis:7.0f} ms (server {server_millis:4.0f})"
+                    f"  {visit.status}  {role:<9} {visit.path}"
+                )
         browser.close()
     slow = [visit for visit in visits if visit.millis >= 300]
     times = sorted(visit.millis for visit in visits)
