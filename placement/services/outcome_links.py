@@ -26,10 +26,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, delete, select, update
 
 from placement import dates, links, taxonomy
 from placement.config import Settings
+from placement.db import reset_write_intent, set_write_intent
 from placement.models import (
     EmployerMember,
     Graduate,
@@ -66,10 +67,15 @@ def check_link_limit(db: Session, address: str) -> None:
 
     Commits the session (limits.hit): call it before anything else in the request.
     """
+    # A GET counts too (guessing tokens is done by looking): its transaction must take the
+    # write lock at its start, or SQLite refuses the upgrade from a read lock under a burst.
+    intent = set_write_intent(True)
     try:
         limits.hit(db, limits.Limit(f"outcome-link:{address}", LINK_LIMIT, LINK_WINDOW_SECONDS))
     except limits.RateLimited as limited:
         raise RateLimited(limited.retry_after) from None
+    finally:
+        reset_write_intent(intent)
 
 
 def _clean(text: str | None, name: str, limit: int, *, required: bool = False) -> str:
@@ -339,7 +345,7 @@ def answer_verification(
         )
         if part
     )
-    words = f"{confirmer} (link sent to {link.sent_to})" + (f": {stated}" if stated else "")
+    words = f"{confirmer} (verification link #{link.id})" + (f": {stated}" if stated else "")
     if answer.confirmed == "no":
         placement.disputed_at = utcnow()
         placement.dispute_note = f"Not confirmed by {words}"[:2000]
@@ -616,6 +622,22 @@ def answer_survey(
     )
     db.flush()
     return graduate
+
+
+def forget(db: Session, graduate_id: int) -> None:
+    """A graduate deleted their account: their survey links (which carry their address and
+    answers) go, and no verification link about them works any more."""
+    db.exec(  # type: ignore[call-overload]
+        delete(OutcomeLink).where(
+            col(OutcomeLink.graduate_id) == graduate_id,
+            col(OutcomeLink.purpose) == LinkPurpose.SURVEY,
+        )
+    )
+    db.exec(  # type: ignore[call-overload]
+        update(OutcomeLink)
+        .where(col(OutcomeLink.graduate_id) == graduate_id, col(OutcomeLink.used_at).is_(None))
+        .values(used_at=utcnow())
+    )
 
 
 # -- for staff ------------------------------------------------------------------------------

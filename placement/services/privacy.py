@@ -36,7 +36,15 @@ from placement.models import (
     utcnow,
 )
 from placement.security import Passwords
-from placement.services import DomainError, NotFound, audit, changes, resumes, sourcing
+from placement.services import (
+    DomainError,
+    NotFound,
+    audit,
+    changes,
+    outcome_links,
+    resumes,
+    sourcing,
+)
 from placement.services import credentials as credential_service
 
 DELETED_NAME = ("Deleted", "graduate")  # first and last name after deletion
@@ -350,6 +358,7 @@ def delete_account(
         update(Referral).where(col(Referral.graduate_id) == graduate_id).values(decline_reason="")
     )
     sourcing.forget(db, graduate_id, now)
+    outcome_links.forget(db, graduate_id)
     db.exec(delete(GraduateModality).where(col(GraduateModality.graduate_id) == graduate_id))
     credential_service.forget_documents(db, settings, graduate_id)
     db.exec(delete(GraduateCredential).where(col(GraduateCredential.graduate_id) == graduate_id))

@@ -394,3 +394,28 @@ class TestSustainedEmploymentOnTheReport:
         lines = as_staff.get("/staff/reports/outcomes?cohort=2025&format=csv").text.splitlines()
         assert lines[0] == self.HEADER
         assert lines[1] == "2025,2,0,2,1,0,0,1,0,0.5000,1.0000"
+
+
+class TestDeletedAccounts:
+    def test_deleting_the_account_erases_the_survey_and_kills_its_links(
+        self, as_staff, as_graduate, client, db, graduate_user, placement
+    ):
+        as_staff.submit(f"/staff/graduates/{graduate_user.graduate.id}/request-survey")
+        (survey,) = _links_to(db, graduate_user.user.email)
+        placement.graduate_id = graduate_user.graduate.id
+        db.add(placement)
+        db.commit()
+        as_staff.submit(
+            f"/staff/placements/{placement.id}/request-verification",
+            {"contact_email": "hr@harbor.example"},
+        )
+        (verification,) = _links_to(db, "hr@harbor.example")
+
+        response = as_graduate.submit("/me/delete", {"password": factories.PASSWORD})
+
+        assert response.status_code == 303
+        db.expire_all()
+        links = db.exec(select(OutcomeLink)).all()
+        assert [link.purpose for link in links] == ["verification"]
+        assert client.get(survey).status_code == 404
+        assert client.get(verification).status_code == 404
