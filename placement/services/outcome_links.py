@@ -627,13 +627,13 @@ def answer_survey(
 def forget(db: Session, graduate_id: int) -> None:
     """A graduate deleted their account: their survey links (which carry their address and
     answers) go, and no verification link about them works any more."""
-    db.exec(  # type: ignore[call-overload]
+    db.exec(
         delete(OutcomeLink).where(
             col(OutcomeLink.graduate_id) == graduate_id,
             col(OutcomeLink.purpose) == LinkPurpose.SURVEY,
         )
     )
-    db.exec(  # type: ignore[call-overload]
+    db.exec(
         update(OutcomeLink)
         .where(col(OutcomeLink.graduate_id) == graduate_id, col(OutcomeLink.used_at).is_(None))
         .values(used_at=utcnow())
