@@ -55,6 +55,38 @@ def _problems(visit: walk.Visit) -> list[str]:
     return problems
 
 
+# Forms sent empty (the browser's own checks switched off): the pages with an error summary
+# and messages at the fields, which no link reaches.
+FORMS = {
+    "anonymous": ("/register/graduate", "/register/employer", "/password/forgot"),
+    "graduate": ("/me/profile", "/me/credentials", "/account/password"),
+    "employer": ("/employer/positions/new",),
+}
+EMPTY_THE_FORM = """() => {
+  document.querySelectorAll('form').forEach(form => form.noValidate = true);
+  document.querySelectorAll('main input:not([type=hidden]):not([type=checkbox]):not([type=radio]),'
+    + ' main textarea').forEach(field => field.value = '');
+}"""
+
+
+def _form_errors(page: Any, base_url: str) -> list[walk.Visit]:
+    visits = []
+    for role, paths in FORMS.items():
+        page.context.clear_cookies()
+        if role in walk.LOGINS:
+            walk.sign_in(page, base_url, walk.LOGINS[role])
+        for path in paths:
+            page.goto(base_url + path)
+            page.evaluate(EMPTY_THE_FORM)
+            page.locator("main form:not(.inline-form) button[type=submit]").last.click()
+            page.wait_for_load_state()
+            visit = walk.Visit(role, page.url + " (sent empty)", 200, 0)
+            walk.both(page, visit)
+            assert page.locator(".field-error, .error-summary").count(), path
+            visits.append(visit)
+    return visits
+
+
 def test_it_fits_a_phone_and_axe_finds_nothing_on_every_page(demo_server, phone):
     visits: list[walk.Visit] = []
     staff_pages: set[str] = set()
@@ -64,6 +96,8 @@ def test_it_fits_a_phone_and_axe_finds_nothing_on_every_page(demo_server, phone)
         if role == "staff":
             seen = staff_pages
         visits += walk.walk_role(phone, demo_server.url, role, check=walk.both, seen=seen)
+
+    visits += _form_errors(phone, demo_server.url)
 
     roles = {visit.role for visit in visits}
     assert roles == set(walk.STARTS), roles
