@@ -86,10 +86,11 @@ class QueueCounts:
     placements_unverified: int
     credentials_expiring: int
     employer_changes_held: int = 0
+    placements_disputed: int = 0
 
 
 def queue_counts(db: Session, today: date | None = None) -> QueueCounts:
-    """Eight counts in one statement (scalar subqueries)."""
+    """Nine counts in one statement (scalar subqueries)."""
     today = today or dates.today()
     live = col(Graduate.deleted_at).is_(None)
 
@@ -118,6 +119,7 @@ def queue_counts(db: Session, today: date | None = None) -> QueueCounts:
                 col(GraduateCredential.expires_on) <= today + timedelta(days=EXPIRY_WINDOW_DAYS),
             ),
             count(Employer, *HELD_CHANGES),
+            count(Placement, col(Placement.disputed_at).is_not(None)),
         )
     ).one()
     return QueueCounts(*(int(value or 0) for value in row))

@@ -419,3 +419,15 @@ class TestDeletedAccounts:
         assert [link.purpose for link in links] == ["verification"]
         assert client.get(survey).status_code == 404
         assert client.get(verification).status_code == 404
+
+
+def test_the_work_queues_count_the_disputed(as_staff, db, placement):
+    placement.disputed_at = utcnow()
+    db.add(placement)
+    db.commit()
+    page = as_staff.get("/staff")
+    assert re.search(
+        r'data-queue="placements_disputed">\s*<a href="[^"]*verified=disputed">'
+        r'<span class="queue-count">1<',
+        page.text,
+    )
