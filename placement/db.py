@@ -8,9 +8,10 @@ with "database is locked". PostgreSQL gets a pre-pinged pool so a restart heals 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -25,6 +26,8 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Set for requests that may write; read-only transactions stay deferred so readers never queue.
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
@@ -82,3 +85,30 @@ def set_write_intent(write: bool) -> contextvars.Token[bool]:
 
 def reset_write_intent(token: contextvars.Token[bool]) -> None:
     _write_intent.reset(token)
+
+
+def atomic(change: Callable[P, R]) -> Callable[P, R]:
+    """A service function that changes state happens whole or not at all.
+
+    It runs in a SAVEPOINT of the request's transaction. When it raises (a DomainError or
+    anything else) what it wrote is undone and the session's objects are expired, so the page
+    that shows the refusal reads what is stored; the request still commits or rolls back once,
+    at its end (`web.guards.endpoint`). Routes never roll back by hand."""
+
+    @functools.wraps(change)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        db = args[0] if args else kwargs["db"]
+        assert isinstance(db, Session)
+        savepoint = db.begin_nested()
+        try:
+            result = change(*args, **kwargs)
+        except BaseException:
+            if savepoint.is_active:
+                savepoint.rollback()
+            db.expire_all()
+            raise
+        if savepoint.is_active:
+            savepoint.commit()
+        return result
+
+    return run

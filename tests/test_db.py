@@ -7,12 +7,14 @@ import socket
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from placement import migrate
-from placement.db import make_engine, unit_of_work
+from placement.db import atomic, make_engine, unit_of_work
 from placement.models import AuditEvent
+from placement.services import DomainError
 from tests.conftest import create_postgres_database, drop_postgres_database, requires_postgres
 
 
@@ -152,3 +154,47 @@ def test_the_app_answers_503_while_postgresql_is_down_and_recovers_by_itself():
         app.state.engine.dispose()
         proxy.stop()
         drop_postgres_database(url)
+
+
+class TestAtomic:
+    """A service function that changes state happens whole or not at all (routes never roll
+    back by hand: the page that shows a refusal reads what is stored)."""
+
+    def test_it_undoes_a_refused_change_and_keeps_what_came_before(self, db):
+        db.add(AuditEvent(action="test.before"))
+        db.flush()
+
+        @atomic
+        def change(session: Session) -> None:
+            session.add(AuditEvent(action="test.refused"))
+            session.flush()
+            raise DomainError("Refused.")
+
+        with pytest.raises(DomainError):
+            change(db)
+        actions = set(db.exec(select(AuditEvent.action)).all())
+        assert "test.before" in actions
+        assert "test.refused" not in actions
+
+    def test_it_forgets_what_the_refused_change_set_in_memory(self, db):
+        event = AuditEvent(action="test.stored", detail="stored")
+        db.add(event)
+        db.flush()
+
+        @atomic
+        def change(session: Session) -> None:
+            event.detail = "half-done"
+            raise DomainError("Refused.")
+
+        with pytest.raises(DomainError):
+            change(db)
+        assert event.detail == "stored"
+
+    def test_a_change_that_succeeds_is_kept_for_the_request_to_commit(self, db):
+        @atomic
+        def change(session: Session) -> int:
+            session.add(AuditEvent(action="test.kept"))
+            return 1
+
+        assert change(db) == 1
+        assert db.exec(select(AuditEvent.action).where(AuditEvent.action == "test.kept")).all()

@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from placement.db import atomic
 from placement.models import ApiToken, User, utcnow
 from placement.security import token_hash
 from placement.services import DomainError, NotFound, audit
@@ -36,6 +37,7 @@ def tokens_of(db: Session, user_id: int) -> list[ApiToken]:
     )
 
 
+@atomic
 def create_token(
     db: Session,
     user: User,

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from placement import dates, links, taxonomy
 from placement.config import Settings
+from placement.db import atomic
 from placement.models import (
     Application,
     ApplicationEvent,
@@ -345,6 +346,7 @@ def application_detail(db: Session, graduate_id: int, application_id: int) -> Ap
 # -- withdrawing --------------------------------------------------------------------------------
 
 
+@atomic
 def withdraw(
     db: Session, settings: Settings, *, graduate_id: int, user_id: int, application_id: int
 ) -> Application:

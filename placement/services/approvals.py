@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from placement import links
 from placement.config import Settings
+from placement.db import atomic
 from placement.models import Employer, EmployerMember, Position, User, utcnow
 from placement.services import Conflict, DomainError, NotFound, accounts, audit, changes, mail
 
@@ -86,6 +87,7 @@ def _notify_members(
             )
 
 
+@atomic
 def review_employer(
     db: Session,
     settings: Settings,
@@ -180,6 +182,7 @@ def review_employer(
 CHANGE_ACTIONS = ("approve", "reject")
 
 
+@atomic
 def review_held_change(
     db: Session,
     settings: Settings,
@@ -278,6 +281,7 @@ def review_held_change(
 _FIELD_LABELS = {"name": "Name", "website": "Website", "npi": "NPI"}
 
 
+@atomic
 def review_position(
     db: Session,
     settings: Settings,

@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from placement import links, taxonomy
 from placement.config import Settings
+from placement.db import atomic
 from placement.localtime import format_date
 from placement.models import (
     CredentialReminder,
@@ -78,6 +79,7 @@ class EditResult:
     renewed: bool
 
 
+@atomic
 def edit_credential(
     db: Session,
     *,
@@ -289,6 +291,7 @@ def document_path(settings: Settings, stored_name: str | None) -> Path | None:
     return Path(settings.upload_dir) / "credentials" / stored_name
 
 
+@atomic
 def store_document(
     db: Session,
     settings: Settings,
@@ -491,6 +494,7 @@ class Verified:
     already: list[int]  # ids someone verified first (or in another tab)
 
 
+@atomic
 def verify_credentials(
     db: Session, actor: Actor, credential_ids: Sequence[int], *, method: str, note: str = ""
 ) -> Verified:
@@ -554,6 +558,7 @@ def verify_credentials(
     return Verified(verified=done, already=already)
 
 
+@atomic
 def verify_credential(
     db: Session, actor: Actor, credential_id: int, *, method: str, note: str = ""
 ) -> GraduateCredential:

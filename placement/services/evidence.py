@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from placement.config import Settings
+from placement.db import atomic
 from placement.models import Placement, PlacementDocument
 from placement.services import NotFound, audit, resumes
 from placement.services.approvals import Actor
@@ -34,6 +35,7 @@ def evidence_path(settings: Settings, stored_name: str | None) -> Path | None:
     return Path(settings.upload_dir) / FOLDER / stored_name
 
 
+@atomic
 def store_evidence(
     db: Session,
     settings: Settings,

@@ -14,6 +14,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from placement import dates, taxonomy
+from placement.db import atomic
 from placement.models import (
     Graduate,
     GraduateCredential,
@@ -240,6 +241,7 @@ def _check_profile(data: ProfileInput, modalities: dict[str, int]) -> None:
             raise DomainError("Choose a level from 0 to 3.", f"modality_{code}")
 
 
+@atomic
 def update_profile(
     db: Session,
     *,
@@ -544,6 +546,7 @@ class RecordInput:
     clinical_hours: int
 
 
+@atomic
 def update_record(db: Session, actor: Actor, *, graduate_id: int, data: RecordInput) -> Graduate:
     """Staff correct the school's record of a graduate (verified or not); audited with the
     figures before and after (names stay out of the log: only that they changed)."""

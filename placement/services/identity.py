@@ -17,7 +17,7 @@ from sqlalchemy import and_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from placement.db import metadata
+from placement.db import atomic, metadata
 from placement.models import Graduate, User, core_table, utcnow
 from placement.models.graduates import student_key
 from placement.services import Conflict, DomainError, NotFound, audit, changes
@@ -157,6 +157,7 @@ def _claimant(db: Session, graduate_id: int) -> Graduate:
     return graduate
 
 
+@atomic
 def link(db: Session, actor: Actor, *, graduate_id: int, roster_graduate_id: int) -> Graduate:
     """The claimant's account becomes the roster record's login: its applications,
     credentials and everything else it holds move to the record, with its own profile
@@ -223,6 +224,7 @@ def _move_rows(db: Session, *, from_id: int, to_id: int) -> None:
                 )
 
 
+@atomic
 def reject(db: Session, actor: Actor, *, graduate_id: int, reason: str) -> Graduate:
     """The claim is dropped; the account stays as it is, unverified."""
     claimant = _claimant(db, graduate_id)

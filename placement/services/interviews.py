@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from placement import localtime
 from placement.config import Settings
+from placement.db import atomic
 from placement.models import (
     Application,
     ApplicationEvent,
@@ -219,6 +220,7 @@ def _change_status(
     db.refresh(interview)
 
 
+@atomic
 def confirm(
     db: Session,
     settings: Settings,
@@ -319,6 +321,7 @@ def _move_to_interview(db: Session, context: Context, party: Party) -> None:
     )
 
 
+@atomic
 def decline(
     db: Session,
     settings: Settings,
@@ -361,6 +364,7 @@ def decline(
     return interview
 
 
+@atomic
 def cancel(
     db: Session,
     settings: Settings,

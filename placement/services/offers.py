@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from placement import localtime, taxonomy
 from placement.config import Settings
+from placement.db import atomic
 from placement.models import Application, ApplicationEvent, Offer, Position, core_table, utcnow
 from placement.services import Conflict, DomainError, NotFound, audit, mail, placements
 from placement.services.approvals import Actor
@@ -118,6 +119,7 @@ def _closed_message(context: Context) -> str | None:
     return None
 
 
+@atomic
 def make_offer(
     db: Session,
     settings: Settings,
@@ -264,6 +266,7 @@ def _waiting(db: Session, context: Context, today: date) -> Offer:
     return offer
 
 
+@atomic
 def accept(
     db: Session,
     settings: Settings,
@@ -342,6 +345,7 @@ def accept(
     return offer
 
 
+@atomic
 def decline(
     db: Session,
     settings: Settings,

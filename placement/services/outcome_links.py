@@ -30,7 +30,7 @@ from sqlmodel import Session, col, delete, select, update
 
 from placement import dates, links, taxonomy
 from placement.config import Settings
-from placement.db import reset_write_intent, set_write_intent
+from placement.db import atomic, reset_write_intent, set_write_intent
 from placement.models import (
     EmployerMember,
     Graduate,
@@ -223,6 +223,7 @@ def is_sustained(placement: Placement, today: date) -> bool:
     )
 
 
+@atomic
 def request_verification(
     db: Session,
     settings: Settings,
@@ -313,6 +314,7 @@ class VerificationAnswer:
     confirmer_name: str
 
 
+@atomic
 def answer_verification(
     db: Session, link: OutcomeLink, answer: VerificationAnswer, *, ip: str = ""
 ) -> Placement:
@@ -470,6 +472,7 @@ def _send_survey(
     return email
 
 
+@atomic
 def request_survey(
     db: Session,
     settings: Settings,
@@ -540,6 +543,7 @@ class SurveyAnswer:
     field: str | None = None
 
 
+@atomic
 def answer_survey(
     db: Session, link: OutcomeLink, answer: SurveyAnswer, *, ip: str = ""
 ) -> Graduate:

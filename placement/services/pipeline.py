@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 
 from placement import dates, links, taxonomy
 from placement.config import Settings
+from placement.db import atomic
 from placement.matching import MatchResult
 from placement.models import (
     Application,
@@ -105,6 +106,7 @@ class StageResult:
     answered: int = 0  # other candidates told the position is filled
 
 
+@atomic
 def move_stage(
     db: Session,
     settings: Settings,

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from placement import taxonomy
+from placement.db import atomic
 from placement.models import Graduate, Placement, Position, utcnow
 from placement.services import Conflict, DomainError, NotFound, audit, changes
 from placement.services.approvals import Actor
@@ -64,6 +65,7 @@ def _by_key(db: Session, key: str) -> Placement | None:
     return db.exec(select(Placement).where(Placement.dedupe_key == key)).first()
 
 
+@atomic
 def record_placement(
     db: Session,
     actor: Actor,
@@ -176,6 +178,7 @@ def _link_application(db: Session, placement: Placement, application_id: int | N
     return placement
 
 
+@atomic
 def verify_placement(
     db: Session, actor: Actor, *, placement_id: int, method: str, note: str = ""
 ) -> Placement:
@@ -220,6 +223,7 @@ def verify_placement(
     return placement
 
 
+@atomic
 def set_outcome(
     db: Session,
     actor: Actor,

@@ -49,6 +49,7 @@ from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
 from placement import dates, geo, taxonomy
+from placement.db import atomic
 from placement.formats import money
 from placement.models import (
     Application,
@@ -318,6 +319,7 @@ def hires_for(db: Session, position_id: int) -> int:
     )
 
 
+@atomic
 def save_position(
     db: Session,
     *,

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from placement import links
 from placement.config import Settings
+from placement.db import atomic
 from placement.models import Employer, Graduate, Position, Referral, User, utcnow
 from placement.services import DomainError, NotFound, applications, audit, mail
 
@@ -29,6 +30,7 @@ def open_pair(position_id: int, graduate_id: int) -> str:
     return f"{position_id}:{graduate_id}"
 
 
+@atomic
 def refer(
     db: Session,
     settings: Settings,
@@ -225,6 +227,7 @@ def _answer(db: Session, referral: Referral, status: str, reason: str = "") -> N
     db.refresh(referral)
 
 
+@atomic
 def accept(
     db: Session, settings: Settings, *, graduate_id: int, user_id: int, referral_id: int
 ) -> Referral:
@@ -265,6 +268,7 @@ def accept(
     return referral
 
 
+@atomic
 def decline(
     db: Session,
     settings: Settings,

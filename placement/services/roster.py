@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from placement.config import Settings
+from placement.db import atomic
 from placement.models import AuditEvent, Graduate, User, utcnow
 from placement.services import Conflict, NotFound, accounts, audit, changes, identity
 from placement.services.approvals import Actor
@@ -344,6 +345,7 @@ def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
+@atomic
 def import_roster(
     db: Session,
     settings: Settings,
@@ -534,6 +536,7 @@ def _update(
 # -- verification ---------------------------------------------------------------------------
 
 
+@atomic
 def verify_graduate(db: Session, actor: Actor, graduate_id: int) -> Graduate:
     """Staff confirm the graduate against the school's roster."""
     graduate = db.get(Graduate, graduate_id)

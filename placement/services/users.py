@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, or_
 
 from placement.config import Settings
+from placement.db import atomic
 from placement.models import User
 from placement.services import Conflict, DomainError, NotFound, accounts, api_tokens, audit
 from placement.services.approvals import Actor
@@ -53,6 +54,7 @@ def _user(db: Session, user_id: int) -> User:
     return user
 
 
+@atomic
 def set_active(db: Session, actor: Actor, *, user_id: int, active: bool) -> User:
     """Deactivate (every session ends at once, sign-in refused) or reactivate an account."""
     user = _user(db, user_id)
@@ -79,6 +81,7 @@ def set_active(db: Session, actor: Actor, *, user_id: int, active: bool) -> User
     return user
 
 
+@atomic
 def invite_staff(
     db: Session,
     settings: Settings,

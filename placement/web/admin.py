@@ -95,7 +95,6 @@ def users_list(request: Request, db: Session) -> Response:
             form.error(error.field or "email", error.message)
         else:
             return redirect(request, "admin:users", query={"q": email}, notice="invited")
-    db.rollback()
     return _users_page(request, db, invite_form=form, status_code=422)
 
 
@@ -109,7 +108,6 @@ def _set_active(active: bool) -> Callable[[Request], Response]:
         except NotFound:
             raise not_found() from None
         except DomainError as error:
-            db.rollback()
             return _users_page(
                 request,
                 db,

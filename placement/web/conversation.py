@@ -280,7 +280,6 @@ def cancel_interview(request: Request, db: Session) -> Response:
     try:
         interview_service.cancel(db, request.app.state.settings, context, party, interview, reason)
     except DomainError as error:
-        db.rollback()
         form.error(error.field or "reason", error.message)
         return _rerender(
             request,
@@ -338,7 +337,6 @@ def confirm_interview(request: Request, db: Session) -> Response:
     try:
         interview_service.confirm(db, request.app.state.settings, context, party, interview, slot)
     except DomainError as error:
-        db.rollback()
         form.error("slot", error.message)
         return _interviews_page(request, db, form=form, form_for=interview.id, status_code=422)
     return RedirectResponse(
@@ -356,7 +354,6 @@ def decline_interview(request: Request, db: Session) -> Response:
     try:
         interview_service.decline(db, request.app.state.settings, context, party, interview, note)
     except DomainError as error:
-        db.rollback()
         form.error(error.field or "note", error.message)
         return _interviews_page(request, db, form=form, form_for=interview.id, status_code=422)
     return RedirectResponse(
@@ -405,7 +402,6 @@ def make_offer(request: Request, db: Session) -> Response:
         try:
             offer_service.make_offer(db, request.app.state.settings, context, party, terms)
         except DomainError as error:
-            db.rollback()
             form.error(error.field or "offer", error.message)
         else:
             return RedirectResponse(
@@ -428,7 +424,6 @@ def _answer_offer(request: Request, db: Session, *, accept: bool) -> Response:
         else:
             offer_service.decline(db, settings, context, party, reason)
     except DomainError as error:
-        db.rollback()
         form.error(error.field or "offer", error.message)
         status = 409 if isinstance(error, Conflict) else 422
         return _rerender(request, db, party, context, status_code=status, answer_form=form)

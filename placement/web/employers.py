@@ -366,7 +366,6 @@ def position_form(request: Request, db: Session) -> Response:
     except NotFound:
         raise not_found() from None
     except Conflict as conflict:
-        db.rollback()
         position_id = position.id if position is not None else None
         latest = position_service.position_for_employer(db, employer_id, position_id or 0)
         context["version"] = latest.version
@@ -537,7 +536,6 @@ def move_stage(request: Request, db: Session) -> Response:
     except NotFound:
         raise not_found() from None
     except DomainError as error:
-        db.rollback()
         form.error(error.field or "stage", error.message)
         status = 409 if isinstance(error, Conflict) else 422
         return _application_page(request, db, application_id, form=form, status_code=status)

@@ -229,7 +229,6 @@ def profile(request: Request, db: Session) -> Response:
             modalities=modalities,
         )
     except Conflict:
-        db.rollback()
         graduate = _graduate(request, db)
         return _render_profile(
             request,
@@ -399,7 +398,6 @@ def credential_edit(request: Request, db: Session) -> Response:
             version=version,
         )
     except Conflict as error:
-        db.rollback()
         credential = _my_credential(request, db)
         form.values["version"] = str(credential.version)
         return _render_credential_edit(
@@ -447,7 +445,6 @@ def credential_document(request: Request, db: Session) -> Response:
             error = problem.message
         else:
             return redirect(request, "graduate:credentials", notice="document")
-    db.rollback()
     credential = _my_credential(request, db)
     return _render_credential_edit(
         request,
@@ -591,7 +588,6 @@ def application_withdraw(request: Request, db: Session) -> Response:
     except NotFound:
         raise not_found() from None
     except DomainError as error:
-        db.rollback()
         return _render_application(request, db, application_id, error=error.message)
     return redirect(
         request, "graduate:application", application_id=application_id, notice="withdrawn"
@@ -705,7 +701,6 @@ def referral_accept(request: Request, db: Session) -> Response:
     except NotFound:
         raise not_found() from None
     except DomainError as error:
-        db.rollback()
         return _render_referrals(request, db, status_code=409, error=error.message)
     return redirect(
         request,
@@ -739,7 +734,6 @@ def referral_decline(request: Request, db: Session) -> Response:
             reason=reason,
         )
     except DomainError as error:
-        db.rollback()
         if error.field:
             form.error(error.field, error.message)
             return _render_referrals(request, db, status_code=422, form=form, form_for=referral_id)

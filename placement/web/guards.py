@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from placement.db import reset_write_intent, set_write_intent
+from placement.db import reset_write_intent, set_write_intent, unit_of_work
 from placement.models import Employer, EmployerMember, Graduate, Message, User
 from placement.services import api_tokens, audit
 
@@ -115,7 +115,7 @@ def _refuse_blocked_employer(request: Request) -> None:
 def load_viewer(request: Request, db: Session) -> Viewer | None:
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
-        return _viewer_from_token(db, authorization[7:].strip())
+        return _viewer_from_token(request, db, authorization[7:].strip())
     session = request.scope.get("session") or {}
     user_id, version = session.get("uid"), session.get("ver")
     if not isinstance(user_id, int) or not isinstance(version, int):
@@ -159,12 +159,17 @@ def viewer_for(db: Session, user: User, *, via_token: bool = False) -> Viewer:
     )
 
 
-def _viewer_from_token(db: Session, raw: str) -> Viewer | None:
-    """Only `GET /api/v1/…` reaches here with a bearer (BearerMiddleware answers the rest)."""
-    user = api_tokens.user_for_token(db, raw)
+def _viewer_from_token(request: Request, db: Session, raw: str) -> Viewer | None:
+    """Only `GET /api/v1/…` reaches here with a bearer (BearerMiddleware answers the rest).
+
+    The use is recorded in its own short transaction, committed even when the answer is an
+    error, so the request's own unit of work is never committed half-way."""
+    with unit_of_work(request.app.state.engine) as own:
+        owner = api_tokens.user_for_token(own, raw)
+        user_id = owner.id if owner is not None else None
+    user = db.get(User, user_id) if user_id is not None else None
     if user is None:
         return None
-    db.commit()  # the use is recorded even when the answer is an error
     return viewer_for(db, user, via_token=True)
 
 

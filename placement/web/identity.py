@@ -61,7 +61,6 @@ def conflict_link(request: Request, db: Session) -> Response:
     except NotFound:
         raise not_found() from None
     except DomainError as error:
-        db.rollback()
         return _page(request, db, error=error.message, status=422)
     return redirect(request, "staff:graduate_conflicts", notice="claim_linked")
 
@@ -78,7 +77,6 @@ def conflict_reject(request: Request, db: Session) -> Response:
     except NotFound:
         raise not_found() from None
     except DomainError as error:
-        db.rollback()
         return _page(request, db, error=error.message, status=422)
     return redirect(request, "staff:graduate_conflicts", notice="claim_rejected")
 

@@ -109,7 +109,6 @@ def placement_evidence(request: Request, db: Session) -> Response:
             error = problem.message
         else:
             return redirect(request, "staff:placement", id=placement_id, notice="evidence")
-    db.rollback()
     return _placement_page(request, db, placement_id, evidence_error=error, status_code=422)
 
 
@@ -154,7 +153,6 @@ def request_verification(request: Request, db: Session) -> Response:
                 notice="verification_requested",
                 detail=str(len(sent)),
             )
-    db.rollback()
     if db.get(Placement, placement_id) is None:
         raise not_found()
     return _placement_page(request, db, placement_id, request_form=form, status_code=422)
@@ -210,7 +208,6 @@ def surveys(request: Request, db: Session) -> Response:
             db, request.app.state.settings, _actor(request), cohort=cohort
         )
         return redirect(request, "staff:surveys", notice="surveys_sent", detail=str(sent))
-    db.rollback()
     return _surveys_page(request, db, form=form, status_code=422)
 
 
@@ -224,7 +221,6 @@ def request_survey(request: Request, db: Session) -> Response:
     except NotFound:
         raise not_found() from None
     except DomainError as error:
-        db.rollback()
         return _surveys_page(request, db, error=error.message, status_code=422)
     return redirect(request, "staff:graduate", id=graduate_id, notice="survey_sent")
 
@@ -268,7 +264,6 @@ def graduate_merge(request: Request, db: Session) -> Response:
     into = form.integer("into", minimum=1, maximum=2**31 - 1)
     confirmed = form.raw("confirm") in ("yes", "on", "1", "true")
     if into is None:
-        db.rollback()
         return _duplicates_page(
             request, db, error=next(iter(form.errors.values()), None), status_code=422
         )
@@ -279,7 +274,6 @@ def graduate_merge(request: Request, db: Session) -> Response:
     except NotFound:
         raise not_found() from None
     except DomainError as error:
-        db.rollback()
         return _duplicates_page(
             request,
             db,
@@ -348,7 +342,6 @@ def verify_placement(request: Request, db: Session) -> Response:
         try:
             outcome_links.answer_verification(db, link, answer, ip=client_address(request))
         except (NotFound, Conflict):
-            db.rollback()
             return _no_store(_invalid(request))
         except DomainError as error:
             form.error(error.field or "confirmed", error.message)
@@ -358,7 +351,6 @@ def verify_placement(request: Request, db: Session) -> Response:
                     request, "outcomes/thanks.html", {"kind": "verification", "answer": confirmed}
                 )
             )
-    db.rollback()
     return _no_store(render(request, template, {**context, "form": form}, status_code=422))
 
 
@@ -393,7 +385,6 @@ def graduate_survey(request: Request, db: Session) -> Response:
         try:
             outcome_links.answer_survey(db, link, answer, ip=client_address(request))
         except (NotFound, Conflict):
-            db.rollback()
             return _no_store(_invalid(request))
         except DomainError as error:
             form.error(error.field or "status", error.message)
@@ -401,7 +392,6 @@ def graduate_survey(request: Request, db: Session) -> Response:
             return _no_store(
                 render(request, "outcomes/thanks.html", {"kind": "survey", "answer": status})
             )
-    db.rollback()
     return _no_store(render(request, template, {**context, "form": form}, status_code=422))
 
 

@@ -89,7 +89,6 @@ def invite(request: Request, db: Session) -> Response:
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
     except DomainError as error:
-        db.rollback()
         return _matches_page(
             request, db, position_id, form=form, problem=error.message, status_code=422
         )

@@ -223,7 +223,6 @@ def _review_action(queue: ReviewQueue, action: str) -> Callable[[Request], Respo
         except NotFound:
             raise not_found() from None
         except DomainError as error:
-            db.rollback()
             current = db.get(queue.model, object_id)
             if current is None:
                 raise not_found() from None
@@ -264,7 +263,6 @@ def _change_action(action: str) -> Callable[[Request], Response]:
         except NotFound:
             raise not_found() from None
         except DomainError as error:
-            db.rollback()
             return _review_page(
                 request,
                 db,
@@ -410,7 +408,6 @@ def graduate_record(request: Request, db: Session) -> Response:
             form.error(error.field or "first_name", error.message)
         else:
             return redirect(request, "staff:graduate", id=graduate_id, notice="record_saved")
-    db.rollback()
     return render(request, template, {"form": form, "graduate": graduate}, status_code=422)
 
 
@@ -423,7 +420,6 @@ def graduate_verify(request: Request, db: Session) -> Response:
     except NotFound:
         raise not_found() from None
     except DomainError as error:
-        db.rollback()
         return _graduate_page(request, db, graduate_id, error=error.message, status_code=409)
     return redirect_to(_back(form, url(request, "staff:graduate", id=graduate_id)), "verified")
 
@@ -450,7 +446,6 @@ def graduate_outcome(request: Request, db: Session) -> Response:
         except DomainError as error:
             form.error(error.field or "status", error.message)
     if not form.ok:
-        db.rollback()
         return _graduate_page(request, db, graduate_id, outcome_form=form, status_code=422)
     return redirect(request, "staff:graduate", id=graduate_id, notice="outcome")
 
@@ -483,7 +478,6 @@ def credential_verify(request: Request, db: Session) -> Response:
             db, _actor(request), credential_id, method=method, note=note
         )
     except DomainError as error:
-        db.rollback()
         status = 409 if isinstance(error, Conflict) else 422
         return _graduate_page(
             request, db, credential.graduate_id, error=error.message, status_code=status
@@ -514,7 +508,6 @@ def credentials_verify(request: Request, db: Session) -> Response:
             code = "bulk_verified" if not result.already else "bulk_partly"
             back = _back(form, url(request, "staff:credentials", query={"show": "unverified"}))
             return redirect_to(back, code, detail=str(len(result.verified)))
-    db.rollback()
     return _credentials_page(request, db, form=form, error=error, status_code=422)
 
 
@@ -598,7 +591,6 @@ def import_graduates(request: Request, db: Session) -> Response:
             actor_role=viewer(request).role,
         )
     except DomainError as error:
-        db.rollback()
         form.error("roster", error.message)
         return render(request, template, {**context, "form": form, "result": None}, status_code=409)
     if not result.imported:
@@ -663,7 +655,6 @@ def referrals_list(request: Request, db: Session) -> Response:
                     request, "staff:referral", id=referral.id, notice="already_referred"
                 )
             return redirect_to(next_path or url(request, "staff:referrals"), "referred")
-    db.rollback()
     return _referrals_page(request, db, form=form, status_code=422)
 
 
@@ -740,7 +731,6 @@ def placements_list(request: Request, db: Session) -> Response:
                 id=placement.graduate_id,
                 notice="placed" if created else "already_placed",
             )
-    db.rollback()
     if from_graduate and graduate_id is not None and db.get(Graduate, graduate_id) is not None:
         return _graduate_page(request, db, graduate_id, placement_form=form, status_code=422)
     return _placements_page(request, db, form=form, status_code=422)
@@ -764,7 +754,6 @@ def placement_verify(request: Request, db: Session) -> Response:
         except DomainError as error:
             form.error(error.field or "method", error.message)
     if not form.ok or graduate_id is None:
-        db.rollback()
         current = db.get(Placement, placement_id)
         if current is None:
             raise not_found() from None
@@ -1110,7 +1099,6 @@ def tokens(request: Request, db: Session) -> Response:
         else:
             # Shown once, in this answer, and never stored anywhere readable.
             return _tokens_page(request, db, form=Form(), raw=raw)
-    db.rollback()
     return _tokens_page(request, db, form=form, status_code=422)
 
 
