@@ -12,25 +12,26 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
 from placement import dates
-from placement.matching import score
+from placement.matching import GraduateRecord, PositionRecord, score
 from placement.models import (
     Employer,
     EmployerMember,
     Graduate,
     Invitation,
     Position,
+    PositionRequirement,
     SavedSearch,
     TalentInterest,
     User,
 )
 from placement.seed import DEMO_EMPLOYER_EMAIL, DEMO_GRADUATE_EMAIL
 from placement.services import matching as matching_service
-from placement.services import visibility
+from placement.services import search, visibility
 
 EMPLOYERS = 4
 POSITIONS_PER_EMPLOYER = 2
@@ -54,6 +55,51 @@ def _at(days_ago: int, hour: int = 10) -> datetime:
 
 def _ids(rows: Iterable[int | None]) -> list[int]:
     return [int(row) for row in rows if row is not None]
+
+
+def _an_opening_the_demo_employer_can_fill(
+    db: Session,
+    demo_employer: int | None,
+    graduates: dict[int, GraduateRecord],
+    positions: dict[int, PositionRecord],
+    today: date,
+) -> int | None:
+    """A newcomer signing in as the demo employer should find graduates on its matches page.
+    Few random pairs meet every rule, so when none of its openings is met by a visible
+    graduate it posts (as a satellite site) a copy of the opening that most of them meet."""
+    if demo_employer is None:
+        return None
+
+    def met_by(record: PositionRecord) -> int:
+        return sum(score(g, record, today=today).eligible for g in graduates.values())
+
+    if any(met_by(r) for r in positions.values() if r.employer_id == demo_employer):
+        return None
+    best = max(positions, key=lambda pid: (met_by(positions[pid]), -pid), default=None)
+    if best is None or not met_by(positions[best]):
+        return None
+    model = db.get(Position, best)
+    assert model is not None
+    copy = Position(
+        **model.model_dump(exclude={"id", "employer_id", "created_at", "updated_at", "version"}),
+        employer_id=demo_employer,
+    )
+    copy.title = "Massage therapist, satellite clinic"
+    db.add(copy)
+    db.flush()
+    assert copy.id is not None
+    requirements = db.exec(
+        select(PositionRequirement).where(PositionRequirement.position_id == best)
+    ).all()
+    for requirement in requirements:
+        db.add(
+            PositionRequirement(
+                **requirement.model_dump(exclude={"id", "position_id"}), position_id=copy.id
+            )
+        )
+    db.flush()
+    search.index_positions(db, [copy.id])
+    return copy.id
 
 
 def seed_sourcing(db: Session, rng: random.Random) -> dict[str, int]:
@@ -119,6 +165,10 @@ def seed_sourcing(db: Session, rng: random.Random) -> dict[str, int]:
         )
     )
     positions = matching_service.load_positions(db, public)
+    opening = _an_opening_the_demo_employer_can_fill(db, demo_employer, graduates, positions, today)
+    if opening is not None:
+        public.append(opening)
+        positions.update(matching_service.load_positions(db, [opening]))
     by_employer: dict[int, list[int]] = {}
     for position_id in public:
         record = positions.get(position_id)
