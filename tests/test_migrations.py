@@ -93,6 +93,17 @@ def _dummy(column) -> object:
     return "x"
 
 
+def _model_default(table: str, name: str, column) -> object:
+    """The model's own default where it has a plain one (a status keeps to its CHECK), else a
+    dummy of the column's type."""
+    model_table = metadata.tables.get(table)
+    model_column = model_table.columns.get(name) if model_table is not None else None
+    default = model_column.default if model_column is not None else None
+    if default is not None and default.is_scalar:
+        return default.arg
+    return _dummy(column)
+
+
 def _one_row_in_every_table(engine) -> dict[str, int]:
     """A row in every table that takes one, each pointing at row 1 of what it refers to."""
     reflected = MetaData()
@@ -109,7 +120,7 @@ def _one_row_in_every_table(engine) -> dict[str, int]:
                 if column.foreign_keys or column.primary_key and isinstance(column.type, Integer):
                     values[column.name] = 1
                 elif not column.nullable and column.server_default is None:
-                    values[column.name] = _dummy(column)
+                    values[column.name] = _model_default(table.name, column.name, column)
             try:
                 with connection.begin_nested():
                     connection.execute(table.insert().values(**values))

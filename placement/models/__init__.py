@@ -15,9 +15,18 @@ from placement.models.conversation import (
     EmployerNote,
     Interview,
     InterviewSlot,
+    InterviewStatus,
     Offer,
+    OfferStatus,
 )
-from placement.models.employers import Employer, EmployerMember, Position, PositionRequirement
+from placement.models.employers import (
+    Employer,
+    EmployerMember,
+    EmployerStatus,
+    Position,
+    PositionRequirement,
+    PositionStatus,
+)
 from placement.models.evidence import LinkPurpose, OutcomeLink, PlacementDocument
 from placement.models.graduates import (
     CredentialReminder,
@@ -25,14 +34,18 @@ from placement.models.graduates import (
     Graduate,
     GraduateCredential,
     GraduateModality,
+    OutcomeStatus,
 )
 from placement.models.pipeline import (
     Application,
     ApplicationEvent,
+    ApplicationStage,
     MatchAssignment,
     MatchRound,
     Placement,
     Referral,
+    ReferralStatus,
+    RoundStatus,
 )
 from placement.models.records import (
     AuditEvent,
@@ -43,9 +56,24 @@ from placement.models.records import (
     Message,
     MessageAttachment,
 )
-from placement.models.sourcing import Invitation, PositionNotice, SavedSearch, TalentInterest
+from placement.models.sourcing import (
+    Invitation,
+    InvitationStatus,
+    PositionNotice,
+    SavedSearch,
+    TalentInterest,
+)
 
 __all__ = [
+    "ApplicationStage",
+    "EmployerStatus",
+    "InterviewStatus",
+    "InvitationStatus",
+    "OfferStatus",
+    "OutcomeStatus",
+    "PositionStatus",
+    "ReferralStatus",
+    "RoundStatus",
     "ApiToken",
     "Application",
     "ApplicationEvent",

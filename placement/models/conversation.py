@@ -7,15 +7,29 @@ Times are stored in UTC and read and typed in SCHOOL_TIMEZONE (placement/localti
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from placement.models._base import utcnow
+from placement.models._base import one_of, utcnow
 
 MESSAGE_MAX = 5000
-INTERVIEW_STATUSES = ("proposed", "confirmed", "declined", "cancelled")
-OFFER_STATUSES = ("pending", "accepted", "declined", "lapsed", "withdrawn")
+
+
+class InterviewStatus(StrEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+class OfferStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    LAPSED = "lapsed"
+    WITHDRAWN = "withdrawn"
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -52,7 +66,7 @@ class ConversationRead(SQLModel, table=True):
 
 class Interview(SQLModel, table=True):
     __table_args__ = (
-        CheckConstraint(_in("status", INTERVIEW_STATUSES), name="status"),
+        CheckConstraint(one_of("status", InterviewStatus), name="status"),
         CheckConstraint(_in("mode", ("in_person", "video", "phone")), name="mode"),
         CheckConstraint("duration_minutes BETWEEN 15 AND 480", name="duration_minutes"),
     )
@@ -64,7 +78,7 @@ class Interview(SQLModel, table=True):
     location: str = Field(default="", max_length=300)
     duration_minutes: int = Field(default=60)
     note: str = Field(default="", max_length=2000)
-    status: str = Field(default="proposed", max_length=16, index=True)
+    status: str = Field(default=InterviewStatus.PROPOSED, max_length=16, index=True)
     confirmed_start: datetime | None = Field(default=None, index=True)
     # RFC 5545 SEQUENCE: raised at every change a calendar must pick up.
     sequence: int = Field(default=0)
@@ -86,7 +100,7 @@ class InterviewSlot(SQLModel, table=True):
 
 class Offer(SQLModel, table=True):
     __table_args__ = (
-        CheckConstraint(_in("status", OFFER_STATUSES), name="status"),
+        CheckConstraint(one_of("status", OfferStatus), name="status"),
         CheckConstraint("hours_per_week BETWEEN 1 AND 80", name="hours_per_week"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -100,7 +114,7 @@ class Offer(SQLModel, table=True):
     employment_type: str = Field(max_length=16)
     respond_by: date = Field(index=True)
     note: str = Field(default="", max_length=2000)
-    status: str = Field(default="pending", max_length=16, index=True)
+    status: str = Field(default=OfferStatus.PENDING, max_length=16, index=True)
     decline_reason: str = Field(default="", max_length=2000)
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)

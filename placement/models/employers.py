@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from placement.models._base import utcnow
+from placement.models._base import one_of, utcnow
+
+
+class EmployerStatus(StrEnum):
+    """Where an organisation stands with career services (CONTRACT "Codes")."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+
+class PositionStatus(StrEnum):
+    """The life of a posted position (CONTRACT "Codes")."""
+
+    DRAFT = "draft"
+    PENDING_REVIEW = "pending_review"
+    OPEN = "open"
+    FILLED = "filled"
+    CLOSED = "closed"
+    EXPIRED = "expired"
+    REJECTED = "rejected"
 
 
 class Employer(SQLModel, table=True):
+    __table_args__ = (CheckConstraint(one_of("status", EmployerStatus), name="status"),)
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)
     kind: str = Field(max_length=32)
@@ -18,7 +41,7 @@ class Employer(SQLModel, table=True):
     website: str = Field(default="", max_length=300)
     phone: str = Field(default="", max_length=32)
     npi: str | None = Field(default=None, max_length=10)
-    status: str = Field(default="pending", max_length=16, index=True)
+    status: str = Field(default=EmployerStatus.PENDING, max_length=16, index=True)
     status_reason: str = Field(default="", max_length=2000)
     reviewed_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     reviewed_at: datetime | None = None
@@ -40,6 +63,7 @@ class EmployerMember(SQLModel, table=True):
 
 
 class Position(SQLModel, table=True):
+    __table_args__ = (CheckConstraint(one_of("status", PositionStatus), name="status"),)
     id: int | None = Field(default=None, primary_key=True)
     employer_id: int = Field(foreign_key="employer.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=200)
@@ -54,7 +78,7 @@ class Position(SQLModel, table=True):
     min_training_hours: int = Field(default=0)
     closes_on: date | None = Field(default=None, index=True)
     shifts: str = Field(default="", max_length=400)
-    status: str = Field(default="draft", max_length=16, index=True)
+    status: str = Field(default=PositionStatus.DRAFT, max_length=16, index=True)
     status_reason: str = Field(default="", max_length=2000)
     # Optimistic concurrency: an edit made from an older version is refused.
     version: int = Field(default=1)

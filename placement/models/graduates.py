@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import UniqueConstraint, event
+from sqlalchemy import CheckConstraint, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
-from placement.models._base import utcnow
+from placement.models._base import one_of, utcnow
+
+
+class OutcomeStatus(StrEnum):
+    """A graduate's outcome as the accreditation reports count it."""
+
+    SEEKING = "seeking"
+    PLACED = "placed"
+    UNAVAILABLE = "unavailable"  # unavailable_reason says why
+    UNKNOWN = "unknown"
 
 
 class Graduate(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(one_of("outcome_status", OutcomeStatus), name="outcome_status"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     # Null for a roster entry nobody has claimed yet, and after the account was deleted.
     user_id: int | None = Field(
@@ -44,7 +57,7 @@ class Graduate(SQLModel, table=True):
     seeking: str = Field(default="seeking", max_length=16, index=True)
     # `/me/privacy`: with False no employer can invite the graduate to apply.
     accepts_invitations: bool = Field(default=True)
-    outcome_status: str = Field(default="seeking", max_length=16, index=True)
+    outcome_status: str = Field(default=OutcomeStatus.SEEKING, max_length=16, index=True)
     unavailable_reason: str | None = Field(default=None, max_length=32)
     outcome_note: str = Field(default="", max_length=2000)
     verified_at: datetime | None = None

@@ -3,20 +3,51 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from placement.models._base import utcnow
+from placement.models._base import one_of, utcnow
+
+
+class ApplicationStage(StrEnum):
+    """An application's place in hiring (CONTRACT "Codes"; services/pipeline.py moves it)."""
+
+    SUBMITTED = "submitted"
+    SCREENING = "screening"
+    INTERVIEW = "interview"
+    OFFER = "offer"
+    HIRED = "hired"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class ReferralStatus(StrEnum):
+    """A staff referral waits for the graduate's answer (services/referrals.py)."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"  # the graduate applied through it
+    DECLINED = "declined"
+
+
+class RoundStatus(StrEnum):
+    """A placement round is a preview until staff publish it (services/rounds.py)."""
+
+    PREVIEW = "preview"
+    PUBLISHED = "published"
 
 
 class Application(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("position_id", "graduate_id"),)
+    __table_args__ = (
+        UniqueConstraint("position_id", "graduate_id"),
+        CheckConstraint(one_of("stage", ApplicationStage), name="stage"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     position_id: int = Field(foreign_key="position.id", index=True, ondelete="CASCADE")
     graduate_id: int = Field(foreign_key="graduate.id", index=True, ondelete="CASCADE")
     source: str = Field(default="applied", max_length=16)  # applied | referred
-    stage: str = Field(default="submitted", max_length=16, index=True)
+    stage: str = Field(default=ApplicationStage.SUBMITTED, max_length=16, index=True)
     cover_note: str = Field(default="", max_length=4000)
     rejection_reason: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(default_factory=utcnow)
@@ -36,12 +67,13 @@ class ApplicationEvent(SQLModel, table=True):
 
 
 class Referral(SQLModel, table=True):
+    __table_args__ = (CheckConstraint(one_of("status", ReferralStatus), name="status"),)
     id: int | None = Field(default=None, primary_key=True)
     position_id: int = Field(foreign_key="position.id", index=True, ondelete="CASCADE")
     graduate_id: int = Field(foreign_key="graduate.id", index=True, ondelete="CASCADE")
     staff_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     note: str = Field(default="", max_length=4000)
-    status: str = Field(default="pending", max_length=16, index=True)
+    status: str = Field(default=ReferralStatus.PENDING, max_length=16, index=True)
     decline_reason: str = Field(default="", max_length=2000)
     # "position:graduate" while the referral is pending, NULL after: one open referral per pair.
     open_pair: str | None = Field(default=None, max_length=40, unique=True)
@@ -87,9 +119,10 @@ class Placement(SQLModel, table=True):
 
 class MatchRound(SQLModel, table=True):
     __tablename__ = "match_round"
+    __table_args__ = (CheckConstraint(one_of("status", RoundStatus), name="status"),)
     id: int | None = Field(default=None, primary_key=True)
     algorithm: str = Field(max_length=16)
-    status: str = Field(default="preview", max_length=16)
+    status: str = Field(default=RoundStatus.PREVIEW, max_length=16)
     summary: str = Field(default="{}")  # JSON: counts and the unmatched with their reasons
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)

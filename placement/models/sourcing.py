@@ -12,15 +12,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from placement.models._base import utcnow
+from placement.models._base import one_of, utcnow
+
+
+class InvitationStatus(StrEnum):
+    """An invitation waits for the graduate; applying does not change it (it shows as applied)."""
+
+    PENDING = "pending"
+    DECLINED = "declined"
 
 
 class Invitation(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("position_id", "graduate_id"),)
+    __table_args__ = (
+        UniqueConstraint("position_id", "graduate_id"),
+        CheckConstraint(one_of("status", InvitationStatus), name="status"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     position_id: int = Field(foreign_key="position.id", index=True, ondelete="CASCADE")
     graduate_id: int = Field(foreign_key="graduate.id", index=True, ondelete="CASCADE")
@@ -28,7 +39,7 @@ class Invitation(SQLModel, table=True):
     employer_id: int = Field(foreign_key="employer.id", index=True, ondelete="CASCADE")
     invited_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     note: str = Field(default="", max_length=2000)
-    status: str = Field(default="pending", max_length=16)  # pending | declined
+    status: str = Field(default=InvitationStatus.PENDING, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     answered_at: datetime | None = None
 
