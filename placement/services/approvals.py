@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from placement import links
 from placement.config import Settings
 from placement.db import atomic
-from placement.models import Employer, EmployerMember, Position, User, utcnow
+from placement.models import Employer, EmployerMember, EmployerStatus, Position, User, utcnow
 from placement.services import Conflict, DomainError, NotFound, accounts, audit, changes, mail
 
 # Which status each action may start from.
@@ -208,7 +208,7 @@ def review_held_change(
     held = employers.held_changes(employer)
     if not held:
         raise Conflict(f"{employer.name} has no change waiting: someone reviewed it first.")
-    if employer.status != "approved":
+    if employer.status != EmployerStatus.APPROVED:
         raise DomainError(
             f"{employer.name} is {employer.status}: its change can be reviewed once it is "
             "approved again."
@@ -222,7 +222,7 @@ def review_held_change(
         .where(
             col(Employer.id) == employer_id,
             col(Employer.held_changes) == employer.held_changes,
-            col(Employer.status) == "approved",
+            col(Employer.status) == EmployerStatus.APPROVED,
         )
         .values(**values)
     )
@@ -304,7 +304,7 @@ def review_position(
         raise Conflict(
             f"This position is {position.status.replace('_', ' ')}, not waiting for review."
         )
-    if action == "approve" and employer.status != "approved":
+    if action == "approve" and employer.status != EmployerStatus.APPROVED:
         raise DomainError(
             f"{employer.name} is {employer.status}, not approved: approve the organisation "
             "before its positions."

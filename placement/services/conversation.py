@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from placement.config import Settings
 from placement.models import (
     Application,
+    ApplicationStage,
     ConversationMessage,
     Employer,
     EmployerMember,
@@ -61,13 +62,13 @@ class Context:
     @property
     def closed(self) -> bool:
         """A withdrawn application's or a deleted graduate's conversation is closed (kept)."""
-        return self.application.stage == "withdrawn" or self.graduate_deleted
+        return self.application.stage == ApplicationStage.WITHDRAWN or self.graduate_deleted
 
     @property
     def closed_reason(self) -> str:
         if self.graduate_deleted:
             return "The graduate deleted their account: this conversation is closed and kept."
-        if self.application.stage == "withdrawn":
+        if self.application.stage == ApplicationStage.WITHDRAWN:
             return "The application was withdrawn: this conversation is closed and kept."
         return ""
 

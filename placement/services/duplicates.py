@@ -43,6 +43,7 @@ from placement.models import (
     Application,
     Graduate,
     GraduateModality,
+    OutcomeStatus,
     Placement,
     Referral,
     User,
@@ -298,7 +299,10 @@ def _absorb(kept: Graduate, removed: Graduate, db: Session) -> dict[str, Any]:
         if getattr(kept, name) is None and getattr(removed, name) is not None:
             setattr(kept, name, getattr(removed, name))
             changed[name] = getattr(removed, name)
-    if kept.outcome_status == "unknown" and removed.outcome_status != "unknown":
+    if (
+        kept.outcome_status == OutcomeStatus.UNKNOWN
+        and removed.outcome_status != OutcomeStatus.UNKNOWN
+    ):
         kept.outcome_status = removed.outcome_status
         kept.unavailable_reason = removed.unavailable_reason
         changed["outcome_status"] = removed.outcome_status

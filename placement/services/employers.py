@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 
 from placement import taxonomy
 from placement.config import Settings
-from placement.models import Employer, EmployerMember, User, utcnow
+from placement.models import Employer, EmployerMember, EmployerStatus, User, utcnow
 from placement.npi import npi_is_valid
 from placement.services import (
     DomainError,
@@ -112,7 +112,7 @@ def update_organization(
         "phone": data.phone,
         "npi": data.npi or None,
     }
-    if employer.status == "approved":
+    if employer.status == EmployerStatus.APPROVED:
         _hold(db, employer, actor_user_id, {name: after[name] for name in HELD_FIELDS})
         after.update({name: before[name] for name in HELD_FIELDS})
     changed = {name for name in ORGANIZATION_FIELDS if before[name] != after[name]}

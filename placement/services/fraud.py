@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, col, select
 
 from placement import geo
-from placement.models import Employer, EmployerMember, Position, User
+from placement.models import Employer, EmployerMember, EmployerStatus, Position, User
 from placement.npi import npi_is_valid
 
 
@@ -521,7 +521,7 @@ def position_signals(
             *pay_signals(position.pay_min, position.pay_max, state),
             *wording_signals(position.title, position.description),
         ]
-        if employer.status != "approved":
+        if employer.status != EmployerStatus.APPROVED:
             signals.append(
                 Signal(
                     "employer_not_approved",

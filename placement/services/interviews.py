@@ -25,8 +25,10 @@ from placement.db import atomic
 from placement.models import (
     Application,
     ApplicationEvent,
+    ApplicationStage,
     Interview,
     InterviewSlot,
+    InterviewStatus,
     core_table,
     utcnow,
 )
@@ -238,7 +240,7 @@ def confirm(
     now = now or utcnow()
     if context.closed:
         raise DomainError(context.closed_reason, "slot")
-    if interview.status != "proposed":
+    if interview.status != InterviewStatus.PROPOSED:
         raise DomainError(f"This interview is already {interview.status}.", "slot")
     if not (slot or "").strip():
         raise DomainError("Choose one of the proposed times.", "slot")
@@ -334,7 +336,7 @@ def decline(
     if party.side != "graduate":
         raise NotFound
     text = _text(note, "note", MAX_TEXT)
-    if interview.status != "proposed":
+    if interview.status != InterviewStatus.PROPOSED:
         raise DomainError(f"This interview is already {interview.status}.", "note")
     _change_status(db, interview, ("proposed",), status="declined", decline_note=text)
     audit.record(
@@ -378,7 +380,7 @@ def cancel(
     if party.side != "employer":
         raise NotFound
     text = _text(reason, "reason", MAX_TEXT, required=True)
-    if interview.status not in ("proposed", "confirmed"):
+    if interview.status not in (InterviewStatus.PROPOSED, InterviewStatus.CONFIRMED):
         raise DomainError(f"This interview is already {interview.status}.", "reason")
     _change_status(db, interview, ("proposed", "confirmed"), status="cancelled", cancel_reason=text)
     audit.record(
@@ -421,7 +423,7 @@ def calendar_file(context: Context, interview: Interview, *, now: datetime | Non
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)
     start = start.astimezone(UTC)
-    cancelled = interview.status == "cancelled"
+    cancelled = interview.status == InterviewStatus.CANCELLED
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Career Services//Placement network//EN")
     calendar.add("version", "2.0")
@@ -585,9 +587,9 @@ def for_graduate(
         .join(Employer, col(Employer.id) == col(Position.employer_id))
         .where(
             col(Application.graduate_id) == graduate_id,
-            (col(Interview.status) == "proposed")
+            (col(Interview.status) == InterviewStatus.PROPOSED)
             | (
-                (col(Interview.status) == "confirmed")
+                (col(Interview.status) == InterviewStatus.CONFIRMED)
                 & (col(Interview.confirmed_start) >= now - timedelta(hours=12))
             ),
         )
@@ -615,7 +617,7 @@ def send_reminders(db: Session, settings: Settings, now: datetime) -> int:
     the conditional update on `reminder_sent_at` lets only one worker claim each."""
     due = db.exec(
         select(Interview.id).where(
-            Interview.status == "confirmed",
+            Interview.status == InterviewStatus.CONFIRMED,
             col(Interview.reminder_sent_at).is_(None),
             col(Interview.confirmed_start) > now,
             col(Interview.confirmed_start) <= now + REMINDER_AHEAD,
@@ -625,7 +627,11 @@ def send_reminders(db: Session, settings: Settings, now: datetime) -> int:
     for interview_id in due:
         claimed = db.exec(
             update(_INTERVIEW)
-            .where(_I.id == interview_id, _I.reminder_sent_at.is_(None), _I.status == "confirmed")
+            .where(
+                _I.id == interview_id,
+                _I.reminder_sent_at.is_(None),
+                _I.status == InterviewStatus.CONFIRMED,
+            )
             .values(reminder_sent_at=now)
         )
         if claimed.rowcount != 1:
@@ -637,7 +643,10 @@ def send_reminders(db: Session, settings: Settings, now: datetime) -> int:
         context = application_for_party(
             db, Party(user_id=0, role="staff"), interview.application_id
         )
-        if context.closed or context.application.stage in ("rejected", "hired"):
+        if context.closed or context.application.stage in (
+            ApplicationStage.REJECTED,
+            ApplicationStage.HIRED,
+        ):
             continue
         when = localtime.format_datetime(interview.confirmed_start, settings)
         _mail_everyone(

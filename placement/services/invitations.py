@@ -29,6 +29,7 @@ from placement.models import (
     Employer,
     Graduate,
     Invitation,
+    InvitationStatus,
     Position,
     User,
     utcnow,
@@ -328,7 +329,7 @@ class InvitationRow:
 
     @property
     def pending(self) -> bool:
-        return self.status == "pending"
+        return self.status == InvitationStatus.PENDING
 
 
 def invitations_for_graduate(
@@ -393,7 +394,9 @@ def decline(db: Session, *, graduate_id: int, user_id: int, invitation_id: int) 
         raise NotFound
     result = db.exec(
         update(Invitation)
-        .where(col(Invitation.id) == invitation_id, col(Invitation.status) == "pending")
+        .where(
+            col(Invitation.id) == invitation_id, col(Invitation.status) == InvitationStatus.PENDING
+        )
         .values(status="declined", answered_at=utcnow())
     )
     if result.rowcount:
@@ -452,7 +455,7 @@ def counts_by_employer(db: Session, employer_ids: Iterable[int]) -> dict[int, In
             func.sum(case((col(Invitation.created_at) >= day, 1), else_=0)),
             func.sum(case((col(Invitation.created_at) >= week, 1), else_=0)),
             func.count(),
-            func.sum(case((col(Invitation.status) == "declined", 1), else_=0)),
+            func.sum(case((col(Invitation.status) == InvitationStatus.DECLINED, 1), else_=0)),
         )
         .where(col(Invitation.employer_id).in_(ids))
         .group_by(col(Invitation.employer_id))

@@ -59,7 +59,9 @@ from placement.models import (
     GraduateModality,
     Position,
     PositionRequirement,
+    PositionStatus,
     Referral,
+    ReferralStatus,
     split_codes,
 )
 from placement.services import NotFound, visibility
@@ -219,11 +221,11 @@ def _load_positions(
         col(PositionRequirement.verified_only),
     )
     if only_open:
-        query = query.where(col(Position.status) == "open")
+        query = query.where(col(Position.status) == PositionStatus.OPEN)
         requirement_query = requirement_query.join(
             Position,
             col(Position.id) == col(PositionRequirement.position_id),
-        ).where(col(Position.status) == "open")
+        ).where(col(Position.status) == PositionStatus.OPEN)
     if ids is not None:
         query = query.where(col(Position.id).in_(ids))
         requirement_query = requirement_query.where(col(PositionRequirement.position_id).in_(ids))
@@ -801,7 +803,7 @@ def matches_page(db: Session, position_id: int, *, page: int = 1) -> MatchesPage
         for graduate_id in db.exec(
             select(col(Referral.graduate_id)).where(
                 col(Referral.position_id) == position_id,
-                col(Referral.status) == "pending",
+                col(Referral.status) == ReferralStatus.PENDING,
                 col(Referral.graduate_id).in_(shown),
             )
         ):

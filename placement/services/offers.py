@@ -23,7 +23,16 @@ from sqlmodel import Session, col, select
 from placement import localtime, taxonomy
 from placement.config import Settings
 from placement.db import atomic
-from placement.models import Application, ApplicationEvent, Offer, Position, core_table, utcnow
+from placement.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStage,
+    Offer,
+    OfferStatus,
+    Position,
+    core_table,
+    utcnow,
+)
 from placement.services import Conflict, DomainError, NotFound, audit, mail, placements
 from placement.services.approvals import Actor
 from placement.services.conversation import (
@@ -110,11 +119,11 @@ def _closed_message(context: Context) -> str | None:
     stage = context.application.stage
     if context.graduate_deleted:
         return "The graduate deleted their account: no offer can be made."
-    if stage == "withdrawn":
+    if stage == ApplicationStage.WITHDRAWN:
         return "The graduate withdrew this application: no offer can be made."
-    if stage == "hired":
+    if stage == ApplicationStage.HIRED:
         return "This candidate is already hired for this position."
-    if stage == "rejected":
+    if stage == ApplicationStage.REJECTED:
         return "This application was closed as not selected: no offer can be made."
     return None
 
@@ -245,7 +254,7 @@ def _move(
 def _answer(db: Session, offer: Offer, status: str, reason: str = "") -> None:
     changed = db.exec(
         update(_OFFER)
-        .where(_OFFER.c.id == offer.id, _OFFER.c.status == "pending")
+        .where(_OFFER.c.id == offer.id, _OFFER.c.status == OfferStatus.PENDING)
         .values(status=status, pending_for=None, answered_at=utcnow(), decline_reason=reason)
     )
     if changed.rowcount != 1:
@@ -395,7 +404,7 @@ def withdraw_waiting(db: Session, application_id: int) -> None:
     """An application that leaves the offer stage another way takes its waiting offer along."""
     db.execute(
         update(_OFFER)
-        .where(_OFFER.c.pending_for == application_id, _OFFER.c.status == "pending")
+        .where(_OFFER.c.pending_for == application_id, _OFFER.c.status == OfferStatus.PENDING)
         .values(status="withdrawn", pending_for=None, answered_at=utcnow())
     )
 
@@ -408,7 +417,7 @@ def lapse_offers(db: Session, settings: Settings, now: datetime) -> int:
     application returns to `interview`. A conditional update per offer: done once."""
     today = localtime.local_today(settings, now)
     due = db.exec(
-        select(Offer.id).where(Offer.status == "pending", col(Offer.respond_by) < today)
+        select(Offer.id).where(Offer.status == OfferStatus.PENDING, col(Offer.respond_by) < today)
     ).all()
     done = 0
     for offer_id in due:
@@ -420,7 +429,7 @@ def lapse_offers(db: Session, settings: Settings, now: datetime) -> int:
         except Conflict:
             continue
         context = application_for_party(db, Party(user_id=0, role="staff"), offer.application_id)
-        if context.application.stage == "offer":
+        if context.application.stage == ApplicationStage.OFFER:
             with contextlib.suppress(Conflict):  # the employer moved it meanwhile
                 _move(
                     db,
@@ -442,7 +451,7 @@ def send_last_day(db: Session, settings: Settings, now: datetime) -> int:
     today = localtime.local_today(settings, now)
     due = db.exec(
         select(Offer.id).where(
-            Offer.status == "pending",
+            Offer.status == OfferStatus.PENDING,
             Offer.respond_by == today,
             col(Offer.last_day_sent_at).is_(None),
         )
@@ -454,7 +463,7 @@ def send_last_day(db: Session, settings: Settings, now: datetime) -> int:
             .where(
                 _OFFER.c.id == offer_id,
                 _OFFER.c.last_day_sent_at.is_(None),
-                _OFFER.c.status == "pending",
+                _OFFER.c.status == OfferStatus.PENDING,
             )
             .values(last_day_sent_at=now)
         )

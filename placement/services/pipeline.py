@@ -26,6 +26,7 @@ from placement.matching import MatchResult
 from placement.models import (
     Application,
     ApplicationEvent,
+    ApplicationStage,
     Employer,
     EmployerMember,
     Graduate,
@@ -134,7 +135,7 @@ def move_stage(
         )
     if to_stage not in STAGE_LABELS:
         raise DomainError("Choose one of the stages offered.", "stage")
-    if to_stage == "withdrawn":
+    if to_stage == ApplicationStage.WITHDRAWN:
         raise DomainError("Only the graduate can withdraw an application.", "stage")
     if not is_legal(current, to_stage):
         if current in FINAL_STAGES:
@@ -148,20 +149,23 @@ def move_stage(
         raise DomainError(message, "stage")
     if len(note) > MAX_NOTE or "\x00" in note:
         raise DomainError(f"Keep the note under {MAX_NOTE} characters.", "note")
-    if to_stage == "rejected":
+    if to_stage == ApplicationStage.REJECTED:
         if not reason:
             raise DomainError("Choose the reason the candidate will see.", "reason")
         if reason not in taxonomy.REJECTION_REASONS:
             raise DomainError("Choose one of the reasons offered.", "reason")
     else:
         reason = None
-    if to_stage == "hired" and offers.pending_offer(db, application.id or 0) is not None:
+    if (
+        to_stage == ApplicationStage.HIRED
+        and offers.pending_offer(db, application.id or 0) is not None
+    ):
         raise DomainError(
             "An offer made in the app is waiting for the candidate's answer: the candidate is "
             "hired when they accept it.",
             "stage",
         )
-    if to_stage == "hired":
+    if to_stage == ApplicationStage.HIRED:
         # Lock the position row (PostgreSQL) so two hires cannot both take the last opening.
         db.execute(
             select(col(Position.id)).where(col(Position.id) == position.id).with_for_update()
@@ -175,13 +179,13 @@ def move_stage(
             )
 
     _set_stage(db, application, current, to_stage, reason)
-    if to_stage != "offer":
+    if to_stage != ApplicationStage.OFFER:
         offers.withdraw_waiting(db, application.id or 0)
     result = StageResult(application=application, position=position)
     _record_move(
         db, settings, application, position, current, to_stage, actor_user_id, note, reason
     )
-    if to_stage == "hired":
+    if to_stage == ApplicationStage.HIRED:
         result.placement = _record_placement(db, application, position, actor_user_id)
         if mark_filled_if_full(db, position.id or 0):
             result.filled = True
@@ -558,7 +562,8 @@ def candidates_for_position(
             EventView(
                 from_stage=from_stage,
                 to_stage=to_stage,
-                actor_name=actor_name or ("the graduate" if to_stage == "withdrawn" else "—"),
+                actor_name=actor_name
+                or ("the graduate" if to_stage == ApplicationStage.WITHDRAWN else "—"),
                 note=note,
                 reason=reason,
                 at=at,

@@ -53,9 +53,12 @@ from placement.db import atomic
 from placement.formats import money
 from placement.models import (
     Application,
+    ApplicationStage,
     Employer,
+    EmployerStatus,
     Position,
     PositionRequirement,
+    PositionStatus,
     core_table,
     join_codes,
     split_codes,
@@ -301,7 +304,7 @@ def _status_after_save(
 
 
 def _employer_may_submit(employer: Employer) -> None:
-    if employer.status in ("rejected", "suspended"):
+    if employer.status in (EmployerStatus.REJECTED, EmployerStatus.SUSPENDED):
         raise DomainError(
             f"Your organisation is {employer.status}: positions can be saved as drafts but "
             "not submitted. Contact career services.",
@@ -314,7 +317,7 @@ def hires_for(db: Session, position_id: int) -> int:
         db.execute(
             select(func.count())
             .select_from(core_table(Application))
-            .where(_A.position_id == position_id, _A.stage == "hired")
+            .where(_A.position_id == position_id, _A.stage == ApplicationStage.HIRED)
         ).scalar_one()
     )
 
@@ -367,12 +370,12 @@ def save_position(
     now = utcnow()
     if previous is None:
         status, event = _status_after_save(None, action, False)
-        if status == "pending_review":
+        if status == PositionStatus.PENDING_REVIEW:
             _employer_may_submit(employer)
         position = Position(
             employer_id=employer_id,
             status=status,
-            submitted_at=now if status == "pending_review" else None,
+            submitted_at=now if status == PositionStatus.PENDING_REVIEW else None,
             **values,
         )
         db.add(position)
@@ -417,7 +420,7 @@ def save_position(
     status, event = _status_after_save(
         previous.status, action, requirements_changed, content_changed
     )
-    if previous.status == "filled" and action == "submit":
+    if previous.status == PositionStatus.FILLED and action == "submit":
         hires = hires_for(db, position_id)
         if data.openings <= hires:
             raise DomainError(
@@ -425,13 +428,13 @@ def save_position(
                 "openings above the hires made.",
                 "openings",
             )
-    if status == "pending_review" and previous.status != "pending_review":
+    if status == PositionStatus.PENDING_REVIEW and previous.status != PositionStatus.PENDING_REVIEW:
         _employer_may_submit(employer)
     before = _snapshot(
         {name: getattr(previous, name) for name in values}, old_requirements, previous.status
     )
     approved_values = previous.approved_values
-    if previous.status == "open" and status == "pending_review":
+    if previous.status == PositionStatus.OPEN and status == PositionStatus.PENDING_REVIEW:
         approved_values = _approved_json(_reviewed_snapshot(before, sorted(old_verified)))
     updated = db.exec(
         update(core_table(Position))
@@ -442,7 +445,7 @@ def save_position(
             status_reason="" if status != previous.status else previous.status_reason,
             version=version + 1,
             updated_at=now,
-            submitted_at=now if status == "pending_review" else previous.submitted_at,
+            submitted_at=now if status == PositionStatus.PENDING_REVIEW else previous.submitted_at,
             approved_values=approved_values,
         )
     )
@@ -691,13 +694,13 @@ def expire_positions(db: Session, today: date | None = None) -> int:
 def mark_filled_if_full(db: Session, position_id: int) -> bool:
     """`filled` once hires reach the openings; True when this call filled it."""
     position = db.get(Position, position_id)
-    if position is None or position.status == "filled":
+    if position is None or position.status == PositionStatus.FILLED:
         return False
     if hires_for(db, position_id) < position.openings:
         return False
     updated = db.exec(
         update(core_table(Position))
-        .where(_P.id == position_id, _P.status != "filled")
+        .where(_P.id == position_id, _P.status != PositionStatus.FILLED)
         .values(status="filled", version=_P.version + 1, updated_at=utcnow())
     )
     if updated.rowcount == 1:
@@ -734,7 +737,7 @@ def employer_positions(db: Session, employer_id: int) -> list[EmployerPositionRo
             _P.openings,
             func.count(_A.id),
             func.coalesce(func.sum(case((stage.in_(ACTIVE_STAGES), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((stage == "hired", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((stage == ApplicationStage.HIRED, 1), else_=0)), 0),
             _P.updated_at,
         )
         .select_from(

@@ -32,6 +32,7 @@ from placement.models import (
     Placement,
     Position,
     Referral,
+    ReferralStatus,
     User,
     utcnow,
 )
@@ -89,7 +90,7 @@ def _has_applied_or_accepted(db: Session, employer_id: int, graduate_id: int) ->
         .join(Position, col(Position.id) == col(Referral.position_id))
         .where(
             Referral.graduate_id == graduate_id,
-            Referral.status == "accepted",
+            Referral.status == ReferralStatus.ACCEPTED,
             Position.employer_id == employer_id,
         )
         .limit(1)
@@ -351,7 +352,9 @@ def delete_account(
     )
     db.exec(
         update(Referral)
-        .where(col(Referral.graduate_id) == graduate_id, col(Referral.status) == "pending")
+        .where(
+            col(Referral.graduate_id) == graduate_id, col(Referral.status) == ReferralStatus.PENDING
+        )
         .values(status="declined", answered_at=now, open_pair=None)
     )
     db.exec(

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from placement import links
 from placement.config import Settings
 from placement.db import atomic
-from placement.models import Employer, Graduate, Position, Referral, User, utcnow
+from placement.models import Employer, Graduate, Position, Referral, ReferralStatus, User, utcnow
 from placement.services import DomainError, NotFound, applications, audit, mail
 
 NOTE_MAX = 4000
@@ -173,7 +173,7 @@ class ReferralRow:
 
     @property
     def pending(self) -> bool:
-        return self.status == "pending"
+        return self.status == ReferralStatus.PENDING
 
 
 def referrals_for_graduate(
@@ -200,7 +200,7 @@ def referrals_for_graduate(
         .where(col(Referral.graduate_id) == graduate_id)
     )
     if pending_only:
-        query = query.where(col(Referral.status) == "pending")
+        query = query.where(col(Referral.status) == ReferralStatus.PENDING)
     rows = db.execute(
         query.order_by(col(Referral.created_at).desc(), col(Referral.id).desc()).limit(limit)
     ).all()
@@ -219,7 +219,7 @@ def _answer(db: Session, referral: Referral, status: str, reason: str = "") -> N
     """Move a pending referral to `status`; a conditional update so two clicks give one."""
     result = db.exec(
         update(Referral)
-        .where(col(Referral.id) == referral.id, col(Referral.status) == "pending")
+        .where(col(Referral.id) == referral.id, col(Referral.status) == ReferralStatus.PENDING)
         .values(status=status, answered_at=utcnow(), open_pair=None, decline_reason=reason)
     )
     if result.rowcount != 1:
@@ -234,7 +234,7 @@ def accept(
     """Accept a pending referral: the graduate now has an application (source "referred"),
     or keeps the one they had already made, and the employer sees them in its pipeline."""
     referral = referral_for_graduate(db, graduate_id, referral_id)
-    if referral.status != "pending":
+    if referral.status != ReferralStatus.PENDING:
         raise DomainError("You have already answered this referral.")
     try:
         position = applications.public_position(db, referral.position_id)
@@ -285,7 +285,7 @@ def decline(
     if len(reason) > REASON_MAX:
         raise DomainError(f"Use at most {REASON_MAX} characters.", "reason")
     referral = referral_for_graduate(db, graduate_id, referral_id)
-    if referral.status != "pending":
+    if referral.status != ReferralStatus.PENDING:
         raise DomainError("You have already answered this referral.")
     _answer(db, referral, "declined", reason)
     audit.record(

@@ -25,10 +25,13 @@ from placement.matching import RoundPlan, plan_round
 from placement.matching.rounds import NO_ELIGIBLE
 from placement.models import (
     Application,
+    ApplicationStage,
     Graduate,
     MatchAssignment,
     MatchRound,
     Position,
+    PositionStatus,
+    RoundStatus,
     utcnow,
 )
 from placement.services import DomainError, NotFound, audit, visibility
@@ -93,7 +96,10 @@ def _round_population(db: Session) -> tuple[list[int], dict[int, int]]:
         db.exec(
             select(col(Application.position_id), func.count())
             .join(Position, col(Position.id) == col(Application.position_id))
-            .where(col(Application.stage) == "hired", col(Position.status) == "open")
+            .where(
+                col(Application.stage) == ApplicationStage.HIRED,
+                col(Position.status) == PositionStatus.OPEN,
+            )
             .group_by(col(Application.position_id))
         ).all()
     )
@@ -207,7 +213,7 @@ def publish_round(
         raise NotFound
     moved = db.exec(
         update(MatchRound)
-        .where(col(MatchRound.id) == round_id, col(MatchRound.status) == "preview")
+        .where(col(MatchRound.id) == round_id, col(MatchRound.status) == RoundStatus.PREVIEW)
         .values(status="published", published_by=staff_user_id, published_at=utcnow())
     )
     if not moved.rowcount:

@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from placement.models import Employer, Invitation, PositionNotice, SavedSearch, TalentInterest
+from placement.models import (
+    Employer,
+    Invitation,
+    InvitationStatus,
+    PositionNotice,
+    SavedSearch,
+    TalentInterest,
+)
 from placement.services import invitations as invitation_service
 
 
@@ -58,7 +65,10 @@ def forget(db: Session, graduate_id: int, now: datetime) -> None:
     talent pool; saved searches and the positions told are erased."""
     db.exec(
         update(Invitation)
-        .where(col(Invitation.graduate_id) == graduate_id, col(Invitation.status) == "pending")
+        .where(
+            col(Invitation.graduate_id) == graduate_id,
+            col(Invitation.status) == InvitationStatus.PENDING,
+        )
         .values(status="declined", answered_at=now)
     )
     for table in (TalentInterest, SavedSearch, PositionNotice):

@@ -26,12 +26,15 @@ from placement.models import (
     CredentialVersion,
     Employer,
     EmployerMember,
+    EmployerStatus,
     Graduate,
     GraduateCredential,
     GraduateModality,
     Placement,
     Position,
+    PositionStatus,
     Referral,
+    ReferralStatus,
     User,
 )
 from placement.services import NotFound
@@ -108,11 +111,11 @@ def queue_counts(db: Session, today: date | None = None) -> QueueCounts:
 
     row = db.execute(
         sa_select(
-            count(Employer, col(Employer.status) == "pending"),
-            count(Position, col(Position.status) == "pending_review"),
+            count(Employer, col(Employer.status) == EmployerStatus.PENDING),
+            count(Position, col(Position.status) == PositionStatus.PENDING_REVIEW),
             count(Graduate, col(Graduate.verified_at).is_(None), live),
             credential_count(col(GraduateCredential.verified_at).is_(None)),
-            count(Referral, col(Referral.status) == "pending"),
+            count(Referral, col(Referral.status) == ReferralStatus.PENDING),
             count(Placement, col(Placement.verified_at).is_(None)),
             credential_count(
                 col(GraduateCredential.expires_on) >= today,
@@ -130,7 +133,7 @@ def queue_counts(db: Session, today: date | None = None) -> QueueCounts:
 
 # `?status=changes`: approved organisations whose change of name, website or NPI waits.
 CHANGES = "changes"
-HELD_CHANGES = (Employer.status == "approved", col(Employer.held_changes).is_not(None))
+HELD_CHANGES = (Employer.status == EmployerStatus.APPROVED, col(Employer.held_changes).is_not(None))
 
 
 def employers_by_status(db: Session, status: str, page: int) -> Page:

@@ -22,6 +22,7 @@ from placement import dates, links, taxonomy
 from placement.config import Settings
 from placement.models import (
     Employer,
+    EmployerStatus,
     Graduate,
     Position,
     PositionNotice,
@@ -38,7 +39,7 @@ POOL_SHOWN = 100
 def approved_employer(db: Session, employer_id: int) -> Employer:
     """An approved organisation; NotFound for any other (pending, rejected, suspended)."""
     employer = db.get(Employer, employer_id) if matching_service.valid_id(employer_id) else None
-    if employer is None or employer.status != "approved":
+    if employer is None or employer.status != EmployerStatus.APPROVED:
         raise NotFound
     return employer
 

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Date, FromClause, and_, exists, literal_column, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from placement.models import Employer, Position, core_table
+from placement.models import Employer, EmployerStatus, Position, PositionStatus, core_table
 
 _APPROVER = core_table(Employer).alias("approved_employer")
 
@@ -32,10 +32,10 @@ def public_position(
     """The condition on `position` (or an alias of it) that makes a row public on `today`."""
     p = (position if position is not None else core_table(Position)).c
     return and_(
-        p.status == "open",
+        p.status == PositionStatus.OPEN,
         or_(p.closes_on.is_(None), p.closes_on >= today),
         exists()
-        .where(_APPROVER.c.id == p.employer_id, _APPROVER.c.status == "approved")
+        .where(_APPROVER.c.id == p.employer_id, _APPROVER.c.status == EmployerStatus.APPROVED)
         .correlate_except(_APPROVER),
     )
 

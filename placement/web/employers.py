@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import dates, taxonomy
-from placement.models import Position, User, split_codes
+from placement.models import Position, PositionStatus, User, split_codes
 from placement.services import Conflict, DomainError, Forbidden, NotFound, notifications
 from placement.services import conversation as conversation_service
 from placement.services import employers as employer_service
@@ -383,9 +383,9 @@ def position_form(request: Request, db: Session) -> Response:
         return render(
             request, "employer/position_form.html", {**context, "form": form}, status_code=422
         )
-    if saved.status == "draft":
+    if saved.status == PositionStatus.DRAFT:
         done = "draft"
-    elif saved.status == "open":
+    elif saved.status == PositionStatus.OPEN:
         done = "saved"
     elif was == "open":
         done = "review"
@@ -440,7 +440,7 @@ def close_position(request: Request, db: Session) -> Response:
         )
     except NotFound:
         raise not_found() from None
-    done = "closed" if position.status == "closed" else None
+    done = "closed" if position.status == PositionStatus.CLOSED else None
     return redirect(request, "employer:position", position_id=position.id, notice=done)
 
 

@@ -20,7 +20,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import dates, taxonomy
-from placement.models import Employer, Graduate, Placement, Position, User, utcnow
+from placement.models import Employer, Graduate, Placement, Position, ReferralStatus, User, utcnow
 from placement.services import (
     Conflict,
     DomainError,
@@ -609,7 +609,7 @@ def _referrals_page(
     request: Request, db: Session, *, form: Form | None = None, status_code: int = 200
 ) -> Response:
     status = request.query_params.get("status")
-    if status not in ("pending", "accepted", "declined"):
+    if status not in (ReferralStatus.PENDING, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED):
         status = None
     page = staff_search.referral_rows(db, status, _page(request))
     return render(
