@@ -29,6 +29,7 @@ from placement.web import (
     employers,
     graduates,
     identity,
+    language,
     matching,
     outbox,
     outcomes,
@@ -38,6 +39,7 @@ from placement.web import (
     staff,
 )
 from placement.web.errors import EXCEPTION_HANDLERS
+from placement.web.language import LanguageMiddleware
 from placement.web.middleware import (
     AllowedHostsMiddleware,
     BearerMiddleware,
@@ -56,6 +58,7 @@ def build_routes() -> list[BaseRoute]:
     """Every route of the site, named; `placement.links` builds mail links from the same table."""
     return [
         *public.routes,
+        *language.routes,
         *auth.routes,
         *account.routes,
         *positions.routes,
@@ -125,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = build_routes()
     middleware = [
         Middleware(SecurityHeadersMiddleware, production=settings.production),
+        Middleware(LanguageMiddleware),
         Middleware(AllowedHostsMiddleware, allowed_hosts=tuple(sorted(settings.hosts))),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         Middleware(BearerMiddleware),

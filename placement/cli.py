@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from placement import dates
 from placement.config import ConfigError, Settings, load_settings
@@ -288,6 +289,31 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_translations(args: argparse.Namespace) -> int:
+    from placement import catalogue
+
+    if args.action == "update":
+        untranslated = catalogue.update(also=[Path(name) for name in args.also])
+        for language, count in untranslated.items():
+            where = catalogue.po_path(language).relative_to(catalogue.ROOT)
+            print(f"{where}: {count} untranslated")
+        return 0
+    if args.action == "compile":
+        for language in catalogue.translated_languages():
+            catalogue.compile_catalogue(language)
+        return 0
+    failed = False
+    for language in catalogue.translated_languages():
+        problems = catalogue.check(language)
+        for kind in ("missing", "stale", "untranslated", "fuzzy", "placeholders"):
+            for text in getattr(problems, kind):
+                print(f"{language} {kind}: {text!r}")
+        if problems.mo_outdated:
+            print(f"{language}: messages.mo is older than messages.po (run compile)")
+        failed = failed or bool(problems)
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="placement", description="The placement referral network of career services."
@@ -381,6 +407,19 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file")
     restore.add_argument("--yes", action="store_true", help="yes, replace every record")
     restore.set_defaults(handler=cmd_restore)
+
+    translations = commands.add_parser(
+        "translations", help="the Spanish catalogue: update from the sources, compile, check"
+    )
+    translations.add_argument("action", choices=("update", "compile", "check"))
+    translations.add_argument(
+        "--also",
+        nargs="*",
+        default=[],
+        metavar="PO",
+        help="fill empty translations from these .po files (e.g. both sides of a merge)",
+    )
+    translations.set_defaults(handler=cmd_translations)
     return parser
 
 

@@ -6,10 +6,29 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from babel.numbers import format_currency, format_decimal
+
+from placement import i18n
+
 
 def money(amount: float) -> str:
-    """Dollars with cents only when there are some: "$28", "$28.50", "$1,200"."""
-    return f"${amount:,.2f}".replace(".00", "")
+    """Dollars with cents only when there are some: "$28", "$28.50", "$1,200" (in the
+    reader's locale: Spanish as written in the US keeps the same signs)."""
+    if i18n.current() == i18n.DEFAULT_LANGUAGE:
+        return f"${amount:,.2f}".replace(".00", "")
+    whole = float(amount).is_integer()
+    return format_currency(
+        amount,
+        "USD",
+        format="¤#,##0" if whole else None,
+        locale=i18n.babel_locale(),
+        currency_digits=not whole,
+    )
+
+
+def number(value: float) -> str:
+    """A count or amount with the reader's digit grouping ("1,200")."""
+    return format_decimal(value, locale=i18n.babel_locale())
 
 
 def csv_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

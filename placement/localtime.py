@@ -11,6 +11,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
+
+from placement import i18n
 from placement.config import Settings
 
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -36,14 +39,21 @@ def format_datetime(value: datetime | None, settings: Settings | ZoneInfo) -> st
     if value is None:
         return "—"
     local = to_local(value, settings)
+    if i18n.current() != i18n.DEFAULT_LANGUAGE:
+        # "mar 8 dic 2026, 10:00 a.m. PST": the reader's day and month names, the same zone.
+        text = babel_dates.format_datetime(local, "EEE d MMM y, h:mm a", locale=i18n.babel_locale())
+        return f"{text} {local:%Z}"
     return f"{local:%a} {local.day} {local:%b %Y}, {local:%I:%M %p} {local:%Z}".replace(
         ", 0", ", ", 1
     )
 
 
 def format_date(value: date | None) -> str:
+    """A calendar date: ISO in English (what the forms take), "10 ene 2027" in Spanish."""
     if value is None:
         return "—"
+    if i18n.current() != i18n.DEFAULT_LANGUAGE:
+        return babel_dates.format_date(value, "d MMM y", locale=i18n.babel_locale())
     return value.isoformat()
 
 

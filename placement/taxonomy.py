@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from placement.i18n import N_, Labels, raw_gettext
+
 
 @dataclass(frozen=True)
 class Term:
+    """A code and its English label (the catalogue's message id: show it with `label()`)."""
+
     code: str
     label: str
     synonyms: tuple[str, ...] = field(default=())
@@ -96,9 +100,17 @@ CREDENTIALS = _index(
 )
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_LABELS = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+DAY_LABELS = Labels(
+    dict(
+        zip(
+            DAYS,
+            (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun")),
+            strict=True,
+        )
+    )
+)
 PARTS = ("am", "pm", "eve")
-PART_LABELS = {"am": "Morning", "pm": "Afternoon", "eve": "Evening"}
+PART_LABELS = Labels({"am": N_("Morning"), "pm": N_("Afternoon"), "eve": N_("Evening")})
 SLOTS: tuple[str, ...] = tuple(f"{day}-{part}" for day in DAYS for part in PARTS)
 
 APPLICATION_STAGES = (
@@ -110,62 +122,76 @@ APPLICATION_STAGES = (
     "rejected",
     "withdrawn",
 )
-STAGE_LABELS = {
-    "submitted": "Submitted",
-    "screening": "Screening",
-    "interview": "Interview",
-    "offer": "Offer",
-    "hired": "Hired",
-    "rejected": "Not selected",
-    "withdrawn": "Withdrawn",
-}
+STAGE_LABELS = Labels(
+    {
+        "submitted": N_("Submitted"),
+        "screening": N_("Screening"),
+        "interview": N_("Interview"),
+        "offer": N_("Offer"),
+        "hired": N_("Hired"),
+        "rejected": N_("Not selected"),
+        "withdrawn": N_("Withdrawn"),
+    }
+)
 POSITION_STATUSES = ("draft", "pending_review", "open", "filled", "closed", "expired", "rejected")
 EMPLOYER_STATUSES = ("pending", "approved", "rejected", "suspended")
-REJECTION_REASONS = {
-    "qualifications": "Qualifications do not match",
-    "schedule": "Schedule does not fit",
-    "location": "Location does not fit",
-    "position_filled": "The position has been filled",
-    "other": "Other reason",
-}
-VISIBILITIES = {
-    "private": "Only me",
-    "staff": "Career services staff",
-    "employers": "Career services and employers",
-}
-SEEKING_STATUSES = {
-    "seeking": "Looking for work",
-    "placed": "Placed",
-    "not_seeking": "Not looking",
-}
+REJECTION_REASONS = Labels(
+    {
+        "qualifications": N_("Qualifications do not match"),
+        "schedule": N_("Schedule does not fit"),
+        "location": N_("Location does not fit"),
+        "position_filled": N_("The position has been filled"),
+        "other": N_("Other reason"),
+    }
+)
+VISIBILITIES = Labels(
+    {
+        "private": N_("Only me"),
+        "staff": N_("Career services staff"),
+        "employers": N_("Career services and employers"),
+    }
+)
+SEEKING_STATUSES = Labels(
+    {
+        "seeking": N_("Looking for work"),
+        "placed": N_("Placed"),
+        "not_seeking": N_("Not looking"),
+    }
+)
 OUTCOME_STATUSES = ("seeking", "placed", "unavailable", "unknown")
-UNAVAILABLE_REASONS = {
-    "continuing_education": "Continuing education",
-    "military": "Military service",
-    "health": "Health",
-    "deceased": "Deceased",
-    "incarcerated": "Incarcerated",
-    "relocated_abroad": "Relocated abroad",
-    "not_authorized_to_work": "Not authorised to work in the US",
-}
-PLACEMENT_FIELDS = {
-    "in_field": "In field",
-    "related_field": "Related field",
-    "out_of_field": "Out of field",
-}
-VERIFICATION_METHODS = {
-    "employer_confirmed": "Confirmed by employer",
-    "graduate_attested": "Attested by graduate",
-    "pay_stub": "Pay stub",
-    "other": "Other",
-}
+UNAVAILABLE_REASONS = Labels(
+    {
+        "continuing_education": N_("Continuing education"),
+        "military": N_("Military service"),
+        "health": N_("Health"),
+        "deceased": N_("Deceased"),
+        "incarcerated": N_("Incarcerated"),
+        "relocated_abroad": N_("Relocated abroad"),
+        "not_authorized_to_work": N_("Not authorised to work in the US"),
+    }
+)
+PLACEMENT_FIELDS = Labels(
+    {
+        "in_field": N_("In field"),
+        "related_field": N_("Related field"),
+        "out_of_field": N_("Out of field"),
+    }
+)
+VERIFICATION_METHODS = Labels(
+    {
+        "employer_confirmed": N_("Confirmed by employer"),
+        "graduate_attested": N_("Attested by graduate"),
+        "pay_stub": N_("Pay stub"),
+        "other": N_("Other"),
+    }
+)
 ROLES = ("graduate", "employer", "staff", "admin")
 
 
 def label(vocabulary: dict[str, Term], code: str) -> str:
     """The label for a code, or the code itself when it is unknown (old data stays readable)."""
     term = vocabulary.get(code)
-    return term.label if term else code
+    return raw_gettext(term.label) if term else code
 
 
 def slot_label(slot: str) -> str:
@@ -220,12 +246,14 @@ def lookup_code(vocabulary: dict[str, Term], text: str) -> str | None:
 # --- credential verification (appended) --------------------------------------------------
 
 # How career services checked a credential (POST /staff/credentials/{id}/verify `method`).
-CREDENTIAL_VERIFICATION_METHODS = {
-    "document_reviewed": "Document reviewed",
-    "primary_source": "Checked with the issuing body",
-    "employer_confirmed": "Confirmed by an employer",
-    "other": "Other",
-}
+CREDENTIAL_VERIFICATION_METHODS = Labels(
+    {
+        "document_reviewed": N_("Document reviewed"),
+        "primary_source": N_("Checked with the issuing body"),
+        "employer_confirmed": N_("Confirmed by an employer"),
+        "other": N_("Other"),
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from placement.config import Settings
 from placement.models import (
     EmailFrequency,
+    Language,
     MailStatus,
     Message,
     MessageAttachment,
@@ -105,6 +106,15 @@ def queue_digest(
     when_committed(db, settings, message, ())
     log.info("queued digest %s to %s", message.id, to_email)
     return message
+
+
+def language_of(db: Session, user_id: int | None) -> str:
+    """The language an account reads its mail in (`/account/notifications`); English for an
+    address without an account. Compose a mail inside `i18n.using(language_of(...))`."""
+    if user_id is None:
+        return Language.EN
+    language = db.exec(select(User.language).where(User.id == user_id)).first()
+    return language or Language.EN
 
 
 def _frequency(db: Session, user_id: int | None) -> str:

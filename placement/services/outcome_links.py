@@ -561,7 +561,7 @@ def answer_survey(
         title = _clean(answer.job_title, "job_title", 200, required=True)
         if answer.start_date is None:
             raise DomainError("Enter the date you started.", "start_date")
-        if answer.field not in taxonomy.PLACEMENT_FIELDS:
+        if answer.field is None or answer.field not in taxonomy.PLACEMENT_FIELDS:
             raise DomainError("Say whether the job is in the field.", "field")
         if answer.hours_per_week is not None and not 1 <= answer.hours_per_week <= 80:
             raise DomainError("Enter the hours per week, from 1 to 80.", "hours_per_week")

@@ -9,24 +9,27 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from placement import i18n
+from placement.i18n import N_, gettext
 from placement.web.guards import LoginRequired, login_redirect_target
+from placement.web.language import request_language
 from placement.web.middleware import SECURITY_HEADERS
 from placement.web.templating import render
 
 log = logging.getLogger("placement")
 
 TITLES = {
-    400: "That request could not be read",
-    401: "Please sign in",
-    403: "You can't do that here",
-    404: "Page not found",
-    405: "That action is not available here",
-    409: "Someone changed this first",
-    413: "That is too large",
-    422: "Please check the form",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
-    503: "The service is briefly unavailable",
+    400: N_("That request could not be read"),
+    401: N_("Please sign in"),
+    403: N_("You can't do that here"),
+    404: N_("Page not found"),
+    405: N_("That action is not available here"),
+    409: N_("Someone changed this first"),
+    413: N_("That is too large"),
+    422: N_("Please check the form"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+    503: N_("The service is briefly unavailable"),
 }
 
 
@@ -35,7 +38,7 @@ def _wants_json(request: Request) -> bool:
 
 
 def error_response(request: Request, status: int, detail: str | None = None) -> Response:
-    title = TITLES.get(status, "Error")
+    title = gettext(TITLES.get(status, N_("Error")))
     request_id = getattr(request.state, "request_id", "")
     if _wants_json(request):
         return JSONResponse(
@@ -65,21 +68,23 @@ async def http_exception(request: Request, exc: Exception) -> Response:
 
 async def login_required(request: Request, exc: Exception) -> Response:
     if _wants_json(request):
-        return JSONResponse({"error": "Please sign in"}, status_code=401)
+        return JSONResponse({"error": gettext("Please sign in")}, status_code=401)
     return RedirectResponse(login_redirect_target(request), status_code=303)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
     request_id = getattr(request.state, "request_id", "")
     log.exception("500 on %s %s (request %s)", request.method, request.url.path, request_id)
-    try:
-        response = error_response(request, 500)
-    except Exception:  # the template itself failed: fall back to plain text
-        response = Response(
-            f"Something went wrong on our side. Request id {request_id}.",
-            status_code=500,
-            media_type="text/plain",
-        )
+    # This runs outside the language middleware (Starlette's outermost layer): ask again.
+    with i18n.using(request_language(request)):
+        try:
+            response = error_response(request, 500)
+        except Exception:  # the template itself failed: fall back to plain text
+            response = Response(
+                gettext("Something went wrong on our side. Request id %(id)s.", id=request_id),
+                status_code=500,
+                media_type="text/plain",
+            )
     response.headers.update(SECURITY_HEADERS)
     response.headers["X-Request-ID"] = request_id
     return response

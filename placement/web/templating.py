@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from placement import dates, links, localtime, taxonomy
+from placement import dates, formats, i18n, links, localtime, taxonomy
 from placement.formats import money
 from placement.web import http
 from placement.web.middleware import csrf_token
@@ -24,6 +25,10 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
 def _money(value: float | None) -> str:
     return "—" if value is None else money(value)
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else formats.number(value)
 
 
 def _url_for(
@@ -40,7 +45,7 @@ def _day(value: date | datetime | None) -> str:
         return "—"
     if isinstance(value, datetime):
         return localtime.format_datetime(value, dates.school_zone())
-    return value.isoformat()
+    return localtime.format_date(value)
 
 
 @jinja2.pass_context
@@ -56,10 +61,11 @@ def _localdate(value: date | datetime | None) -> str:
 
 
 def option_pairs(options: Any) -> list[tuple[str, str]]:
-    """(code, label) pairs from a taxonomy mapping, a code -> label mapping or a list."""
-    if isinstance(options, dict):
+    """(code, label) pairs from a taxonomy mapping, a code -> label mapping or a list, in
+    the reader's language."""
+    if isinstance(options, Mapping):
         return [
-            (code, item.label if isinstance(item, taxonomy.Term) else str(item))
+            (code, i18n.raw_gettext(item.label) if isinstance(item, taxonomy.Term) else str(item))
             for code, item in options.items()
         ]
     return [item if isinstance(item, tuple) else (item, item) for item in options]
@@ -84,8 +90,8 @@ def url_for(context: Any, name: str, /, **path_params: Any) -> URL:
 
 def options_html(options: dict[str, taxonomy.Term], selected: str | None) -> Markup:
     """`<option>`s of a taxonomy mapping with `selected` marked: the same few strings on
-    every search page, so they are built once per selection."""
-    return _options_html(id(options), selected or "")
+    every search page, so they are built once per selection and language."""
+    return _options_html(id(options), selected or "", i18n.current())
 
 
 _OPTION_SOURCES: dict[int, dict[str, taxonomy.Term]] = {
@@ -95,22 +101,30 @@ _OPTION_SOURCES: dict[int, dict[str, taxonomy.Term]] = {
 
 
 @functools.lru_cache(maxsize=256)
-def _options_html(source: int, selected: str) -> Markup:
+def _options_html(source: int, selected: str, language: str) -> Markup:
     parts = []
-    for code, term in _OPTION_SOURCES[source].items():
-        mark = " selected" if code == selected else ""
-        parts.append(f'<option value="{escape(code)}"{mark}>{escape(term.label)}</option>')
+    with i18n.using(language):
+        for code, term in _OPTION_SOURCES[source].items():
+            mark = " selected" if code == selected else ""
+            label = i18n.raw_gettext(term.label)
+            parts.append(f'<option value="{escape(code)}"{mark}>{escape(label)}</option>')
     return Markup("".join(parts))
 
 
-@functools.lru_cache(maxsize=4096)
 def position_card_html(card: Any) -> Markup:
     """One search result card (`_partials/position_card.html`) as HTML.
 
     The card is a hashable tuple of exactly what it shows, read fresh for every page; the
-    HTML is a pure function of it, so a card met again (the same position on the same
-    listing) is not rendered again: the macro call cost a third of the /positions page.
+    HTML is a pure function of it and the reader's language, so a card met again (the same
+    position on the same listing) is not rendered again: the macro call cost a third of the
+    /positions page.
     """
+    return _card_html(card, i18n.current())
+
+
+@functools.lru_cache(maxsize=4096)
+def _card_html(card: Any, language: str) -> Markup:
+    # `language` is the current one (the caller's); it is here to key the cache.
     module = templates.env.get_template("_partials/position_card.html").module
     macro = module.position_card  # type: ignore[attr-defined]  # a macro of the template
     return Markup(macro(card))
@@ -123,6 +137,12 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # `{% trans %}` blocks read as one line of text, as `placement.catalogue` extracts them.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        i18n.raw_gettext, i18n.raw_ngettext, newstyle=True
     )
     env.globals["url_for"] = url_for
     templates = Jinja2Templates(env=env)
@@ -136,11 +156,15 @@ def make_templates() -> Jinja2Templates:
         CREDENTIAL_METHODS=taxonomy.CREDENTIAL_VERIFICATION_METHODS,
         EMPLOYMENT_TYPES=taxonomy.EMPLOYMENT_TYPES,
         label=taxonomy.label,
+        current_language=i18n.current,
+        LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
         slot_label=taxonomy.slot_label,
         option_pairs=option_pairs,
     )
     env.globals["url_for"] = _url_for
-    env.filters.update(money=_money, day=_day, localtime=_localtime, localdate=_localdate)
+    env.filters.update(
+        money=_money, number=_number, day=_day, localtime=_localtime, localdate=_localdate
+    )
     return templates
 
 
@@ -179,6 +203,11 @@ def render(
         "viewer": getattr(request.state, "viewer", None),
         "flash": http.notice(request) if status_code < 400 else None,
         "csrf_token": LazyToken(session) if session is not None else "",
+        # Where the language switch comes back to: this page, unless it is an error (whose
+        # path is only what the visitor typed) or the answer to a POST.
+        "language_next": http.here(request)
+        if status_code < 400 and request.method == "GET"
+        else None,
         **(context or {}),
     }
     response = templates.TemplateResponse(request, template, full_context, status_code=status_code)
