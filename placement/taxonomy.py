@@ -301,3 +301,48 @@ def credential_lookup(code: str, state: str | None = None) -> Lookup | None:
     if code in STATE_BOUND_CREDENTIALS:
         return STATE_BOARD_LOOKUPS.get((state or "").upper(), FSMTB_LOOKUP)
     return CREDENTIAL_LOOKUPS.get(code)
+
+
+# --- statuses as people read them (issue 18; the codes are the models' StrEnums) ------------
+# Spanish gives each status the gender of its noun (un puesto abierto, una organización
+# aprobada), so a word shared by two tables gets a distinct English label where it must.
+
+POSITION_STATUS_LABELS = Labels(
+    {
+        "draft": N_("Draft"),
+        "pending_review": N_("Pending review"),
+        "open": N_("Open"),
+        "filled": N_("Filled"),
+        "closed": N_("Closed"),
+        "expired": N_("Expired"),
+        "rejected": N_("Not approved"),
+    }
+)
+EMPLOYER_STATUS_LABELS = Labels(
+    {
+        "pending": N_("Awaiting approval"),
+        "approved": N_("Approved"),
+        "rejected": N_("Rejected"),
+        "suspended": N_("Suspended"),
+    }
+)
+REFERRAL_STATUS_LABELS = Labels(
+    {"pending": N_("Pending"), "accepted": N_("Accepted"), "declined": N_("Declined")}
+)
+ROUND_STATUS_LABELS = Labels({"preview": N_("Preview"), "published": N_("Published")})
+OUTCOME_STATUS_LABELS = Labels(
+    {
+        "seeking": N_("Seeking"),
+        "placed": N_("Placed"),
+        "unavailable": N_("Unavailable"),
+        "unknown": N_("Unknown"),
+    }
+)
+ROLE_LABELS = Labels(
+    {
+        "graduate": N_("Graduate"),
+        "employer": N_("Employer"),
+        "staff": N_("Career services staff"),
+        "admin": N_("Administrator"),
+    }
+)
