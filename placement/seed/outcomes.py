@@ -21,8 +21,7 @@ from placement import dates
 from placement.config import Settings
 from placement.models import AuditEvent, Graduate, OutcomeLink, Placement, User
 from placement.seed import DEMO_STAFF_EMAIL
-from placement.services import DomainError, outcome_links
-from placement.services.approvals import Actor
+from placement.services import Actor, DomainError, outcome_links
 
 VERIFICATION_REQUESTS = 4
 SURVEYS = 4

@@ -1,7 +1,36 @@
 """Domain services: functions of (session, plain values) that enforce the rules.
 
-They never commit: the request's unit of work does, once.
+They never commit: the request's unit of work does, once. A function that changes state takes
+the `Actor` who asks, for its permission checks and its audit events.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STAFF_ROLES = ("staff", "admin")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: the one spelling of "who did this" for the permission checks and the audit log.
+
+    The web guards build it from the signed-in viewer and the client address
+    (`placement.web.guards.actor`); the command line, the worker and the public link pages
+    build their own (`user_id` None, a role such as "cli", "system" or "contact").
+    `employer_id` and `graduate_id` say whose side a signed-in employer or graduate acts for.
+    """
+
+    user_id: int | None
+    role: str
+    ip: str = ""
+    employer_id: int | None = None
+    graduate_id: int | None = None
+
+    @property
+    def side(self) -> str:
+        """graduate | employer | staff (an admin acts as career services)."""
+        return "staff" if self.role in STAFF_ROLES else self.role
 
 
 class DomainError(Exception):

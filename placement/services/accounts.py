@@ -22,7 +22,7 @@ from placement.models import (
     utcnow,
 )
 from placement.security import Passwords, new_token, token_hash
-from placement.services import DomainError, api_tokens, audit, changes, limits, mail
+from placement.services import Actor, DomainError, api_tokens, audit, changes, limits, mail
 from placement.services.limits import RateLimited as RateLimited
 
 INVITE_TTL = timedelta(days=7)
@@ -95,8 +95,7 @@ def register_graduate(
     audit.record(
         db,
         "graduate.registered",
-        actor_user_id=user.id,
-        actor_role="graduate",
+        actor=Actor(user_id=user.id, role="graduate"),
         object_type="graduate",
         object_id=graduate.id,
     )
@@ -136,8 +135,7 @@ def register_employer(
     audit.record(
         db,
         "employer.registered",
-        actor_user_id=user.id,
-        actor_role="employer",
+        actor=Actor(user_id=user.id, role="employer"),
         object_type="employer",
         object_id=employer.id,
     )
@@ -215,8 +213,7 @@ def login_succeeded(db: Session, user: User, email: str, hits: list[int]) -> Non
     audit.record(
         db,
         "account.signed_in",
-        actor_user_id=user.id,
-        actor_role=user.role,
+        actor=Actor(user_id=user.id, role=user.role),
         object_type="user",
         object_id=user.id,
     )
@@ -229,7 +226,7 @@ def login_failed(db: Session, email: str) -> None:
     audit.record(
         db,
         "account.sign_in_failed",
-        actor_user_id=None,
+        actor=Actor(user_id=None, role=""),
         object_type="user" if user is not None else "",
         object_id=user.id if user is not None else None,
     )
@@ -240,8 +237,7 @@ def sign_out(db: Session, user: User) -> None:
     audit.record(
         db,
         "account.signed_out",
-        actor_user_id=user.id,
-        actor_role=user.role,
+        actor=Actor(user_id=user.id, role=user.role),
         object_type="user",
         object_id=user.id,
     )
@@ -299,8 +295,7 @@ def set_password(db: Session, passwords: Passwords, user: User, new: str) -> Non
     audit.record(
         db,
         "account.password_changed",
-        actor_user_id=user.id,
-        actor_role=user.role,
+        actor=Actor(user_id=user.id, role=user.role),
         object_type="user",
         object_id=user.id,
     )
@@ -432,8 +427,7 @@ def confirm_email(db: Session, raw: str) -> User | None:
         audit.record(
             db,
             "account.email_confirmed",
-            actor_user_id=user.id,
-            actor_role=user.role,
+            actor=Actor(user_id=user.id, role=user.role),
             object_type="user",
             object_id=user.id,
             detail=user.email,

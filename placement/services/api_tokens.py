@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from placement.db import atomic
 from placement.models import ApiToken, User, utcnow
 from placement.security import token_hash
-from placement.services import DomainError, NotFound, audit
+from placement.services import Actor, DomainError, NotFound, audit
 
 TOKEN_PREFIX = "plc_"
 MAX_TOKENS = 20
@@ -74,13 +74,11 @@ def create_token(
     audit.record(
         db,
         "api_token.created",
-        actor_user_id=user.id,
-        actor_role=user.role,
+        actor=Actor(user_id=user.id, role=user.role, ip=ip),
         object_type="api_token",
         object_id=token.id,
         detail=f"{token.prefix}…",
         after={"expires_in_days": expires_in_days},
-        ip=ip,
     )
     return token, raw
 
@@ -110,8 +108,7 @@ def user_for_token(db: Session, raw: str) -> User | None:
     audit.record(
         db,
         "api_token.used",
-        actor_user_id=user.id,
-        actor_role=user.role,
+        actor=Actor(user_id=user.id, role=user.role),
         object_type="api_token",
         object_id=api_token.id,
     )
@@ -138,11 +135,9 @@ def revoke_token(db: Session, user: User, token_id: int, *, ip: str = "") -> Api
         audit.record(
             db,
             "api_token.revoked",
-            actor_user_id=user.id,
-            actor_role=user.role,
+            actor=Actor(user_id=user.id, role=user.role, ip=ip),
             object_type="api_token",
             object_id=token.id,
             detail=f"{token.prefix}…",
-            ip=ip,
         )
     return token

@@ -29,7 +29,7 @@ from placement.models import (
     User,
     utcnow,
 )
-from placement.services import DomainError, NotFound, audit, mail, visibility
+from placement.services import Actor, DomainError, NotFound, audit, mail, visibility
 
 COVER_NOTE_MAX = 4000
 FINAL_STAGES = ("hired", "rejected", "withdrawn")
@@ -102,8 +102,7 @@ def create_application(
     audit.record(
         db,
         "application.submitted" if source == "applied" else "application.referred",
-        actor_user_id=actor_user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=actor_user_id, role="graduate"),
         object_type="application",
         object_id=application.id,
         detail=f"position {position.id}, graduate {graduate_id}, source {source}",
@@ -386,8 +385,7 @@ def withdraw(
     audit.record(
         db,
         "application.withdrawn",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="application",
         object_id=application_id,
         before={"stage": previous},

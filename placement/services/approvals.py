@@ -8,8 +8,6 @@ the app.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -17,7 +15,16 @@ from placement import links
 from placement.config import Settings
 from placement.db import atomic
 from placement.models import Employer, EmployerMember, EmployerStatus, Position, User, utcnow
-from placement.services import Conflict, DomainError, NotFound, accounts, audit, changes, mail
+from placement.services import (
+    Actor,
+    Conflict,
+    DomainError,
+    NotFound,
+    accounts,
+    audit,
+    changes,
+    mail,
+)
 
 # Which status each action may start from.
 EMPLOYER_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -31,15 +38,6 @@ POSITION_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 PAST = {"approve": "approved", "reject": "rejected", "suspend": "suspended"}
 MAX_REASON = 2000
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a staff user (or None for the command line), with the role to audit."""
-
-    user_id: int | None
-    role: str = "staff"
-    ip: str = ""
 
 
 def _reason(reason: str | None, *, required: bool) -> str:
@@ -124,14 +122,12 @@ def review_employer(
     audit.record(
         db,
         f"employer.{PAST[action]}",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="employer",
         object_id=employer_id,
         detail=employer.name + (f": {text}" if text else ""),
         before=before,
         after={"status": target, "status_reason": text},
-        ip=actor.ip,
     )
     positions = db.exec(select(Position.id).where(Position.employer_id == employer_id)).all()
     for position_id in positions:
@@ -235,14 +231,12 @@ def review_held_change(
     audit.record(
         db,
         f"employer.change_{PAST[action]}",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="employer",
         object_id=employer_id,
         detail=f"{employer.name}: {fields}" + (f": {text}" if text else ""),
         before=before,
         after=held if action == "approve" else {**before, "reason": text},
-        ip=actor.ip,
     )
     described = "\n".join(
         f"- {_FIELD_LABELS[name]}: {before[name] or '(none)'} → {held[name] or '(none)'}"
@@ -332,14 +326,12 @@ def review_position(
     audit.record(
         db,
         f"position.{PAST[action]}",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="position",
         object_id=position_id,
         detail=f"{position.title} at {employer.name}" + (f": {text}" if text else ""),
         before=before,
         after={"status": target, "status_reason": text},
-        ip=actor.ip,
     )
     if action == "approve":
         _notify_members(

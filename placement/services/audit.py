@@ -12,6 +12,7 @@ from sqlmodel import Session, func, or_, select
 
 from placement import formats
 from placement.models import AuditEvent
+from placement.services import Actor
 
 # The client address of the request being served: every event records it (set by the
 # web layer's `endpoint` wrapper; empty for the command line and the worker).
@@ -30,25 +31,24 @@ def record(
     db: Session,
     action: str,
     *,
-    actor_user_id: int | None,
-    actor_role: str = "",
+    actor: Actor,
     object_type: str = "",
     object_id: int | None = None,
     detail: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    ip: str = "",
 ) -> AuditEvent:
+    """Append one event; its address is the actor's, else the request's being served."""
     event = AuditEvent(
-        actor_user_id=actor_user_id,
-        actor_role=actor_role,
+        actor_user_id=actor.user_id,
+        actor_role=actor.role,
         action=action,
         object_type=object_type,
         object_id=object_id,
         detail=detail[:4000],
         before=json.dumps(before, default=str, sort_keys=True) if before is not None else None,
         after=json.dumps(after, default=str, sort_keys=True) if after is not None else None,
-        ip=(ip or _client_address.get())[:64],
+        ip=(actor.ip or _client_address.get())[:64],
     )
     db.add(event)
     return event

@@ -25,25 +25,9 @@ from placement.models import (
     Position,
     User,
 )
-from placement.services import NotFound
+from placement.services import STAFF_ROLES, Actor, NotFound
 
-STAFF_ROLES = ("staff", "admin")
 MAX_ID = 2**31 - 1
-
-
-@dataclass(frozen=True)
-class Party:
-    """The signed-in person as the conversation sees them (built from the web's Viewer)."""
-
-    user_id: int
-    role: str  # graduate | employer | staff | admin
-    employer_id: int | None = None
-    graduate_id: int | None = None
-
-    @property
-    def side(self) -> str:
-        """graduate | employer | staff (an admin speaks as career services)."""
-        return "staff" if self.role in STAFF_ROLES else self.role
 
 
 @dataclass(frozen=True)
@@ -79,7 +63,7 @@ class Context:
         return f"{self.graduate.first_name} {self.graduate.last_name}".strip()
 
 
-def application_for_party(db: Session, party: Party, application_id: int) -> Context:
+def application_for_party(db: Session, party: Actor, application_id: int) -> Context:
     """The application if `party` is one of its three parties; NotFound otherwise."""
     if not 0 < application_id <= MAX_ID:
         raise NotFound

@@ -39,8 +39,7 @@ from placement.models import (
     User,
     utcnow,
 )
-from placement.services import Conflict, DomainError, NotFound, audit, changes, mail, resumes
-from placement.services.approvals import Actor
+from placement.services import Actor, Conflict, DomainError, NotFound, audit, changes, mail, resumes
 from placement.services.graduates import (
     CredentialInput,
     check_credential,
@@ -154,8 +153,7 @@ def edit_credential(
     audit.record(
         db,
         "credential.renewed",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="credential",
         object_id=credential_id,
         detail=f"{credential.code} of graduate {graduate_id}: version {current} → {current + 1}",
@@ -326,8 +324,7 @@ def store_document(
     audit.record(
         db,
         "credential.document_uploaded",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="credential",
         object_id=credential_id,
         detail=f"{credential.code} of graduate {graduate_id}: {kind}, {len(clean)} bytes",
@@ -542,8 +539,7 @@ def verify_credentials(
         audit.record(
             db,
             "credential.verified",
-            actor_user_id=actor.user_id,
-            actor_role=actor.role,
+            actor=actor,
             object_type="credential",
             object_id=credential.id,
             detail=(
@@ -552,7 +548,6 @@ def verify_credentials(
             ),
             before={"verified_at": None},
             after={"verified_at": now, "verified_by": actor.user_id, "method": method},
-            ip=actor.ip,
         )
         done.append(credential)
     return Verified(verified=done, already=already)

@@ -49,9 +49,8 @@ from placement.models import (
     User,
     utcnow,
 )
-from placement.services import Conflict, DomainError, NotFound, audit, changes
+from placement.services import Actor, Conflict, DomainError, NotFound, audit, changes
 from placement.services import placements as placement_service
-from placement.services.approvals import Actor
 
 MAX_PAIRS = 500
 # How far an application got: of two applications to one position, the further one stays.
@@ -396,15 +395,13 @@ def merge(
     audit.record(
         db,
         "graduate.merged",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="graduate",
         object_id=into,
         detail=f"graduate #{graduate_id} merged into #{into}"
         + (" (different student ids, confirmed by staff)" if needs_confirmation else ""),
         before=before,
         after={"moved": moved, "absorbed": sorted(absorbed)},
-        ip=actor.ip,
     )
     return MergeResult(kept_id=into, removed_id=graduate_id, moved=moved)
 

@@ -19,6 +19,7 @@ from placement.config import Settings
 from placement.models import Employer, EmployerMember, EmployerStatus, User, utcnow
 from placement.npi import npi_is_valid
 from placement.services import (
+    Actor,
     DomainError,
     Forbidden,
     NotFound,
@@ -126,8 +127,7 @@ def update_organization(
     audit.record(
         db,
         "employer.updated",
-        actor_user_id=actor_user_id,
-        actor_role="employer",
+        actor=Actor(user_id=actor_user_id, role="employer"),
         object_type="employer",
         object_id=employer_id,
         detail=", ".join(sorted(changed)),
@@ -152,8 +152,7 @@ def _hold(
     audit.record(
         db,
         "employer.change_held" if held else "employer.change_withdrawn",
-        actor_user_id=actor_user_id,
-        actor_role="employer",
+        actor=Actor(user_id=actor_user_id, role="employer"),
         object_type="employer",
         object_id=employer.id,
         detail=", ".join(sorted(held or previous)) + " — waits for career services",
@@ -276,8 +275,7 @@ def invite_colleague(
         audit.record(
             db,
             "employer.member_invite_refused",
-            actor_user_id=inviter_user_id,
-            actor_role="employer",
+            actor=Actor(user_id=inviter_user_id, role="employer"),
             object_type="user",
             object_id=existing.id if existing is not None else None,
             after={"employer_id": employer_id},
@@ -298,8 +296,7 @@ def invite_colleague(
     audit.record(
         db,
         "employer.member_invited",
-        actor_user_id=inviter_user_id,
-        actor_role="employer",
+        actor=Actor(user_id=inviter_user_id, role="employer"),
         object_type="user",
         object_id=user.id,
         after={"employer_id": employer_id},
@@ -381,8 +378,7 @@ def remove_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_
     audit.record(
         db,
         "employer.member_removed",
-        actor_user_id=actor_user_id,
-        actor_role="employer",
+        actor=Actor(user_id=actor_user_id, role="employer"),
         object_type="user",
         object_id=user_id,
         after={"employer_id": employer_id},
@@ -400,8 +396,7 @@ def promote_colleague(db: Session, *, employer_id: int, actor_user_id: int, user
     audit.record(
         db,
         "employer.owner_added",
-        actor_user_id=actor_user_id,
-        actor_role="employer",
+        actor=Actor(user_id=actor_user_id, role="employer"),
         object_type="user",
         object_id=user_id,
         before={"is_owner": False},

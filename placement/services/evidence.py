@@ -19,8 +19,7 @@ from sqlmodel import Session, col, select
 from placement.config import Settings
 from placement.db import atomic
 from placement.models import Placement, PlacementDocument
-from placement.services import NotFound, audit, resumes
-from placement.services.approvals import Actor
+from placement.services import Actor, NotFound, audit, resumes
 from placement.services.credentials import DOCUMENT_TYPES, EXTENSIONS, check_document
 
 log = logging.getLogger("placement.evidence")
@@ -72,12 +71,10 @@ def store_evidence(
     audit.record(
         db,
         "placement.evidence_uploaded",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="placement",
         object_id=placement_id,
         detail=f"document #{document.id}: {kind}, {len(clean)} bytes",
-        ip=actor.ip,
     )
     return document
 

@@ -23,8 +23,7 @@ from placement.models import (
     split_codes,
     utcnow,
 )
-from placement.services import Conflict, DomainError, NotFound, audit, changes
-from placement.services.approvals import Actor
+from placement.services import Actor, Conflict, DomainError, NotFound, audit, changes
 
 PROFICIENCY_LABELS = {0: "None", 1: "Basic", 2: "Proficient", 3: "Advanced"}
 EXPIRY_WARNING_DAYS = 60
@@ -309,8 +308,7 @@ def update_profile(
     audit.record(
         db,
         "graduate.profile_updated",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="graduate",
         object_id=graduate_id,
         detail="Changed: " + (", ".join(changed) if changed else "nothing"),
@@ -394,8 +392,7 @@ def add_credential(
     audit.record(
         db,
         "credential.added",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="credential",
         object_id=credential.id,
         detail=f"{data.code} for graduate {graduate_id}",
@@ -432,8 +429,7 @@ def delete_credential(db: Session, *, graduate_id: int, user_id: int, credential
     audit.record(
         db,
         "credential.removed",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="credential",
         object_id=credential_id,
         detail=f"{before['code']} for graduate {graduate_id}",
@@ -575,13 +571,11 @@ def update_record(db: Session, actor: Actor, *, graduate_id: int, data: RecordIn
     audit.record(
         db,
         "graduate.record_corrected",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="graduate",
         object_id=graduate_id,
         detail="Changed: " + ", ".join(changed),
         before={n: ("(changed)" if n in names else v) for n, v in before.items()},
         after={n: ("(changed)" if n in names else values[n]) for n in changed},
-        ip=actor.ip,
     )
     return graduate

@@ -20,8 +20,7 @@ from sqlmodel import Session, col, func, select
 from placement.db import atomic, metadata
 from placement.models import Graduate, User, core_table, utcnow
 from placement.models.graduates import student_key
-from placement.services import Conflict, DomainError, NotFound, audit, changes
-from placement.services.approvals import Actor
+from placement.services import Actor, Conflict, DomainError, NotFound, audit, changes
 
 # The profile a graduate keeps for themself: a claimant's choices move to the roster record
 # it is linked with (the school's fields — names, program, dates, hours — stay the record's).
@@ -203,12 +202,10 @@ def link(db: Session, actor: Actor, *, graduate_id: int, roster_graduate_id: int
     audit.record(
         db,
         "graduate.conflict_linked",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="graduate",
         object_id=record.id,
         after={"claimant_graduate_id": graduate_id, "user_id": login_id},
-        ip=actor.ip,
     )
     return record
 
@@ -238,12 +235,10 @@ def reject(db: Session, actor: Actor, *, graduate_id: int, reason: str) -> Gradu
     audit.record(
         db,
         "graduate.conflict_rejected",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="graduate",
         object_id=claimant.id,
         after={"reason": reason[:500]},
-        ip=actor.ip,
     )
     return claimant
 

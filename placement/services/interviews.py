@@ -32,10 +32,9 @@ from placement.models import (
     core_table,
     utcnow,
 )
-from placement.services import Conflict, DomainError, NotFound, audit, mail
+from placement.services import Actor, Conflict, DomainError, NotFound, audit, mail
 from placement.services.conversation import (
     Context,
-    Party,
     Recipient,
     application_for_party,
     graduate_recipient,
@@ -109,7 +108,7 @@ def propose(
     db: Session,
     settings: Settings,
     context: Context,
-    party: Party,
+    party: Actor,
     proposal: Proposal,
     *,
     now: datetime | None = None,
@@ -153,8 +152,7 @@ def propose(
     audit.record(
         db,
         "interview.proposed",
-        actor_user_id=party.user_id,
-        actor_role=party.role,
+        actor=party,
         object_type="interview",
         object_id=interview.id,
         detail=f"application {context.application.id}, {len(starts)} time(s)",
@@ -185,7 +183,7 @@ def propose(
 # -- loading ---------------------------------------------------------------------------------
 
 
-def interview_for_party(db: Session, party: Party, interview_id: int) -> tuple[Interview, Context]:
+def interview_for_party(db: Session, party: Actor, interview_id: int) -> tuple[Interview, Context]:
     """The interview if `party` is one of its application's parties; NotFound otherwise."""
     if not 0 < interview_id < 2**31:
         raise NotFound
@@ -227,7 +225,7 @@ def confirm(
     db: Session,
     settings: Settings,
     context: Context,
-    party: Party,
+    party: Actor,
     interview: Interview,
     slot: str,
     *,
@@ -261,8 +259,7 @@ def confirm(
     audit.record(
         db,
         "interview.confirmed",
-        actor_user_id=party.user_id,
-        actor_role=party.role,
+        actor=party,
         object_type="interview",
         object_id=interview.id,
         detail=f"application {context.application.id} at {start.isoformat()}",
@@ -287,7 +284,7 @@ def confirm(
     return interview
 
 
-def _move_to_interview(db: Session, context: Context, party: Party) -> None:
+def _move_to_interview(db: Session, context: Context, party: Actor) -> None:
     """Confirmation moves a submitted or screened application to the interview stage."""
     application = context.application
     current = application.stage
@@ -313,8 +310,7 @@ def _move_to_interview(db: Session, context: Context, party: Party) -> None:
     audit.record(
         db,
         "application.stage_changed",
-        actor_user_id=party.user_id,
-        actor_role=party.role,
+        actor=party,
         object_type="application",
         object_id=application.id,
         detail=f"{current} -> interview (interview confirmed)",
@@ -328,7 +324,7 @@ def decline(
     db: Session,
     settings: Settings,
     context: Context,
-    party: Party,
+    party: Actor,
     interview: Interview,
     note: str,
 ) -> Interview:
@@ -342,8 +338,7 @@ def decline(
     audit.record(
         db,
         "interview.declined",
-        actor_user_id=party.user_id,
-        actor_role=party.role,
+        actor=party,
         object_type="interview",
         object_id=interview.id,
     )
@@ -371,7 +366,7 @@ def cancel(
     db: Session,
     settings: Settings,
     context: Context,
-    party: Party,
+    party: Actor,
     interview: Interview,
     reason: str,
 ) -> Interview:
@@ -386,8 +381,7 @@ def cancel(
     audit.record(
         db,
         "interview.cancelled",
-        actor_user_id=party.user_id,
-        actor_role=party.role,
+        actor=party,
         object_type="interview",
         object_id=interview.id,
     )
@@ -641,7 +635,7 @@ def send_reminders(db: Session, settings: Settings, now: datetime) -> int:
             continue
         db.refresh(interview)
         context = application_for_party(
-            db, Party(user_id=0, role="staff"), interview.application_id
+            db, Actor(user_id=0, role="staff"), interview.application_id
         )
         if context.closed or context.application.stage in (
             ApplicationStage.REJECTED,

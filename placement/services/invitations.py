@@ -34,7 +34,7 @@ from placement.models import (
     User,
     utcnow,
 )
-from placement.services import DomainError, NotFound, audit, limits, mail, visibility
+from placement.services import Actor, DomainError, NotFound, audit, limits, mail, visibility
 from placement.services import matching as matching_service
 from placement.services import positions as position_service
 from placement.services.matching import Ranked
@@ -259,8 +259,7 @@ def invite(
     audit.record(
         db,
         "invitation.created",
-        actor_user_id=user_id,
-        actor_role="employer",
+        actor=Actor(user_id=user_id, role="employer"),
         object_type="invitation",
         object_id=invitation.id,
         after={"position_id": position_id, "graduate_id": graduate_id},
@@ -403,8 +402,7 @@ def decline(db: Session, *, graduate_id: int, user_id: int, invitation_id: int) 
         audit.record(
             db,
             "invitation.declined",
-            actor_user_id=user_id,
-            actor_role="graduate",
+            actor=Actor(user_id=user_id, role="graduate"),
             object_type="invitation",
             object_id=invitation_id,
         )
@@ -422,8 +420,7 @@ def set_accepts_invitations(db: Session, *, graduate_id: int, user_id: int, on: 
         audit.record(
             db,
             "graduate.invitations_" + ("on" if on else "off"),
-            actor_user_id=user_id,
-            actor_role="graduate",
+            actor=Actor(user_id=user_id, role="graduate"),
             object_type="graduate",
             object_id=graduate_id,
         )

@@ -35,10 +35,9 @@ from placement.models import (
     utcnow,
 )
 from placement.models.conversation import MESSAGE_MAX
-from placement.services import DomainError, audit, mail
+from placement.services import Actor, DomainError, audit, mail
 from placement.services.conversation import (
     Context,
-    Party,
     Recipient,
     application_link,
     recipients,
@@ -98,7 +97,7 @@ def post(
     db: Session,
     settings: Settings,
     context: Context,
-    party: Party,
+    party: Actor,
     body: str,
     *,
     now: datetime | None = None,
@@ -108,10 +107,10 @@ def post(
     if context.closed:
         raise DomainError(context.closed_reason, "body")
     now = now or utcnow()
-    _check_limit(db, party.user_id, now)
+    _check_limit(db, party.user_id or 0, now)
     message = ConversationMessage(
         application_id=context.application.id or 0,
-        author_user_id=party.user_id,
+        author_user_id=party.user_id or 0,
         author_role=party.side,
         body=text,
         created_at=now,
@@ -121,13 +120,12 @@ def post(
     audit.record(
         db,
         "message.posted",
-        actor_user_id=party.user_id,
-        actor_role=party.role,
+        actor=party,
         object_type="application",
         object_id=context.application.id,
         detail=f"message {message.id} ({len(text)} characters)",
     )
-    mark_read(db, party.user_id, context.application.id or 0, upto=message.id or 0)
+    mark_read(db, party.user_id or 0, context.application.id or 0, upto=message.id or 0)
     _notify(db, settings, context, party, message)
     return message
 
@@ -136,14 +134,14 @@ def _notify(
     db: Session,
     settings: Settings,
     context: Context,
-    party: Party,
+    party: Actor,
     message: ConversationMessage,
 ) -> None:
     people: list[Recipient] = [
         *recipients(db, context),
         *staff_in_conversation(db, context.application.id or 0),
     ]
-    seen: set[int] = {party.user_id}
+    seen: set[int] = {party.user_id or 0}
     for person in people:
         if person.user_id in seen:
             continue
@@ -166,7 +164,7 @@ def _notify(
         )
 
 
-def _sender_label(context: Context, party: Party, *, for_side: str) -> str:
+def _sender_label(context: Context, party: Actor, *, for_side: str) -> str:
     if party.side == "graduate":
         return context.graduate_name
     if party.side == "employer":
@@ -188,11 +186,11 @@ class MessageView:
     unread: bool
 
 
-def thread(db: Session, context: Context, party: Party) -> list[MessageView]:
+def thread(db: Session, context: Context, party: Actor) -> list[MessageView]:
     """The conversation, oldest first, as `party` sees it: a graduate sees the organisation's
     name on its members' messages, the employer and staff also see who wrote."""
     application_id = context.application.id or 0
-    seen = _last_read(db, party.user_id, application_id)
+    seen = _last_read(db, party.user_id or 0, application_id)
     rows = db.execute(
         sa_select(
             col(ConversationMessage.id),
@@ -294,7 +292,7 @@ class UnreadConversation:
     latest_at: datetime
 
 
-def _visible_applications(party: Party) -> Select[Any]:
+def _visible_applications(party: Actor) -> Select[Any]:
     """The applications whose conversations `party` follows, as a subquery of ids."""
     query = sa_select(col(Application.id))
     if party.side == "graduate":
@@ -309,7 +307,7 @@ def _visible_applications(party: Party) -> Select[Any]:
     )
 
 
-def unread_conversations(db: Session, party: Party, *, limit: int = 10) -> list[UnreadConversation]:
+def unread_conversations(db: Session, party: Actor, *, limit: int = 10) -> list[UnreadConversation]:
     """Conversations with messages the party has not read, newest first: one query."""
     read = (
         sa_select(col(ConversationRead.application_id), col(ConversationRead.last_message_id))

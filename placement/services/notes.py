@@ -13,14 +13,14 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from placement.models import EmployerNote, User
-from placement.services import DomainError, NotFound, audit
-from placement.services.conversation import Context, Party
+from placement.services import Actor, DomainError, NotFound, audit
+from placement.services.conversation import Context
 
 MAX_NOTE = 4000
 
 
 def add_note(
-    db: Session, context: Context, party: Party, body: str, rating: int | None
+    db: Session, context: Context, party: Actor, body: str, rating: int | None
 ) -> EmployerNote:
     if party.side != "employer" or party.employer_id != context.position.employer_id:
         raise NotFound
@@ -47,8 +47,7 @@ def add_note(
     audit.record(
         db,
         "employer_note.added",
-        actor_user_id=party.user_id,
-        actor_role=party.role,
+        actor=party,
         object_type="application",
         object_id=context.application.id,
         detail=f"note {note.id}" + (f", rating {rating}" if rating else ""),
@@ -64,7 +63,7 @@ class NoteView:
     created_at: datetime
 
 
-def notes_for(db: Session, context: Context, party: Party) -> list[NoteView]:
+def notes_for(db: Session, context: Context, party: Actor) -> list[NoteView]:
     """The organisation's notes on the application, oldest first; only for its members."""
     if party.side != "employer" or party.employer_id != context.position.employer_id:
         return []

@@ -33,11 +33,9 @@ from placement.models import (
     core_table,
     utcnow,
 )
-from placement.services import Conflict, DomainError, NotFound, audit, mail, placements
-from placement.services.approvals import Actor
+from placement.services import Actor, Conflict, DomainError, NotFound, audit, mail, placements
 from placement.services.conversation import (
     Context,
-    Party,
     Recipient,
     application_for_party,
     application_link,
@@ -133,7 +131,7 @@ def make_offer(
     db: Session,
     settings: Settings,
     context: Context,
-    party: Party,
+    party: Actor,
     terms: Terms,
     *,
     today: date | None = None,
@@ -172,8 +170,7 @@ def make_offer(
     audit.record(
         db,
         "offer.made",
-        actor_user_id=party.user_id,
-        actor_role=party.role,
+        actor=party,
         object_type="offer",
         object_id=offer.id,
         detail=f"application {application.id}",
@@ -214,7 +211,7 @@ def _move(
     application: Application,
     current: str,
     to_stage: str,
-    party: Party | None,
+    party: Actor | None,
     note: str,
 ) -> None:
     moved = db.exec(
@@ -241,8 +238,7 @@ def _move(
     audit.record(
         db,
         "application.stage_changed",
-        actor_user_id=user_id,
-        actor_role=party.role if party else "system",
+        actor=Actor(user_id=user_id, role=party.role if party else "system"),
         object_type="application",
         object_id=application.id,
         detail=f"{current} -> {to_stage} ({note})",
@@ -280,7 +276,7 @@ def accept(
     db: Session,
     settings: Settings,
     context: Context,
-    party: Party,
+    party: Actor,
     *,
     today: date | None = None,
 ) -> Offer:
@@ -317,8 +313,7 @@ def accept(
     audit.record(
         db,
         "offer.accepted",
-        actor_user_id=party.user_id,
-        actor_role=party.role,
+        actor=party,
         object_type="offer",
         object_id=offer.id,
         detail=f"application {context.application.id}, placement {placement.id}",
@@ -329,13 +324,12 @@ def accept(
         audit.record(
             db,
             "position.filled",
-            actor_user_id=party.user_id,
-            actor_role=party.role,
+            actor=party,
             object_type="position",
             object_id=position.id,
             detail=position.title,
         )
-        pipeline.answer_the_rest(db, settings, position, party.user_id)
+        pipeline.answer_the_rest(db, settings, position, party.user_id or 0)
     for person in employer_recipients(db, position.employer_id):
         _mail(
             db,
@@ -359,7 +353,7 @@ def decline(
     db: Session,
     settings: Settings,
     context: Context,
-    party: Party,
+    party: Actor,
     reason: str = "",
     *,
     today: date | None = None,
@@ -379,8 +373,7 @@ def decline(
     audit.record(
         db,
         "offer.declined",
-        actor_user_id=party.user_id,
-        actor_role=party.role,
+        actor=party,
         object_type="offer",
         object_id=offer.id,
     )
@@ -428,7 +421,7 @@ def lapse_offers(db: Session, settings: Settings, now: datetime) -> int:
             _answer(db, offer, "lapsed")
         except Conflict:
             continue
-        context = application_for_party(db, Party(user_id=0, role="staff"), offer.application_id)
+        context = application_for_party(db, Actor(user_id=0, role="staff"), offer.application_id)
         if context.application.stage == ApplicationStage.OFFER:
             with contextlib.suppress(Conflict):  # the employer moved it meanwhile
                 _move(
@@ -440,7 +433,11 @@ def lapse_offers(db: Session, settings: Settings, now: datetime) -> int:
                     f"The offer lapsed: no answer by {localtime.format_date(offer.respond_by)}.",
                 )
         audit.record(
-            db, "offer.lapsed", actor_user_id=None, object_type="offer", object_id=offer.id
+            db,
+            "offer.lapsed",
+            actor=Actor(user_id=None, role=""),
+            object_type="offer",
+            object_id=offer.id,
         )
         done += 1
     return done
@@ -472,7 +469,7 @@ def send_last_day(db: Session, settings: Settings, now: datetime) -> int:
         offer = db.get(Offer, offer_id)
         if offer is None:  # pragma: no cover
             continue
-        context = application_for_party(db, Party(user_id=0, role="staff"), offer.application_id)
+        context = application_for_party(db, Actor(user_id=0, role="staff"), offer.application_id)
         person = graduate_recipient(db, context)
         if person is not None:
             _mail(

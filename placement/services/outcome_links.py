@@ -42,8 +42,16 @@ from placement.models import (
     utcnow,
 )
 from placement.security import new_token, token_hash
-from placement.services import Conflict, DomainError, NotFound, audit, limits, mail, placements
-from placement.services.approvals import Actor
+from placement.services import (
+    Actor,
+    Conflict,
+    DomainError,
+    NotFound,
+    audit,
+    limits,
+    mail,
+    placements,
+)
 
 LINK_TTL = timedelta(days=30)
 SUSTAINED_AFTER_DAYS = 90
@@ -294,13 +302,11 @@ def request_verification(
     audit.record(
         db,
         "placement.verification_requested",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="placement",
         object_id=placement.id,
         detail=f"{len(issued)} link(s)" + (", a re-verification" if sustained else ""),
         after={"recipients": len(issued), "sustained": sustained},
-        ip=actor.ip,
     )
     return [email for email, _raw in issued]
 
@@ -355,13 +361,11 @@ def answer_verification(
         audit.record(
             db,
             "placement.disputed",
-            actor_user_id=None,
-            actor_role=CONTACT_ROLE,
+            actor=Actor(user_id=None, role=CONTACT_ROLE, ip=ip),
             object_type="placement",
             object_id=placement.id,
             detail="the employer's contact did not confirm the placement",
             after={"link_id": link.id},
-            ip=ip,
         )
         return placement
     note = f"Confirmed by {words}"[:2000]
@@ -377,13 +381,11 @@ def answer_verification(
         audit.record(
             db,
             "placement.reverified",
-            actor_user_id=None,
-            actor_role=CONTACT_ROLE,
+            actor=Actor(user_id=None, role=CONTACT_ROLE, ip=ip),
             object_type="placement",
             object_id=placement.id,
             detail="confirmed 90 days or more after the start (sustained employment)",
             after={"link_id": link.id},
-            ip=ip,
         )
     db.add(placement)
     db.flush()
@@ -494,12 +496,10 @@ def request_survey(
     audit.record(
         db,
         "survey.requested",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="graduate",
         object_id=graduate.id,
         detail="survey link mailed",
-        ip=actor.ip,
     )
     return email
 
@@ -522,13 +522,11 @@ def request_cohort_survey(db: Session, settings: Settings, actor: Actor, *, coho
     audit.record(
         db,
         "survey.requested",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="cohort",
         object_id=cohort,
         detail=f"survey links mailed to {sent} graduate(s) of cohort {cohort}",
         after={"cohort": cohort, "sent": sent},
-        ip=actor.ip,
     )
     return sent
 
@@ -617,12 +615,10 @@ def answer_survey(
     audit.record(
         db,
         "survey.answered",
-        actor_user_id=graduate.user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=graduate.user_id, role="graduate", ip=ip),
         object_type="graduate",
         object_id=graduate.id,
         detail=answer.status,
-        ip=ip,
     )
     db.flush()
     return graduate

@@ -38,8 +38,16 @@ from placement.models import (
     core_table,
     utcnow,
 )
-from placement.services import Conflict, DomainError, NotFound, audit, mail, offers, placements
-from placement.services.approvals import Actor
+from placement.services import (
+    Actor,
+    Conflict,
+    DomainError,
+    NotFound,
+    audit,
+    mail,
+    offers,
+    placements,
+)
 from placement.services.matching import explain_many
 from placement.services.positions import (
     ACTIVE_STAGES,
@@ -192,8 +200,7 @@ def move_stage(
             audit.record(
                 db,
                 "position.filled",
-                actor_user_id=actor_user_id,
-                actor_role="employer",
+                actor=Actor(user_id=actor_user_id, role="employer"),
                 object_type="position",
                 object_id=position.id,
                 detail=position.title,
@@ -244,8 +251,7 @@ def _record_move(
     audit.record(
         db,
         "application.stage_changed",
-        actor_user_id=actor_user_id,
-        actor_role="employer",
+        actor=Actor(user_id=actor_user_id, role="employer"),
         object_type="application",
         object_id=application.id,
         detail=f"{from_stage} -> {to_stage}" + (f" ({reason})" if reason else ""),

@@ -20,8 +20,7 @@ from sqlmodel import Session, select
 from placement import taxonomy
 from placement.db import atomic
 from placement.models import Graduate, Placement, Position, utcnow
-from placement.services import Conflict, DomainError, NotFound, audit, changes
-from placement.services.approvals import Actor
+from placement.services import Actor, Conflict, DomainError, NotFound, audit, changes
 
 MAX_NOTE = 2000
 
@@ -147,8 +146,7 @@ def record_placement(
     audit.record(
         db,
         "placement.recorded",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="placement",
         object_id=placement.id,
         detail=f"{job_title} at {employer_name} for graduate #{graduate_id}",
@@ -164,7 +162,6 @@ def record_placement(
             "field": field,
             "outcome_status": "placed",
         },
-        ip=actor.ip,
     )
     return placement, True
 
@@ -207,8 +204,7 @@ def verify_placement(
     audit.record(
         db,
         "placement.verified",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="placement",
         object_id=placement.id,
         detail=f"{placement.job_title} at {placement.employer_name}: {method}",
@@ -218,7 +214,6 @@ def verify_placement(
             "verification_note": note,
             "verified_at": placement.verified_at,
         },
-        ip=actor.ip,
     )
     return placement
 
@@ -266,13 +261,11 @@ def set_outcome(
     audit.record(
         db,
         "graduate.outcome_changed",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="graduate",
         object_id=graduate.id,
         detail=f"{before['outcome_status']} → {status}" + (f" ({reason})" if reason else ""),
         before=before,
         after=after,
-        ip=actor.ip,
     )
     return graduate

@@ -64,7 +64,16 @@ from placement.models import (
     split_codes,
     utcnow,
 )
-from placement.services import Conflict, DomainError, NotFound, audit, changes, search, visibility
+from placement.services import (
+    Actor,
+    Conflict,
+    DomainError,
+    NotFound,
+    audit,
+    changes,
+    search,
+    visibility,
+)
 
 log = logging.getLogger("placement.positions")
 
@@ -386,8 +395,7 @@ def save_position(
         audit.record(
             db,
             event,
-            actor_user_id=actor_user_id,
-            actor_role="employer",
+            actor=Actor(user_id=actor_user_id, role="employer"),
             object_type="position",
             object_id=position.id,
             detail=position.title,
@@ -465,8 +473,7 @@ def save_position(
     audit.record(
         db,
         event,
-        actor_user_id=actor_user_id,
-        actor_role="employer",
+        actor=Actor(user_id=actor_user_id, role="employer"),
         object_type="position",
         object_id=position_id,
         detail=data.title,
@@ -637,8 +644,7 @@ def close_position(
         audit.record(
             db,
             "position.closed",
-            actor_user_id=actor_user_id,
-            actor_role="employer",
+            actor=Actor(user_id=actor_user_id, role="employer"),
             object_type="position",
             object_id=position_id,
             detail=position.title,
@@ -677,8 +683,7 @@ def expire_positions(db: Session, today: date | None = None) -> int:
                 audit.record(
                     db,
                     "position.expired",
-                    actor_user_id=None,
-                    actor_role="system",
+                    actor=Actor(user_id=None, role="system"),
                     object_type="position",
                     object_id=position_id,
                     detail=f"Closing date before {today.isoformat()}",

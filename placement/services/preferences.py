@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from placement.config import Settings
 from placement.models import EmailFrequency, Language, User, utcnow
-from placement.services import DomainError, audit, digests
+from placement.services import Actor, DomainError, audit, digests
 
 LANGUAGES = {Language.EN: "English", Language.ES: "Español"}
 FREQUENCIES = {
@@ -44,12 +44,10 @@ def update_notifications(
     audit.record(
         db,
         "account.notifications_changed",
-        actor_user_id=user.id,
-        actor_role=user.role,
+        actor=Actor(user_id=user.id, role=user.role, ip=ip),
         object_type="user",
         object_id=user.id,
         before=before,
         after=after,
-        ip=ip,
     )
     return user

@@ -38,6 +38,7 @@ from placement.models import (
 )
 from placement.security import Passwords
 from placement.services import (
+    Actor,
     DomainError,
     NotFound,
     audit,
@@ -241,8 +242,7 @@ def export_graduate(db: Session, *, graduate_id: int, user_id: int) -> dict[str,
     audit.record(
         db,
         "graduate.exported",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="graduate",
         object_id=graduate_id,
     )
@@ -409,15 +409,13 @@ def delete_account(
     audit.record(
         db,
         "account.deleted",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate", ip=ip),
         object_type="graduate",
         object_id=graduate_id,
         detail=(
             f"The graduate deleted their account (user {user_id}); "
             f"{len(open_applications)} open application(s) withdrawn."
         ),
-        ip=ip,
     )
     db.flush()
     return graduate_id

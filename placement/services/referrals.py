@@ -20,7 +20,7 @@ from placement import links
 from placement.config import Settings
 from placement.db import atomic
 from placement.models import Employer, Graduate, Position, Referral, ReferralStatus, User, utcnow
-from placement.services import DomainError, NotFound, applications, audit, mail
+from placement.services import Actor, DomainError, NotFound, applications, audit, mail
 
 NOTE_MAX = 4000
 REASON_MAX = 2000
@@ -99,8 +99,7 @@ def refer(
     audit.record(
         db,
         "referral.created",
-        actor_user_id=staff_user_id,
-        actor_role=staff.role if staff else "staff",
+        actor=Actor(user_id=staff_user_id, role=staff.role if staff else "staff"),
         object_type="referral",
         object_id=referral.id,
         detail=(
@@ -258,8 +257,7 @@ def accept(
     audit.record(
         db,
         "referral.accepted",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="referral",
         object_id=referral.id,
         after={"status": "accepted", "application_id": application.id},
@@ -291,8 +289,7 @@ def decline(
     audit.record(
         db,
         "referral.declined",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="referral",
         object_id=referral.id,
         # The graduate's own words stay out of the log (ids and codes only).

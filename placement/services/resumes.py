@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from placement.config import Settings
 from placement.models import Graduate, utcnow
-from placement.services import DomainError, audit, changes
+from placement.services import Actor, DomainError, audit, changes
 
 log = logging.getLogger("placement.resumes")
 
@@ -263,8 +263,7 @@ def store_resume(
     audit.record(
         db,
         "graduate.resume_uploaded",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="graduate",
         object_id=graduate.id,
         detail=f"{len(data)} bytes",

@@ -22,8 +22,7 @@ from sqlmodel import Session, col, select
 from placement.config import Settings
 from placement.db import atomic
 from placement.models import AuditEvent, Graduate, User, utcnow
-from placement.services import Conflict, NotFound, accounts, audit, changes, identity
-from placement.services.approvals import Actor
+from placement.services import Actor, Conflict, NotFound, accounts, audit, changes, identity
 from placement.services.graduates import graduation_date_problem
 
 COLUMNS = (
@@ -392,8 +391,7 @@ def import_roster(
     event = audit.record(
         db,
         "roster.imported",
-        actor_user_id=actor_user_id,
-        actor_role=actor_role if actor_user_id else "cli",
+        actor=Actor(user_id=actor_user_id, role=actor_role if actor_user_id else "cli"),
         object_type="roster",
         detail=result.summary(),
         after={
@@ -555,12 +553,10 @@ def verify_graduate(db: Session, actor: Actor, graduate_id: int) -> Graduate:
     audit.record(
         db,
         "graduate.verified",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="graduate",
         object_id=graduate.id,
         before=before,
         after={"verified_at": graduate.verified_at, "verified_by": actor.user_id},
-        ip=actor.ip,
     )
     return graduate

@@ -34,7 +34,7 @@ from placement.models import (
     RoundStatus,
     utcnow,
 )
-from placement.services import DomainError, NotFound, audit, visibility
+from placement.services import Actor, DomainError, NotFound, audit, visibility
 from placement.services.matching import (
     fresh_index,
     graduate_names,
@@ -187,8 +187,7 @@ def preview_round(db: Session, *, algorithm: str, staff_user_id: int | None) -> 
     audit.record(
         db,
         "round.previewed",
-        actor_user_id=staff_user_id,
-        actor_role="staff" if staff_user_id else "system",
+        actor=Actor(user_id=staff_user_id, role="staff" if staff_user_id else "system"),
         object_type="match_round",
         object_id=match_round.id,
         detail=f"{algorithm}: {len(computed.plan.assignments)} assignments, "
@@ -250,8 +249,7 @@ def publish_round(
     audit.record(
         db,
         "round.published",
-        actor_user_id=staff_user_id,
-        actor_role="staff" if staff_user_id else "system",
+        actor=Actor(user_id=staff_user_id, role="staff" if staff_user_id else "system"),
         object_type="match_round",
         object_id=round_id,
         detail=f"{created} referrals created from {len(assignments)} assignments"

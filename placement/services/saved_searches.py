@@ -22,7 +22,7 @@ from sqlmodel import Session, col, func, select
 from placement import links
 from placement.config import Settings
 from placement.models import Graduate, Position, PositionNotice, SavedSearch, User
-from placement.services import DomainError, NotFound, audit, mail
+from placement.services import Actor, DomainError, NotFound, audit, mail
 from placement.services import positions as position_service
 from placement.services.invitations import graduate_address
 from placement.services.talent import tell
@@ -104,8 +104,7 @@ def save(db: Session, *, graduate_id: int, user_id: int, name: str, query: str) 
     audit.record(
         db,
         "saved_search.created",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="saved_search",
         object_id=row.id,
     )
@@ -131,8 +130,7 @@ def remove(db: Session, *, graduate_id: int, user_id: int, search_id: int) -> No
     audit.record(
         db,
         "saved_search.deleted",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="saved_search",
         object_id=search_id,
     )

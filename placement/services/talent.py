@@ -28,7 +28,7 @@ from placement.models import (
     PositionNotice,
     TalentInterest,
 )
-from placement.services import DomainError, NotFound, audit, mail, visibility
+from placement.services import Actor, DomainError, NotFound, audit, mail, visibility
 from placement.services import matching as matching_service
 from placement.services.invitations import graduate_address
 
@@ -76,8 +76,7 @@ def express_interest(
     audit.record(
         db,
         "talent_pool.joined",
-        actor_user_id=user_id,
-        actor_role="graduate",
+        actor=Actor(user_id=user_id, role="graduate"),
         object_type="employer",
         object_id=employer_id,
         after={"graduate_id": graduate_id},
@@ -100,8 +99,7 @@ def withdraw_interest(db: Session, *, graduate_id: int, user_id: int, employer_i
         audit.record(
             db,
             "talent_pool.left",
-            actor_user_id=user_id,
-            actor_role="graduate",
+            actor=Actor(user_id=user_id, role="graduate"),
             object_type="employer",
             object_id=employer_id,
             after={"graduate_id": graduate_id},

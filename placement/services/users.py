@@ -16,11 +16,18 @@ from sqlmodel import Session, col, func, or_
 from placement.config import Settings
 from placement.db import atomic
 from placement.models import User
-from placement.services import Conflict, DomainError, NotFound, accounts, api_tokens, audit
-from placement.services.approvals import Actor
+from placement.services import (
+    STAFF_ROLES,
+    Actor,
+    Conflict,
+    DomainError,
+    NotFound,
+    accounts,
+    api_tokens,
+    audit,
+)
 from placement.services.staff_search import Page, paginate
 
-STAFF_ROLES = ("staff", "admin")
 INVITE_TTL = timedelta(days=7)
 
 
@@ -69,14 +76,12 @@ def set_active(db: Session, actor: Actor, *, user_id: int, active: bool) -> User
     audit.record(
         db,
         "user.activated" if active else "user.deactivated",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="user",
         object_id=user.id,
         detail=user.role,
         before={"active": not active},
         after={"active": active},
-        ip=actor.ip,
     )
     return user
 
@@ -119,12 +124,10 @@ def invite_staff(
     audit.record(
         db,
         "user.invited",
-        actor_user_id=actor.user_id,
-        actor_role=actor.role,
+        actor=actor,
         object_type="user",
         object_id=user.id,
         detail=role,
         after={"role": role},
-        ip=actor.ip,
     )
     return user

@@ -14,12 +14,10 @@ from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
 from placement.services import Conflict, DomainError, NotFound, users
-from placement.services.approvals import Actor
 from placement.web.auth import safe_next
 from placement.web.forms import Form
-from placement.web.guards import endpoint, not_found, viewer
+from placement.web.guards import actor, endpoint, not_found
 from placement.web.http import (
-    client_address,
     here,
     page_link,
     page_number,
@@ -31,11 +29,6 @@ from placement.web.templating import render
 
 MAX_PAGE = 100_000
 ROLE_OPTIONS = [(role, role.capitalize()) for role in taxonomy.ROLES]
-
-
-def _actor(request: Request) -> Actor:
-    current = viewer(request)
-    return Actor(user_id=current.user_id, role=current.role, ip=client_address(request))
 
 
 def _users_page(
@@ -86,7 +79,7 @@ def users_list(request: Request, db: Session) -> Response:
             users.invite_staff(
                 db,
                 request.app.state.settings,
-                _actor(request),
+                actor(request),
                 email=email,
                 role=role,
                 name=name,
@@ -104,7 +97,7 @@ def _set_active(active: bool) -> Callable[[Request], Response]:
         user_id = request.path_params["id"]
         form = Form.of(request)
         try:
-            users.set_active(db, _actor(request), user_id=user_id, active=active)
+            users.set_active(db, actor(request), user_id=user_id, active=active)
         except NotFound:
             raise not_found() from None
         except DomainError as error:

@@ -17,17 +17,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from placement import localtime, taxonomy
-from placement.services import Conflict, DomainError, NotFound
+from placement.services import Actor, Conflict, DomainError, NotFound
 from placement.services import conversation as conversation_service
 from placement.services import interviews as interview_service
 from placement.services import messages as message_service
 from placement.services import notes as note_service
 from placement.services import offers as offer_service
-from placement.services.conversation import Context, Party
+from placement.services.conversation import Context
 from placement.services.positions import MAX_PAY
 from placement.web import http
 from placement.web.forms import Form
-from placement.web.guards import Viewer, endpoint, not_found, viewer
+from placement.web.guards import actor, endpoint, not_found, viewer
 from placement.web.http import redirect
 from placement.web.templating import render
 
@@ -38,17 +38,8 @@ PAGE_ROUTES = {
 }
 
 
-def party_of(current: Viewer) -> Party:
-    return Party(
-        user_id=current.user_id,
-        role=current.role,
-        employer_id=current.employer_id,
-        graduate_id=current.graduate_id,
-    )
-
-
-def _load(request: Request, db: Session) -> tuple[Party, Context]:
-    party = party_of(viewer(request))
+def _load(request: Request, db: Session) -> tuple[Actor, Context]:
+    party = actor(request)
     try:
         return party, conversation_service.application_for_party(
             db, party, int(request.path_params["application_id"])
@@ -61,14 +52,14 @@ def panel(
     request: Request,
     db: Session,
     context: Context,
-    party: Party,
+    party: Actor,
     *,
     message_form: Form | None = None,
 ) -> dict[str, Any]:
     """What an application page shows of the conversation; a GET marks it read."""
     thread = message_service.thread(db, context, party)
     if request.method == "GET":
-        message_service.mark_read(db, party.user_id, context.application.id or 0)
+        message_service.mark_read(db, party.user_id or 0, context.application.id or 0)
     application_id = context.application.id or 0
     return {
         "conversation": {
@@ -85,9 +76,9 @@ def panel(
     }
 
 
-def dashboard(db: Session, current: Viewer) -> list[message_service.UnreadConversation]:
+def dashboard(db: Session, party: Actor) -> list[message_service.UnreadConversation]:
     """The conversations with unread messages, for a side's dashboard."""
-    return message_service.unread_conversations(db, party_of(current))
+    return message_service.unread_conversations(db, party)
 
 
 def _page_url(request: Request, side: str, application_id: int, anchor: str) -> str:
@@ -95,7 +86,7 @@ def _page_url(request: Request, side: str, application_id: int, anchor: str) -> 
 
 
 def _rerender(
-    request: Request, db: Session, party: Party, context: Context, *, status_code: int, **forms: Any
+    request: Request, db: Session, party: Actor, context: Context, *, status_code: int, **forms: Any
 ) -> Response:
     """The side's own application page again, with the forms as they were posted."""
     application_id = context.application.id or 0
@@ -145,7 +136,7 @@ def post_message(request: Request, db: Session) -> Response:
 def _staff_page(
     request: Request,
     db: Session,
-    party: Party,
+    party: Actor,
     context: Context,
     *,
     status_code: int = 200,
@@ -162,7 +153,7 @@ def _staff_page(
 
 
 def extra_panels(
-    request: Request, db: Session, context: Context, party: Party, forms: dict[str, Any]
+    request: Request, db: Session, context: Context, party: Actor, forms: dict[str, Any]
 ) -> dict[str, Any]:
     """Every conversation panel of an application page (messages, interviews, offers and
     notes), with the forms of a failed post."""
@@ -193,7 +184,7 @@ def extra_panels(
 
 
 def _offer_panel(
-    db: Session, context: Context, party: Party, forms: dict[str, Any]
+    db: Session, context: Context, party: Actor, forms: dict[str, Any]
 ) -> dict[str, Any]:
     application_id = context.application.id or 0
     latest = offer_service.latest_offer(db, application_id)
@@ -259,8 +250,8 @@ def propose_interview(request: Request, db: Session) -> Response:
     return _rerender(request, db, party, context, status_code=422, interview_form=form)
 
 
-def _interview(request: Request, db: Session) -> tuple[Party, Context, Any]:
-    party = party_of(viewer(request))
+def _interview(request: Request, db: Session) -> tuple[Actor, Context, Any]:
+    party = actor(request)
     try:
         interview, context = interview_service.interview_for_party(
             db, party, int(request.path_params["interview_id"])

@@ -26,7 +26,7 @@ from placement.services import positions as position_service
 from placement.services import talent as talent_service
 from placement.web import conversation
 from placement.web.forms import Form
-from placement.web.guards import Viewer, endpoint, not_found, viewer
+from placement.web.guards import Viewer, actor, endpoint, not_found, viewer
 from placement.web.http import attachment, redirect
 from placement.web.templating import render
 
@@ -66,7 +66,7 @@ def home(request: Request, db: Session) -> Response:
             "notifications": notes,
             "unread": sum(1 for note in notes if note.unread),
             "today": today,
-            "conversations": conversation.dashboard(db, current),
+            "conversations": conversation.dashboard(db, actor(request)),
             "pool": talent_service.pool_for_employer(db, employer.id or 0),
             "unconfirmed_email": unconfirmed,
         },
@@ -487,7 +487,7 @@ def _application_page(
         position, rows = pipeline_service.candidates_for_position(
             db, _employer_id(current), position.id or 0, application_id=application.id
         )
-        party = conversation.party_of(current)
+        party = actor(request)
         talk = conversation_service.application_for_party(db, party, application_id)
     except NotFound:
         raise not_found() from None

@@ -28,7 +28,7 @@ from placement.services import referrals as referral_service
 from placement.services import resumes as resume_service
 from placement.web import conversation
 from placement.web.forms import Form
-from placement.web.guards import endpoint, not_found, viewer
+from placement.web.guards import actor, endpoint, not_found, viewer
 from placement.web.http import attachment, client_address, page_number, redirect
 from placement.web.templating import render
 
@@ -80,7 +80,7 @@ def home(request: Request, db: Session) -> Response:
             for row in invitation_service.invitations_for_graduate(db, graduate_id, limit=50)
             if row.pending and row.position_open
         ],
-        "conversations": conversation.dashboard(db, current),
+        "conversations": conversation.dashboard(db, actor(request)),
     }
     return render(request, "graduate/dashboard.html", context)
 
@@ -555,7 +555,7 @@ def _render_application(
 ) -> Response:
     try:
         detail = application_service.application_detail(db, _graduate_id(request), application_id)
-        party = conversation.party_of(viewer(request))
+        party = actor(request)
         talk = conversation_service.application_for_party(db, party, application_id)
     except NotFound:
         raise not_found() from None

@@ -18,7 +18,8 @@ from starlette.responses import Response
 
 from placement.db import reset_write_intent, set_write_intent, unit_of_work
 from placement.models import Employer, EmployerMember, Graduate, Message, User
-from placement.services import api_tokens, audit
+from placement.services import Actor, api_tokens, audit
+from placement.web.http import client_address
 
 View = Callable[[Request, Session], Response]
 STAFF_ROLES = ("staff", "admin")
@@ -69,7 +70,7 @@ def endpoint(*roles: str) -> Callable[[View], Callable[[Request], Response]]:
         @functools.wraps(view)
         def wrapped(request: Request) -> Response:
             token = set_write_intent(request.method not in ("GET", "HEAD"))
-            address = audit.set_client_address(request.client.host if request.client else "")
+            address = audit.set_client_address(client_address(request))
             try:
                 with Session(request.app.state.engine, expire_on_commit=False) as db:
                     viewer = load_viewer(request, db)
@@ -179,6 +180,19 @@ def viewer(request: Request) -> Viewer:
     if current is None:
         raise LoginRequired
     return current
+
+
+def actor(request: Request) -> Actor:
+    """The signed-in viewer of a guarded view as the `Actor` a service takes: who acts, for
+    whom (their organisation or graduate record) and from which address."""
+    current = viewer(request)
+    return Actor(
+        user_id=current.user_id,
+        role=current.role,
+        ip=client_address(request),
+        employer_id=current.employer_id,
+        graduate_id=current.graduate_id,
+    )
 
 
 def login_redirect_target(request: Request) -> str:

@@ -9,19 +9,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement.services import DomainError, NotFound, identity
-from placement.services.approvals import Actor
-from placement.web.auth import client_address
 from placement.web.forms import Form
-from placement.web.guards import endpoint, not_found, viewer
+from placement.web.guards import actor, endpoint, not_found
 from placement.web.http import redirect
 from placement.web.templating import render
 
 MAX_ID = 2**31 - 1
-
-
-def _actor(request: Request) -> Actor:
-    current = viewer(request)
-    return Actor(user_id=current.user_id, role=current.role, ip=client_address(request))
 
 
 def _graduate_id(request: Request) -> int:
@@ -56,7 +49,7 @@ def conflict_link(request: Request, db: Session) -> Response:
         return _page(request, db, error="Choose a roster record of the conflict.", status=422)
     try:
         identity.link(
-            db, _actor(request), graduate_id=graduate_id, roster_graduate_id=roster_graduate_id
+            db, actor(request), graduate_id=graduate_id, roster_graduate_id=roster_graduate_id
         )
     except NotFound:
         raise not_found() from None
@@ -73,7 +66,7 @@ def conflict_reject(request: Request, db: Session) -> Response:
     if not form.ok:
         return _page(request, db, error="Say why the claim is rejected.", status=422)
     try:
-        identity.reject(db, _actor(request), graduate_id=graduate_id, reason=reason)
+        identity.reject(db, actor(request), graduate_id=graduate_id, reason=reason)
     except NotFound:
         raise not_found() from None
     except DomainError as error:

@@ -26,18 +26,12 @@ from placement.services import (
     evidence,
     outcome_links,
 )
-from placement.services.approvals import Actor
 from placement.web.forms import Form
-from placement.web.guards import endpoint, not_found, viewer
+from placement.web.guards import actor, endpoint, not_found
 from placement.web.http import attachment, client_address, redirect
 from placement.web.templating import render
 
 INVALID_TEMPLATE = "outcomes/link_invalid.html"
-
-
-def _actor(request: Request) -> Actor:
-    current = viewer(request)
-    return Actor(user_id=current.user_id, role=current.role, ip=client_address(request))
 
 
 # -- staff: one placement -------------------------------------------------------------------
@@ -98,7 +92,7 @@ def placement_evidence(request: Request, db: Session) -> Response:
             evidence.store_evidence(
                 db,
                 settings,
-                _actor(request),
+                actor(request),
                 placement_id=placement_id,
                 data=upload.file.read(settings.max_upload_bytes + 1),
                 filename=upload.filename,
@@ -137,7 +131,7 @@ def request_verification(request: Request, db: Session) -> Response:
             sent = outcome_links.request_verification(
                 db,
                 request.app.state.settings,
-                _actor(request),
+                actor(request),
                 placement_id=placement_id,
                 contact_email=contact,
             )
@@ -205,7 +199,7 @@ def surveys(request: Request, db: Session) -> Response:
     cohort = form.integer("cohort", minimum=1900, maximum=2100)
     if form.ok and cohort is not None:
         sent = outcome_links.request_cohort_survey(
-            db, request.app.state.settings, _actor(request), cohort=cohort
+            db, request.app.state.settings, actor(request), cohort=cohort
         )
         return redirect(request, "staff:surveys", notice="surveys_sent", detail=str(sent))
     return _surveys_page(request, db, form=form, status_code=422)
@@ -216,7 +210,7 @@ def request_survey(request: Request, db: Session) -> Response:
     graduate_id = request.path_params["id"]
     try:
         outcome_links.request_survey(
-            db, request.app.state.settings, _actor(request), graduate_id=graduate_id
+            db, request.app.state.settings, actor(request), graduate_id=graduate_id
         )
     except NotFound:
         raise not_found() from None
@@ -269,7 +263,7 @@ def graduate_merge(request: Request, db: Session) -> Response:
         )
     try:
         duplicates.merge(
-            db, _actor(request), graduate_id=graduate_id, into=into, confirmed=confirmed
+            db, actor(request), graduate_id=graduate_id, into=into, confirmed=confirmed
         )
     except NotFound:
         raise not_found() from None

@@ -43,7 +43,6 @@ from placement.services import positions as position_service
 from placement.services.approvals import (
     CHANGE_ACTIONS,
     PAST,
-    Actor,
     review_employer,
     review_held_change,
     review_position,
@@ -52,10 +51,9 @@ from placement.web import conversation
 from placement.web.auth import safe_next
 from placement.web.forms import Form
 from placement.web.graduates import credential_document_response
-from placement.web.guards import endpoint, not_found, viewer
+from placement.web.guards import actor, endpoint, not_found, viewer
 from placement.web.http import (
     attachment,
-    client_address,
     here,
     page_link,
     page_number,
@@ -67,11 +65,6 @@ from placement.web.templating import render
 
 PEOPLE_PER_PAGE = 200
 MAX_PAGE = 100_000
-
-
-def _actor(request: Request) -> Actor:
-    current = viewer(request)
-    return Actor(user_id=current.user_id, role=current.role, ip=client_address(request))
 
 
 def _back(form: Form, default: str) -> str:
@@ -88,7 +81,7 @@ def _page(request: Request) -> int:
 @endpoint("staff")
 def home(request: Request, db: Session) -> Response:
     counts = staff_search.queue_counts(db)
-    conversations = conversation.dashboard(db, viewer(request))
+    conversations = conversation.dashboard(db, actor(request))
     return render(request, "staff/home.html", {"counts": counts, "conversations": conversations})
 
 
@@ -215,7 +208,7 @@ def _review_action(queue: ReviewQueue, action: str) -> Callable[[Request], Respo
             queue.review(
                 db,
                 request.app.state.settings,
-                _actor(request),
+                actor(request),
                 action=action,
                 reason=reason,
                 **{queue.id_argument: object_id},
@@ -255,7 +248,7 @@ def _change_action(action: str) -> Callable[[Request], Response]:
             review_held_change(
                 db,
                 request.app.state.settings,
-                _actor(request),
+                actor(request),
                 employer_id=employer_id,
                 action=action,
                 reason=reason,
@@ -403,7 +396,7 @@ def graduate_record(request: Request, db: Session) -> Response:
     )
     if form.ok:
         try:
-            graduate_service.update_record(db, _actor(request), graduate_id=graduate_id, data=data)
+            graduate_service.update_record(db, actor(request), graduate_id=graduate_id, data=data)
         except DomainError as error:
             form.error(error.field or "first_name", error.message)
         else:
@@ -416,7 +409,7 @@ def graduate_verify(request: Request, db: Session) -> Response:
     graduate_id = request.path_params["id"]
     form = Form.of(request)
     try:
-        roster.verify_graduate(db, _actor(request), graduate_id)
+        roster.verify_graduate(db, actor(request), graduate_id)
     except NotFound:
         raise not_found() from None
     except DomainError as error:
@@ -435,7 +428,7 @@ def graduate_outcome(request: Request, db: Session) -> Response:
         try:
             placements.set_outcome(
                 db,
-                _actor(request),
+                actor(request),
                 graduate_id=graduate_id,
                 status=status,
                 unavailable_reason=reason,
@@ -475,7 +468,7 @@ def credential_verify(request: Request, db: Session) -> Response:
         if not form.ok or method is None:
             raise DomainError(next(iter(form.errors.values())), "method")
         credential_service.verify_credential(
-            db, _actor(request), credential_id, method=method, note=note
+            db, actor(request), credential_id, method=method, note=note
         )
     except DomainError as error:
         status = 409 if isinstance(error, Conflict) else 422
@@ -498,7 +491,7 @@ def credentials_verify(request: Request, db: Session) -> Response:
     if error is None and method is not None:
         try:
             result = credential_service.verify_credentials(
-                db, _actor(request), ids, method=method, note=note
+                db, actor(request), ids, method=method, note=note
             )
         except NotFound:
             raise not_found() from None
@@ -711,7 +704,7 @@ def placements_list(request: Request, db: Session) -> Response:
         try:
             placement, created = placements.record_placement(
                 db,
-                _actor(request),
+                actor(request),
                 graduate_id=graduate_id,
                 employer_name=employer_name,
                 position_id=position_id,
@@ -746,7 +739,7 @@ def placement_verify(request: Request, db: Session) -> Response:
     if form.ok and method is not None:
         try:
             placement = placements.verify_placement(
-                db, _actor(request), placement_id=placement_id, method=method, note=note
+                db, actor(request), placement_id=placement_id, method=method, note=note
             )
             graduate_id = placement.graduate_id
         except NotFound:
@@ -835,15 +828,12 @@ def _report_params(request: Request) -> ReportParams:
 
 
 def _exported(request: Request, db: Session, detail: str) -> None:
-    current = viewer(request)
     audit.record(
         db,
         "report.exported",
-        actor_user_id=current.user_id,
-        actor_role=current.role,
+        actor=actor(request),
         object_type="report",
         detail=detail,
-        ip=client_address(request),
     )
 
 
@@ -976,7 +966,7 @@ def outcomes_people(request: Request, db: Session) -> Response:
 def audit_log(request: Request, db: Session) -> Response:
     form = Form(request.query_params)
     action = form.text("action", required=False, max_length=64)
-    actor = form.text("actor", required=False, max_length=254)
+    actor_text = form.text("actor", required=False, max_length=254)
     object_type = form.text("object_type", required=False, max_length=32)
     object_id = form.integer("object_id", required=False, minimum=0, maximum=2**31 - 1)
     since = form.date("since", required=False)
@@ -985,7 +975,7 @@ def audit_log(request: Request, db: Session) -> Response:
         form.error("until", "The end date is before the start date.")
     filters = staff_search.AuditFilters(
         action="" if "action" in form.errors else action,
-        actor="" if "actor" in form.errors else actor,
+        actor="" if "actor" in form.errors else actor_text,
         object_type="" if "object_type" in form.errors else object_type,
         object_id=object_id,
         since=since,
@@ -993,15 +983,12 @@ def audit_log(request: Request, db: Session) -> Response:
     )
     fmt = request.query_params.get("format", "html")
     if fmt == "csv" and not form.errors:
-        current = viewer(request)
         audit.record(
             db,
             "audit.exported",
-            actor_user_id=current.user_id,
-            actor_role=current.role,
+            actor=actor(request),
             object_type="audit",
             detail="audit log CSV",
-            ip=client_address(request),
         )
         return attachment(
             audit.export_csv(staff_search.audit_export(db, filters)),

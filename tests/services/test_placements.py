@@ -13,8 +13,7 @@ from sqlmodel import Session, select
 
 from placement import dates, migrate
 from placement.models import Graduate, Placement
-from placement.services import placements, reports
-from placement.services.approvals import Actor
+from placement.services import Actor, placements, reports
 from tests import factories
 
 STAFF = Actor(user_id=None, role="staff")

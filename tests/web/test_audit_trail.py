@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from placement.models import AuditEvent
-from placement.services import audit
+from placement.services import Actor, audit
 from tests import factories
 
 
@@ -99,11 +99,11 @@ class TestDeletion:
             "state_license MT-884422 (CA) of graduate",
             "zora.quill@example.com invited",
         ):
-            audit.record(db, "legacy.event", actor_user_id=None, detail=detail)
+            audit.record(db, "legacy.event", actor=Actor(user_id=None, role=""), detail=detail)
         audit.record(
             db,
             "legacy.event",
-            actor_user_id=None,
+            actor=Actor(user_id=None, role=""),
             after={"email": "zora.quill@example.com", "name": "Zora Quillfeather"},
         )
         db.commit()

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from placement import dates
 from placement.models import AuditEvent, Placement, utcnow
-from placement.services import audit
+from placement.services import Actor, audit
 from tests import factories
 
 HEADER = "student_id,first_name,last_name,email,program,graduation_date,training_hours"
@@ -101,8 +101,7 @@ class TestAuditLog:
         audit.record(
             db,
             "graduate.outcome_changed",
-            actor_user_id=staff_user.id,
-            actor_role="staff",
+            actor=Actor(user_id=staff_user.id, role="staff"),
             object_type="graduate",
             object_id=7,
             detail="seeking → unavailable",

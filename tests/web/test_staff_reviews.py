@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from placement.config import Settings
 from placement.models import AuditEvent, Change, Employer, EmployerMember, Message, Position, User
-from placement.services import Conflict
-from placement.services.approvals import Actor, review_employer
+from placement.services import Actor, Conflict
+from placement.services.approvals import review_employer
 from tests import factories
 
 
