@@ -8,10 +8,10 @@ import json
 import pytest
 
 from placement.models import Employer
-from placement.services import Conflict, DomainError, approvals, employers
+from placement.services import Actor, Conflict, DomainError, approvals, employers
 from tests import factories
 
-STAFF = approvals.Actor(user_id=None, role="staff")
+STAFF = Actor(user_id=None, role="staff")
 
 
 def ask(db, persona, **changes):

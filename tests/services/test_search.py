@@ -10,7 +10,15 @@ from sqlalchemy import text
 
 from placement import dates, migrate
 from placement.db import make_engine, unit_of_work
-from placement.services import applications, approvals, employers, matching, search, visibility
+from placement.services import (
+    Actor,
+    applications,
+    approvals,
+    employers,
+    matching,
+    search,
+    visibility,
+)
 from placement.services import positions as service
 from placement.services.positions import SearchFilters
 from tests import factories
@@ -144,7 +152,11 @@ class TestKeptInStep:
         assert found(db, "seaside") == []
         assert found(db, "harbor") == [position.id]
         approvals.review_held_change(
-            db, settings, approvals.Actor(user_id=None), employer_id=employer.id, action="approve"
+            db,
+            settings,
+            Actor(user_id=None, role="staff"),
+            employer_id=employer.id,
+            action="approve",
         )
         db.commit()
         assert found(db, "seaside") == [position.id]

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from placement.app import create_app
 from placement.security import SESSION_COOKIE
-from placement.services import approvals, changes, employers
+from placement.services import Actor, approvals, changes, employers
 from placement.web.language import from_accept_language
 from placement.web.public_cache import CachedPage, PageCache, etag_matches
 from tests import factories
@@ -157,7 +157,7 @@ class TestPageCache:
         approvals.review_held_change(
             db,
             settings,
-            approvals.Actor(user_id=None),
+            Actor(user_id=None, role="staff"),
             employer_id=employer.id,
             action="approve",
         )

@@ -96,7 +96,7 @@ class TestEmployerApprove:
             review_employer(
                 other,
                 settings,
-                Actor(user_id=staff_user.id),
+                Actor(user_id=staff_user.id, role="staff"),
                 employer_id=seen.id,
                 action="approve",
             )
@@ -106,7 +106,7 @@ class TestEmployerApprove:
             review_employer(
                 db,
                 settings,
-                Actor(user_id=staff_user.id),
+                Actor(user_id=staff_user.id, role="staff"),
                 employer_id=seen.id,
                 action="reject",
                 reason="Duplicate of another organisation.",
