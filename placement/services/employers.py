@@ -90,7 +90,7 @@ def with_held_changes(employer: Employer) -> Employer:
 
 
 def update_organization(
-    db: Session, *, employer_id: int, actor_user_id: int, data: OrganizationInput
+    db: Session, *, employer_id: int, actor: Actor, data: OrganizationInput
 ) -> Employer:
     """Change the organisation's details; the audit log keeps what changed.
 
@@ -114,7 +114,7 @@ def update_organization(
         "npi": data.npi or None,
     }
     if employer.status == EmployerStatus.APPROVED:
-        _hold(db, employer, actor_user_id, {name: after[name] for name in HELD_FIELDS})
+        _hold(db, employer, actor, {name: after[name] for name in HELD_FIELDS})
         after.update({name: before[name] for name in HELD_FIELDS})
     changed = {name for name in ORGANIZATION_FIELDS if before[name] != after[name]}
     if not changed:
@@ -127,7 +127,7 @@ def update_organization(
     audit.record(
         db,
         "employer.updated",
-        actor=Actor(user_id=actor_user_id, role="employer"),
+        actor=actor,
         object_type="employer",
         object_id=employer_id,
         detail=", ".join(sorted(changed)),
@@ -137,9 +137,7 @@ def update_organization(
     return employer
 
 
-def _hold(
-    db: Session, employer: Employer, actor_user_id: int, wanted: dict[str, str | None]
-) -> None:
+def _hold(db: Session, employer: Employer, actor: Actor, wanted: dict[str, str | None]) -> None:
     """Keep the fields of `wanted` that differ from the approved values as the held change
     (replacing an earlier one), audited; nothing when it is the same as before."""
     held = {name: value for name, value in wanted.items() if getattr(employer, name) != value}
@@ -152,7 +150,7 @@ def _hold(
     audit.record(
         db,
         "employer.change_held" if held else "employer.change_withdrawn",
-        actor=Actor(user_id=actor_user_id, role="employer"),
+        actor=actor,
         object_type="employer",
         object_id=employer.id,
         detail=", ".join(sorted(held or previous)) + " — waits for career services",
@@ -226,7 +224,7 @@ def invite_colleague(
     settings: Settings,
     *,
     employer_id: int,
-    inviter_user_id: int,
+    actor: Actor,
     email: str,
     name: str,
 ) -> Invitation | None:
@@ -237,7 +235,7 @@ def invite_colleague(
     someone tried, and nothing about it changes. None then."""
     employer = employer_of(db, employer_id)
     email = email.strip().lower()
-    inviter = db.get(User, inviter_user_id)
+    inviter = db.get(User, actor.user_id)
     who = inviter.name or inviter.email if inviter else "A colleague"
     existing = accounts.find_user_by_email(db, email)
     user: User | None = None
@@ -275,7 +273,7 @@ def invite_colleague(
         audit.record(
             db,
             "employer.member_invite_refused",
-            actor=Actor(user_id=inviter_user_id, role="employer"),
+            actor=actor,
             object_type="user",
             object_id=existing.id if existing is not None else None,
             after={"employer_id": employer_id},
@@ -296,7 +294,7 @@ def invite_colleague(
     audit.record(
         db,
         "employer.member_invited",
-        actor=Actor(user_id=inviter_user_id, role="employer"),
+        actor=actor,
         object_type="user",
         object_id=user.id,
         after={"employer_id": employer_id},
@@ -348,17 +346,17 @@ def _owner_count(db: Session, employer_id: int) -> int:
     )
 
 
-def remove_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_id: int) -> User:
+def remove_colleague(db: Session, *, employer_id: int, actor: Actor, user_id: int) -> User:
     """Take a colleague off the team: the account is deactivated and its sessions end now.
 
     Only an owner removes (Forbidden); an owner may remove another owner, never the last one.
     """
-    membership, user = _team_for_change(db, employer_id, actor_user_id, user_id)
+    membership, user = _team_for_change(db, employer_id, actor.user_id or 0, user_id)
     if membership.is_owner and _owner_count(db, employer_id) <= 1:
         raise DomainError(
             "This is the organisation's last owner: make a colleague an owner first.", None
         )
-    if user_id == actor_user_id:
+    if user_id == actor.user_id:
         raise DomainError("You cannot remove yourself. Ask a colleague to do it.", None)
     others = db.execute(
         select(func.count())
@@ -378,7 +376,7 @@ def remove_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_
     audit.record(
         db,
         "employer.member_removed",
-        actor=Actor(user_id=actor_user_id, role="employer"),
+        actor=actor,
         object_type="user",
         object_id=user_id,
         after={"employer_id": employer_id},
@@ -386,9 +384,9 @@ def remove_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_
     return user
 
 
-def promote_colleague(db: Session, *, employer_id: int, actor_user_id: int, user_id: int) -> User:
+def promote_colleague(db: Session, *, employer_id: int, actor: Actor, user_id: int) -> User:
     """An owner makes a colleague an owner too (idempotent); Forbidden for anyone else."""
-    membership, user = _team_for_change(db, employer_id, actor_user_id, user_id)
+    membership, user = _team_for_change(db, employer_id, actor.user_id or 0, user_id)
     if membership.is_owner:
         return user
     membership.is_owner = True
@@ -396,7 +394,7 @@ def promote_colleague(db: Session, *, employer_id: int, actor_user_id: int, user
     audit.record(
         db,
         "employer.owner_added",
-        actor=Actor(user_id=actor_user_id, role="employer"),
+        actor=actor,
         object_type="user",
         object_id=user_id,
         before={"is_owner": False},

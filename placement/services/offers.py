@@ -329,7 +329,7 @@ def accept(
             object_id=position.id,
             detail=position.title,
         )
-        pipeline.answer_the_rest(db, settings, position, party.user_id or 0)
+        pipeline.answer_the_rest(db, settings, position, party)
     for person in employer_recipients(db, position.employer_id):
         _mail(
             db,

@@ -121,7 +121,7 @@ def move_stage(
     settings: Settings,
     *,
     employer_id: int,
-    actor_user_id: int,
+    actor: Actor,
     application_id: int,
     to_stage: str,
     note: str = "",
@@ -190,22 +190,20 @@ def move_stage(
     if to_stage != ApplicationStage.OFFER:
         offers.withdraw_waiting(db, application.id or 0)
     result = StageResult(application=application, position=position)
-    _record_move(
-        db, settings, application, position, current, to_stage, actor_user_id, note, reason
-    )
+    _record_move(db, settings, application, position, current, to_stage, actor, note, reason)
     if to_stage == ApplicationStage.HIRED:
-        result.placement = _record_placement(db, application, position, actor_user_id)
+        result.placement = _record_placement(db, application, position, actor)
         if mark_filled_if_full(db, position.id or 0):
             result.filled = True
             audit.record(
                 db,
                 "position.filled",
-                actor=Actor(user_id=actor_user_id, role="employer"),
+                actor=actor,
                 object_type="position",
                 object_id=position.id,
                 detail=position.title,
             )
-            result.answered = _answer_the_rest(db, settings, position, actor_user_id)
+            result.answered = _answer_the_rest(db, settings, position, actor)
     return result
 
 
@@ -234,7 +232,7 @@ def _record_move(
     position: Position,
     from_stage: str,
     to_stage: str,
-    actor_user_id: int | None,
+    actor: Actor,
     note: str,
     reason: str | None,
 ) -> None:
@@ -243,7 +241,7 @@ def _record_move(
             application_id=application.id or 0,
             from_stage=from_stage,
             to_stage=to_stage,
-            actor_user_id=actor_user_id,
+            actor_user_id=actor.user_id,
             note=note,
             reason=reason,
         )
@@ -251,7 +249,7 @@ def _record_move(
     audit.record(
         db,
         "application.stage_changed",
-        actor=Actor(user_id=actor_user_id, role="employer"),
+        actor=actor,
         object_type="application",
         object_id=application.id,
         detail=f"{from_stage} -> {to_stage}" + (f" ({reason})" if reason else ""),
@@ -309,14 +307,14 @@ def _tell_graduate(
 
 
 def _record_placement(
-    db: Session, application: Application, position: Position, actor_user_id: int
+    db: Session, application: Application, position: Position, actor: Actor
 ) -> Placement:
     """A hire is the employer's word: the placement is recorded unverified (staff verify it)
     and counts in the reports from its start date on."""
     employer = db.get(Employer, position.employer_id)
     placement, _ = placements.record_placement(
         db,
-        Actor(user_id=actor_user_id, role="employer"),
+        actor,
         graduate_id=application.graduate_id,
         employer_name=(employer.name if employer else "") or "Employer",
         job_title=position.title,
@@ -329,9 +327,7 @@ def _record_placement(
     return placement
 
 
-def _answer_the_rest(
-    db: Session, settings: Settings, position: Position, actor_user_id: int
-) -> int:
+def _answer_the_rest(db: Session, settings: Settings, position: Position, actor: Actor) -> int:
     """Every candidate still waiting on a filled position hears so, with the reason."""
     waiting = db.execute(
         select(Application).where(
@@ -356,7 +352,7 @@ def _answer_the_rest(
                 position,
                 current,
                 "rejected",
-                actor_user_id,
+                actor,
                 "All openings of this position have been filled.",
                 "position_filled",
             )

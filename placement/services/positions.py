@@ -336,7 +336,7 @@ def save_position(
     db: Session,
     *,
     employer_id: int,
-    actor_user_id: int,
+    actor: Actor,
     data: PositionInput,
     action: str,
     position_id: int | None = None,
@@ -395,7 +395,7 @@ def save_position(
         audit.record(
             db,
             event,
-            actor=Actor(user_id=actor_user_id, role="employer"),
+            actor=actor,
             object_type="position",
             object_id=position.id,
             detail=position.title,
@@ -473,7 +473,7 @@ def save_position(
     audit.record(
         db,
         event,
-        actor=Actor(user_id=actor_user_id, role="employer"),
+        actor=actor,
         object_type="position",
         object_id=position_id,
         detail=data.title,
@@ -628,9 +628,7 @@ def _snapshot(
     return snapshot
 
 
-def close_position(
-    db: Session, *, employer_id: int, actor_user_id: int, position_id: int
-) -> Position:
+def close_position(db: Session, *, employer_id: int, actor: Actor, position_id: int) -> Position:
     """Close a position (it leaves the search); idempotent for closed and filled ones."""
     position = position_for_employer(db, employer_id, position_id)
     if position.status not in CLOSABLE_STATUSES:
@@ -644,7 +642,7 @@ def close_position(
         audit.record(
             db,
             "position.closed",
-            actor=Actor(user_id=actor_user_id, role="employer"),
+            actor=actor,
             object_type="position",
             object_id=position_id,
             detail=position.title,

@@ -123,7 +123,7 @@ def organization(request: Request, db: Session) -> Response:
         saved = employer_service.update_organization(
             db,
             employer_id=employer.id or 0,
-            actor_user_id=current.user_id,
+            actor=actor(request),
             data=employer_service.OrganizationInput(
                 name=name, kind=kind, zip=zip_code, website=website, phone=phone, npi=npi or None
             ),
@@ -185,7 +185,7 @@ def team(request: Request, db: Session) -> Response:
             db,
             request.app.state.settings,
             employer_id=employer_id,
-            inviter_user_id=current.user_id,
+            actor=actor(request),
             email=email,
             name=name,
         )
@@ -204,7 +204,7 @@ def _team_change(request: Request, db: Session, change: TeamChange, done: str) -
         change(
             db,
             employer_id=_employer_id(current),
-            actor_user_id=current.user_id,
+            actor=actor(request),
             user_id=request.path_params["user_id"],
         )
     except NotFound:
@@ -356,7 +356,7 @@ def position_form(request: Request, db: Session) -> Response:
         saved = position_service.save_position(
             db,
             employer_id=employer_id,
-            actor_user_id=current.user_id,
+            actor=actor(request),
             data=data,
             action=action,
             position_id=position.id if position is not None else None,
@@ -435,7 +435,7 @@ def close_position(request: Request, db: Session) -> Response:
         position = position_service.close_position(
             db,
             employer_id=_employer_id(current),
-            actor_user_id=current.user_id,
+            actor=actor(request),
             position_id=request.path_params["position_id"],
         )
     except NotFound:
@@ -526,7 +526,7 @@ def move_stage(request: Request, db: Session) -> Response:
             db,
             request.app.state.settings,
             employer_id=_employer_id(current),
-            actor_user_id=current.user_id,
+            actor=actor(request),
             application_id=application_id,
             to_stage=stage,
             note=note,

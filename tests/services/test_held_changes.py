@@ -28,7 +28,7 @@ def ask(db, persona, **changes):
     saved = employers.update_organization(
         db,
         employer_id=employer.id,
-        actor_user_id=persona.user.id,
+        actor=Actor(user_id=persona.user.id, role="employer"),
         data=employers.OrganizationInput(**values),
     )
     db.commit()

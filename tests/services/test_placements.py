@@ -80,7 +80,7 @@ class TestTheService:
             db,
             _settings(),
             employer_id=employer_user.employer.id,
-            actor_user_id=employer_user.user.id,
+            actor=Actor(user_id=employer_user.user.id, role="employer"),
             application_id=application.id,
             to_stage="hired",
         )
@@ -105,7 +105,7 @@ class TestTheService:
             db,
             _settings(),
             employer_id=employer_user.employer.id,
-            actor_user_id=employer_user.user.id,
+            actor=Actor(user_id=employer_user.user.id, role="employer"),
             application_id=application.id,
             to_stage="hired",
         )

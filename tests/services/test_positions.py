@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from placement import dates
 from placement.models import AuditEvent, Change, Position, PositionRequirement
-from placement.services import Conflict, DomainError, NotFound
+from placement.services import Actor, Conflict, DomainError, NotFound
 from placement.services import positions as service
 from placement.services.positions import PositionInput, SearchFilters
 from tests import factories
@@ -46,7 +46,7 @@ def save(db, employer_id, user_id, data=None, **kwargs):
     position = service.save_position(
         db,
         employer_id=employer_id,
-        actor_user_id=user_id,
+        actor=Actor(user_id=user_id, role="employer"),
         data=data or make_input(),
         **{"action": "submit", **kwargs},
     )
@@ -230,7 +230,7 @@ class TestClosingAndExpiry:
         service.close_position(
             db,
             employer_id=employer_user.employer.id,
-            actor_user_id=employer_user.user.id,
+            actor=Actor(user_id=employer_user.user.id, role="employer"),
             position_id=position.id,
         )
         db.commit()

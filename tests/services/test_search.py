@@ -137,7 +137,7 @@ class TestKeptInStep:
         employers.update_organization(
             db,
             employer_id=employer.id,
-            actor_user_id=employer_user.user.id,
+            actor=Actor(user_id=employer_user.user.id, role="employer"),
             data=employers.OrganizationInput(
                 name="Seaside Rehabilitation Institute",
                 kind=employer.kind,

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from placement.models import EmployerMember, User
-from placement.services import DomainError, Forbidden, NotFound
+from placement.services import Actor, DomainError, Forbidden, NotFound
 from placement.services import employers as employer_service
 from tests import factories
 
@@ -32,7 +32,7 @@ class TestTheService:
             employer_service.remove_colleague(
                 db,
                 employer_id=employer_id,
-                actor_user_id=colleague.id,
+                actor=Actor(user_id=colleague.id, role="employer"),
                 user_id=employer_user.user.id,
             )
 
@@ -41,10 +41,16 @@ class TestTheService:
         first = _colleague(db, employer_id, "first@harbor.example")
         second = _colleague(db, employer_id, "second@harbor.example")
         employer_service.promote_colleague(
-            db, employer_id=employer_id, actor_user_id=employer_user.user.id, user_id=first.id
+            db,
+            employer_id=employer_id,
+            actor=Actor(user_id=employer_user.user.id, role="employer"),
+            user_id=first.id,
         )
         employer_service.remove_colleague(
-            db, employer_id=employer_id, actor_user_id=employer_user.user.id, user_id=second.id
+            db,
+            employer_id=employer_id,
+            actor=Actor(user_id=employer_user.user.id, role="employer"),
+            user_id=second.id,
         )
         db.commit()
         assert _is_owner(db, first.id)
@@ -54,13 +60,19 @@ class TestTheService:
         employer_id = employer_user.employer.id
         other = _colleague(db, employer_id, "other@harbor.example", owner=True)
         employer_service.remove_colleague(
-            db, employer_id=employer_id, actor_user_id=other.id, user_id=employer_user.user.id
+            db,
+            employer_id=employer_id,
+            actor=Actor(user_id=other.id, role="employer"),
+            user_id=employer_user.user.id,
         )
         db.commit()
         helper = _colleague(db, employer_id, "helper@harbor.example")
         with pytest.raises(DomainError, match="last owner") as caught:
             employer_service.remove_colleague(
-                db, employer_id=employer_id, actor_user_id=other.id, user_id=other.id
+                db,
+                employer_id=employer_id,
+                actor=Actor(user_id=other.id, role="employer"),
+                user_id=other.id,
             )
         assert not isinstance(caught.value, Forbidden)
         assert helper.active
@@ -84,7 +96,10 @@ class TestTheService:
             try:
                 with unit_of_work(app.state.engine) as session:
                     employer_service.remove_colleague(
-                        session, employer_id=employer_id, actor_user_id=actor, user_id=target
+                        session,
+                        employer_id=employer_id,
+                        actor=Actor(user_id=actor, role="employer"),
+                        user_id=target,
                     )
                 outcomes.append("removed")
             except DomainError as error:
@@ -111,7 +126,7 @@ class TestTheService:
             employer_service.promote_colleague(
                 db,
                 employer_id=employer_user.employer.id,
-                actor_user_id=employer_user.user.id,
+                actor=Actor(user_id=employer_user.user.id, role="employer"),
                 user_id=other_employer_user.user.id,
             )
 

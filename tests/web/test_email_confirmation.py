@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from placement.models import AuditEvent, Employer, Message, OneTimeToken, User, utcnow
-from placement.services import accounts
+from placement.services import Actor, accounts
 
 FORM = {
     "organization_name": "Seabreeze Skilled Nursing",
@@ -195,7 +195,7 @@ def test_a_used_invitation_link_confirms_the_address_too(db, app, settings, empl
         db,
         settings,
         employer_id=employer_user.employer.id,
-        inviter_user_id=employer_user.user.id,
+        actor=Actor(user_id=employer_user.user.id, role="employer"),
         email="colleague@harbor.example",
         name="Cole",
     )

@@ -141,7 +141,7 @@ class TestPageCache:
         employers.update_organization(
             db,
             employer_id=employer.id,
-            actor_user_id=employer_user.user.id,
+            actor=Actor(user_id=employer_user.user.id, role="employer"),
             data=employers.OrganizationInput(
                 name=employer.name,
                 kind=employer.kind,
