@@ -172,7 +172,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_import_graduates(args: argparse.Namespace) -> int:
-    from placement.services import roster
+    from placement.services import Actor, roster
 
     settings = _settings()
     engine = make_engine(settings.database_url)
@@ -181,7 +181,11 @@ def cmd_import_graduates(args: argparse.Namespace) -> int:
             data = handle.read()
         with unit_of_work(engine) as db:
             result = roster.import_roster(
-                db, settings, data, skip_bad_rows=args.skip_bad_rows, actor_user_id=None
+                db,
+                settings,
+                data,
+                skip_bad_rows=args.skip_bad_rows,
+                actor=Actor(user_id=None, role="cli"),
             )
     except OSError as error:
         print(f"Cannot read {args.file}: {error.strerror}", file=sys.stderr)

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from placement import dates
 from placement.models import Graduate
-from placement.services import roster
+from placement.services import Actor, roster
 from placement.web.http import content_disposition
 from tests import factories
 from tests.web.test_auth import GRADUATE_FORM
@@ -109,7 +109,9 @@ class TestOnTheTwentyNinthOfFebruary:
             b"S29,Feb,Leap,leap@example.com,MMT,2030-02-28,700\n"
             b"S30,Mar,Late,late@example.com,MMT,2031-01-01,700\n"
         )
-        result = roster.import_roster(db, settings, data, skip_bad_rows=True, actor_user_id=None)
+        result = roster.import_roster(
+            db, settings, data, skip_bad_rows=True, actor=Actor(user_id=None, role="cli")
+        )
         assert result.created == 1 and [e.line for e in result.errors] == [3]
 
 

@@ -44,7 +44,6 @@ def create_token(
     name: str,
     *,
     expires_in_days: int = EXPIRES_IN_DAYS_DEFAULT,
-    ip: str = "",
 ) -> tuple[ApiToken, str]:
     """A new token for a staff user: (the row, the raw token to show once)."""
     if user.role not in ("staff", "admin") or not user.active:
@@ -74,7 +73,7 @@ def create_token(
     audit.record(
         db,
         "api_token.created",
-        actor=Actor(user_id=user.id, role=user.role, ip=ip),
+        actor=Actor(user_id=user.id, role=user.role),
         object_type="api_token",
         object_id=token.id,
         detail=f"{token.prefix}…",
@@ -124,7 +123,7 @@ def revoke_all(db: Session, user_id: int) -> None:
     )
 
 
-def revoke_token(db: Session, user: User, token_id: int, *, ip: str = "") -> ApiToken:
+def revoke_token(db: Session, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens; anyone else's id is NotFound."""
     token = db.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
@@ -135,7 +134,7 @@ def revoke_token(db: Session, user: User, token_id: int, *, ip: str = "") -> Api
         audit.record(
             db,
             "api_token.revoked",
-            actor=Actor(user_id=user.id, role=user.role, ip=ip),
+            actor=Actor(user_id=user.id, role=user.role),
             object_type="api_token",
             object_id=token.id,
             detail=f"{token.prefix}…",

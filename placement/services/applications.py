@@ -61,7 +61,7 @@ def create_application(
     *,
     position: Position,
     graduate_id: int,
-    actor_user_id: int | None,
+    actor: Actor,
     source: str,
     cover_note: str = "",
     event_note: str = "",
@@ -95,14 +95,14 @@ def create_application(
             application_id=application.id or 0,
             from_stage=None,
             to_stage="submitted",
-            actor_user_id=actor_user_id,
+            actor_user_id=actor.user_id,
             note=event_note,
         )
     )
     audit.record(
         db,
         "application.submitted" if source == "applied" else "application.referred",
-        actor=Actor(user_id=actor_user_id, role="graduate"),
+        actor=actor,
         object_type="application",
         object_id=application.id,
         detail=f"position {position.id}, graduate {graduate_id}, source {source}",
@@ -139,7 +139,7 @@ def apply(
     settings: Settings,
     *,
     graduate_id: int,
-    user_id: int,
+    actor: Actor,
     position_id: int,
     cover_note: str,
 ) -> tuple[Application, bool]:
@@ -162,7 +162,7 @@ def apply(
         settings,
         position=position,
         graduate_id=graduate_id,
-        actor_user_id=user_id,
+        actor=actor,
         source="applied",
         cover_note=cover_note,
     )
@@ -347,7 +347,7 @@ def application_detail(db: Session, graduate_id: int, application_id: int) -> Ap
 
 @atomic
 def withdraw(
-    db: Session, settings: Settings, *, graduate_id: int, user_id: int, application_id: int
+    db: Session, settings: Settings, *, graduate_id: int, actor: Actor, application_id: int
 ) -> Application:
     """Withdraw an application that is still open; a conditional update so a race with the
     employer's stage change gives one result, not both."""
@@ -378,14 +378,14 @@ def withdraw(
             application_id=application_id,
             from_stage=previous,
             to_stage="withdrawn",
-            actor_user_id=user_id,
+            actor_user_id=actor.user_id,
             note="Withdrawn by the graduate.",
         )
     )
     audit.record(
         db,
         "application.withdrawn",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="application",
         object_id=application_id,
         before={"stage": previous},

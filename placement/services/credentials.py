@@ -83,7 +83,7 @@ def edit_credential(
     db: Session,
     *,
     graduate_id: int,
-    user_id: int,
+    actor: Actor,
     credential_id: int,
     data: CredentialInput,
     version: int | None = None,
@@ -153,7 +153,7 @@ def edit_credential(
     audit.record(
         db,
         "credential.renewed",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="credential",
         object_id=credential_id,
         detail=f"{credential.code} of graduate {graduate_id}: version {current} → {current + 1}",
@@ -295,7 +295,7 @@ def store_document(
     settings: Settings,
     *,
     graduate_id: int,
-    user_id: int,
+    actor: Actor,
     credential_id: int,
     data: bytes,
     filename: str | None,
@@ -324,7 +324,7 @@ def store_document(
     audit.record(
         db,
         "credential.document_uploaded",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="credential",
         object_id=credential_id,
         detail=f"{credential.code} of graduate {graduate_id}: {kind}, {len(clean)} bytes",
@@ -366,13 +366,13 @@ def forget_documents(db: Session, settings: Settings, graduate_id: int) -> None:
 
 
 def remove_credential(
-    db: Session, settings: Settings, *, graduate_id: int, user_id: int, credential_id: int
+    db: Session, settings: Settings, *, graduate_id: int, actor: Actor, credential_id: int
 ) -> None:
     """Remove one of the graduate's credentials with its history and its scan (the file goes
     once the transaction is committed)."""
     credential = credential_for_graduate(db, graduate_id, credential_id)
     old_path = document_path(settings, credential.document_file)
-    delete_credential(db, graduate_id=graduate_id, user_id=user_id, credential_id=credential_id)
+    delete_credential(db, graduate_id=graduate_id, actor=actor, credential_id=credential_id)
     resumes.after_commit(db, lambda: resumes.remove_file(old_path))
 
 

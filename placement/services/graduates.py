@@ -245,7 +245,7 @@ def update_profile(
     db: Session,
     *,
     graduate_id: int,
-    user_id: int,
+    actor: Actor,
     version: int,
     data: ProfileInput,
     modalities: dict[str, int],
@@ -308,7 +308,7 @@ def update_profile(
     audit.record(
         db,
         "graduate.profile_updated",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="graduate",
         object_id=graduate_id,
         detail="Changed: " + (", ".join(changed) if changed else "nothing"),
@@ -370,7 +370,7 @@ def check_credential(data: CredentialInput, today: date | None = None) -> None:
 
 
 def add_credential(
-    db: Session, *, graduate_id: int, user_id: int, data: CredentialInput
+    db: Session, *, graduate_id: int, actor: Actor, data: CredentialInput
 ) -> GraduateCredential:
     """Add a licence or certificate; it stays unverified until career services verify it."""
     check_credential(data)
@@ -392,7 +392,7 @@ def add_credential(
     audit.record(
         db,
         "credential.added",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="credential",
         object_id=credential.id,
         detail=f"{data.code} for graduate {graduate_id}",
@@ -415,7 +415,7 @@ def credential_for_graduate(
     return credential
 
 
-def delete_credential(db: Session, *, graduate_id: int, user_id: int, credential_id: int) -> None:
+def delete_credential(db: Session, *, graduate_id: int, actor: Actor, credential_id: int) -> None:
     credential = credential_for_graduate(db, graduate_id, credential_id)
     before = {
         "code": credential.code,
@@ -429,7 +429,7 @@ def delete_credential(db: Session, *, graduate_id: int, user_id: int, credential
     audit.record(
         db,
         "credential.removed",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="credential",
         object_id=credential_id,
         detail=f"{before['code']} for graduate {graduate_id}",

@@ -208,7 +208,7 @@ def invite(
     settings: Settings,
     *,
     employer_id: int | None,
-    user_id: int,
+    actor: Actor,
     position_id: int,
     graduate_id: int,
     note: str,
@@ -243,7 +243,7 @@ def invite(
         position_id=position_id,
         graduate_id=graduate_id,
         employer_id=position.employer_id,
-        invited_by=user_id,
+        invited_by=actor.user_id,
         note=note,
     )
     try:
@@ -259,7 +259,7 @@ def invite(
     audit.record(
         db,
         "invitation.created",
-        actor=Actor(user_id=user_id, role="employer"),
+        actor=actor,
         object_type="invitation",
         object_id=invitation.id,
         after={"position_id": position_id, "graduate_id": graduate_id},
@@ -383,7 +383,7 @@ def invitations_for_graduate(
     return out
 
 
-def decline(db: Session, *, graduate_id: int, user_id: int, invitation_id: int) -> Invitation:
+def decline(db: Session, *, graduate_id: int, actor: Actor, invitation_id: int) -> Invitation:
     """Decline the graduate's own pending invitation (NotFound for anyone else's); declining
     twice changes nothing."""
     invitation = (
@@ -402,7 +402,7 @@ def decline(db: Session, *, graduate_id: int, user_id: int, invitation_id: int) 
         audit.record(
             db,
             "invitation.declined",
-            actor=Actor(user_id=user_id, role="graduate"),
+            actor=actor,
             object_type="invitation",
             object_id=invitation_id,
         )
@@ -410,7 +410,7 @@ def decline(db: Session, *, graduate_id: int, user_id: int, invitation_id: int) 
     return invitation
 
 
-def set_accepts_invitations(db: Session, *, graduate_id: int, user_id: int, on: bool) -> Graduate:
+def set_accepts_invitations(db: Session, *, graduate_id: int, actor: Actor, on: bool) -> Graduate:
     graduate = db.get(Graduate, graduate_id)
     if graduate is None or graduate.deleted_at is not None:
         raise NotFound
@@ -420,7 +420,7 @@ def set_accepts_invitations(db: Session, *, graduate_id: int, user_id: int, on: 
         audit.record(
             db,
             "graduate.invitations_" + ("on" if on else "off"),
-            actor=Actor(user_id=user_id, role="graduate"),
+            actor=actor,
             object_type="graduate",
             object_id=graduate_id,
         )

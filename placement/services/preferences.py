@@ -24,7 +24,6 @@ def update_notifications(
     *,
     language: str,
     email_frequency: str,
-    ip: str = "",
 ) -> User:
     """Save the preferences; what was held for a digest follows the new frequency."""
     if language not in set(Language):
@@ -44,7 +43,7 @@ def update_notifications(
     audit.record(
         db,
         "account.notifications_changed",
-        actor=Actor(user_id=user.id, role=user.role, ip=ip),
+        actor=Actor(user_id=user.id, role=user.role),
         object_type="user",
         object_id=user.id,
         before=before,

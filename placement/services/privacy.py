@@ -114,7 +114,7 @@ def _record(row: Any, *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
     }
 
 
-def export_graduate(db: Session, *, graduate_id: int, user_id: int) -> dict[str, Any]:
+def export_graduate(db: Session, *, graduate_id: int, actor: Actor) -> dict[str, Any]:
     """Everything the network holds about the graduate, as plain JSON-ready values.
 
     Employers appear by organisation name only; the people who acted inside them do not.
@@ -123,7 +123,7 @@ def export_graduate(db: Session, *, graduate_id: int, user_id: int) -> dict[str,
     graduate = db.get(Graduate, graduate_id)
     if graduate is None or graduate.deleted_at is not None:
         raise NotFound
-    user = db.get(User, user_id)
+    user = db.get(User, actor.user_id)
     modalities = db.exec(
         select(GraduateModality)
         .where(GraduateModality.graduate_id == graduate_id)
@@ -165,14 +165,14 @@ def export_graduate(db: Session, *, graduate_id: int, user_id: int) -> dict[str,
     ).all()
     messages = db.exec(
         select(Message)
-        .where(Message.recipient_user_id == user_id)
+        .where(Message.recipient_user_id == actor.user_id)
         .order_by(col(Message.created_at), col(Message.id))
     ).all()
     audit_events = db.exec(
         select(AuditEvent)
         .where(
             or_(
-                col(AuditEvent.actor_user_id) == user_id,
+                col(AuditEvent.actor_user_id) == actor.user_id,
                 (col(AuditEvent.object_type) == "graduate")
                 & (col(AuditEvent.object_id) == graduate_id),
             )
@@ -242,7 +242,7 @@ def export_graduate(db: Session, *, graduate_id: int, user_id: int) -> dict[str,
     audit.record(
         db,
         "graduate.exported",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="graduate",
         object_id=graduate_id,
     )
@@ -292,9 +292,8 @@ def delete_account(
     settings: Settings,
     passwords: Passwords,
     *,
-    user_id: int,
+    actor: Actor,
     password: str,
-    ip: str = "",
 ) -> int:
     """Delete the graduate's account after checking the current password; returns the
     graduate's id.
@@ -306,12 +305,12 @@ def delete_account(
     switched off with its e-mail and name scrubbed and its password removed.
     Open applications are withdrawn and pending referrals declined.
     """
-    user = db.get(User, user_id)
+    user = db.get(User, actor.user_id)
     if user is None or user.role != "graduate":
         raise NotFound
     if not passwords.verify(user.password_hash, password):
         raise DomainError("That is not your current password.", "password")
-    graduate = db.exec(select(Graduate).where(Graduate.user_id == user_id)).first()
+    graduate = db.exec(select(Graduate).where(Graduate.user_id == actor.user_id)).first()
     if graduate is None or graduate.deleted_at is not None:
         raise NotFound
     graduate_id = graduate.id or 0
@@ -368,7 +367,7 @@ def delete_account(
     db.exec(
         delete(Message).where(
             or_(
-                col(Message.recipient_user_id) == user_id,
+                col(Message.recipient_user_id) == actor.user_id,
                 col(Message.recipient_email) == user.email,
             )
         )
@@ -394,12 +393,12 @@ def delete_account(
     db.add(graduate)
     db.flush()
     changes.graduate_changed(db, graduate_id)
-    db.exec(delete(OneTimeToken).where(col(OneTimeToken.user_id) == user_id))
-    db.exec(delete(ApiToken).where(col(ApiToken.user_id) == user_id))
+    db.exec(delete(OneTimeToken).where(col(OneTimeToken.user_id) == actor.user_id))
+    db.exec(delete(ApiToken).where(col(ApiToken.user_id) == actor.user_id))
     db.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == f"account:{user.email}"))
     # The user row stays, scrubbed and switched off, so that the append-only audit log keeps
     # pointing at one (now anonymous) actor; every session of it ends here.
-    user.email = f"deleted-{user_id}@deleted.invalid"
+    user.email = f"deleted-{actor.user_id}@deleted.invalid"
     user.name = " ".join(DELETED_NAME).capitalize()
     user.password_hash = None
     user.active = False
@@ -409,11 +408,11 @@ def delete_account(
     audit.record(
         db,
         "account.deleted",
-        actor=Actor(user_id=user_id, role="graduate", ip=ip),
+        actor=actor,
         object_type="graduate",
         object_id=graduate_id,
         detail=(
-            f"The graduate deleted their account (user {user_id}); "
+            f"The graduate deleted their account (user {actor.user_id}); "
             f"{len(open_applications)} open application(s) withdrawn."
         ),
     )

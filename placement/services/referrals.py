@@ -35,7 +35,7 @@ def refer(
     db: Session,
     settings: Settings,
     *,
-    staff_user_id: int | None,
+    actor: Actor,
     position_id: int,
     graduate_id: int,
     note: str,
@@ -46,7 +46,7 @@ def refer(
     Only open positions of approved employers (not past their closing date) and graduates who
     exist (did not delete their account) and are not `private` can be referred; anything else raises
     DomainError with the field to blame (`position_id`, `graduate_id` or `note`). Writes the
-    audit event "referral.created" and notifies the graduate. `staff_user_id` is None only
+    audit event "referral.created" and notifies the graduate. `actor.user_id` is None only
     when no person acted (a round published from the command line).
     """
     note = (note or "").strip()
@@ -78,7 +78,7 @@ def refer(
     referral = Referral(
         position_id=position_id,
         graduate_id=graduate_id,
-        staff_user_id=staff_user_id,
+        staff_user_id=actor.user_id,
         note=note,
         status="pending",
         open_pair=pair,
@@ -93,13 +93,12 @@ def refer(
         if existing is None:  # pragma: no cover - the constraint fired for another reason
             raise
         return existing, False
-    staff = db.get(User, staff_user_id) if staff_user_id is not None else None
     employer = db.get(Employer, position.employer_id)
     employer_name = employer.name if employer else ""
     audit.record(
         db,
         "referral.created",
-        actor=Actor(user_id=staff_user_id, role=staff.role if staff else "staff"),
+        actor=actor,
         object_type="referral",
         object_id=referral.id,
         detail=(
@@ -228,7 +227,7 @@ def _answer(db: Session, referral: Referral, status: str, reason: str = "") -> N
 
 @atomic
 def accept(
-    db: Session, settings: Settings, *, graduate_id: int, user_id: int, referral_id: int
+    db: Session, settings: Settings, *, graduate_id: int, actor: Actor, referral_id: int
 ) -> Referral:
     """Accept a pending referral: the graduate now has an application (source "referred"),
     or keeps the one they had already made, and the employer sees them in its pipeline."""
@@ -248,7 +247,7 @@ def accept(
         settings,
         position=position,
         graduate_id=graduate_id,
-        actor_user_id=user_id,
+        actor=actor,
         source="referred",
         event_note="Referred by career services; the graduate accepted the referral.",
     )
@@ -257,7 +256,7 @@ def accept(
     audit.record(
         db,
         "referral.accepted",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="referral",
         object_id=referral.id,
         after={"status": "accepted", "application_id": application.id},
@@ -272,7 +271,7 @@ def decline(
     settings: Settings,
     *,
     graduate_id: int,
-    user_id: int,
+    actor: Actor,
     referral_id: int,
     reason: str = "",
 ) -> Referral:
@@ -289,7 +288,7 @@ def decline(
     audit.record(
         db,
         "referral.declined",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="referral",
         object_id=referral.id,
         # The graduate's own words stay out of the log (ids and codes only).

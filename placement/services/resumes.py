@@ -239,7 +239,7 @@ def store_resume(
     settings: Settings,
     *,
     graduate: Graduate,
-    user_id: int,
+    actor: Actor,
     data: bytes,
     filename: str | None,
 ) -> Graduate:
@@ -263,7 +263,7 @@ def store_resume(
     audit.record(
         db,
         "graduate.resume_uploaded",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="graduate",
         object_id=graduate.id,
         detail=f"{len(data)} bytes",

@@ -351,8 +351,7 @@ def import_roster(
     data: bytes,
     *,
     skip_bad_rows: bool,
-    actor_user_id: int | None,
-    actor_role: str = "staff",
+    actor: Actor,
 ) -> ImportResult:
     """Import the roster CSV (columns COLUMNS). With any bad row nothing is imported unless
     `skip_bad_rows`; then the good rows are and the bad ones are reported all the same."""
@@ -373,11 +372,11 @@ def import_roster(
             for row in good:
                 graduate = existing.get(row.student_id.lower())
                 if graduate is None:
-                    _create(db, settings, row, actor_user_id)
+                    _create(db, settings, row, actor.user_id)
                     result.created += 1
                 elif graduate.deleted_at is not None:
                     result.unchanged += 1  # an account deleted on request stays anonymised
-                elif _update(db, settings, graduate, row, actor_user_id):
+                elif _update(db, settings, graduate, row, actor.user_id):
                     result.updated += 1
                 else:
                     result.unchanged += 1
@@ -391,7 +390,7 @@ def import_roster(
     event = audit.record(
         db,
         "roster.imported",
-        actor=Actor(user_id=actor_user_id, role=actor_role if actor_user_id else "cli"),
+        actor=actor,
         object_type="roster",
         detail=result.summary(),
         after={

@@ -161,7 +161,7 @@ def plan(db: Session, *, algorithm: str) -> Plan:
     )
 
 
-def preview_round(db: Session, *, algorithm: str, staff_user_id: int | None) -> MatchRound:
+def preview_round(db: Session, *, algorithm: str, actor: Actor) -> MatchRound:
     """Plan a round and store it as a preview with its assignments. DomainError for an
     unknown algorithm."""
     computed = plan(db, algorithm=algorithm)
@@ -169,7 +169,7 @@ def preview_round(db: Session, *, algorithm: str, staff_user_id: int | None) -> 
         algorithm=algorithm,
         status="preview",
         summary=json.dumps(computed.summary()),
-        created_by=staff_user_id,
+        created_by=actor.user_id,
     )
     db.add(match_round)
     db.flush()
@@ -187,7 +187,7 @@ def preview_round(db: Session, *, algorithm: str, staff_user_id: int | None) -> 
     audit.record(
         db,
         "round.previewed",
-        actor=Actor(user_id=staff_user_id, role="staff" if staff_user_id else "system"),
+        actor=actor,
         object_type="match_round",
         object_id=match_round.id,
         detail=f"{algorithm}: {len(computed.plan.assignments)} assignments, "
@@ -197,9 +197,7 @@ def preview_round(db: Session, *, algorithm: str, staff_user_id: int | None) -> 
     return match_round
 
 
-def publish_round(
-    db: Session, settings: Settings, round_id: int, *, staff_user_id: int | None
-) -> int:
+def publish_round(db: Session, settings: Settings, round_id: int, *, actor: Actor) -> int:
     """Create a referral for each assignment of a previewed round; the number created.
 
     Only the first publish does anything (a conditional update from `preview`); later ones
@@ -213,7 +211,7 @@ def publish_round(
     moved = db.exec(
         update(MatchRound)
         .where(col(MatchRound.id) == round_id, col(MatchRound.status) == RoundStatus.PREVIEW)
-        .values(status="published", published_by=staff_user_id, published_at=utcnow())
+        .values(status="published", published_by=actor.user_id, published_at=utcnow())
     )
     if not moved.rowcount:
         if db.get(MatchRound, round_id) is None:
@@ -233,7 +231,7 @@ def publish_round(
                 _, new = referrals.refer(
                     db,
                     settings,
-                    staff_user_id=staff_user_id,
+                    actor=actor,
                     position_id=assignment.position_id,
                     graduate_id=assignment.graduate_id,
                     note=note,
@@ -249,7 +247,7 @@ def publish_round(
     audit.record(
         db,
         "round.published",
-        actor=Actor(user_id=staff_user_id, role="staff" if staff_user_id else "system"),
+        actor=actor,
         object_type="match_round",
         object_id=round_id,
         detail=f"{created} referrals created from {len(assignments)} assignments"
@@ -371,8 +369,9 @@ def run_from_cli(db: Session, settings: Settings, *, algorithm: str, publish: bo
     """`placement match-round`: a dry run prints the plan and stores nothing; `--publish`
     stores the round and creates its referrals. Returns the text to print."""
     if publish:
-        match_round = preview_round(db, algorithm=algorithm, staff_user_id=None)
-        created = publish_round(db, settings, match_round.id or 0, staff_user_id=None)
+        system = Actor(user_id=None, role="system")
+        match_round = preview_round(db, algorithm=algorithm, actor=system)
+        created = publish_round(db, settings, match_round.id or 0, actor=system)
         detail = round_detail(db, match_round.id or 0)
         lines = _describe(detail.summary, detail.assignments, detail.unmatched)
         lines.insert(0, f"Placement round #{match_round.id} ({algorithm}), published.")

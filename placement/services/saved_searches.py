@@ -70,7 +70,7 @@ def canonical_query(query: str) -> str:
     return urlencode(kept)
 
 
-def save(db: Session, *, graduate_id: int, user_id: int, name: str, query: str) -> SavedSearch:
+def save(db: Session, *, graduate_id: int, actor: Actor, name: str, query: str) -> SavedSearch:
     """Save a search (DomainError at `name` or `query` for an invalid one; saving the same
     query again renames the one saved)."""
     name = (name or "").strip()
@@ -104,7 +104,7 @@ def save(db: Session, *, graduate_id: int, user_id: int, name: str, query: str) 
     audit.record(
         db,
         "saved_search.created",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="saved_search",
         object_id=row.id,
     )
@@ -121,7 +121,7 @@ def searches_of(db: Session, graduate_id: int) -> list[SavedSearch]:
     )
 
 
-def remove(db: Session, *, graduate_id: int, user_id: int, search_id: int) -> None:
+def remove(db: Session, *, graduate_id: int, actor: Actor, search_id: int) -> None:
     """Delete the graduate's own saved search; NotFound for anyone else's."""
     row = db.get(SavedSearch, search_id) if 0 < search_id < 2**31 else None
     if row is None or row.graduate_id != graduate_id:
@@ -130,7 +130,7 @@ def remove(db: Session, *, graduate_id: int, user_id: int, search_id: int) -> No
     audit.record(
         db,
         "saved_search.deleted",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="saved_search",
         object_id=search_id,
     )

@@ -45,7 +45,7 @@ def approved_employer(db: Session, employer_id: int) -> Employer:
 
 
 def express_interest(
-    db: Session, *, graduate_id: int, user_id: int, employer_id: int
+    db: Session, *, graduate_id: int, actor: Actor, employer_id: int
 ) -> tuple[TalentInterest, bool]:
     """Join the employer's talent pool: (the row, True), or (the one there already, False).
     NotFound for an organisation that is not approved; DomainError unless the graduate's
@@ -76,7 +76,7 @@ def express_interest(
     audit.record(
         db,
         "talent_pool.joined",
-        actor=Actor(user_id=user_id, role="graduate"),
+        actor=actor,
         object_type="employer",
         object_id=employer_id,
         after={"graduate_id": graduate_id},
@@ -84,7 +84,7 @@ def express_interest(
     return row, True
 
 
-def withdraw_interest(db: Session, *, graduate_id: int, user_id: int, employer_id: int) -> bool:
+def withdraw_interest(db: Session, *, graduate_id: int, actor: Actor, employer_id: int) -> bool:
     """Leave the employer's talent pool; True when there was something to withdraw. NotFound
     for an organisation that does not exist."""
     if not matching_service.valid_id(employer_id) or db.get(Employer, employer_id) is None:
@@ -99,7 +99,7 @@ def withdraw_interest(db: Session, *, graduate_id: int, user_id: int, employer_i
         audit.record(
             db,
             "talent_pool.left",
-            actor=Actor(user_id=user_id, role="graduate"),
+            actor=actor,
             object_type="employer",
             object_id=employer_id,
             after={"graduate_id": graduate_id},

@@ -47,7 +47,6 @@ def notification_settings(request: Request, db: Session) -> Response:
             user,
             language=language,
             email_frequency=frequency,
-            ip=request.client.host if request.client else "",
         )
     except DomainError as error:
         form.error(error.field or "email_frequency", error.message)

@@ -29,7 +29,7 @@ from placement.services import resumes as resume_service
 from placement.web import conversation
 from placement.web.forms import Form
 from placement.web.guards import actor, endpoint, not_found, viewer
-from placement.web.http import attachment, client_address, page_number, redirect
+from placement.web.http import attachment, page_number, redirect
 from placement.web.templating import render
 
 PAGE_SIZE = 20
@@ -223,7 +223,7 @@ def profile(request: Request, db: Session) -> Response:
         graduate_service.update_profile(
             db,
             graduate_id=graduate_id,
-            user_id=viewer(request).user_id,
+            actor=actor(request),
             version=version,
             data=data,
             modalities=modalities,
@@ -298,7 +298,7 @@ def credentials(request: Request, db: Session) -> Response:
         return _render_credentials(request, db, graduate_id, form, status_code=422)
     try:
         graduate_service.add_credential(
-            db, graduate_id=graduate_id, user_id=viewer(request).user_id, data=data
+            db, graduate_id=graduate_id, actor=actor(request), data=data
         )
     except DomainError as error:
         form.error(error.field or "code", error.message)
@@ -392,7 +392,7 @@ def credential_edit(request: Request, db: Session) -> Response:
         result = credential_service.edit_credential(
             db,
             graduate_id=credential.graduate_id,
-            user_id=viewer(request).user_id,
+            actor=actor(request),
             credential_id=credential.id or 0,
             data=data,
             version=version,
@@ -436,7 +436,7 @@ def credential_document(request: Request, db: Session) -> Response:
                 db,
                 settings,
                 graduate_id=credential.graduate_id,
-                user_id=viewer(request).user_id,
+                actor=actor(request),
                 credential_id=credential.id or 0,
                 data=upload.file.read(settings.max_upload_bytes + 1),
                 filename=upload.filename,
@@ -463,7 +463,7 @@ def credential_delete(request: Request, db: Session) -> Response:
             db,
             request.app.state.settings,
             graduate_id=_graduate_id(request),
-            user_id=viewer(request).user_id,
+            actor=actor(request),
             credential_id=request.path_params["credential_id"],
         )
     except NotFound:
@@ -502,7 +502,7 @@ def resume(request: Request, db: Session) -> Response:
                 db,
                 settings,
                 graduate=graduate,
-                user_id=viewer(request).user_id,
+                actor=actor(request),
                 data=data,
                 filename=upload.filename,
             )
@@ -582,7 +582,7 @@ def application_withdraw(request: Request, db: Session) -> Response:
             db,
             request.app.state.settings,
             graduate_id=_graduate_id(request),
-            user_id=viewer(request).user_id,
+            actor=actor(request),
             application_id=application_id,
         )
     except NotFound:
@@ -628,7 +628,7 @@ def apply(request: Request, db: Session) -> Response:
             db,
             request.app.state.settings,
             graduate_id=graduate_id,
-            user_id=viewer(request).user_id,
+            actor=actor(request),
             position_id=position_id,
             cover_note=cover_note,
         )
@@ -695,7 +695,7 @@ def referral_accept(request: Request, db: Session) -> Response:
             db,
             request.app.state.settings,
             graduate_id=_graduate_id(request),
-            user_id=viewer(request).user_id,
+            actor=actor(request),
             referral_id=request.path_params["referral_id"],
         )
     except NotFound:
@@ -729,7 +729,7 @@ def referral_decline(request: Request, db: Session) -> Response:
             db,
             request.app.state.settings,
             graduate_id=graduate_id,
-            user_id=viewer(request).user_id,
+            actor=actor(request),
             referral_id=referral_id,
             reason=reason,
         )
@@ -760,7 +760,7 @@ def privacy(request: Request, db: Session) -> Response:
             status_code=422,
         )
     invitation_service.set_accepts_invitations(
-        db, graduate_id=graduate.id or 0, user_id=viewer(request).user_id, on=choice == "on"
+        db, graduate_id=graduate.id or 0, actor=actor(request), on=choice == "on"
     )
     return redirect(request, "graduate:privacy", notice="privacy_saved")
 
@@ -769,7 +769,7 @@ def privacy(request: Request, db: Session) -> Response:
 def export(request: Request, db: Session) -> Response:
     graduate = _graduate(request, db)
     document = privacy_service.export_graduate(
-        db, graduate_id=graduate.id or 0, user_id=viewer(request).user_id
+        db, graduate_id=graduate.id or 0, actor=actor(request)
     )
     name = f"placement-data-{dates.today().isoformat()}.json"
     return attachment(privacy_service.export_json(document), name, "application/json")
@@ -786,9 +786,8 @@ def delete_account(request: Request, db: Session) -> Response:
                 db,
                 request.app.state.settings,
                 request.app.state.passwords,
-                user_id=viewer(request).user_id,
+                actor=actor(request),
                 password=password,
-                ip=client_address(request),
             )
         except DomainError as error:
             form.error(error.field or "password", error.message)

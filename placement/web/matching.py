@@ -14,7 +14,7 @@ from placement.services import DomainError, NotFound
 from placement.services import matching as matching_service
 from placement.services import rounds as rounds_service
 from placement.web.forms import Form
-from placement.web.guards import endpoint, not_found, viewer
+from placement.web.guards import actor, endpoint, not_found
 from placement.web.http import page_number, redirect
 from placement.web.templating import render
 
@@ -56,9 +56,7 @@ def rounds(request: Request, db: Session) -> Response:
     if algorithm is None:
         return _rounds_page(request, db, form, status_code=422)
     try:
-        match_round = rounds_service.preview_round(
-            db, algorithm=algorithm, staff_user_id=viewer(request).user_id
-        )
+        match_round = rounds_service.preview_round(db, algorithm=algorithm, actor=actor(request))
     except DomainError as error:
         form.error(error.field or "algorithm", error.message)
         return _rounds_page(request, db, form, status_code=422)
@@ -81,9 +79,7 @@ def publish_round(request: Request, db: Session) -> Response:
     round_id = request.path_params["round_id"]
     settings = request.app.state.settings
     try:
-        created = rounds_service.publish_round(
-            db, settings, round_id, staff_user_id=viewer(request).user_id
-        )
+        created = rounds_service.publish_round(db, settings, round_id, actor=actor(request))
     except NotFound:
         raise not_found() from None
     if created <= 1:

@@ -20,7 +20,7 @@ from placement.services import saved_searches as search_service
 from placement.services import talent as talent_service
 from placement.web.auth import safe_next
 from placement.web.forms import Form
-from placement.web.guards import endpoint, not_found, viewer
+from placement.web.guards import actor, endpoint, not_found, viewer
 from placement.web.http import page_link, page_number, redirect, redirect_to, url
 from placement.web.templating import render
 
@@ -75,7 +75,7 @@ def invite(request: Request, db: Session) -> Response:
             db,
             request.app.state.settings,
             employer_id=current.employer_id,
-            user_id=current.user_id,
+            actor=actor(request),
             position_id=position_id,
             graduate_id=graduate_id,
             note=note,
@@ -130,7 +130,7 @@ def invitation_decline(request: Request, db: Session) -> Response:
         invitation_service.decline(
             db,
             graduate_id=_graduate_id(request),
-            user_id=viewer(request).user_id,
+            actor=actor(request),
             invitation_id=request.path_params["invitation_id"],
         )
     except NotFound:
@@ -153,7 +153,7 @@ def interest(request: Request, db: Session) -> Response:
         _row, _created = talent_service.express_interest(
             db,
             graduate_id=_graduate_id(request),
-            user_id=viewer(request).user_id,
+            actor=actor(request),
             employer_id=request.path_params["employer_id"],
         )
     except NotFound:
@@ -175,7 +175,7 @@ def interest_withdraw(request: Request, db: Session) -> Response:
         talent_service.withdraw_interest(
             db,
             graduate_id=_graduate_id(request),
-            user_id=viewer(request).user_id,
+            actor=actor(request),
             employer_id=request.path_params["employer_id"],
         )
     except NotFound:
@@ -214,7 +214,7 @@ def searches(request: Request, db: Session) -> Response:
         search_service.save(
             db,
             graduate_id=_graduate_id(request),
-            user_id=viewer(request).user_id,
+            actor=actor(request),
             name=name,
             query=query,
         )
@@ -230,7 +230,7 @@ def search_delete(request: Request, db: Session) -> Response:
         search_service.remove(
             db,
             graduate_id=_graduate_id(request),
-            user_id=viewer(request).user_id,
+            actor=actor(request),
             search_id=request.path_params["search_id"],
         )
     except NotFound:

@@ -580,8 +580,7 @@ def import_graduates(request: Request, db: Session) -> Response:
             request.app.state.settings,
             data,
             skip_bad_rows=skip,
-            actor_user_id=viewer(request).user_id,
-            actor_role=viewer(request).role,
+            actor=actor(request),
         )
     except DomainError as error:
         form.error("roster", error.message)
@@ -633,7 +632,7 @@ def referrals_list(request: Request, db: Session) -> Response:
             referral, created = referrals.refer(
                 db,
                 request.app.state.settings,
-                staff_user_id=viewer(request).user_id,
+                actor=actor(request),
                 position_id=position_id,
                 graduate_id=graduate_id,
                 note=note,

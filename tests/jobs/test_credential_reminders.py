@@ -12,6 +12,7 @@ from sqlmodel import select
 from placement import worker
 from placement.db import unit_of_work
 from placement.models import CredentialReminder, Message
+from placement.services import Actor
 from placement.services import credentials as credential_service
 from placement.services.graduates import CredentialInput
 from tests import factories
@@ -107,7 +108,7 @@ def test_a_renewal_starts_a_new_series(app, db, card_in, graduate_user):
         credential_service.edit_credential(
             session,
             graduate_id=graduate_user.graduate.id,
-            user_id=graduate_user.user.id,
+            actor=Actor(user_id=graduate_user.user.id, role="graduate"),
             credential_id=card.id,
             data=CredentialInput("bls_cpr", "NEW-2", "CA", date(2025, 1, 1), card.expires_on),
             today=TODAY,

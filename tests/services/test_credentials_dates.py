@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from placement import dates
-from placement.services import DomainError
+from placement.services import Actor, DomainError
 from placement.services import graduates as graduate_service
 
 
@@ -23,7 +23,7 @@ def test_a_future_issue_date_is_refused_by_the_service_alone(db, graduate_user):
         graduate_service.add_credential(
             db,
             graduate_id=graduate_user.graduate.id,
-            user_id=graduate_user.user.id,
+            actor=Actor(user_id=graduate_user.user.id, role="graduate"),
             data=_data(dates.today() + timedelta(days=10), None),
         )
     assert caught.value.field == "issued_on"

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from placement import taxonomy
 from placement.models import Graduate, GraduateCredential, GraduateModality
-from placement.services import Conflict, DomainError, NotFound, resumes
+from placement.services import Actor, Conflict, DomainError, NotFound, resumes
 from placement.services import graduates as service
 from tests import factories
 
@@ -65,7 +65,7 @@ class TestUpdateProfile:
         service.update_profile(
             db,
             graduate_id=graduate.id,
-            user_id=graduate_user.user.id,
+            actor=Actor(user_id=graduate_user.user.id, role="graduate"),
             version=1,
             data=_profile(),
             modalities={"oncology": 2, "thai": 0},
@@ -82,7 +82,7 @@ class TestUpdateProfile:
             service.update_profile(
                 db,
                 graduate_id=graduate_user.graduate.id,
-                user_id=graduate_user.user.id,
+                actor=Actor(user_id=graduate_user.user.id, role="graduate"),
                 version=7,
                 data=_profile(),
                 modalities={},
@@ -104,7 +104,7 @@ class TestUpdateProfile:
             service.update_profile(
                 db,
                 graduate_id=graduate_user.graduate.id,
-                user_id=graduate_user.user.id,
+                actor=Actor(user_id=graduate_user.user.id, role="graduate"),
                 version=1,
                 data=_profile(**changes),
                 modalities=modalities,
@@ -168,7 +168,12 @@ class TestCredentials:
             (service.CredentialInput("magic", "", None, TODAY, None), "code"),
         ):
             with pytest.raises(DomainError) as refused:
-                service.add_credential(db, graduate_id=graduate_id, user_id=user_id, data=data)
+                service.add_credential(
+                    db,
+                    graduate_id=graduate_id,
+                    actor=Actor(user_id=user_id, role="graduate"),
+                    data=data,
+                )
             assert refused.value.field == field
 
     def test_another_graduates_credential_is_not_found(
@@ -179,7 +184,7 @@ class TestCredentials:
             service.delete_credential(
                 db,
                 graduate_id=graduate_user.graduate.id,
-                user_id=graduate_user.user.id,
+                actor=Actor(user_id=graduate_user.user.id, role="graduate"),
                 credential_id=theirs.id,
             )
 
@@ -237,7 +242,7 @@ class TestResumeStorage:
             db,
             settings,
             graduate=graduate,
-            user_id=graduate_user.user.id,
+            actor=Actor(user_id=graduate_user.user.id, role="graduate"),
             data=factories.pdf_bytes(),
             filename="a.pdf",
         )
@@ -246,12 +251,22 @@ class TestResumeStorage:
 
         graduate = db.get(Graduate, graduate_user.graduate.id)
         resumes.store_resume(
-            db, settings, graduate=graduate, user_id=1, data=factories.pdf_bytes(), filename="b"
+            db,
+            settings,
+            graduate=graduate,
+            actor=Actor(user_id=1, role="graduate"),
+            data=factories.pdf_bytes(),
+            filename="b",
         )
         db.commit()
         first = graduate.resume_file
         resumes.store_resume(
-            db, settings, graduate=graduate, user_id=1, data=factories.pdf_bytes(), filename="c"
+            db,
+            settings,
+            graduate=graduate,
+            actor=Actor(user_id=1, role="graduate"),
+            data=factories.pdf_bytes(),
+            filename="c",
         )
         assert sorted(p.name for p in folder.iterdir()) == sorted([first, graduate.resume_file])
         db.commit()

@@ -10,7 +10,7 @@ from sqlmodel import func, select
 
 from placement.cli import main
 from placement.models import AuditEvent, Graduate, Message, OneTimeToken, User
-from placement.services import roster
+from placement.services import Actor, roster
 from tests import factories
 
 HEADER = "student_id,first_name,last_name,email,program,graduation_date,training_hours"
@@ -26,7 +26,9 @@ def csv_bytes(*rows: str, header: str = HEADER, newline: str = "\n") -> bytes:
 
 
 def _import(db, settings, data: bytes, *, skip: bool = False) -> roster.ImportResult:
-    result = roster.import_roster(db, settings, data, skip_bad_rows=skip, actor_user_id=None)
+    result = roster.import_roster(
+        db, settings, data, skip_bad_rows=skip, actor=Actor(user_id=None, role="cli")
+    )
     db.commit()
     return result
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from placement import dates
 from placement.config import Settings
 from placement.models import Application, Graduate, Referral
-from placement.services import DomainError, accounts, employers, pipeline, referrals, rounds
+from placement.services import Actor, DomainError, accounts, employers, pipeline, referrals, rounds
 from placement.services.graduates import check_graduation_date
 from tests import factories
 
@@ -28,7 +28,7 @@ class TestReferVisibility:
             referrals.refer(
                 db,
                 SETTINGS,
-                staff_user_id=staff_user.id,
+                actor=Actor(user_id=staff_user.id, role="staff"),
                 position_id=position.id,
                 graduate_id=person.id,
                 note="",
@@ -40,7 +40,9 @@ class TestReferVisibility:
     ):
         position = factories.position(db, employer_user.employer.id, min_training_hours=0)
         person = factories.graduate(db, first_name="Tess", visibility="staff").graduate
-        match_round = rounds.preview_round(db, algorithm="stable", staff_user_id=staff_user.id)
+        match_round = rounds.preview_round(
+            db, algorithm="stable", actor=Actor(user_id=staff_user.id, role="staff")
+        )
         db.commit()
         assert match_round.id is not None
         planned = rounds.round_detail(db, match_round.id).assignments
@@ -49,7 +51,9 @@ class TestReferVisibility:
         person.visibility = "private"
         db.add(person)
         db.commit()
-        created = rounds.publish_round(db, SETTINGS, match_round.id, staff_user_id=staff_user.id)
+        created = rounds.publish_round(
+            db, SETTINGS, match_round.id, actor=Actor(user_id=staff_user.id, role="staff")
+        )
         db.commit()
         assert created == 0
         assert db.exec(select(Referral)).all() == []
@@ -66,7 +70,7 @@ class TestRejectionReason:
                 db,
                 SETTINGS,
                 employer_id=employer_user.employer.id,
-                actor_user_id=employer_user.user.id,
+                actor=Actor(user_id=employer_user.user.id, role="employer"),
                 application_id=application.id,
                 to_stage="rejected",
             )

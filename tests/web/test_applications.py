@@ -10,6 +10,7 @@ from sqlmodel import Session, func, select
 
 from placement import dates
 from placement.models import Application, ApplicationEvent, AuditEvent, Message, utcnow
+from placement.services import Actor
 from placement.services import applications as application_service
 from tests import factories
 
@@ -191,7 +192,7 @@ class TestApplyService:
                         session,
                         settings,
                         graduate_id=graduate_id,
-                        user_id=user_id,
+                        actor=Actor(user_id=user_id, role="graduate"),
                         position_id=position.id,
                         cover_note="race",
                     )

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from placement.models import Message
-from placement.services import referrals
+from placement.services import Actor, referrals
 from tests import factories
 
 # A path in a mail body that is not preceded by a scheme and host: a mail client cannot open it.
@@ -81,7 +81,7 @@ class TestEveryMailLinkIsAbsolute:
         referrals.refer(
             db,
             settings,
-            staff_user_id=staff_user.id,
+            actor=Actor(user_id=staff_user.id, role="staff"),
             position_id=factories.position(db, employer_user.employer.id, title="Second").id,
             graduate_id=graduate_user.graduate.id,
             note="A fit",

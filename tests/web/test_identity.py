@@ -14,7 +14,7 @@ from sqlmodel import select
 from placement import migrate
 from placement.db import make_engine
 from placement.models import Application, AuditEvent, Graduate, Message, User
-from placement.services import roster
+from placement.services import Actor, roster
 from tests import factories
 from tests.burst import burst, tokens_for
 from tests.conftest import BACKEND, create_postgres_database, drop_postgres_database
@@ -26,7 +26,9 @@ REAL_ID = "S2025-000000"
 
 def _import(db, settings, *rows: str) -> roster.ImportResult:
     data = "\n".join([HEADER, *rows]).encode() + b"\n"
-    result = roster.import_roster(db, settings, data, skip_bad_rows=False, actor_user_id=None)
+    result = roster.import_roster(
+        db, settings, data, skip_bad_rows=False, actor=Actor(user_id=None, role="cli")
+    )
     db.commit()
     return result
 

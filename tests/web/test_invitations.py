@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from placement.models import Message, User
-from placement.services import accounts, roster
+from placement.services import Actor, accounts, roster
 from tests import factories
 from tests.burst import burst, tokens_for
 
@@ -27,7 +27,9 @@ def _links(db, email: str) -> list[str]:
 
 def _import(db, settings, *rows: str) -> None:
     data = "\n".join([HEADER, *rows]).encode() + b"\n"
-    result = roster.import_roster(db, settings, data, skip_bad_rows=False, actor_user_id=None)
+    result = roster.import_roster(
+        db, settings, data, skip_bad_rows=False, actor=Actor(user_id=None, role="cli")
+    )
     assert result.imported, result.errors
     db.commit()
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from placement.db import unit_of_work
 from placement.models import Application, AuditEvent, Message, Referral
-from placement.services import DomainError, privacy, referrals
+from placement.services import Actor, DomainError, privacy, referrals
 from tests import factories
 
 
@@ -33,7 +33,7 @@ def _refer(db, settings, staff_user, position_id, graduate_id, **extra):
     referral, created = referrals.refer(
         db,
         settings,
-        staff_user_id=staff_user.id,
+        actor=Actor(user_id=staff_user.id, role="staff"),
         position_id=position_id,
         graduate_id=graduate_id,
         note=extra.pop("note", "A good fit."),
@@ -78,7 +78,7 @@ class TestRefer:
             db,
             settings,
             graduate_id=graduate_user.graduate.id,
-            user_id=graduate_user.user.id,
+            actor=Actor(user_id=graduate_user.user.id, role="graduate"),
             referral_id=first.id,
         )
         db.commit()
@@ -124,7 +124,7 @@ class TestRefer:
             referrals.refer(
                 db,
                 settings,
-                staff_user_id=staff_user.id,
+                actor=Actor(user_id=staff_user.id, role="staff"),
                 position_id=position_id,
                 graduate_id=graduate_id,
                 note=arrange.pop("note", "ok"),
@@ -155,7 +155,7 @@ class TestRefer:
                     referral, created = referrals.refer(
                         session,
                         app.state.settings,
-                        staff_user_id=staff_user.id,
+                        actor=Actor(user_id=staff_user.id, role="staff"),
                         position_id=position.id,
                         graduate_id=graduate_user.graduate.id,
                         note="at once",
