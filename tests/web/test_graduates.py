@@ -130,7 +130,7 @@ class TestDashboard:
         assert re.search(r'<li class="unread">\s*<details>\s*<summary><strong>Newest', page)
         assert re.search(r'<li class="read">\s*<details>\s*<summary>Older and read', page)
         assert "Someone else" not in page
-        assert 'aria-label="1 unread notifications"' in page
+        assert 'aria-label="1 unread notification"' in page
 
     def test_it_has_a_real_empty_state(self, as_graduate):
         page = as_graduate.get("/me").text

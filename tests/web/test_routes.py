@@ -23,6 +23,8 @@ PUBLIC_PREFIXES = (
     # One-time links answered without signing in (placement verification, graduate survey).
     "/verify/placement/",
     "/survey/",
+    # Choosing the page language (a cookie and a redirect back).
+    "/language/",
 )
 PUBLIC_PATHS = {"/", "/healthz", "/positions", "/positions/1"}
 
