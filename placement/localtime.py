@@ -68,20 +68,29 @@ def parse_local(text: str, settings: Settings | ZoneInfo) -> datetime:
     try:
         wall = datetime.strptime(text.strip(), INPUT_FORMAT)
     except ValueError:
-        raise LocalTimeError("Enter a date and time as YYYY-MM-DDTHH:MM.") from None
+        raise LocalTimeError(i18n.gettext("Enter a date and time as YYYY-MM-DDTHH:MM.")) from None
     earlier = wall.replace(tzinfo=zone, fold=0)
     later = wall.replace(tzinfo=zone, fold=1)
     if earlier.utcoffset() != later.utcoffset():
+        typed = wall.strftime("%Y-%m-%d %H:%M")
         # fold only matters when the wall time is ambiguous or missing at a DST change.
         round_trip = earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         if round_trip != wall:
             raise LocalTimeError(
-                f"{wall:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip that "
-                "hour when daylight saving time starts. Choose another time."
+                i18n.gettext(
+                    "%(time)s does not exist in %(zone)s: the clocks skip that hour when "
+                    "daylight saving time starts. Choose another time.",
+                    time=typed,
+                    zone=zone.key,
+                )
             )
         raise LocalTimeError(
-            f"{wall:%Y-%m-%d %H:%M} happens twice in {zone.key}: the clocks repeat that hour "
-            "when daylight saving time ends. Choose another time."
+            i18n.gettext(
+                "%(time)s happens twice in %(zone)s: the clocks repeat that hour when "
+                "daylight saving time ends. Choose another time.",
+                time=typed,
+                zone=zone.key,
+            )
         )
     return earlier.astimezone(UTC)
 

@@ -15,6 +15,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from placement.config import Settings
+from placement.i18n import gettext
 from placement.models import (
     Application,
     ApplicationStage,
@@ -51,15 +52,17 @@ class Context:
     @property
     def closed_reason(self) -> str:
         if self.graduate_deleted:
-            return "The graduate deleted their account: this conversation is closed and kept."
+            return gettext(
+                "The graduate deleted their account: this conversation is closed and kept."
+            )
         if self.application.stage == ApplicationStage.WITHDRAWN:
-            return "The application was withdrawn: this conversation is closed and kept."
+            return gettext("The application was withdrawn: this conversation is closed and kept.")
         return ""
 
     @property
     def graduate_name(self) -> str:
         if self.graduate_deleted:
-            return "Former graduate (account deleted)"
+            return gettext("Former graduate (account deleted)")
         return f"{self.graduate.first_name} {self.graduate.last_name}".strip()
 
 
@@ -92,6 +95,7 @@ class Recipient:
     email: str
     name: str
     side: str  # graduate | employer | staff
+    language: str = "en"  # the account's own: each mail is worded in it
 
 
 def graduate_recipient(db: Session, context: Context) -> Recipient | None:
@@ -101,24 +105,29 @@ def graduate_recipient(db: Session, context: Context) -> Recipient | None:
     user = db.get(User, context.graduate.user_id)
     if user is None or not user.active:
         return None
-    return Recipient(user.id or 0, user.email, context.graduate.first_name, "graduate")
+    return Recipient(
+        user.id or 0, user.email, context.graduate.first_name, "graduate", user.language
+    )
 
 
 def employer_recipients(db: Session, employer_id: int) -> list[Recipient]:
     rows = db.exec(
-        select(User.id, User.email, User.name)
+        select(User.id, User.email, User.name, User.language)
         .join(EmployerMember, col(EmployerMember.user_id) == col(User.id))
         .where(EmployerMember.employer_id == employer_id, col(User.active).is_(True))
         .order_by(col(User.id))
     ).all()
-    return [Recipient(int(uid or 0), email, name, "employer") for uid, email, name in rows]
+    return [
+        Recipient(int(uid or 0), email, name, "employer", language)
+        for uid, email, name, language in rows
+    ]
 
 
 def staff_in_conversation(db: Session, application_id: int) -> list[Recipient]:
     """Career services members who have written in this conversation (the others read the
     queue and are not mailed about every message)."""
     rows = db.exec(
-        select(User.id, User.email, User.name)
+        select(User.id, User.email, User.name, User.language)
         .where(
             col(User.id).in_(
                 select(ConversationMessage.author_user_id).where(
@@ -131,7 +140,10 @@ def staff_in_conversation(db: Session, application_id: int) -> list[Recipient]:
         )
         .order_by(col(User.id))
     ).all()
-    return [Recipient(int(uid or 0), email, name, "staff") for uid, email, name in rows]
+    return [
+        Recipient(int(uid or 0), email, name, "staff", language)
+        for uid, email, name, language in rows
+    ]
 
 
 def recipients(

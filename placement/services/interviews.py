@@ -9,7 +9,9 @@ changes and its SEQUENCE rises at every change, so calendars update the one even
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -19,9 +21,10 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from placement import localtime
+from placement import formats, i18n, localtime
 from placement.config import Settings
 from placement.db import atomic
+from placement.i18n import N_, gettext
 from placement.models import (
     Application,
     ApplicationEvent,
@@ -41,7 +44,24 @@ from placement.services.conversation import (
     recipients,
 )
 
-MODES = {"in_person": "In person", "video": "Video call", "phone": "Phone"}
+MODES = i18n.Labels({"in_person": N_("In person"), "video": N_("Video call"), "phone": N_("Phone")})
+# The badge of each status, and the refusal of a change the status no longer allows.
+STATUS_LABELS = i18n.Labels(
+    {
+        InterviewStatus.PROPOSED: N_("Proposed"),
+        InterviewStatus.CONFIRMED: N_("Confirmed"),
+        InterviewStatus.DECLINED: N_("Declined"),
+        InterviewStatus.CANCELLED: N_("Cancelled"),
+    }
+)
+ALREADY = i18n.Labels(
+    {
+        InterviewStatus.PROPOSED: N_("This interview is already proposed."),
+        InterviewStatus.CONFIRMED: N_("This interview is already confirmed."),
+        InterviewStatus.DECLINED: N_("This interview is already declined."),
+        InterviewStatus.CANCELLED: N_("This interview is already cancelled."),
+    }
+)
 MAX_SLOTS = 5
 MIN_DURATION, MAX_DURATION = 15, 480
 # Stages at which an interview can be proposed; confirming one moves the first two on.
@@ -58,11 +78,18 @@ _A = _APPLICATION.c
 def _text(value: str, name: str, limit: int, *, required: bool = False) -> str:
     text = (value or "").replace("\r\n", "\n").strip()
     if "\x00" in text:
-        raise DomainError("Remove the invisible NUL character.", name)
+        raise DomainError(gettext("Remove the invisible NUL character."), name)
     if len(text) > limit:
-        raise DomainError(f"Use at most {limit:,} characters (this has {len(text):,}).", name)
+        raise DomainError(
+            gettext(
+                "Use at most %(max)s characters (this has %(n)s).",
+                max=formats.number(limit),
+                n=formats.number(len(text)),
+            ),
+            name,
+        )
     if required and not text:
-        raise DomainError("This field is required.", name)
+        raise DomainError(gettext("This field is required."), name)
     return text
 
 
@@ -70,26 +97,38 @@ def read_slots(texts: list[str], settings: Settings, now: datetime) -> list[date
     """The typed local start times as UTC, or DomainError (at `slots`) naming the bad one."""
     typed = [text.strip() for text in texts if text and text.strip()]
     if not typed:
-        raise DomainError("Propose at least one time.", "slots")
+        raise DomainError(gettext("Propose at least one time."), "slots")
     if len(typed) > MAX_SLOTS:
         raise DomainError(
-            f"Propose at most {MAX_SLOTS} times (this has {len(typed)}); remove some.", "slots"
+            gettext(
+                "Propose at most %(max)s times (this has %(n)s); remove some.",
+                max=MAX_SLOTS,
+                n=len(typed),
+            ),
+            "slots",
         )
     starts: list[datetime] = []
     for text in typed:
         try:
             start = localtime.parse_local(text[:40], settings)
         except localtime.LocalTimeError as error:
-            raise DomainError(f"{text[:40]}: {error}", "slots") from None
+            raise DomainError(
+                gettext("%(typed)s: %(problem)s", typed=text[:40], problem=error), "slots"
+            ) from None
         if start <= now:
             raise DomainError(
-                f"{localtime.format_datetime(start, settings)} is in the past: propose times "
-                "still to come.",
+                gettext(
+                    "%(time)s is in the past: propose times still to come.",
+                    time=localtime.format_datetime(start, settings),
+                ),
                 "slots",
             )
         if start in starts:
             raise DomainError(
-                f"{localtime.format_datetime(start, settings)} is proposed twice.", "slots"
+                gettext(
+                    "%(time)s is proposed twice.", time=localtime.format_datetime(start, settings)
+                ),
+                "slots",
             )
         starts.append(start)
     return sorted(starts)
@@ -120,15 +159,20 @@ def propose(
     if context.closed or context.application.stage not in PROPOSABLE_STAGES:
         raise DomainError(
             context.closed_reason
-            or "Interviews can be proposed only before an offer or a decision.",
+            or gettext("Interviews can be proposed only before an offer or a decision."),
             "slots",
         )
     if proposal.mode not in MODES:
-        raise DomainError("Choose in person, video call or phone.", "mode")
+        raise DomainError(gettext("Choose in person, video call or phone."), "mode")
     location = _text(proposal.location, "location", 300, required=True)
     if not MIN_DURATION <= proposal.duration_minutes <= MAX_DURATION:
         raise DomainError(
-            f"Enter a duration from {MIN_DURATION} to {MAX_DURATION} minutes.", "duration_minutes"
+            gettext(
+                "Enter a duration from %(min)s to %(max)s minutes.",
+                min=MIN_DURATION,
+                max=MAX_DURATION,
+            ),
+            "duration_minutes",
         )
     note = _text(proposal.note, "note", MAX_TEXT)
     starts = read_slots(proposal.slots, settings, now)
@@ -159,24 +203,37 @@ def propose(
     )
     person = graduate_recipient(db, context)
     if person is not None:
-        times = "\n".join(f"- {localtime.format_datetime(start, settings)}" for start in starts)
-        _mail(
-            db,
-            settings,
-            person,
-            kind="interview.proposed",
-            subject=f"Interview times for {context.position.title} at {context.employer.name}",
-            lines=[
-                f"{context.employer.name} would like to interview you for "
-                f"{context.position.title} ({MODES[interview.mode].lower()}, "
-                f"{interview.duration_minutes} minutes). Choose one of these times:",
-                "",
-                times,
-                "",
-                *([f"Note: {note}", ""] if note else []),
-                "Confirm one, or ask for other times, here: " + _interviews_link(settings),
-            ],
-        )
+        with i18n.using(person.language):
+            times = "\n".join(f"- {localtime.format_datetime(start, settings)}" for start in starts)
+            _mail(
+                db,
+                settings,
+                person,
+                kind="interview.proposed",
+                subject=gettext(
+                    "Interview times for %(position)s at %(employer)s",
+                    position=context.position.title,
+                    employer=context.employer.name,
+                ),
+                lines=[
+                    gettext(
+                        "%(employer)s would like to interview you for %(position)s (%(mode)s, "
+                        "%(minutes)s minutes). Choose one of these times:",
+                        employer=context.employer.name,
+                        position=context.position.title,
+                        mode=MODES[interview.mode].lower(),
+                        minutes=interview.duration_minutes,
+                    ),
+                    "",
+                    times,
+                    "",
+                    *([gettext("Note: %(note)s", note=note), ""] if note else []),
+                    gettext(
+                        "Confirm one, or ask for other times, here: %(link)s",
+                        link=_interviews_link(settings),
+                    ),
+                ],
+            )
     return interview
 
 
@@ -216,7 +273,12 @@ def _change_status(
     )
     if result.rowcount != 1:
         db.refresh(interview)
-        raise Conflict(f"This interview is already {interview.status}; nothing was changed.")
+        raise Conflict(
+            gettext(
+                "%(already)s Nothing was changed.",
+                already=ALREADY.get(interview.status, interview.status),
+            )
+        )
     db.refresh(interview)
 
 
@@ -239,21 +301,26 @@ def confirm(
     if context.closed:
         raise DomainError(context.closed_reason, "slot")
     if interview.status != InterviewStatus.PROPOSED:
-        raise DomainError(f"This interview is already {interview.status}.", "slot")
+        raise DomainError(ALREADY.get(interview.status, interview.status), "slot")
     if not (slot or "").strip():
-        raise DomainError("Choose one of the proposed times.", "slot")
+        raise DomainError(gettext("Choose one of the proposed times."), "slot")
     try:
         start = localtime.parse_local(slot[:40], settings)
     except localtime.LocalTimeError as error:
         raise DomainError(str(error), "slot") from None
     if start not in slots_of(db, interview.id or 0):
         raise DomainError(
-            f"{localtime.format_datetime(start, settings)} is not one of the proposed times: "
-            "choose one of them, or ask for other times.",
+            gettext(
+                "%(time)s is not one of the proposed times: choose one of them, or ask for "
+                "other times.",
+                time=localtime.format_datetime(start, settings),
+            ),
             "slot",
         )
     if start <= now:
-        raise DomainError("That time has already passed: ask the employer for other times.", "slot")
+        raise DomainError(
+            gettext("That time has already passed: ask the employer for other times."), "slot"
+        )
     _change_status(db, interview, ("proposed",), status="confirmed", confirmed_start=start)
     _move_to_interview(db, context, party)
     audit.record(
@@ -264,23 +331,31 @@ def confirm(
         object_id=interview.id,
         detail=f"application {context.application.id} at {start.isoformat()}",
     )
-    when = localtime.format_datetime(start, settings)
-    _mail_everyone(
-        db,
-        settings,
-        context,
-        interview,
-        kind="interview.confirmed",
-        subject=f"Interview confirmed: {context.position.title}, {when}",
-        lines=[
-            f"The interview for {context.position.title} at {context.employer.name} with "
-            f"{context.graduate_name} is confirmed for {when} "
-            f"({interview.duration_minutes} minutes, {MODES[interview.mode].lower()}).",
-            f"Where: {interview.location}",
+
+    def confirmed() -> tuple[str, list[str]]:
+        when = localtime.format_datetime(start, settings)
+        subject = gettext(
+            "Interview confirmed: %(position)s, %(when)s",
+            position=context.position.title,
+            when=when,
+        )
+        return subject, [
+            gettext(
+                "The interview for %(position)s at %(employer)s with %(graduate)s is confirmed "
+                "for %(when)s (%(minutes)s minutes, %(mode)s).",
+                position=context.position.title,
+                employer=context.employer.name,
+                graduate=context.graduate_name,
+                when=when,
+                minutes=interview.duration_minutes,
+                mode=MODES[interview.mode].lower(),
+            ),
+            gettext("Where: %(location)s", location=interview.location),
             "",
-            "The calendar file is attached.",
-        ],
-    )
+            gettext("The calendar file is attached."),
+        ]
+
+    _mail_everyone(db, settings, context, interview, kind="interview.confirmed", compose=confirmed)
     return interview
 
 
@@ -333,7 +408,7 @@ def decline(
         raise NotFound
     text = _text(note, "note", MAX_TEXT)
     if interview.status != InterviewStatus.PROPOSED:
-        raise DomainError(f"This interview is already {interview.status}.", "note")
+        raise DomainError(ALREADY.get(interview.status, interview.status), "note")
     _change_status(db, interview, ("proposed",), status="declined", decline_note=text)
     audit.record(
         db,
@@ -343,21 +418,29 @@ def decline(
         object_id=interview.id,
     )
     for person in recipients(db, context, graduate=False):
-        _mail(
-            db,
-            settings,
-            person,
-            kind="interview.changed",
-            subject=f"{context.graduate_name} asks for other interview times",
-            lines=[
-                f"{context.graduate_name} cannot make the proposed times for "
-                f"{context.position.title}.",
-                *(["", f"Their note: {text}"] if text else []),
-                "",
-                "Propose other times here: "
-                + _application_link(settings, "employer", context.application.id or 0),
-            ],
-        )
+        with i18n.using(person.language):
+            _mail(
+                db,
+                settings,
+                person,
+                kind="interview.changed",
+                subject=gettext(
+                    "%(graduate)s asks for other interview times", graduate=context.graduate_name
+                ),
+                lines=[
+                    gettext(
+                        "%(graduate)s cannot make the proposed times for %(position)s.",
+                        graduate=context.graduate_name,
+                        position=context.position.title,
+                    ),
+                    *(["", gettext("Their note: %(note)s", note=text)] if text else []),
+                    "",
+                    gettext(
+                        "Propose other times here: %(link)s",
+                        link=_application_link(settings, "employer", context.application.id or 0),
+                    ),
+                ],
+            )
     return interview
 
 
@@ -376,7 +459,7 @@ def cancel(
         raise NotFound
     text = _text(reason, "reason", MAX_TEXT, required=True)
     if interview.status not in (InterviewStatus.PROPOSED, InterviewStatus.CONFIRMED):
-        raise DomainError(f"This interview is already {interview.status}.", "reason")
+        raise DomainError(ALREADY.get(interview.status, interview.status), "reason")
     _change_status(db, interview, ("proposed", "confirmed"), status="cancelled", cancel_reason=text)
     audit.record(
         db,
@@ -385,24 +468,25 @@ def cancel(
         object_type="interview",
         object_id=interview.id,
     )
-    when = (
-        localtime.format_datetime(interview.confirmed_start, settings)
-        if interview.confirmed_start
-        else "the proposed times"
-    )
-    _mail_everyone(
-        db,
-        settings,
-        context,
-        interview,
-        kind="interview.cancelled",
-        subject=f"Interview cancelled: {context.position.title}",
-        lines=[
-            f"{context.employer.name} cancelled the interview for {context.position.title} "
-            f"({when}).",
-            f"Reason: {text}",
-        ],
-    )
+
+    def cancelled() -> tuple[str, list[str]]:
+        subject = gettext("Interview cancelled: %(position)s", position=context.position.title)
+        if interview.confirmed_start:
+            first = gettext(
+                "%(employer)s cancelled the interview for %(position)s (%(when)s).",
+                employer=context.employer.name,
+                position=context.position.title,
+                when=localtime.format_datetime(interview.confirmed_start, settings),
+            )
+        else:
+            first = gettext(
+                "%(employer)s cancelled the interview for %(position)s (the proposed times).",
+                employer=context.employer.name,
+                position=context.position.title,
+            )
+        return subject, [first, gettext("Reason: %(reason)s", reason=text)]
+
+    _mail_everyone(db, settings, context, interview, kind="interview.cancelled", compose=cancelled)
     return interview
 
 
@@ -427,13 +511,26 @@ def calendar_file(context: Context, interview: Interview, *, now: datetime | Non
     event.add("dtstamp", (now or utcnow()).astimezone(UTC))
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=interview.duration_minutes))
-    event.add("summary", f"Interview: {context.position.title} at {context.employer.name}")
+    # SUMMARY and DESCRIPTION in the reader's language (the viewer's, or the mail's
+    # recipient's); UID, times and SEQUENCE are the same for everyone.
+    event.add(
+        "summary",
+        gettext(
+            "Interview: %(position)s at %(employer)s",
+            position=context.position.title,
+            employer=context.employer.name,
+        ),
+    )
     event.add("location", interview.location)
-    description = [f"{MODES.get(interview.mode, interview.mode)} interview"]
+    description = [
+        gettext("Interview: %(mode)s", mode=MODES[interview.mode])
+        if interview.mode in MODES
+        else interview.mode
+    ]
     if interview.note:
         description.append(interview.note)
     if cancelled and interview.cancel_reason:
-        description.append(f"Cancelled: {interview.cancel_reason}")
+        description.append(gettext("Cancelled: %(reason)s", reason=interview.cancel_reason))
     event.add("description", "\n".join(description))
     event.add("sequence", interview.sequence)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -472,7 +569,7 @@ def _mail(
     lines: list[str],
     attachments: list[tuple[str, str, bytes]] | None = None,
 ) -> None:
-    body = "\n".join([f"Hello {person.name or person.email},", "", *lines, ""])
+    body = "\n".join([gettext("Hello %(name)s,", name=person.name or person.email), "", *lines, ""])
     mail.queue(
         db,
         settings,
@@ -492,14 +589,13 @@ def _mail_everyone(
     interview: Interview,
     *,
     kind: str,
-    subject: str,
-    lines: list[str],
+    compose: Callable[[], tuple[str, list[str]]],
 ) -> None:
-    """The graduate and every member of the employer, with the calendar file when there is
+    """The graduate and every member of the employer, each in their own language (`compose`
+    words the subject and the lines in the current one), with the calendar file when there is
     one and the links to the interview."""
-    files = _attachment(context, interview)
     ics_link = None
-    if files:
+    if interview.confirmed_start is not None:
         from placement import links
 
         ics_link = links.url(settings, "interview_ics", interview_id=interview.id)
@@ -509,16 +605,18 @@ def _mail_everyone(
             if person.side == "graduate"
             else _application_link(settings, "employer", context.application.id or 0)
         )
-        extra = [f"Calendar file: {ics_link}"] if ics_link else []
-        _mail(
-            db,
-            settings,
-            person,
-            kind=kind,
-            subject=subject,
-            lines=[*lines, *extra, f"Details: {page}"],
-            attachments=files,
-        )
+        with i18n.using(person.language):
+            subject, lines = compose()
+            extra = [gettext("Calendar file: %(link)s", link=ics_link)] if ics_link else []
+            _mail(
+                db,
+                settings,
+                person,
+                kind=kind,
+                subject=subject,
+                lines=[*lines, *extra, gettext("Details: %(link)s", link=page)],
+                attachments=_attachment(context, interview),
+            )
 
 
 # -- what the pages show -----------------------------------------------------------------------
@@ -606,6 +704,28 @@ def for_graduate(
 # -- the day-before reminder (worker) ----------------------------------------------------------
 
 
+def _reminder(settings: Settings, context: Context, interview: Interview) -> tuple[str, list[str]]:
+    when = localtime.format_datetime(interview.confirmed_start, settings)
+    subject = gettext(
+        "Tomorrow: interview for %(position)s, %(when)s",
+        position=context.position.title,
+        when=when,
+    )
+    return subject, [
+        gettext(
+            "A reminder: the interview for %(position)s at %(employer)s with %(graduate)s is at "
+            "%(when)s (%(minutes)s minutes, %(mode)s).",
+            position=context.position.title,
+            employer=context.employer.name,
+            graduate=context.graduate_name,
+            when=when,
+            minutes=interview.duration_minutes,
+            mode=MODES[interview.mode].lower(),
+        ),
+        gettext("Where: %(location)s", location=interview.location),
+    ]
+
+
 def send_reminders(db: Session, settings: Settings, now: datetime) -> int:
     """Remind both sides of each confirmed interview starting within the next day, once:
     the conditional update on `reminder_sent_at` lets only one worker claim each."""
@@ -642,20 +762,13 @@ def send_reminders(db: Session, settings: Settings, now: datetime) -> int:
             ApplicationStage.HIRED,
         ):
             continue
-        when = localtime.format_datetime(interview.confirmed_start, settings)
         _mail_everyone(
             db,
             settings,
             context,
             interview,
             kind="interview.reminder",
-            subject=f"Tomorrow: interview for {context.position.title}, {when}",
-            lines=[
-                f"A reminder: the interview for {context.position.title} at "
-                f"{context.employer.name} with {context.graduate_name} is at {when} "
-                f"({interview.duration_minutes} minutes, {MODES[interview.mode].lower()}).",
-                f"Where: {interview.location}",
-            ],
+            compose=functools.partial(_reminder, settings, context, interview),
         )
         db.commit()  # each reminder is its own unit: a failure later sends nothing twice
         sent += 1

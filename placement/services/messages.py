@@ -22,7 +22,9 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
+from placement import formats, i18n
 from placement.config import Settings
+from placement.i18n import gettext, ngettext
 from placement.models import (
     Application,
     ConversationMessage,
@@ -54,9 +56,15 @@ class RateLimited(DomainError):
     def __init__(self, retry_after: int) -> None:
         minutes = max(1, round(retry_after / 60))
         super().__init__(
-            f"You have sent {LIMIT} messages in the last {int(WINDOW.total_seconds() // 60)} "
-            f"minutes. Wait about {minutes} minute(s) and send it again; "
-            "your message is kept below.",
+            ngettext(
+                "You have sent %(limit)s messages in the last %(window)s minutes. Wait about "
+                "%(num)s minute and send it again; your message is kept below.",
+                "You have sent %(limit)s messages in the last %(window)s minutes. Wait about "
+                "%(num)s minutes and send it again; your message is kept below.",
+                minutes,
+                limit=LIMIT,
+                window=int(WINDOW.total_seconds() // 60),
+            ),
             "body",
         )
         self.retry_after = retry_after
@@ -66,12 +74,17 @@ def clean_body(body: str) -> str:
     """The message as it will be stored, or DomainError (at `body`) saying what is wrong."""
     text = (body or "").replace("\r\n", "\n").strip()
     if "\x00" in text:
-        raise DomainError("Remove the invisible NUL character.", "body")
+        raise DomainError(gettext("Remove the invisible NUL character."), "body")
     if not text:
-        raise DomainError("Write a message first: this one is empty.", "body")
+        raise DomainError(gettext("Write a message first: this one is empty."), "body")
     if len(text) > MESSAGE_MAX:
         raise DomainError(
-            f"Keep a message to {MESSAGE_MAX:,} characters (this one has {len(text):,}).", "body"
+            gettext(
+                "Keep a message to %(max)s characters (this one has %(n)s).",
+                max=formats.number(MESSAGE_MAX),
+                n=formats.number(len(text)),
+            ),
+            "body",
         )
     return text
 
@@ -146,30 +159,36 @@ def _notify(
         if person.user_id in seen:
             continue
         seen.add(person.user_id)
-        sender = _sender_label(context, party, for_side=person.side)
         link = application_link(settings, person.side, context.application.id or 0)
-        mail.queue(
-            db,
-            settings,
-            to_email=person.email,
-            to_user_id=person.user_id,
-            kind="message.new",
-            subject=f"New message about {context.position.title}",
-            body=(
-                f"Hello {person.name or person.email},\n\n"
-                f"{sender} wrote about the application for {context.position.title}"
-                f" at {context.employer.name}:\n\n{message.body}\n\n"
-                f"Read and answer it here: {link}\n"
-            ),
-        )
+        with i18n.using(person.language):
+            mail.queue(
+                db,
+                settings,
+                to_email=person.email,
+                to_user_id=person.user_id,
+                kind="message.new",
+                subject=gettext("New message about %(position)s", position=context.position.title),
+                body=gettext(
+                    "Hello %(name)s,\n\n"
+                    "%(sender)s wrote about the application for %(position)s at "
+                    "%(employer)s:\n\n%(message)s\n\n"
+                    "Read and answer it here: %(link)s\n",
+                    name=person.name or person.email,
+                    sender=_sender_label(context, party),
+                    position=context.position.title,
+                    employer=context.employer.name,
+                    message=message.body,
+                    link=link,
+                ),
+            )
 
 
-def _sender_label(context: Context, party: Actor, *, for_side: str) -> str:
+def _sender_label(context: Context, party: Actor) -> str:
     if party.side == "graduate":
         return context.graduate_name
     if party.side == "employer":
         return context.employer.name
-    return "Career services"
+    return gettext("Career services")
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -212,12 +231,12 @@ def thread(db: Session, context: Context, party: Actor) -> list[MessageView]:
             author = (
                 context.employer.name
                 if party.side == "graduate"
-                else f"{name or 'A member'} · {context.employer.name}"
+                else f"{name or gettext('A member')} · {context.employer.name}"
             )
         else:
-            author = "Career services"
+            author = gettext("Career services")
             if party.side != "graduate":
-                author = f"{name or 'Staff'} · Career services"
+                author = f"{name or gettext('Staff')} · {author}"
         views.append(
             MessageView(
                 id=message_id,
@@ -352,7 +371,7 @@ def unread_conversations(db: Session, party: Actor, *, limit: int = 10) -> list[
         if party.side == "graduate":
             counterpart = employer
         elif deleted_at is not None:
-            counterpart = "Former graduate"
+            counterpart = gettext("Former graduate")
         else:
             counterpart = f"{first} {last}"
         found.append(UnreadConversation(app_id, title, counterpart, int(count), latest))

@@ -12,6 +12,8 @@ from datetime import datetime
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from placement import formats
+from placement.i18n import gettext
 from placement.models import EmployerNote, User
 from placement.services import Actor, DomainError, NotFound, audit
 from placement.services.conversation import Context
@@ -26,15 +28,20 @@ def add_note(
         raise NotFound
     text = (body or "").replace("\r\n", "\n").strip()
     if "\x00" in text:
-        raise DomainError("Remove the invisible NUL character.", "body")
+        raise DomainError(gettext("Remove the invisible NUL character."), "body")
     if not text and rating is None:
-        raise DomainError("Write a note or choose a rating.", "body")
+        raise DomainError(gettext("Write a note or choose a rating."), "body")
     if len(text) > MAX_NOTE:
         raise DomainError(
-            f"Keep a note to {MAX_NOTE:,} characters (this one has {len(text):,}).", "body"
+            gettext(
+                "Keep a note to %(max)s characters (this one has %(n)s).",
+                max=formats.number(MAX_NOTE),
+                n=formats.number(len(text)),
+            ),
+            "body",
         )
     if rating is not None and not 1 <= rating <= 5:
-        raise DomainError("Rate from 1 to 5.", "rating")
+        raise DomainError(gettext("Rate from 1 to 5."), "rating")
     note = EmployerNote(
         application_id=context.application.id or 0,
         employer_id=context.position.employer_id,
@@ -82,5 +89,6 @@ def notes_for(db: Session, context: Context, party: Actor) -> list[NoteView]:
         .order_by(col(EmployerNote.id))
     ).all()
     return [
-        NoteView(name or "A former member", body, rating, at) for name, body, rating, at in rows
+        NoteView(name or gettext("A former member"), body, rating, at)
+        for name, body, rating, at in rows
     ]

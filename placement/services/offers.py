@@ -20,9 +20,10 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from placement import localtime, taxonomy
+from placement import formats, i18n, localtime, taxonomy
 from placement.config import Settings
 from placement.db import atomic
+from placement.i18n import N_, gettext
 from placement.models import (
     Application,
     ApplicationEvent,
@@ -46,6 +47,25 @@ from placement.services.positions import MAX_PAY, hires_for, mark_filled_if_full
 
 OFFERABLE_STAGES = ("submitted", "screening", "interview", "offer")
 MAX_NOTE = 2000
+# The badge of each status, and the refusal of an answer the status no longer allows.
+STATUS_LABELS = i18n.Labels(
+    {
+        OfferStatus.PENDING: N_("Waiting for an answer"),
+        OfferStatus.ACCEPTED: N_("Accepted"),
+        OfferStatus.DECLINED: N_("Declined"),
+        OfferStatus.LAPSED: N_("Lapsed"),
+        OfferStatus.WITHDRAWN: N_("Withdrawn"),
+    }
+)
+ALREADY = i18n.Labels(
+    {
+        OfferStatus.PENDING: N_("This offer is already waiting for an answer."),
+        OfferStatus.ACCEPTED: N_("This offer is already accepted."),
+        OfferStatus.DECLINED: N_("This offer is already declined."),
+        OfferStatus.LAPSED: N_("This offer is already lapsed."),
+        OfferStatus.WITHDRAWN: N_("This offer is already withdrawn."),
+    }
+)
 
 _OFFER = core_table(Offer)
 _APPLICATION = core_table(Application)
@@ -76,32 +96,43 @@ def latest_offer(db: Session, application_id: int) -> Offer | None:
 def _check_terms(terms: Terms, today: date) -> Terms:
     title = (terms.job_title or "").strip()
     if "\x00" in title or "\n" in title:
-        raise DomainError("Keep the job title on one line.", "job_title")
+        raise DomainError(gettext("Keep the job title on one line."), "job_title")
     if not title:
-        raise DomainError("Name the job the offer is for.", "job_title")
+        raise DomainError(gettext("Name the job the offer is for."), "job_title")
     if len(title) > 200:
-        raise DomainError("Use at most 200 characters.", "job_title")
+        raise DomainError(_at_most(200), "job_title")
     if terms.start_date is None:
-        raise DomainError("Enter the start date.", "start_date")
+        raise DomainError(gettext("Enter the start date."), "start_date")
     if terms.start_date < today:
-        raise DomainError("The start date is in the past: choose a later one.", "start_date")
+        raise DomainError(
+            gettext("The start date is in the past: choose a later one."), "start_date"
+        )
     if terms.pay_rate is None or not 1 <= terms.pay_rate <= MAX_PAY:
-        raise DomainError(f"Enter the pay in USD per hour, from 1 to {MAX_PAY:g}.", "pay_rate")
+        raise DomainError(
+            gettext(
+                "Enter the pay in USD per hour, from 1 to %(max)s.", max=formats.number(MAX_PAY)
+            ),
+            "pay_rate",
+        )
     if terms.hours_per_week is None or not 1 <= terms.hours_per_week <= 80:
-        raise DomainError("Enter the hours per week, from 1 to 80.", "hours_per_week")
+        raise DomainError(gettext("Enter the hours per week, from 1 to 80."), "hours_per_week")
     if terms.employment_type not in taxonomy.EMPLOYMENT_TYPES:
-        raise DomainError("Choose one of the employment types.", "employment_type")
+        raise DomainError(gettext("Choose one of the employment types."), "employment_type")
     if terms.respond_by is None:
-        raise DomainError("Enter the date by which the graduate should answer.", "respond_by")
+        raise DomainError(
+            gettext("Enter the date by which the graduate should answer."), "respond_by"
+        )
     if terms.respond_by < today:
-        raise DomainError("The answer date is in the past: choose today or later.", "respond_by")
+        raise DomainError(
+            gettext("The answer date is in the past: choose today or later."), "respond_by"
+        )
     if terms.respond_by > terms.start_date:
-        raise DomainError("Ask for the answer before the start date.", "respond_by")
+        raise DomainError(gettext("Ask for the answer before the start date."), "respond_by")
     note = (terms.note or "").replace("\r\n", "\n").strip()
     if "\x00" in note:
-        raise DomainError("Remove the invisible NUL character.", "note")
+        raise DomainError(gettext("Remove the invisible NUL character."), "note")
     if len(note) > MAX_NOTE:
-        raise DomainError(f"Use at most {MAX_NOTE:,} characters.", "note")
+        raise DomainError(_at_most(MAX_NOTE), "note")
     return Terms(
         title,
         terms.start_date,
@@ -113,16 +144,20 @@ def _check_terms(terms: Terms, today: date) -> Terms:
     )
 
 
+def _at_most(limit: int) -> str:
+    return gettext("Use at most %(max)s characters.", max=formats.number(limit))
+
+
 def _closed_message(context: Context) -> str | None:
     stage = context.application.stage
     if context.graduate_deleted:
-        return "The graduate deleted their account: no offer can be made."
+        return gettext("The graduate deleted their account: no offer can be made.")
     if stage == ApplicationStage.WITHDRAWN:
-        return "The graduate withdrew this application: no offer can be made."
+        return gettext("The graduate withdrew this application: no offer can be made.")
     if stage == ApplicationStage.HIRED:
-        return "This candidate is already hired for this position."
+        return gettext("This candidate is already hired for this position.")
     if stage == ApplicationStage.REJECTED:
-        return "This application was closed as not selected: no offer can be made."
+        return gettext("This application was closed as not selected: no offer can be made.")
     return None
 
 
@@ -145,7 +180,7 @@ def make_offer(
     clean = _check_terms(terms, today)
     application = context.application
     if pending_offer(db, application.id or 0) is not None:
-        raise DomainError("An offer is already waiting for the graduate's answer.")
+        raise DomainError(gettext("An offer is already waiting for the graduate's answer."))
     offer = Offer(
         application_id=application.id or 0,
         pending_for=application.id,
@@ -163,7 +198,9 @@ def make_offer(
             db.add(offer)
             db.flush()
     except IntegrityError:
-        raise DomainError("An offer is already waiting for the graduate's answer.") from None
+        raise DomainError(
+            gettext("An offer is already waiting for the graduate's answer.")
+        ) from None
     current = application.stage
     if current != "offer":
         _move(db, application, current, "offer", party, "An offer was made in the app.")
@@ -177,32 +214,44 @@ def make_offer(
     )
     person = graduate_recipient(db, context)
     if person is not None:
-        _mail(
-            db,
-            settings,
-            person,
-            kind="offer.made",
-            subject=f"An offer: {offer.job_title} at {context.employer.name}",
-            lines=[
-                f"{context.employer.name} offers you the job of {offer.job_title}.",
-                "",
-                *describe(offer),
-                *([f"Note: {offer.note}"] if offer.note else []),
-                "",
-                f"Please answer by {localtime.format_date(offer.respond_by)}: "
-                + application_link(settings, "graduate", application.id or 0),
-            ],
-        )
+        with i18n.using(person.language):
+            _mail(
+                db,
+                settings,
+                person,
+                kind="offer.made",
+                subject=gettext(
+                    "An offer: %(job)s at %(employer)s",
+                    job=offer.job_title,
+                    employer=context.employer.name,
+                ),
+                lines=[
+                    gettext(
+                        "%(employer)s offers you the job of %(job)s.",
+                        employer=context.employer.name,
+                        job=offer.job_title,
+                    ),
+                    "",
+                    *describe(offer),
+                    *([gettext("Note: %(note)s", note=offer.note)] if offer.note else []),
+                    "",
+                    gettext(
+                        "Please answer by %(date)s: %(link)s",
+                        date=localtime.format_date(offer.respond_by),
+                        link=application_link(settings, "graduate", application.id or 0),
+                    ),
+                ],
+            )
     return offer
 
 
 def describe(offer: Offer) -> list[str]:
     kind = taxonomy.label(taxonomy.EMPLOYMENT_TYPES, offer.employment_type)
     return [
-        f"Start date: {localtime.format_date(offer.start_date)}",
-        f"Pay: ${offer.pay_rate:,.2f} an hour",
-        f"Hours per week: {offer.hours_per_week}",
-        f"Employment: {kind}",
+        gettext("Start date: %(date)s", date=localtime.format_date(offer.start_date)),
+        gettext("Pay: %(pay)s an hour", pay=formats.money(offer.pay_rate)),
+        gettext("Hours per week: %(hours)s", hours=offer.hours_per_week),
+        gettext("Employment: %(kind)s", kind=kind),
     ]
 
 
@@ -222,7 +271,10 @@ def _move(
     if moved.rowcount != 1:
         db.refresh(application)
         raise Conflict(
-            f"The application changed a moment ago (now {application.stage}); nothing was done."
+            gettext(
+                "The application changed a moment ago (now %(stage)s); nothing was done.",
+                stage=taxonomy.STAGE_LABELS.get(application.stage, application.stage),
+            )
         )
     db.refresh(application)
     user_id = party.user_id if party and party.user_id else None
@@ -255,18 +307,20 @@ def _answer(db: Session, offer: Offer, status: str, reason: str = "") -> None:
     )
     if changed.rowcount != 1:
         db.refresh(offer)
-        raise Conflict(f"This offer is already {offer.status}.")
+        raise Conflict(ALREADY.get(offer.status, offer.status))
     db.refresh(offer)
 
 
 def _waiting(db: Session, context: Context, today: date) -> Offer:
     offer = pending_offer(db, context.application.id or 0)
     if offer is None:
-        raise DomainError("There is no offer waiting for your answer.")
+        raise DomainError(gettext("There is no offer waiting for your answer."))
     if offer.respond_by < today:
         raise DomainError(
-            f"This offer lapsed on {localtime.format_date(offer.respond_by)}: "
-            "write to the employer below."
+            gettext(
+                "This offer lapsed on %(date)s: write to the employer below.",
+                date=localtime.format_date(offer.respond_by),
+            )
         )
     return offer
 
@@ -293,8 +347,10 @@ def accept(
     db.refresh(position)
     if hires_for(db, position.id or 0) >= position.openings:
         raise DomainError(
-            "Every opening of this position has been filled meanwhile, so the offer cannot be "
-            "accepted in the app. Write to the employer below."
+            gettext(
+                "Every opening of this position has been filled meanwhile, so the offer cannot "
+                "be accepted in the app. Write to the employer below."
+            )
         )
     _answer(db, offer, "accepted")
     _move(db, context.application, "offer", "hired", party, "The graduate accepted the offer.")
@@ -331,20 +387,29 @@ def accept(
         )
         pipeline.answer_the_rest(db, settings, position, party)
     for person in employer_recipients(db, position.employer_id):
-        _mail(
-            db,
-            settings,
-            person,
-            kind="offer.accepted",
-            subject=f"{context.graduate_name} accepted your offer: {offer.job_title}",
-            lines=[
-                f"{context.graduate_name} accepted the offer of {offer.job_title}, starting "
-                f"{localtime.format_date(offer.start_date)}.",
-                "Career services records the placement and will verify it with you.",
-                "",
-                application_link(settings, "employer", context.application.id or 0),
-            ],
-        )
+        with i18n.using(person.language):
+            _mail(
+                db,
+                settings,
+                person,
+                kind="offer.accepted",
+                subject=gettext(
+                    "%(graduate)s accepted your offer: %(job)s",
+                    graduate=context.graduate_name,
+                    job=offer.job_title,
+                ),
+                lines=[
+                    gettext(
+                        "%(graduate)s accepted the offer of %(job)s, starting %(date)s.",
+                        graduate=context.graduate_name,
+                        job=offer.job_title,
+                        date=localtime.format_date(offer.start_date),
+                    ),
+                    gettext("Career services records the placement and will verify it with you."),
+                    "",
+                    application_link(settings, "employer", context.application.id or 0),
+                ],
+            )
     return offer
 
 
@@ -363,9 +428,9 @@ def decline(
         raise NotFound
     text = (reason or "").replace("\r\n", "\n").strip()
     if "\x00" in text:
-        raise DomainError("Remove the invisible NUL character.", "reason")
+        raise DomainError(gettext("Remove the invisible NUL character."), "reason")
     if len(text) > MAX_NOTE:
-        raise DomainError(f"Use at most {MAX_NOTE:,} characters.", "reason")
+        raise DomainError(_at_most(MAX_NOTE), "reason")
     today = today or localtime.local_today(settings)
     offer = _waiting(db, context, today)
     _answer(db, offer, "declined", text)
@@ -378,18 +443,26 @@ def decline(
         object_id=offer.id,
     )
     for person in employer_recipients(db, context.position.employer_id):
-        _mail(
-            db,
-            settings,
-            person,
-            kind="offer.declined",
-            subject=f"{context.graduate_name} declined your offer: {offer.job_title}",
-            lines=[
-                f"{context.graduate_name} declined the offer of {offer.job_title}; the "
-                "application is withdrawn.",
-                *(["", f"Their reason: {text}"] if text else []),
-            ],
-        )
+        with i18n.using(person.language):
+            _mail(
+                db,
+                settings,
+                person,
+                kind="offer.declined",
+                subject=gettext(
+                    "%(graduate)s declined your offer: %(job)s",
+                    graduate=context.graduate_name,
+                    job=offer.job_title,
+                ),
+                lines=[
+                    gettext(
+                        "%(graduate)s declined the offer of %(job)s; the application is withdrawn.",
+                        graduate=context.graduate_name,
+                        job=offer.job_title,
+                    ),
+                    *(["", gettext("Their reason: %(reason)s", reason=text)] if text else []),
+                ],
+            )
     return offer
 
 
@@ -472,18 +545,24 @@ def send_last_day(db: Session, settings: Settings, now: datetime) -> int:
         context = application_for_party(db, Actor(user_id=0, role="staff"), offer.application_id)
         person = graduate_recipient(db, context)
         if person is not None:
-            _mail(
-                db,
-                settings,
-                person,
-                kind="offer.last_day",
-                subject=f"Today is the last day to answer: {offer.job_title}",
-                lines=[
-                    f"{context.employer.name}'s offer of {offer.job_title} waits for your "
-                    "answer today.",
-                    application_link(settings, "graduate", context.application.id or 0),
-                ],
-            )
+            with i18n.using(person.language):
+                _mail(
+                    db,
+                    settings,
+                    person,
+                    kind="offer.last_day",
+                    subject=gettext(
+                        "Today is the last day to answer: %(job)s", job=offer.job_title
+                    ),
+                    lines=[
+                        gettext(
+                            "%(employer)s's offer of %(job)s waits for your answer today.",
+                            employer=context.employer.name,
+                            job=offer.job_title,
+                        ),
+                        application_link(settings, "graduate", context.application.id or 0),
+                    ],
+                )
         sent += 1
     return sent
 
@@ -498,5 +577,7 @@ def _mail(
         to_user_id=person.user_id,
         kind=kind,
         subject=subject,
-        body="\n".join([f"Hello {person.name or person.email},", "", *lines, ""]),
+        body="\n".join(
+            [gettext("Hello %(name)s,", name=person.name or person.email), "", *lines, ""]
+        ),
     )

@@ -170,6 +170,7 @@ def extra_panels(
         "cancel_for": forms.get("cancel_for"),
         "blank": Form(),
         "modes": interview_service.MODES,
+        "status_labels": interview_service.STATUS_LABELS,
         "max_slots": interview_service.MAX_SLOTS,
         "open": not context.closed
         and context.application.stage in interview_service.PROPOSABLE_STAGES,
@@ -205,6 +206,7 @@ def _offer_panel(
         "latest": latest,
         "terms": offer_service.describe(latest) if latest else [],
         "waiting": waiting,
+        "status_labels": offer_service.STATUS_LABELS,
         "form": form,
         "answer_form": forms.get("answer_form") or Form(),
         "open": not waiting

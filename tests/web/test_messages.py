@@ -199,7 +199,7 @@ class TestUnread:
         # The author's own messages are never unread for them.
         assert "No unread messages" in as_employer.get("/employer").text
         as_graduate.submit(f"/me/applications/{application.id}/messages", {"body": "Three"})
-        assert 'aria-label="1 unread messages"' in as_employer.get("/employer").text
+        assert 'aria-label="1 unread message"' in as_employer.get("/employer").text
 
 
 class TestRateLimit:
