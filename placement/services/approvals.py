@@ -25,6 +25,7 @@ from placement.services import (
     changes,
     mail,
 )
+from placement.services.positions import REVIEW_ACTIONS
 
 # Which status each action may start from.
 EMPLOYER_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -32,10 +33,8 @@ EMPLOYER_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "reject": ("rejected", ("pending",)),
     "suspend": ("suspended", ("pending", "approved")),
 }
-POSITION_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "approve": ("open", ("pending_review",)),
-    "reject": ("rejected", ("pending_review",)),
-}
+# A position's review transitions belong to its status machine (positions.lifecycle).
+POSITION_ACTIONS = REVIEW_ACTIONS
 PAST = {"approve": "approved", "reject": "rejected", "suspend": "suspended"}
 MAX_REASON = 2000
 

@@ -43,7 +43,7 @@ def public_position(
 @lru_cache(maxsize=8)
 def public_position_sql(dialect: str, alias: str = "p") -> str:
     """The same condition as SQL text on `position <alias>`, the date left as `:today`: for
-    the search's hand-written statements (see positions._search_sql)."""
+    the search's hand-written statements (see positions.search._search_sql)."""
     position = core_table(Position).alias(alias)
     clause = public_position(literal_column(":today", Date()), position)
     # Compiled inside a SELECT from the alias, so the EXISTS correlates to it; the text after

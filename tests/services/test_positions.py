@@ -400,7 +400,7 @@ class TestCountCap:
     def test_it_counts_exactly_up_to_the_cap_and_says_more_beyond(
         self, db, employer_user, monkeypatch
     ):
-        monkeypatch.setattr(service, "COUNT_CAP", 5)
+        monkeypatch.setattr("placement.services.positions.search.COUNT_CAP", 5)
         for _ in range(25):
             factories.position(db, employer_user.employer.id)
         first = service.search_positions(db, SearchFilters())

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from placement import dates, migrate
 from placement.db import make_engine, unit_of_work
+from placement.models import Position
 from placement.services import (
     Actor,
+    NotFound,
     applications,
     approvals,
     employers,
@@ -123,7 +125,7 @@ class TestKeptInStep:
             user_id,
             edited,
             position_id=position.id,
-            version=db.get(service.Position, position.id).version,
+            version=db.get(Position, position.id).version,
         )
         db.execute(text("UPDATE position SET status = 'open' WHERE id = :id"), {"id": position.id})
         db.commit()
@@ -243,13 +245,11 @@ class TestOnePublicPredicate:
                 try:
                     reader(db, position.id)
                     readers.append(True)
-                except service.NotFound:
+                except NotFound:
                     readers.append(False)
             assert readers == [position.id in expected] * 2, position.id
         count = db.execute(
-            service.select(service.func.count())
-            .select_from(service.Position)
-            .where(visibility.public_position(TODAY))
+            select(func.count()).select_from(Position).where(visibility.public_position(TODAY))
         ).scalar_one()
         assert count == len(expected)
 

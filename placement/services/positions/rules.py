@@ -1,0 +1,136 @@
+"""The rules of a position's form: what an employer may set, and every check that spans
+fields or needs today's date. `save_position` runs them again, so no caller can skip them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from placement import dates, geo, taxonomy
+from placement.models import Position
+
+MAX_OPENINGS = 100
+MAX_TRAINING_HOURS = 5000
+MAX_PAY = 500.0
+
+
+@dataclass(frozen=True)
+class PositionInput:
+    """What an employer may set on a position; nothing else from a form reaches the row."""
+
+    title: str
+    description: str
+    setting: str
+    employment_type: str
+    pay_min: float | None
+    pay_max: float | None
+    zip: str
+    start_date: date | None
+    openings: int
+    min_training_hours: int
+    closes_on: date | None
+    shifts: tuple[str, ...] = ()
+    required_modalities: tuple[str, ...] = ()
+    preferred_modalities: tuple[str, ...] = ()
+    required_credentials: tuple[str, ...] = ()
+    preferred_credentials: tuple[str, ...] = ()
+    # Required credentials that count only once career services verified them.
+    verified_credentials: tuple[str, ...] = ()
+
+    def requirements(self) -> set[tuple[str, str, bool]]:
+        return {
+            *(("modality", code, True) for code in self.required_modalities),
+            *(("modality", code, False) for code in self.preferred_modalities),
+            *(("credential", code, True) for code in self.required_credentials),
+            *(("credential", code, False) for code in self.preferred_credentials),
+        }
+
+
+def input_problems(
+    data: PositionInput, *, today: date, previous: Position | None = None
+) -> dict[str, str]:
+    """Every rule that spans fields or needs today's date, as {field: message}.
+
+    Single-field checks (lengths, formats, ranges, known codes) happen while the form is read;
+    `save_position` runs this again so no caller can skip it.
+    """
+    problems: dict[str, str] = {}
+    if not data.title.strip():
+        problems["title"] = "This field is required."
+    elif len(data.title) > 200:
+        problems["title"] = f"Use at most 200 characters (this has {len(data.title)})."
+    if len(data.description) > 20000:
+        problems["description"] = "Use at most 20,000 characters."
+    if data.setting not in taxonomy.SETTINGS:
+        problems["setting"] = "Choose one of the options offered."
+    if data.employment_type not in taxonomy.EMPLOYMENT_TYPES:
+        problems["employment_type"] = "Choose one of the options offered."
+    if data.pay_min is not None and data.pay_max is not None and data.pay_min > data.pay_max:
+        problems["pay_max"] = (
+            f"The highest pay (${data.pay_max:g}) is below the lowest (${data.pay_min:g})."
+        )
+    if not geo.is_known(data.zip):
+        problems["zip"] = f"{data.zip} is not a US ZIP code we know."
+    if not 1 <= data.openings <= MAX_OPENINGS:
+        problems["openings"] = f"Enter a number from 1 to {MAX_OPENINGS}."
+    if not 0 <= data.min_training_hours <= MAX_TRAINING_HOURS:
+        problems["min_training_hours"] = f"Enter a number from 0 to {MAX_TRAINING_HOURS:,}."
+    horizon = dates.years_after(today, 2)
+    if data.start_date is not None:
+        unchanged = previous is not None and previous.start_date == data.start_date
+        if data.start_date < today and not unchanged:
+            problems["start_date"] = "The start date has passed: choose today or a later date."
+        elif data.start_date > horizon:
+            problems["start_date"] = "Choose a start date within the next two years."
+    if data.closes_on is not None:
+        if data.closes_on < today:
+            problems["closes_on"] = "The closing date has passed: choose today or a later date."
+        elif data.closes_on > horizon:
+            problems["closes_on"] = "Choose a closing date within the next two years."
+        elif data.start_date is not None and data.closes_on > data.start_date:
+            problems["closes_on"] = (
+                "Applications should close on or before the start date "
+                f"({data.start_date.isoformat()})."
+            )
+    for name, codes, vocabulary in (
+        ("shifts", data.shifts, taxonomy.SLOTS),
+        ("required_modalities", data.required_modalities, taxonomy.MODALITIES),
+        ("preferred_modalities", data.preferred_modalities, taxonomy.MODALITIES),
+        ("required_credentials", data.required_credentials, taxonomy.CREDENTIALS),
+        ("preferred_credentials", data.preferred_credentials, taxonomy.CREDENTIALS),
+        ("verified_credentials", data.verified_credentials, taxonomy.CREDENTIALS),
+    ):
+        unknown = [code for code in codes if code not in vocabulary]
+        if unknown:
+            problems[name] = f"Unknown choice: {unknown[0][:40]!r}."
+    for kind, required, preferred, vocabulary in (
+        (
+            "modalities",
+            data.required_modalities,
+            data.preferred_modalities,
+            taxonomy.MODALITIES,
+        ),
+        (
+            "credentials",
+            data.required_credentials,
+            data.preferred_credentials,
+            taxonomy.CREDENTIALS,
+        ),
+    ):
+        both = sorted(set(required) & set(preferred))
+        if both:
+            names = ", ".join(taxonomy.label(vocabulary, code) for code in both)
+            problems.setdefault(
+                f"preferred_{kind}",
+                f"{names}: already required. Mark each as required or preferred, not both.",
+            )
+    not_required = [
+        code for code in data.verified_credentials if code not in data.required_credentials
+    ]
+    if not_required and "verified_credentials" not in problems:
+        names = ", ".join(taxonomy.label(taxonomy.CREDENTIALS, code) for code in not_required)
+        problems["verified_credentials"] = (
+            f"{names}: only a required credential can be asked for verified. Mark it as "
+            "required too, or untick it here."
+        )
+    return problems
