@@ -1,4 +1,12 @@
-"""What every table shares: UTC timestamps and the list columns stored as text."""
+"""What every table shares: UTC timestamps, status CHECKs and the sets of codes.
+
+A set of codes (a graduate's settings, employment types and availability; a position's
+shifts) is one text column: the codes sorted, without repeats, joined by commas ("" for none),
+written by `join_codes`, read by `split_codes`, its shape held by the CHECK of
+`code_set_check`. A code that carries values of its own (a modality's proficiency, a
+requirement's required / verified-only, a credential's number and dates) is a row of a child
+table instead: that is a record keyed by a code, not a set.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +29,15 @@ def split_codes(value: str | None) -> list[str]:
 
 def join_codes(codes: list[str] | tuple[str, ...] | set[str] | frozenset[str]) -> str:
     return ",".join(sorted(set(codes)))
+
+
+def code_set_check(column: str) -> str:
+    """The SQL of a CHECK constraint that keeps `column` in the shape `join_codes` writes: no
+    empty code, no space (codes are lower-case words, digits, `_` and `-`)."""
+    return (
+        f"{column} NOT LIKE '%,,%' AND {column} NOT LIKE ',%' AND {column} NOT LIKE '%,' "
+        f"AND {column} NOT LIKE '% %'"
+    )
 
 
 def one_of(column: str, values: type[StrEnum]) -> str:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from placement.models._base import one_of, utcnow
+from placement.models._base import code_set_check, one_of, utcnow
 
 
 class EmployerStatus(StrEnum):
@@ -63,7 +63,10 @@ class EmployerMember(SQLModel, table=True):
 
 
 class Position(SQLModel, table=True):
-    __table_args__ = (CheckConstraint(one_of("status", PositionStatus), name="status"),)
+    __table_args__ = (
+        CheckConstraint(one_of("status", PositionStatus), name="status"),
+        CheckConstraint(code_set_check("shifts"), name="shifts"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     employer_id: int = Field(foreign_key="employer.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=200)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
-from placement.models._base import one_of, utcnow
+from placement.models._base import code_set_check, one_of, utcnow
 
 
 class OutcomeStatus(StrEnum):
@@ -24,6 +24,9 @@ class OutcomeStatus(StrEnum):
 class Graduate(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(one_of("outcome_status", OutcomeStatus), name="outcome_status"),
+        CheckConstraint(code_set_check("settings"), name="settings"),
+        CheckConstraint(code_set_check("employment_types"), name="employment_types"),
+        CheckConstraint(code_set_check("availability"), name="availability"),
     )
     id: int | None = Field(default=None, primary_key=True)
     # Null for a roster entry nobody has claimed yet, and after the account was deleted.

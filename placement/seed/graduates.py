@@ -24,6 +24,7 @@ from placement.models import (
     GraduateModality,
     User,
     core_table,
+    join_codes,
 )
 from placement.seed import DEMO_GRADUATE_EMAIL, DEMO_STAFF_EMAIL, Progress, insert_rows, reserve_ids
 from placement.seed.credentials import Lifecycle
@@ -222,9 +223,9 @@ def _person(rng: random.Random, number: int) -> tuple[dict[str, Any], dict[str, 
         "clinical_hours": rng.randint(*clinical),
         "zip": rng.choice(REGION_ZIPS),
         "travel_radius_miles": rng.choice((10, 15, 20, 25, 25, 30, 40)),
-        "settings": ",".join(_sample(rng, tuple(taxonomy.SETTINGS), 1, 4)),
-        "employment_types": ",".join(_sample(rng, tuple(taxonomy.EMPLOYMENT_TYPES), 1, 3)),
-        "availability": ",".join(_availability(rng)),
+        "settings": join_codes(_sample(rng, tuple(taxonomy.SETTINGS), 1, 4)),
+        "employment_types": join_codes(_sample(rng, tuple(taxonomy.EMPLOYMENT_TYPES), 1, 3)),
+        "availability": join_codes(_availability(rng)),
         "pay_expectation": rng.randint(50, 80) / 2,
         "bio": bio,
         "visibility": rng.choices(("employers", "staff", "private"), (0.45, 0.45, 0.1))[0],
