@@ -69,12 +69,14 @@ EMPTY_THE_FORM = """() => {
 }"""
 
 
-def _form_errors(page: Any, base_url: str) -> list[walk.Visit]:
+def _form_errors(page: Any, base_url: str, language: str | None = None) -> list[walk.Visit]:
     visits = []
     for role, paths in FORMS.items():
         page.context.clear_cookies()
         if role in walk.LOGINS:
             walk.sign_in(page, base_url, walk.LOGINS[role])
+        if language is not None:
+            page.goto(f"{base_url}/language/{language}")
         for path in paths:
             page.goto(base_url + path)
             page.evaluate(EMPTY_THE_FORM)
@@ -87,17 +89,36 @@ def _form_errors(page: Any, base_url: str) -> list[walk.Visit]:
     return visits
 
 
-def test_it_fits_a_phone_and_axe_finds_nothing_on_every_page(demo_server, phone):
+def _spoken_in(language: str) -> Any:
+    """The page checks, and that the page says it is in `language` (`<html lang>`)."""
+
+    def check(page: Any, visit: walk.Visit) -> None:
+        walk.both(page, visit)
+        spoken = page.evaluate("() => document.documentElement.lang")
+        if spoken != language:
+            visit.violations.append(
+                {"impact": "-", "id": "html-lang", "help": f"lang is {spoken!r}", "nodes": []}
+            )
+
+    return check
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_it_fits_a_phone_and_axe_finds_nothing_on_every_page(demo_server, phone, language):
+    """In each language (Spanish runs longer: the same pages must still fit)."""
     visits: list[walk.Visit] = []
     staff_pages: set[str] = set()
+    check = _spoken_in(language)
     for role in walk.STARTS:
         # The admin walks the staff pages too: only the pages staff do not see are new.
         seen = set(staff_pages) if role == "admin" else None
         if role == "staff":
             seen = staff_pages
-        visits += walk.walk_role(phone, demo_server.url, role, check=walk.both, seen=seen)
+        visits += walk.walk_role(
+            phone, demo_server.url, role, check=check, seen=seen, language=language
+        )
 
-    visits += _form_errors(phone, demo_server.url)
+    visits += _form_errors(phone, demo_server.url, language)
 
     roles = {visit.role for visit in visits}
     assert roles == set(walk.STARTS), roles

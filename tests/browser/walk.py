@@ -52,9 +52,10 @@ LOGINS = {
     "staff": DEMO_STAFF_EMAIL,
     "admin": DEMO_ADMIN_EMAIL,
 }
-# Not pages: files, feeds and the JSON API (downloads would stop a tab's navigation).
+# Not pages: files, feeds and the JSON API (downloads would stop a tab's navigation), and
+# the language switch (it would change the language of the rest of the walk).
 SKIP = re.compile(
-    r"^/(static|api|healthz|logout)(/|$)|\.(csv|ics|pdf|json|txt)$|/(download|file|resume|document|export|calendar)(/|$|\.)"
+    r"^/(static|api|healthz|logout|language)(/|$)|\.(csv|ics|pdf|json|txt)$|/(download|file|resume|document|export|calendar)(/|$|\.)"
 )
 ID_SEGMENT = re.compile(r"^(\d+|[A-Za-z0-9_-]{20,})$")
 
@@ -111,12 +112,16 @@ def walk_role(
     check: Callable[[Any, Visit], None] | None = None,
     seen: set[str] | None = None,
     limit: int = 120,
+    language: str | None = None,
 ) -> Iterator[Visit]:
     """Visit every page of this role's walk once; `check` runs on each loaded page. Pages
-    whose pattern is in `seen` (another role's walk of the same pages) are not visited."""
+    whose pattern is in `seen` (another role's walk of the same pages) are not visited.
+    With `language`, the walk first chooses it (`/language/{code}`), as a visitor would."""
     page.context.clear_cookies()
     if role in LOGINS:
         sign_in(page, base_url, LOGINS[role])
+    if language is not None:
+        page.goto(f"{base_url}/language/{language}")
     seen = seen if seen is not None else set()
     queue: deque[str] = deque(base_url + start for start in STARTS[role])
     for start in STARTS[role]:
