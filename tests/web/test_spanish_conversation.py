@@ -4,7 +4,7 @@ an English employer in the same conversation each read theirs."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import icalendar
@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from placement import dates
 from placement.models import Application, Interview, Message
 from placement.services import mail as mail_service
+from placement.worker import run_due
 from tests import factories
 
 SUMMER = "2027-03-15T10:00"
@@ -260,3 +261,85 @@ class TestMail:
         accepted = _mail(db, "offer.accepted", employer_user.user.email)
         assert accepted.subject == "Grace Hopper accepted your offer: Oncology massage therapist"
         assert accepted.body.startswith("Hello ")
+
+    def test_a_cancelled_interview_is_told_to_each_in_their_language(
+        self,
+        as_employer: Any,
+        as_graduate: Any,
+        application: Application,
+        db: Session,
+        employer_user: Any,
+        spanish_graduate: Any,
+    ) -> None:
+        _propose(as_employer, application, [SUMMER])
+        interview = db.exec(select(Interview)).one()
+        as_graduate.submit(f"/me/interviews/{interview.id}/confirm", {"slot": SUMMER})
+        as_employer.submit(f"/employer/interviews/{interview.id}/cancel", {"reason": "Closed."})
+        spanish = _mail(db, "interview.cancelled", spanish_graduate.user.email)
+        english = _mail(db, "interview.cancelled", employer_user.user.email)
+        assert spanish.subject == "Entrevista cancelada: Lymphedema therapist"
+        assert "Harbor Hospital canceló la entrevista" in spanish.body
+        assert "Motivo: Closed." in spanish.body
+        assert english.subject == "Interview cancelled: Lymphedema therapist"
+        assert "Reason: Closed." in english.body
+
+    def test_the_workers_remind_each_in_their_language(
+        self,
+        app: Any,
+        as_employer: Any,
+        as_graduate: Any,
+        application: Application,
+        db: Session,
+        employer_user: Any,
+        spanish_graduate: Any,
+    ) -> None:
+        _propose(as_employer, application, [SUMMER])
+        interview = db.exec(select(Interview)).one()
+        as_graduate.submit(f"/me/interviews/{interview.id}/confirm", {"slot": SUMMER})
+        start = datetime(2027, 3, 15, 17, 0, tzinfo=UTC)
+        engine, settings = app.state.engine, app.state.settings
+        run_due(
+            engine, settings, start - timedelta(hours=20), only=["interviews.remind"], force=True
+        )
+        spanish = _mail(db, "interview.reminder", spanish_graduate.user.email)
+        english = _mail(db, "interview.reminder", employer_user.user.email)
+        assert spanish.subject.startswith("Mañana: entrevista para Lymphedema therapist, lun 15")
+        assert spanish.body.startswith("Hola, Grace:") and "Un recordatorio:" in spanish.body
+        assert english.subject.startswith("Tomorrow: interview for Lymphedema therapist, Mon 15")
+        as_employer.submit(
+            f"/employer/applications/{application.id}/offer",
+            {**TERMS, "respond_by": dates.today().isoformat()},
+        )
+        run_due(engine, settings, datetime.now(UTC), only=["offers.last_day"], force=True)
+        last_day = _mail(db, "offer.last_day", spanish_graduate.user.email)
+        assert last_day.subject == (
+            "Hoy es el último día para responder: Oncology massage therapist"
+        )
+        assert "espera su respuesta hoy" in last_day.body
+
+    def test_a_spanish_employer_reads_the_graduates_answers_in_spanish(
+        self,
+        as_employer: Any,
+        as_graduate: Any,
+        application: Application,
+        db: Session,
+        employer_user: Any,
+    ) -> None:
+        employer_user.user.language = "es"
+        db.add(employer_user.user)
+        db.commit()
+        _propose(as_employer, application, [SUMMER])
+        interview = db.exec(select(Interview)).one()
+        as_graduate.submit(f"/me/interviews/{interview.id}/decline", {"note": "Mornings?"})
+        changed = _mail(db, "interview.changed", employer_user.user.email)
+        assert changed.subject == "Grace Hopper pide otros horarios de entrevista"
+        assert "Su nota: Mornings?" in changed.body and "Proponga otros horarios" in changed.body
+        as_employer.submit(f"/employer/applications/{application.id}/offer", TERMS)
+        as_graduate.submit(
+            f"/me/applications/{application.id}/offer/decline", {"reason": "Too far."}
+        )
+        declined = _mail(db, "offer.declined", employer_user.user.email)
+        assert declined.subject == "Grace Hopper rechazó su oferta: Oncology massage therapist"
+        assert "la solicitud queda retirada" in declined.body and "Su motivo: Too far." in (
+            declined.body
+        )
