@@ -20,7 +20,8 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from placement import taxonomy
+from placement import i18n, taxonomy
+from placement.i18n import N_
 
 MAX_ID = 2**31 - 1
 MAX_PAGE = 10_000
@@ -128,38 +129,46 @@ def page_link(request: Request) -> Callable[[int], str]:
 # -- redirects with a notice -----------------------------------------------------------------
 
 # Every notice of the site, by code. `{detail}` is filled from `?detail=` (a stage's label…).
+# Marked with N_ and read in the visitor's language by `notice` (issue 18 converts them area
+# by area; an unmarked one is shown in English).
 NOTICES: dict[str, str] = {
     # staff
-    "approved": "Approved.",
-    "rejected": "Rejected: the organisation sees the reason.",
-    "suspended": "Suspended: its positions left the search and its users were signed out.",
-    "change_approved": "Change approved: the public pages and the search show the new details.",
-    "change_rejected": "Change rejected: the approved details stay, and the organisation sees "
-    "the reason.",
-    "verified": "Verified.",
-    "claim_linked": "Linked: the account is now the roster record's login.",
-    "claim_rejected": "Claim rejected: the account stays unverified.",
-    "record_saved": "The school's record was corrected (the audit log keeps before and after).",
-    "bulk_verified": "Verified {detail} credentials.",
-    "bulk_partly": "Verified {detail} credentials; the others were verified already.",
-    "outcome": "Outcome saved.",
-    "referred": "Referral sent: the graduate was notified.",
-    "already_referred": "This graduate already has an open referral for this position.",
-    "placed": "Placement recorded: the graduate's outcome is now placed.",
-    "already_placed": "This placement was already recorded.",
-    "placement_verified": "Placement verified.",
-    "merged": "Records merged: applications, credentials, placements, messages and history "
-    "are now this record's; the other record remains only as a trace (the audit log has both).",
-    "evidence": "Document added to the placement's evidence.",
-    "verification_requested": "Verification link mailed to {detail} contact(s); it works once, "
-    "for 30 days.",
-    "survey_sent": "Survey link mailed to the graduate; it works once, for 30 days.",
-    "surveys_sent": "Survey links mailed to {detail} graduate(s) without a verified placement.",
-    "revoked": "Token revoked: it no longer works.",
-    "published": "Round published: {detail} referrals created.",
-    "published_one": "Round published: 1 referral created.",
-    "published_none": "No new referrals: the round was already published, or each graduate "
-    "already had an open referral to that position.",
+    "approved": N_("Approved."),
+    "rejected": N_("Rejected: the organisation sees the reason."),
+    "suspended": N_("Suspended: its positions left the search and its users were signed out."),
+    "change_approved": N_("Change approved: the public pages and the search show the new details."),
+    "change_rejected": N_(
+        "Change rejected: the approved details stay, and the organisation sees the reason."
+    ),
+    "verified": N_("Verified."),
+    "claim_linked": N_("Linked: the account is now the roster record's login."),
+    "claim_rejected": N_("Claim rejected: the account stays unverified."),
+    "record_saved": N_("The school's record was corrected (the audit log keeps before and after)."),
+    "bulk_verified": N_("Verified {detail} credentials."),
+    "bulk_partly": N_("Verified {detail} credentials; the others were verified already."),
+    "outcome": N_("Outcome saved."),
+    "referred": N_("Referral sent: the graduate was notified."),
+    "already_referred": N_("This graduate already has an open referral for this position."),
+    "placed": N_("Placement recorded: the graduate's outcome is now placed."),
+    "already_placed": N_("This placement was already recorded."),
+    "placement_verified": N_("Placement verified."),
+    "merged": N_(
+        "Records merged: applications, credentials, placements, messages and history "
+        "are now this record's; the other record remains only as a trace (the audit log has both)."
+    ),
+    "evidence": N_("Document added to the placement's evidence."),
+    "verification_requested": N_(
+        "Verification link mailed to {detail} contact(s); it works once, for 30 days."
+    ),
+    "survey_sent": N_("Survey link mailed to the graduate; it works once, for 30 days."),
+    "surveys_sent": N_("Survey links mailed to {detail} graduate(s) without a verified placement."),
+    "revoked": N_("Token revoked: it no longer works."),
+    "published": N_("Round published: {detail} referrals created."),
+    "published_one": N_("Round published: 1 referral created."),
+    "published_none": N_(
+        "No new referrals: the round was already published, or each graduate "
+        "already had an open referral to that position."
+    ),
     # admin
     "deactivated": "Account deactivated: every session of it has ended.",
     "activated": "Account reactivated: its owner can sign in again.",
@@ -251,6 +260,8 @@ def redirect_to(
 def notice(request: Request) -> str | None:
     """The message of `?done=` on this page, or None for a missing or unknown code."""
     message = NOTICES.get(request.query_params.get(NOTICE_PARAM, ""))
+    if message is not None:
+        message = i18n.raw_gettext(message)
     if message is None or "{detail}" not in message:
         return message
     detail = request.query_params.get(DETAIL_PARAM, "")
