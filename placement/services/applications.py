@@ -8,6 +8,7 @@ position and graduate" is enforced in one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,9 +17,10 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from placement import dates, links, taxonomy
+from placement import dates, i18n, links, taxonomy
 from placement.config import Settings
 from placement.db import atomic
+from placement.i18n import gettext
 from placement.models import (
     Application,
     ApplicationEvent,
@@ -152,7 +154,9 @@ def apply(
     if existing is not None:
         return existing, False
     if len(cover_note) > COVER_NOTE_MAX or "\x00" in cover_note:
-        raise DomainError(f"Use at most {COVER_NOTE_MAX} characters.", "cover_note")
+        raise DomainError(
+            gettext("Use at most %(max)s characters.", max=COVER_NOTE_MAX), "cover_note"
+        )
     graduate = db.get(Graduate, graduate_id)
     if graduate is None or graduate.deleted_at is not None:
         raise NotFound
@@ -171,20 +175,28 @@ def apply(
 # -- notifications to the employer ----------------------------------------------------------
 
 
-def _employer_recipients(db: Session, employer_id: int) -> list[tuple[int, str]]:
+def _employer_recipients(db: Session, employer_id: int) -> list[tuple[int, str, str]]:
     rows = db.exec(
-        select(User.id, User.email)
+        select(User.id, User.email, User.language)
         .join(EmployerMember, col(EmployerMember.user_id) == col(User.id))
         .where(EmployerMember.employer_id == employer_id, col(User.active).is_(True))
         .order_by(col(User.id))
     ).all()
-    return [(int(user_id or 0), email) for user_id, email in rows]
+    return [(int(user_id or 0), email, language) for user_id, email, language in rows]
 
 
 def _notify_employer(
-    db: Session, settings: Settings, employer_id: int, *, subject: str, body: str, kind: str
+    db: Session,
+    settings: Settings,
+    employer_id: int,
+    *,
+    word: Callable[[], tuple[str, str]],
+    kind: str,
 ) -> None:
-    for user_id, email in _employer_recipients(db, employer_id):
+    """Mail every member; `word` gives (subject, body), called in each member's language."""
+    for user_id, email, language in _employer_recipients(db, employer_id):
+        with i18n.using(language):
+            subject, body = word()
         mail.queue(
             db, settings, to_email=email, to_user_id=user_id, subject=subject, body=body, kind=kind
         )
@@ -367,8 +379,11 @@ def withdraw(
     if result.rowcount != 1:
         db.refresh(application)
         raise DomainError(
-            "The employer changed this application a moment ago; "
-            f"it is now “{stage_label(application.stage)}”. Nothing was withdrawn."
+            gettext(
+                "The employer changed this application a moment ago; it is now “%(stage)s”. "
+                "Nothing was withdrawn.",
+                stage=stage_label(application.stage),
+            )
         )
     from placement.services import offers  # imported here: offers imports the pipeline's kin
 
@@ -394,24 +409,31 @@ def withdraw(
     db.refresh(application)
     position = db.get(Position, application.position_id)
     if position is not None:
+        title = position.title
+        pipeline = links.url(settings, "employer:candidates", position_id=position.id)
+
+        def word() -> tuple[str, str]:
+            return (
+                gettext("A candidate withdrew from %(position)s", position=title),
+                gettext(
+                    "A graduate withdrew their application for “%(position)s”.\n\n"
+                    "Your pipeline: %(link)s\n",
+                    position=title,
+                    link=pipeline,
+                ),
+            )
+
         _notify_employer(
-            db,
-            settings,
-            position.employer_id,
-            kind="application_withdrawn",
-            subject=f"A candidate withdrew from {position.title}",
-            body=(
-                f"A graduate withdrew their application for “{position.title}”.\n\n"
-                "Your pipeline: "
-                f"{links.url(settings, 'employer:candidates', position_id=position.id)}\n"
-            ),
+            db, settings, position.employer_id, kind="application_withdrawn", word=word
         )
     return application
 
 
 def _final_message(stage: str) -> str:
-    return {
-        "hired": "You were hired for this position; there is nothing to withdraw.",
-        "rejected": "The employer has closed this application; there is nothing to withdraw.",
-        "withdrawn": "You have already withdrawn this application.",
-    }.get(stage, "This application can no longer be withdrawn.")
+    if stage == "hired":
+        return gettext("You were hired for this position; there is nothing to withdraw.")
+    if stage == "rejected":
+        return gettext("The employer has closed this application; there is nothing to withdraw.")
+    if stage == "withdrawn":
+        return gettext("You have already withdrawn this application.")
+    return gettext("This application can no longer be withdrawn.")

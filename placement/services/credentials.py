@@ -27,9 +27,10 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from placement import links, taxonomy
+from placement import formats, i18n, links, taxonomy
 from placement.config import Settings
 from placement.db import atomic
+from placement.i18n import gettext, ngettext
 from placement.localtime import format_date
 from placement.models import (
     CredentialReminder,
@@ -100,14 +101,18 @@ def edit_credential(
     credential = credential_for_graduate(db, graduate_id, credential_id)
     if data.code != credential.code:
         raise DomainError(
-            "The kind of credential cannot change. Remove this one and add the other instead.",
+            gettext(
+                "The kind of credential cannot change. Remove this one and add the other instead."
+            ),
             "code",
         )
     check_credential(data, today)
     if version is not None and version != credential.version:
         raise Conflict(
-            "This credential was changed in another window after you opened this form. "
-            "Nothing was saved: the form now shows the current version."
+            gettext(
+                "This credential was changed in another window after you opened this form. "
+                "Nothing was saved: the form now shows the current version."
+            )
         )
     before = {name: getattr(credential, name) for name in RENEWAL_FIELDS}
     after = {name: getattr(data, name) for name in RENEWAL_FIELDS}
@@ -143,8 +148,10 @@ def edit_credential(
     )
     if result.rowcount != 1:
         raise Conflict(
-            "This credential was renewed in another window at the same time. Nothing more "
-            "was saved: the form now shows the current version."
+            gettext(
+                "This credential was renewed in another window at the same time. Nothing more "
+                "was saved: the form now shows the current version."
+            )
         )
     db.add(earlier)
     db.flush()
@@ -211,29 +218,31 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def check_document(data: bytes, *, max_bytes: int, what: str = "the card") -> tuple[str, bytes]:
+def check_document(data: bytes, *, max_bytes: int) -> tuple[str, bytes]:
     """The scan as (kind, the bytes to store), or DocumentRejected with a message.
+
+    The messages say "the file" rather than naming it, so that each is one whole sentence to
+    translate (a card's scan and a placement's evidence go through the same checks).
 
     A PDF goes through the résumé checks (services.resumes.check_pdf). An image is opened by
     Pillow with a pixel limit checked on its header before it is decoded, then re-encoded
     from its pixels alone: no EXIF (a phone photo's location), no comments, no profiles.
     """
     if not data:
-        raise DocumentRejected(f"The file is empty. Choose a scan or photo of {what}.")
+        raise DocumentRejected(gettext("The file is empty. Choose a scan or photo to upload."))
     if len(data) > max_bytes:
-        raise DocumentRejected(
-            f"The file is too large ({resumes.size_text(len(data))}); the limit is "
-            f"{resumes.size_text(max_bytes)}."
-        )
+        raise DocumentRejected(resumes.too_large_message(len(data), max_bytes))
     kind = sniff(data)
     if kind is None:
         raise DocumentRejected(
-            "This file is not a PDF, JPEG or PNG (whatever its name says). Scan or "
-            f"photograph {what} and upload the PDF, JPEG or PNG file."
+            gettext(
+                "This file is not a PDF, JPEG or PNG (whatever its name says). Scan or "
+                "photograph the paper again and upload the PDF, JPEG or PNG file."
+            )
         )
     if kind == "pdf":
         try:
-            resumes.check_pdf(data, max_bytes=max_bytes, what="the scan")
+            resumes.check_pdf(data, max_bytes=max_bytes)
         except DomainError as error:
             raise DocumentRejected(error.message) from None
         return kind, data
@@ -244,12 +253,21 @@ def _clean_image(data: bytes, kind: str) -> bytes:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     unreadable = DocumentRejected(
-        "This image could not be read. Save the scan again as a JPEG or PNG and upload that."
+        gettext(
+            "This image could not be read. Save the scan again as a JPEG or PNG and upload that."
+        )
     )
-    too_large = DocumentRejected(
-        f"This image is too large ({{}} megapixels; at most {MAX_PIXELS // 1_000_000}). "
-        "Scan the card at a lower resolution, or take the photo again."
-    )
+
+    def too_large(megapixels: str) -> DocumentRejected:
+        return DocumentRejected(
+            gettext(
+                "This image is too large (%(megapixels)s megapixels; at most %(most)s). Scan it "
+                "at a lower resolution, or take the photo again.",
+                megapixels=megapixels,
+                most=MAX_PIXELS // 1_000_000,
+            )
+        )
+
     try:
         with warnings.catch_warnings():
             # Pillow warns past its own limit and refuses past twice it: both are refusals.
@@ -257,13 +275,13 @@ def _clean_image(data: bytes, kind: str) -> bytes:
             with Image.open(io.BytesIO(data), formats=[kind.upper()]) as image:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
-                    raise DocumentRejected(too_large.message.format(width * height // 1_000_000))
+                    raise too_large(str(width * height // 1_000_000))
                 image.load()
                 upright = ImageOps.exif_transpose(image)
     except DocumentRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise DocumentRejected(too_large.message.format("over 100")) from None
+        raise too_large(gettext("over 100")) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         log.info("scan refused, unreadable image: %s", error)
         raise unreadable from None
@@ -415,6 +433,7 @@ def send_reminders(db: Session, settings: Settings, today: date) -> int:
             col(Graduate.first_name),
             col(User.id).label("user_id"),
             col(User.email),
+            col(User.language),
         )
         .join(Graduate, col(Graduate.id) == col(GraduateCredential.graduate_id))
         .join(User, col(User.id) == col(Graduate.user_id))
@@ -458,25 +477,59 @@ def send_reminders(db: Session, settings: Settings, today: date) -> int:
     return sent
 
 
-def _queue_reminder(db: Session, settings: Settings, row: Any, threshold: int, today: date) -> None:
-    label = taxonomy.label(taxonomy.CREDENTIALS, row.code)
-    days_left = (row.expires_on - today).days
-    when = "today" if days_left == 0 else ("tomorrow" if days_left == 1 else f"in {days_left} days")
-    link = links.url(settings, "graduate:credential_edit", credential_id=row.id)
-    body = (
-        f"Hello {row.first_name},\n\n"
-        f"Your {label} expires {when}, on {format_date(row.expires_on)}.\n\n"
-        "Positions that require it stop counting it once it has expired. When you have "
-        "renewed it, enter the new number or dates and upload a scan of the new card, so "
-        f"career services can verify it:\n\n{link}\n\n"
-        "Career Services\n"
+def _reminder_text(label: str, days_left: int, expires_on: date) -> tuple[str, str]:
+    """The subject and the first sentence of a reminder, each worded whole."""
+    day = format_date(expires_on)
+    if days_left == 0:
+        return (
+            gettext("Your %(credential)s expires today", credential=label),
+            gettext("Your %(credential)s expires today, %(date)s.", credential=label, date=day),
+        )
+    if days_left == 1:
+        return (
+            gettext("Your %(credential)s expires tomorrow", credential=label),
+            gettext("Your %(credential)s expires tomorrow, %(date)s.", credential=label, date=day),
+        )
+    return (
+        ngettext(
+            "Your %(credential)s expires in %(num)s day",
+            "Your %(credential)s expires in %(num)s days",
+            days_left,
+            credential=label,
+        ),
+        ngettext(
+            "Your %(credential)s expires in %(num)s day, on %(date)s.",
+            "Your %(credential)s expires in %(num)s days, on %(date)s.",
+            days_left,
+            credential=label,
+            date=day,
+        ),
     )
+
+
+def _queue_reminder(db: Session, settings: Settings, row: Any, threshold: int, today: date) -> None:
+    """One reminder, worded in the graduate's language (the job has no reader of its own)."""
+    with i18n.using(row.language):
+        label = taxonomy.label(taxonomy.CREDENTIALS, row.code)
+        subject, first = _reminder_text(label, (row.expires_on - today).days, row.expires_on)
+        link = links.url(settings, "graduate:credential_edit", credential_id=row.id)
+        body = gettext(
+            "Hello %(name)s,\n\n"
+            "%(expiry)s\n\n"
+            "Positions that require it stop counting it once it has expired. When you have "
+            "renewed it, enter the new number or dates and upload a scan of the new card, so "
+            "career services can verify it:\n\n%(link)s\n\n"
+            "Career Services\n",
+            name=row.first_name,
+            expiry=first,
+            link=link,
+        )
     mail.queue(
         db,
         settings,
         to_email=row.email,
         to_user_id=row.user_id,
-        subject=f"Your {label} expires {when}",
+        subject=subject,
         body=body,
         kind=REMINDER_KINDS[threshold],
     )
@@ -502,17 +555,22 @@ def verify_credentials(
     that is missing, or whose graduate is gone, raises NotFound and nothing is verified.
     """
     if method not in taxonomy.CREDENTIAL_VERIFICATION_METHODS:
-        raise DomainError("Choose how you checked the credential.", "method")
+        raise DomainError(gettext("Choose how you checked the credential."), "method")
     note = note.strip()
     if len(note) > MAX_NOTE:
-        raise DomainError(f"Keep the note to at most {MAX_NOTE:,} characters.", "note")
+        raise DomainError(
+            gettext("Keep the note to at most %(max)s characters.", max=formats.number(MAX_NOTE)),
+            "note",
+        )
     if "\x00" in note:
-        raise DomainError("The note contains a character that cannot be stored.", "note")
+        raise DomainError(gettext("The note contains a character that cannot be stored."), "note")
     ids = list(dict.fromkeys(credential_ids))
     if not ids:
-        raise DomainError("Choose at least one credential to verify.", "credential_ids")
+        raise DomainError(gettext("Choose at least one credential to verify."), "credential_ids")
     if len(ids) > MAX_BULK:
-        raise DomainError(f"Verify at most {MAX_BULK} credentials at once.", "credential_ids")
+        raise DomainError(
+            gettext("Verify at most %(max)s credentials at once.", max=MAX_BULK), "credential_ids"
+        )
     credentials = [staff_credential(db, credential_id) for credential_id in ids]
     now = utcnow()
     done: list[GraduateCredential] = []
@@ -560,7 +618,7 @@ def verify_credential(
     """Verify one credential; Conflict when it is verified already."""
     result = verify_credentials(db, actor, [credential_id], method=method, note=note)
     if not result.verified:
-        raise Conflict("This credential is already verified.")
+        raise Conflict(gettext("This credential is already verified."))
     return result.verified[0]
 
 

@@ -48,7 +48,7 @@ def store_evidence(
     placement = db.get(Placement, placement_id)
     if placement is None:
         raise NotFound
-    kind, clean = check_document(data, max_bytes=settings.max_upload_bytes, what="the document")
+    kind, clean = check_document(data, max_bytes=settings.max_upload_bytes)
     folder = Path(settings.upload_dir) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     stored = secrets.token_hex(16) + EXTENSIONS[kind]

@@ -13,8 +13,10 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from placement import dates, taxonomy
+from placement import dates, formats, taxonomy
 from placement.db import atomic
+from placement.i18n import N_, Labels, gettext, ngettext
+from placement.localtime import format_date
 from placement.models import (
     Graduate,
     GraduateCredential,
@@ -25,14 +27,15 @@ from placement.models import (
 )
 from placement.services import Actor, Conflict, DomainError, NotFound, audit, changes
 
-PROFICIENCY_LABELS = {0: "None", 1: "Basic", 2: "Proficient", 3: "Advanced"}
+# Shown through gettext where the profile form lists the levels.
+PROFICIENCY_LABELS = {0: N_("None"), 1: N_("Basic"), 2: N_("Proficient"), 3: N_("Advanced")}
 EXPIRY_WARNING_DAYS = 60
 MAX_CREDENTIALS = 50
 
 # The modalities of the taxonomy in the groups the profile form shows them in.
 MODALITY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
-        "Clinical and medical",
+        N_("Clinical and medical"),
         (
             "medical_massage",
             "manual_lymphatic_drainage",
@@ -47,10 +50,10 @@ MODALITY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "post_surgical",
         ),
     ),
-    ("Special populations", ("prenatal", "oncology", "geriatric", "hospice_comfort")),
-    ("Sports and movement", ("sports", "stretching_pnf")),
+    (N_("Special populations"), ("prenatal", "oncology", "geriatric", "hospice_comfort")),
+    (N_("Sports and movement"), ("sports", "stretching_pnf")),
     (
-        "Foundations and other techniques",
+        N_("Foundations and other techniques"),
         (
             "swedish",
             "deep_tissue",
@@ -65,64 +68,67 @@ MODALITY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
-US_STATES = {
-    "AL": "Alabama",
-    "AK": "Alaska",
-    "AZ": "Arizona",
-    "AR": "Arkansas",
-    "CA": "California",
-    "CO": "Colorado",
-    "CT": "Connecticut",
-    "DE": "Delaware",
-    "DC": "District of Columbia",
-    "FL": "Florida",
-    "GA": "Georgia",
-    "HI": "Hawaii",
-    "ID": "Idaho",
-    "IL": "Illinois",
-    "IN": "Indiana",
-    "IA": "Iowa",
-    "KS": "Kansas",
-    "KY": "Kentucky",
-    "LA": "Louisiana",
-    "ME": "Maine",
-    "MD": "Maryland",
-    "MA": "Massachusetts",
-    "MI": "Michigan",
-    "MN": "Minnesota",
-    "MS": "Mississippi",
-    "MO": "Missouri",
-    "MT": "Montana",
-    "NE": "Nebraska",
-    "NV": "Nevada",
-    "NH": "New Hampshire",
-    "NJ": "New Jersey",
-    "NM": "New Mexico",
-    "NY": "New York",
-    "NC": "North Carolina",
-    "ND": "North Dakota",
-    "OH": "Ohio",
-    "OK": "Oklahoma",
-    "OR": "Oregon",
-    "PA": "Pennsylvania",
-    "RI": "Rhode Island",
-    "SC": "South Carolina",
-    "SD": "South Dakota",
-    "TN": "Tennessee",
-    "TX": "Texas",
-    "UT": "Utah",
-    "VT": "Vermont",
-    "VA": "Virginia",
-    "WA": "Washington",
-    "WV": "West Virginia",
-    "WI": "Wisconsin",
-    "WY": "Wyoming",
-    "AS": "American Samoa",
-    "GU": "Guam",
-    "MP": "Northern Mariana Islands",
-    "PR": "Puerto Rico",
-    "VI": "U.S. Virgin Islands",
-}
+# Names in the reader's language; the codes are what is stored and posted.
+US_STATES = Labels(
+    {
+        "AL": N_("Alabama"),
+        "AK": N_("Alaska"),
+        "AZ": N_("Arizona"),
+        "AR": N_("Arkansas"),
+        "CA": N_("California"),
+        "CO": N_("Colorado"),
+        "CT": N_("Connecticut"),
+        "DE": N_("Delaware"),
+        "DC": N_("District of Columbia"),
+        "FL": N_("Florida"),
+        "GA": N_("Georgia"),
+        "HI": N_("Hawaii"),
+        "ID": N_("Idaho"),
+        "IL": N_("Illinois"),
+        "IN": N_("Indiana"),
+        "IA": N_("Iowa"),
+        "KS": N_("Kansas"),
+        "KY": N_("Kentucky"),
+        "LA": N_("Louisiana"),
+        "ME": N_("Maine"),
+        "MD": N_("Maryland"),
+        "MA": N_("Massachusetts"),
+        "MI": N_("Michigan"),
+        "MN": N_("Minnesota"),
+        "MS": N_("Mississippi"),
+        "MO": N_("Missouri"),
+        "MT": N_("Montana"),
+        "NE": N_("Nebraska"),
+        "NV": N_("Nevada"),
+        "NH": N_("New Hampshire"),
+        "NJ": N_("New Jersey"),
+        "NM": N_("New Mexico"),
+        "NY": N_("New York"),
+        "NC": N_("North Carolina"),
+        "ND": N_("North Dakota"),
+        "OH": N_("Ohio"),
+        "OK": N_("Oklahoma"),
+        "OR": N_("Oregon"),
+        "PA": N_("Pennsylvania"),
+        "RI": N_("Rhode Island"),
+        "SC": N_("South Carolina"),
+        "SD": N_("South Dakota"),
+        "TN": N_("Tennessee"),
+        "TX": N_("Texas"),
+        "UT": N_("Utah"),
+        "VT": N_("Vermont"),
+        "VA": N_("Virginia"),
+        "WA": N_("Washington"),
+        "WV": N_("West Virginia"),
+        "WI": N_("Wisconsin"),
+        "WY": N_("Wyoming"),
+        "AS": N_("American Samoa"),
+        "GU": N_("Guam"),
+        "MP": N_("Northern Mariana Islands"),
+        "PR": N_("Puerto Rico"),
+        "VI": N_("U.S. Virgin Islands"),
+    }
+)
 
 
 # -- loading --------------------------------------------------------------------------------
@@ -208,9 +214,10 @@ def graduation_date_problem(value: date | None, *, today: date | None = None) ->
         return None
     year = (today or dates.today()).year
     if not EARLIEST_GRADUATION_YEAR <= value.year <= year + GRADUATION_YEARS_AHEAD:
-        return (
-            "Enter the date you graduated or will graduate "
-            f"(from {EARLIEST_GRADUATION_YEAR} to {year + GRADUATION_YEARS_AHEAD})."
+        return gettext(
+            "Enter the date you graduated or will graduate (from %(first)s to %(last)s).",
+            first=EARLIEST_GRADUATION_YEAR,
+            last=year + GRADUATION_YEARS_AHEAD,
         )
     return None
 
@@ -225,19 +232,19 @@ def _check_profile(data: ProfileInput, modalities: dict[str, int]) -> None:
     """The rules the form already checks, enforced again for any other caller."""
     check_graduation_date(data.graduation_date)
     if data.visibility not in taxonomy.VISIBILITIES:
-        raise DomainError("Choose who may see your profile.", "visibility")
+        raise DomainError(gettext("Choose who may see your profile."), "visibility")
     if data.seeking not in taxonomy.SEEKING_STATUSES:
-        raise DomainError("Choose whether you are looking for work.", "seeking")
+        raise DomainError(gettext("Choose whether you are looking for work."), "seeking")
     for name, allowed in (
         ("settings", taxonomy.SETTINGS),
         ("employment_types", taxonomy.EMPLOYMENT_TYPES),
         ("availability", taxonomy.SLOTS),
     ):
         if any(code not in allowed for code in getattr(data, name)):
-            raise DomainError("Choose from the options offered.", name)
+            raise DomainError(gettext("Choose from the options offered."), name)
     for code, level in modalities.items():
         if code not in taxonomy.MODALITIES or level not in PROFICIENCY_LABELS:
-            raise DomainError("Choose a level from 0 to 3.", f"modality_{code}")
+            raise DomainError(gettext("Choose a level from 0 to 3."), f"modality_{code}")
 
 
 @atomic
@@ -261,15 +268,19 @@ def update_profile(
     before = {name: getattr(graduate, name) for name in values}
     if graduate.version != version:
         raise Conflict(
-            "Your profile was changed in another window or by career services after you "
-            "opened this form. Nothing was saved: the form now shows the current profile.",
+            gettext(
+                "Your profile was changed in another window or by career services after you "
+                "opened this form. Nothing was saved: the form now shows the current profile."
+            )
         )
     if graduate.verified_at is not None:
         locked = [name for name in ROSTER_FIELDS if before[name] != values[name]]
         if locked:
             raise DomainError(
-                "This is part of the school's record and cannot be changed here now that "
-                "career services verified your profile. Ask career services to correct it.",
+                gettext(
+                    "This is part of the school's record and cannot be changed here now that "
+                    "career services verified your profile. Ask career services to correct it."
+                ),
                 locked[0],
             )
     old_modalities = modalities_of(db, graduate_id)
@@ -280,8 +291,10 @@ def update_profile(
     )
     if result.rowcount != 1:
         raise Conflict(
-            "Your profile was changed in another window or by career services after you "
-            "opened this form. Nothing was saved: the form now shows the current profile.",
+            gettext(
+                "Your profile was changed in another window or by career services after you "
+                "opened this form. Nothing was saved: the form now shows the current profile."
+            )
         )
     db.refresh(graduate)
     new_modalities = {code: level for code, level in modalities.items() if level > 0}
@@ -358,15 +371,17 @@ class CredentialInput:
 def check_credential(data: CredentialInput, today: date | None = None) -> None:
     """The rules of a credential's fields, for adding one and for editing or renewing it."""
     if data.code not in taxonomy.CREDENTIALS:
-        raise DomainError("Choose a credential from the list.", "code")
+        raise DomainError(gettext("Choose a credential from the list."), "code")
     if data.state is not None and data.state not in US_STATES:
-        raise DomainError("Choose a US state.", "state")
+        raise DomainError(gettext("Choose a US state."), "state")
     if data.code in taxonomy.STATE_BOUND_CREDENTIALS and not data.state:
-        raise DomainError("Choose the US state that issued it (two letters, e.g. CA).", "state")
+        raise DomainError(
+            gettext("Choose the US state that issued it (two letters, e.g. CA)."), "state"
+        )
     if data.issued_on and data.issued_on > (today or dates.today()):
-        raise DomainError("The issue date cannot be in the future.", "issued_on")
+        raise DomainError(gettext("The issue date cannot be in the future."), "issued_on")
     if data.issued_on and data.expires_on and data.expires_on <= data.issued_on:
-        raise DomainError("The expiry date must come after the issue date.", "expires_on")
+        raise DomainError(gettext("The expiry date must come after the issue date."), "expires_on")
 
 
 def add_credential(
@@ -377,7 +392,9 @@ def add_credential(
     get_graduate(db, graduate_id)
     count = len(credentials_of(db, graduate_id))
     if count >= MAX_CREDENTIALS:
-        raise DomainError(f"You can list at most {MAX_CREDENTIALS} credentials.", "code")
+        raise DomainError(
+            gettext("You can list at most %(max)s credentials.", max=MAX_CREDENTIALS), "code"
+        )
     credential = GraduateCredential(
         graduate_id=graduate_id,
         code=data.code,
@@ -453,17 +470,26 @@ def credential_status(
 ) -> CredentialStatus:
     """Expired first, then expiring within 60 days, then verified or awaiting verification."""
     today = today or dates.today()
-    verified = "verified" if credential.verified_at is not None else "awaiting verification"
+    verified = (
+        gettext("verified")
+        if credential.verified_at is not None
+        else gettext("awaiting verification")
+    )
     if credential.expires_on is not None:
         days = (credential.expires_on - today).days
         if days < 0:
-            return CredentialStatus("expired", f"expired on {credential.expires_on}", days)
+            expired = gettext("expired on %(date)s", date=format_date(credential.expires_on))
+            return CredentialStatus("expired", expired, days)
         if days <= EXPIRY_WARNING_DAYS:
-            when = "today" if days == 0 else ("in 1 day" if days == 1 else f"in {days} days")
-            return CredentialStatus("expiring", f"expires {when} · {verified}", days)
+            when = (
+                gettext("expires today")
+                if days == 0
+                else ngettext("expires in %(num)s day", "expires in %(num)s days", days)
+            )
+            return CredentialStatus("expiring", f"{when} · {verified}", days)
     if credential.verified_at is not None:
-        return CredentialStatus("verified", "verified")
-    return CredentialStatus("unverified", "awaiting verification")
+        return CredentialStatus("verified", gettext("verified"))
+    return CredentialStatus("unverified", gettext("awaiting verification"))
 
 
 @dataclass(frozen=True)
@@ -507,18 +533,21 @@ def completeness(
 ) -> Completeness:
     """How much of what employers and matching look at the profile holds, and what is not."""
     checks = (
-        (bool(graduate.program), "your programme"),
-        (graduate.graduation_date is not None, "your graduation date"),
-        (graduate.training_hours > 0, "your training hours"),
-        (bool(graduate.zip), "your ZIP code"),
-        (bool(split_codes(graduate.settings)), "the settings you would like to work in"),
-        (bool(split_codes(graduate.employment_types)), "the kinds of employment you accept"),
-        (bool(split_codes(graduate.availability)), "your weekly availability"),
-        (graduate.pay_expectation is not None, "your pay expectation"),
-        (bool(graduate.bio.strip()), "a short bio"),
-        (any(level > 0 for level in modalities.values()), "the modalities you practise"),
-        (bool(credentials), "your licences and certificates"),
-        (bool(graduate.resume_file), "a résumé (PDF)"),
+        (bool(graduate.program), gettext("your programme")),
+        (graduate.graduation_date is not None, gettext("your graduation date")),
+        (graduate.training_hours > 0, gettext("your training hours")),
+        (bool(graduate.zip), gettext("your ZIP code")),
+        (bool(split_codes(graduate.settings)), gettext("the settings you would like to work in")),
+        (
+            bool(split_codes(graduate.employment_types)),
+            gettext("the kinds of employment you accept"),
+        ),
+        (bool(split_codes(graduate.availability)), gettext("your weekly availability")),
+        (graduate.pay_expectation is not None, gettext("your pay expectation")),
+        (bool(graduate.bio.strip()), gettext("a short bio")),
+        (any(level > 0 for level in modalities.values()), gettext("the modalities you practise")),
+        (bool(credentials), gettext("your licences and certificates")),
+        (bool(graduate.resume_file), gettext("a résumé (PDF)")),
     )
     done = sum(1 for ok, _ in checks if ok)
     return Completeness(
@@ -550,10 +579,16 @@ def update_record(db: Session, actor: Actor, *, graduate_id: int, data: RecordIn
     check_graduation_date(data.graduation_date)
     for name in ("training_hours", "clinical_hours"):
         if not 0 <= getattr(data, name) <= MAX_RECORD_HOURS:
-            raise DomainError(f"Enter a whole number from 0 to {MAX_RECORD_HOURS:,}.", name)
+            raise DomainError(
+                gettext(
+                    "Enter a whole number from 0 to %(max)s.",
+                    max=formats.number(MAX_RECORD_HOURS),
+                ),
+                name,
+            )
     for name in ("first_name", "last_name", "program"):
         if not getattr(data, name).strip():
-            raise DomainError("This field is required.", name)
+            raise DomainError(gettext("This field is required."), name)
     values: dict[str, Any] = asdict(data)
     values["cohort"] = data.graduation_date.year
     changed = [name for name in values if getattr(graduate, name) != values[name]]

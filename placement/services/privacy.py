@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from placement.config import Settings
+from placement.i18n import gettext
 from placement.models import (
     ApiToken,
     Application,
@@ -309,7 +310,7 @@ def delete_account(
     if user is None or user.role != "graduate":
         raise NotFound
     if not passwords.verify(user.password_hash, password):
-        raise DomainError("That is not your current password.", "password")
+        raise DomainError(gettext("That is not your current password."), "password")
     graduate = db.exec(select(Graduate).where(Graduate.user_id == actor.user_id)).first()
     if graduate is None or graduate.deleted_at is not None:
         raise NotFound

@@ -16,9 +16,10 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from placement import links
+from placement import i18n, links
 from placement.config import Settings
 from placement.db import atomic
+from placement.i18n import gettext
 from placement.models import Employer, Graduate, Position, Referral, ReferralStatus, User, utcnow
 from placement.services import Actor, DomainError, NotFound, applications, audit, mail
 
@@ -51,9 +52,9 @@ def refer(
     """
     note = (note or "").strip()
     if "\x00" in note:
-        raise DomainError("Remove the invisible NUL character.", "note")
+        raise DomainError(gettext("Remove the invisible NUL character."), "note")
     if len(note) > NOTE_MAX:
-        raise DomainError(f"Use at most {NOTE_MAX} characters.", "note")
+        raise DomainError(gettext("Use at most %(max)s characters.", max=NOTE_MAX), "note")
     pair = open_pair(position_id, graduate_id)
     existing = _open_referral(db, pair)
     if existing is not None:
@@ -62,17 +63,20 @@ def refer(
         position = applications.public_position(db, position_id)
     except NotFound:
         raise DomainError(
-            "Only open positions of approved employers can receive referrals.", "position_id"
+            gettext("Only open positions of approved employers can receive referrals."),
+            "position_id",
         ) from None
     graduate = db.get(Graduate, graduate_id)
     if graduate is None or graduate.deleted_at is not None:
-        raise DomainError("There is no graduate with this number.", "graduate_id")
+        raise DomainError(gettext("There is no graduate with this number."), "graduate_id")
     # Checked here, at the action, so every caller obeys it: the staff form and a round
     # published after the graduate turned private since its preview.
     if graduate.visibility == "private":
         raise DomainError(
-            "This graduate keeps their profile private: they cannot be referred. Ask them "
-            "to share it with career services first.",
+            gettext(
+                "This graduate keeps their profile private: they cannot be referred. Ask them "
+                "to share it with career services first."
+            ),
             "graduate_id",
         )
     referral = Referral(
@@ -134,21 +138,34 @@ def _notify_graduate(
     user_id, email = _graduate_address(db, graduate)
     if not email:
         return
-    body = (
-        f"Hello {graduate.first_name},\n\n"
-        f"Career services referred you to “{position.title}” at {employer_name}.\n\n"
-        + (f"Their note: {note}\n\n" if note else "")
-        + "Accept the referral to share your profile with the employer and apply, or decline "
-        f"it: {links.url(settings, 'graduate:referrals')}\n"
-    )
+    link = links.url(settings, "graduate:referrals")
+    with i18n.using(mail.language_of(db, user_id)):
+        subject = gettext(
+            "Career services referred you to %(position)s at %(employer)s",
+            position=position.title,
+            employer=employer_name,
+        )
+        hello = gettext(
+            "Hello %(name)s,\n\n"
+            "Career services referred you to “%(position)s” at %(employer)s.\n\n",
+            name=graduate.first_name,
+            position=position.title,
+            employer=employer_name,
+        )
+        their_note = gettext("Their note: %(note)s\n\n", note=note) if note else ""
+        answer = gettext(
+            "Accept the referral to share your profile with the employer and apply, or decline "
+            "it: %(link)s\n",
+            link=link,
+        )
     mail.queue(
         db,
         settings,
         to_email=email,
         to_user_id=user_id,
         kind="referral",
-        subject=f"Career services referred you to {position.title} at {employer_name}",
-        body=body,
+        subject=subject,
+        body=hello + their_note + answer,
     )
 
 
@@ -221,7 +238,7 @@ def _answer(db: Session, referral: Referral, status: str, reason: str = "") -> N
         .values(status=status, answered_at=utcnow(), open_pair=None, decline_reason=reason)
     )
     if result.rowcount != 1:
-        raise DomainError("You have already answered this referral.")
+        raise DomainError(gettext("You have already answered this referral."))
     db.refresh(referral)
 
 
@@ -233,13 +250,15 @@ def accept(
     or keeps the one they had already made, and the employer sees them in its pipeline."""
     referral = referral_for_graduate(db, graduate_id, referral_id)
     if referral.status != ReferralStatus.PENDING:
-        raise DomainError("You have already answered this referral.")
+        raise DomainError(gettext("You have already answered this referral."))
     try:
         position = applications.public_position(db, referral.position_id)
     except NotFound:
         raise DomainError(
-            "This position is no longer open, so the referral cannot be accepted. "
-            "You can decline it."
+            gettext(
+                "This position is no longer open, so the referral cannot be accepted. "
+                "You can decline it."
+            )
         ) from None
     _answer(db, referral, "accepted")
     application, _created = applications.create_application(
@@ -278,12 +297,12 @@ def decline(
     """Decline a pending referral with an optional reason (career services reads it)."""
     reason = (reason or "").strip()
     if "\x00" in reason:
-        raise DomainError("Remove the invisible NUL character.", "reason")
+        raise DomainError(gettext("Remove the invisible NUL character."), "reason")
     if len(reason) > REASON_MAX:
-        raise DomainError(f"Use at most {REASON_MAX} characters.", "reason")
+        raise DomainError(gettext("Use at most %(max)s characters.", max=REASON_MAX), "reason")
     referral = referral_for_graduate(db, graduate_id, referral_id)
     if referral.status != ReferralStatus.PENDING:
-        raise DomainError("You have already answered this referral.")
+        raise DomainError(gettext("You have already answered this referral."))
     _answer(db, referral, "declined", reason)
     audit.record(
         db,
@@ -297,18 +316,24 @@ def decline(
     if referral.staff_user_id is not None:
         staff = db.get(User, referral.staff_user_id)
         if staff is not None and staff.active:
+            link = links.url(settings, "staff:referral", id=referral.id)
+            with i18n.using(staff.language):
+                subject = gettext("A graduate declined referral #%(id)s", id=referral.id)
+                body = gettext(
+                    "Referral #%(id)s (position %(position)s) was declined: %(link)s\n",
+                    id=referral.id,
+                    position=referral.position_id,
+                    link=link,
+                )
+                if reason:
+                    body += "\n" + gettext("Their reason: %(reason)s\n", reason=reason)
             mail.queue(
                 db,
                 settings,
                 to_email=staff.email,
                 to_user_id=staff.id,
                 kind="referral_declined",
-                subject=f"A graduate declined referral #{referral.id}",
-                body=(
-                    f"Referral #{referral.id} (position {referral.position_id}) was declined: "
-                    f"{links.url(settings, 'staff:referral', id=referral.id)}"
-                    + (f"\n\nTheir reason: {reason}" if reason else "")
-                    + "\n"
-                ),
+                subject=subject,
+                body=body,
             )
     return referral

@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from placement.config import Settings
+from placement.i18n import gettext
 from placement.models import Graduate, utcnow
 from placement.services import Actor, DomainError, audit, changes
 
@@ -44,51 +45,63 @@ class ResumeRejected(DomainError):
 # -- checking --------------------------------------------------------------------------------
 
 
-def check_pdf(data: bytes, *, max_bytes: int, what: str = "your résumé") -> None:
+def check_pdf(data: bytes, *, max_bytes: int) -> None:
     """Raise ResumeRejected with a message a person can act on, or return for a clean PDF.
 
-    `what` names the file in the messages ("your résumé", "the scan"); credential scans
-    (services.credentials) go through the same checks.
+    Credential scans (services.credentials) go through the same checks, so the messages say
+    "the file", never "your résumé".
     """
     if not data:
-        raise ResumeRejected(f"The file is empty. Choose {what} as a PDF file.")
+        raise ResumeRejected(gettext("The file is empty. Choose a PDF file to upload."))
     if len(data) > max_bytes:
-        raise ResumeRejected(
-            f"The file is too large ({size_text(len(data))}); the limit is {size_text(max_bytes)}."
-        )
+        raise ResumeRejected(too_large_message(len(data), max_bytes))
     if not data.startswith(b"%PDF-"):
         raise ResumeRejected(
-            f"This file is not a PDF (whatever its name says). Save or export {what} "
-            "as a PDF and upload that."
+            gettext(
+                "This file is not a PDF (whatever its name says). Save or export it as a PDF "
+                "and upload that."
+            )
         )
     found = _active_names_in_bytes(data)
     if found:
-        raise ResumeRejected(_active_message(found, what))
-    found = _active_names_in_objects(data, what)
+        raise ResumeRejected(_active_message(found))
+    found = _active_names_in_objects(data)
     if found:
-        raise ResumeRejected(_active_message(found, what))
+        raise ResumeRejected(_active_message(found))
 
 
 def size_text(count: int) -> str:
     if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.1f} MB"
-    return f"{max(count // 1024, 1)} KB"
+        # es_US writes the decimal point as English does.
+        megabytes = f"{count / (1024 * 1024):.1f}"
+        return gettext("%(size)s MB", size=megabytes)
+    return gettext("%(size)s KB", size=max(count // 1024, 1))
 
 
-def _active_message(found: set[str], what: str) -> str:
-    kinds = []
-    if found & {"JS", "JavaScript", "XFA", "RichMedia"}:
-        kinds.append("JavaScript or other active content")
-    if "Launch" in found:
-        kinds.append("an action that launches a program")
-    if found & {"EmbeddedFile", "EmbeddedFiles"}:
-        kinds.append("embedded files")
-    return (
-        "This PDF contains "
-        + " and ".join(kinds)
-        + f", which we do not accept for safety. Export {what} again as a plain PDF "
-        "(for example with “Print to PDF”) and upload that."
+def too_large_message(size: int, max_bytes: int) -> str:
+    return gettext(
+        "The file is too large (%(size)s); the limit is %(limit)s.",
+        size=size_text(size),
+        limit=size_text(max_bytes),
     )
+
+
+def _active_message(found: set[str]) -> str:
+    """What was found, one whole sentence per kind, then what to do."""
+    sentences = []
+    if found & {"JS", "JavaScript", "XFA", "RichMedia"}:
+        sentences.append(gettext("This PDF contains JavaScript or other active content."))
+    if "Launch" in found:
+        sentences.append(gettext("This PDF contains an action that launches a program."))
+    if found & {"EmbeddedFile", "EmbeddedFiles"}:
+        sentences.append(gettext("This PDF contains embedded files."))
+    sentences.append(
+        gettext(
+            "We do not accept that, for safety: export the file again as a plain PDF (for "
+            "example with “Print to PDF”) and upload that."
+        )
+    )
+    return " ".join(sentences)
 
 
 def _decode_name(raw: bytes) -> str:
@@ -106,7 +119,7 @@ def _active_names_in_bytes(data: bytes) -> set[str]:
     } & ACTIVE_NAMES
 
 
-def _active_names_in_objects(data: bytes, what: str = "your résumé") -> set[str]:
+def _active_names_in_objects(data: bytes) -> set[str]:
     """Parse with pypdf and walk every object: keys and name values are both checked."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -116,10 +129,10 @@ def _active_names_in_objects(data: bytes, what: str = "your résumé") -> set[st
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise ResumeRejected(
-                "This PDF is protected with a password. Upload a copy without a password."
+                gettext("This PDF is protected with a password. Upload a copy without a password.")
             )
         if len(reader.pages) < 1:
-            raise ResumeRejected("This PDF has no pages.")
+            raise ResumeRejected(gettext("This PDF has no pages."))
         roots: list[object] = [reader.trailer]
         for generation, numbers in reader.xref.items():
             roots.extend(IndirectObject(number, generation, reader) for number in numbers)
@@ -132,7 +145,9 @@ def _active_names_in_objects(data: bytes, what: str = "your résumé") -> set[st
             item = stack.pop()
             visited += 1
             if visited > MAX_OBJECTS:
-                raise ResumeRejected("This PDF is too complex to check. Export a simpler copy.")
+                raise ResumeRejected(
+                    gettext("This PDF is too complex to check. Export a simpler copy.")
+                )
             if isinstance(item, IndirectObject):
                 key = (item.idnum, item.generation)
                 if key in seen:
@@ -156,7 +171,7 @@ def _active_names_in_objects(data: bytes, what: str = "your résumé") -> set[st
     except Exception as error:  # pypdf raises many kinds on malformed input
         log.info("résumé refused, unreadable PDF: %s", error)
         raise ResumeRejected(
-            f"This file could not be read as a PDF. Export {what} again as a PDF."
+            gettext("This file could not be read as a PDF. Export it again as a PDF.")
         ) from None
 
 

@@ -19,8 +19,9 @@ from urllib.parse import parse_qsl, urlencode
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
-from placement import links
+from placement import i18n, links
 from placement.config import Settings
+from placement.i18n import gettext, ngettext
 from placement.models import Graduate, Position, PositionNotice, SavedSearch, User
 from placement.services import Actor, DomainError, NotFound, audit, mail
 from placement.services import positions as position_service
@@ -41,9 +42,9 @@ def canonical_query(query: str) -> str:
     DomainError (at `query`) with the search's message when it would refuse it."""
     text = (query or "").strip()
     if "\x00" in text:
-        raise DomainError("Remove the invisible NUL character.", "query")
+        raise DomainError(gettext("Remove the invisible NUL character."), "query")
     if len(text) > QUERY_MAX:
-        raise DomainError(f"Use at most {QUERY_MAX} characters.", "query")
+        raise DomainError(gettext("Use at most %(max)s characters.", max=QUERY_MAX), "query")
     _path, mark, rest = text.partition("?")
     text = rest if mark else text
     pairs = parse_qsl(text, keep_blank_values=True)
@@ -52,8 +53,11 @@ def canonical_query(query: str) -> str:
     )
     if unknown:
         raise DomainError(
-            f"A search knows the filters {', '.join(position_service.FILTER_NAMES)}; "
-            f"not {unknown[0][:40]!r}.",
+            gettext(
+                "A search knows the filters %(filters)s; not %(name)s.",
+                filters=", ".join(position_service.FILTER_NAMES),
+                name=repr(unknown[0][:40]),
+            ),
             "query",
         )
     _filters, values, errors = position_service.read_search_filters(dict(pairs))
@@ -63,8 +67,10 @@ def canonical_query(query: str) -> str:
     kept = [(name, values[name]) for name in position_service.FILTER_NAMES if values[name]]
     if not kept:
         raise DomainError(
-            "Choose at least one filter (words, setting, modality, employment or ZIP): this "
-            "search would match every position.",
+            gettext(
+                "Choose at least one filter (words, setting, modality, employment or ZIP): this "
+                "search would match every position."
+            ),
             "query",
         )
     return urlencode(kept)
@@ -75,9 +81,9 @@ def save(db: Session, *, graduate_id: int, actor: Actor, name: str, query: str) 
     query again renames the one saved)."""
     name = (name or "").strip()
     if "\x00" in name or any(ord(c) < 32 for c in name):
-        raise DomainError("Remove the invisible control characters.", "name")
+        raise DomainError(gettext("Remove the invisible control characters."), "name")
     if len(name) > NAME_MAX:
-        raise DomainError(f"Use at most {NAME_MAX} characters.", "name")
+        raise DomainError(gettext("Use at most %(max)s characters.", max=NAME_MAX), "name")
     canonical = canonical_query(query)
     name = name or canonical[:NAME_MAX]
     existing = db.exec(
@@ -95,7 +101,10 @@ def save(db: Session, *, graduate_id: int, actor: Actor, name: str, query: str) 
     ).one()
     if count >= MAX_PER_GRADUATE:
         raise DomainError(
-            f"You have {MAX_PER_GRADUATE} saved searches: delete one before saving another.",
+            gettext(
+                "You have %(max)s saved searches: delete one before saving another.",
+                max=MAX_PER_GRADUATE,
+            ),
             "query",
         )
     row = SavedSearch(graduate_id=graduate_id, name=name, query=canonical)
@@ -231,19 +240,31 @@ def _mail(db: Session, settings: Settings, search: SavedSearch, found: list[_Fou
         for item in found
     ]
     count = len(found)
+    with i18n.using(mail.language_of(db, user_id)):
+        subject = ngettext(
+            "%(num)s new position for “%(search)s”",
+            "%(num)s new positions for “%(search)s”",
+            count,
+            search=search.name,
+        )
+        body = gettext(
+            "Hello %(name)s,\n\n"
+            "New open positions match your saved search “%(search)s”:\n\n"
+            "%(positions)s\n\n"
+            "The search itself: %(search_link)s\n"
+            "Your saved searches: %(searches_link)s\n",
+            name=graduate.first_name,
+            search=search.name,
+            positions="\n".join(lines),
+            search_link=links.url(settings, "positions", query=dict(parse_qsl(search.query))),
+            searches_link=links.url(settings, "graduate:searches"),
+        )
     mail.queue(
         db,
         settings,
         to_email=email,
         to_user_id=user_id,
         kind="saved_search.match",
-        subject=f"{count} new position{'s' if count != 1 else ''} for “{search.name}”",
-        body=(
-            f"Hello {graduate.first_name},\n\n"
-            f"New open positions match your saved search “{search.name}”:\n\n"
-            + "\n".join(lines)
-            + "\n\nThe search itself: "
-            + links.url(settings, "positions", query=dict(parse_qsl(search.query)))
-            + f"\nYour saved searches: {links.url(settings, 'graduate:searches')}\n"
-        ),
+        subject=subject,
+        body=body,
     )

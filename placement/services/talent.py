@@ -18,8 +18,9 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from placement import dates, links, taxonomy
+from placement import dates, i18n, links, taxonomy
 from placement.config import Settings
+from placement.i18n import gettext
 from placement.models import (
     Employer,
     EmployerStatus,
@@ -56,9 +57,11 @@ def express_interest(
         raise NotFound
     if graduate.visibility != "employers":
         raise DomainError(
-            "Employers can see you only when your profile's visibility is "
-            f"“{taxonomy.VISIBILITIES['employers']}”: change it on your profile first, then "
-            "tell this employer again."
+            gettext(
+                "Employers can see you only when your profile's visibility is “%(visibility)s”: "
+                "change it on your profile first, then tell this employer again.",
+                visibility=taxonomy.VISIBILITIES["employers"],
+            )
         )
     existing = _interest(db, graduate_id, employer_id)
     if existing is not None:
@@ -244,17 +247,28 @@ def _mail_opening(
     user_id, email = graduate_address(db, graduate)
     if not email:
         return
+    with i18n.using(mail.language_of(db, user_id)):
+        subject = gettext(
+            "%(employer)s opened a position you match: %(position)s",
+            employer=employer_name,
+            position=position.title,
+        )
+        body = gettext(
+            "Hello %(name)s,\n\n"
+            "You told %(employer)s you are interested in future openings. They opened "
+            "“%(position)s”, and you meet its requirements.\n\n"
+            "Read it and apply: %(link)s\n",
+            name=graduate.first_name,
+            employer=employer_name,
+            position=position.title,
+            link=links.url(settings, "position", position_id=position.id),
+        )
     mail.queue(
         db,
         settings,
         to_email=email,
         to_user_id=user_id,
         kind="talent_pool.opening",
-        subject=f"{employer_name} opened a position you match: {position.title}",
-        body=(
-            f"Hello {graduate.first_name},\n\n"
-            f"You told {employer_name} you are interested in future openings. They opened "
-            f"“{position.title}”, and you meet its requirements.\n\n"
-            f"Read it and apply: {links.url(settings, 'position', position_id=position.id)}\n"
-        ),
+        subject=subject,
+        body=body,
     )

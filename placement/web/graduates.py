@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import dates, taxonomy
+from placement.i18n import gettext
 from placement.models import Graduate, GraduateCredential, Position, split_codes
 from placement.services import Conflict, DomainError, NotFound, notifications
 from placement.services import applications as application_service
@@ -215,7 +216,7 @@ def profile(request: Request, db: Session) -> Response:
             graduate,
             _keep_version(form, graduate),
             status_code=409,
-            conflict="This form is out of date. Check your entries below and save again.",
+            conflict=gettext("This form is out of date. Check your entries below and save again."),
         )
     if not form.ok:
         return _render_profile(request, db, graduate, form, status_code=422)
@@ -236,7 +237,7 @@ def profile(request: Request, db: Session) -> Response:
             graduate,
             _keep_version(form, graduate),
             status_code=409,
-            conflict=(
+            conflict=gettext(
                 "Your profile was changed somewhere else (in another window, or by career "
                 "services) after you opened this form, so nothing was saved. What you typed "
                 "is still below: compare it with your current profile and save again."
@@ -312,7 +313,7 @@ def _read_credential(form: Form, code: str) -> graduate_service.CredentialInput:
     state_raw = form.text("state", required=code == "state_license", max_length=2).upper()
     form.values["state"] = state_raw
     if state_raw and "state" not in form.errors and state_raw not in graduate_service.US_STATES:
-        form.error("state", "Choose the US state that issued it (two letters, e.g. CA).")
+        form.error("state", gettext("Choose the US state that issued it (two letters, e.g. CA)."))
     return graduate_service.CredentialInput(
         code=code,
         number=number,
@@ -383,7 +384,10 @@ def credential_edit(request: Request, db: Session) -> Response:
     form = Form.of(request)
     posted_code = form.raw("code")
     if posted_code and posted_code != credential.code:
-        form.error("code", "The kind of credential cannot change. Remove it and add the other.")
+        form.error(
+            "code",
+            gettext("The kind of credential cannot change. Remove it and add the other."),
+        )
     data = _read_credential(form, credential.code)
     version = form.integer("version", required=False, minimum=1)
     if not form.ok:
@@ -429,7 +433,7 @@ def credential_document(request: Request, db: Session) -> Response:
     settings = request.app.state.settings
     upload = Form.of(request).upload("document")
     if upload is None or not upload.filename:
-        error = "Choose the scan or photo of the card (PDF, JPEG or PNG) to upload."
+        error = gettext("Choose the scan or photo of the card (PDF, JPEG or PNG) to upload.")
     else:
         try:
             credential_service.store_document(
@@ -494,7 +498,7 @@ def resume(request: Request, db: Session) -> Response:
     upload = form.upload("resume")
     error: str | None = None
     if upload is None or not upload.filename:
-        error = "Choose your résumé (a PDF file) to upload."
+        error = gettext("Choose your résumé (a PDF file) to upload.")
     else:
         data = upload.file.read(settings.max_upload_bytes + 1)
         try:
