@@ -21,8 +21,10 @@ from datetime import date
 from sqlmodel import Session
 
 from placement import formats
+from placement.i18n import N_, Labels, gettext
 from placement.services import reports
 from placement.services.reports import CSV_COLUMNS, OutcomeRow, Person, Row, tally
+from placement.taxonomy import UNAVAILABLE_REASONS
 
 ABHES_REASONS = frozenset(
     {"health", "military", "incarcerated", "continuing_education", "deceased"}
@@ -91,12 +93,24 @@ class Report:
 
 @dataclass(frozen=True)
 class Profile:
+    """An accreditor's way of counting. `english_title` and `english_method` are message ids:
+    `title` and `method` read them in the reader's language (the method names the allowed
+    reasons by their labels)."""
+
     name: str
-    title: str
-    method: str
+    english_title: str
+    english_method: str
     allowed: frozenset[str]
     columns: tuple[str, ...]
     compute: Callable[[Profile, list[Person]], Report]
+
+    @property
+    def title(self) -> str:
+        return gettext(self.english_title)
+
+    @property
+    def method(self) -> str:
+        return gettext(self.english_method, reasons=_reasons(self.allowed))
 
 
 def reassign(
@@ -149,22 +163,23 @@ def _nace_report(profile: Profile, people: list[Person]) -> Report:
     return Report(profile=profile, rows=nace_rows(people))
 
 
-RATE_METHOD = (
+RATE_METHOD = N_(
     "Placement rate = (placed in field + placed in a related field) ÷ (graduates − unavailable)"
-    ", (F + R) ÷ (G − U). Unavailable counts only for: {reasons}; a graduate recorded as "
+    ", (F + R) ÷ (G − U). Unavailable counts only for: %(reasons)s; a graduate recorded as "
     "unavailable for any other reason counts as available and not placed."
 )
 
 
 def _reasons(allowed: frozenset[str]) -> str:
-    return ", ".join(sorted(reason.replace("_", " ") for reason in allowed))
+    # The labels as they are ("Not authorised to work in the US" keeps its capitals).
+    return ", ".join(sorted(UNAVAILABLE_REASONS.get(reason, reason) for reason in allowed))
 
 
 PROFILES: dict[str, Profile] = {
     "abhes": Profile(
         "abhes",
         "ABHES",
-        RATE_METHOD.format(reasons=_reasons(ABHES_REASONS)),
+        RATE_METHOD,
         ABHES_REASONS,
         CSV_COLUMNS,
         _rate_report,
@@ -172,7 +187,7 @@ PROFILES: dict[str, Profile] = {
     "accsc": Profile(
         "accsc",
         "ACCSC",
-        RATE_METHOD.format(reasons=_reasons(ACCSC_REASONS)),
+        RATE_METHOD,
         ACCSC_REASONS,
         CSV_COLUMNS,
         _rate_report,
@@ -180,18 +195,20 @@ PROFILES: dict[str, Profile] = {
     "comta": Profile(
         "comta",
         "COMTA",
-        RATE_METHOD.format(reasons=_reasons(ABHES_REASONS)),
+        RATE_METHOD,
         ABHES_REASONS,
         CSV_COLUMNS,
         _rate_report,
     ),
     "nace": Profile(
         "nace",
-        "NACE first-destination",
-        "Knowledge rate = graduates with a known outcome ÷ graduates; career outcomes rate = "
-        "(employed + military + continuing education) ÷ (known − not seeking). Employed = "
-        "placed in any field; not seeking = unavailable for another reason, or not placed "
-        "and not seeking.",
+        N_("NACE first-destination"),
+        N_(
+            "Knowledge rate = graduates with a known outcome ÷ graduates; career outcomes rate = "
+            "(employed + military + continuing education) ÷ (known − not seeking). Employed = "
+            "placed in any field; not seeking = unavailable for another reason, or not placed "
+            "and not seeking."
+        ),
         frozenset({"military", "continuing_education"}),
         NACE_COLUMNS,
         _nace_report,
@@ -243,24 +260,44 @@ def outcomes(
 
 
 # The figures a person can open to see who is behind them, by profile kind.
-RATE_PEOPLE = {
-    **reports.PEOPLE_COLUMNS,
-    "disallowed": "Unavailable for a reason the profile does not allow",
-}
-NACE_PEOPLE = {
-    "graduates": "All graduates",
-    "known": "Known outcome",
-    "employed": "Employed (placed in any field)",
-    "military": "Military service",
-    "continuing_education": "Continuing education",
-    "not_seeking": "Not seeking employment",
-    "seeking": "Still seeking",
-    "unknown": "Outcome unknown",
-    "reverified": "Employed, re-verified 90 days or more after the start",
-}
+RATE_PEOPLE = Labels(
+    {
+        **reports.PEOPLE_COLUMNS.english,
+        "disallowed": N_("Unavailable for a reason the profile does not allow"),
+    }
+)
+NACE_PEOPLE = Labels(
+    {
+        "graduates": N_("All graduates"),
+        "known": N_("Known outcome"),
+        "employed": N_("Employed (placed in any field)"),
+        "military": N_("Military service"),
+        "continuing_education": N_("Continuing education"),
+        "not_seeking": N_("Not seeking employment"),
+        "seeking": N_("Still seeking"),
+        "unknown": N_("Outcome unknown"),
+        "reverified": N_("Employed, re-verified 90 days or more after the start"),
+    }
+)
+# The headings of the NACE table on the page (the CSV keeps the codes of NACE_COLUMNS).
+NACE_COLUMN_LABELS = Labels(
+    {
+        "cohort": N_("Cohort"),
+        "graduates": N_("Graduates"),
+        "known": N_("Known"),
+        "employed": N_("Employed"),
+        "military": N_("Military"),
+        "continuing_education": N_("Continuing education"),
+        "not_seeking": N_("Not seeking"),
+        "seeking": N_("Seeking"),
+        "unknown": N_("Unknown"),
+        "knowledge_rate": N_("Knowledge rate"),
+        "career_outcomes_rate": N_("Career outcomes rate"),
+    }
+)
 
 
-def people_columns(accreditor: str) -> dict[str, str]:
+def people_columns(accreditor: str) -> Labels:
     """The drill-down figures of a profile and their titles (KeyError if unknown)."""
     return NACE_PEOPLE if PROFILES[accreditor].name == "nace" else RATE_PEOPLE
 

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from placement.db import atomic
+from placement.i18n import gettext
 from placement.models import ApiToken, User, utcnow
 from placement.security import token_hash
 from placement.services import Actor, DomainError, NotFound, audit
@@ -47,18 +48,22 @@ def create_token(
 ) -> tuple[ApiToken, str]:
     """A new token for a staff user: (the row, the raw token to show once)."""
     if user.role not in ("staff", "admin") or not user.active:
-        raise DomainError("Only active staff can hold API tokens.")
+        raise DomainError(gettext("Only active staff can hold API tokens."))
     name = name.strip()
     if not name:
-        raise DomainError("Name the token, e.g. after the script that uses it.", "name")
+        raise DomainError(gettext("Name the token, e.g. after the script that uses it."), "name")
     if len(name) > 100 or "\x00" in name:
-        raise DomainError("Use at most 100 characters.", "name")
+        raise DomainError(gettext("Use at most %(max)s characters.", max=100), "name")
     if not 1 <= expires_in_days <= EXPIRES_IN_DAYS_MAX:
-        raise DomainError(f"Choose from 1 to {EXPIRES_IN_DAYS_MAX} days.", "expires_in_days")
+        raise DomainError(
+            gettext("Choose from 1 to %(max)s days.", max=EXPIRES_IN_DAYS_MAX), "expires_in_days"
+        )
     now = utcnow()
     active = [token for token in tokens_of(db, user.id or 0) if is_live(token)]
     if len(active) >= MAX_TOKENS:
-        raise DomainError(f"You have {MAX_TOKENS} active tokens: revoke one first.", "name")
+        raise DomainError(
+            gettext("You have %(max)s active tokens: revoke one first.", max=MAX_TOKENS), "name"
+        )
     raw = _new_raw_token()
     token = ApiToken(
         user_id=user.id or 0,

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from placement import links
 from placement.config import Settings
 from placement.db import atomic
+from placement.i18n import gettext
 from placement.models import Employer, EmployerMember, EmployerStatus, Position, User, utcnow
 from placement.services import (
     Actor,
@@ -26,6 +27,7 @@ from placement.services import (
     mail,
 )
 from placement.services.positions import REVIEW_ACTIONS
+from placement.taxonomy import EMPLOYER_STATUS_LABELS, POSITION_STATUS_LABELS
 
 # Which status each action may start from.
 EMPLOYER_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -42,11 +44,13 @@ MAX_REASON = 2000
 def _reason(reason: str | None, *, required: bool) -> str:
     text = (reason or "").strip()
     if required and not text:
-        raise DomainError("Give a reason: the organisation will read it.", "reason")
+        raise DomainError(gettext("Give a reason: the organisation will read it."), "reason")
     if len(text) > MAX_REASON:
-        raise DomainError(f"Keep the reason under {MAX_REASON} characters.", "reason")
+        raise DomainError(
+            gettext("Keep the reason under %(max)s characters.", max=MAX_REASON), "reason"
+        )
     if "\x00" in text:
-        raise DomainError("Remove the invisible NUL character.", "reason")
+        raise DomainError(gettext("Remove the invisible NUL character."), "reason")
     return text
 
 
@@ -294,13 +298,18 @@ def review_position(
         raise NotFound
     employer = employer_for_review(db, position.employer_id)
     if position.status not in allowed_from:
+        status = POSITION_STATUS_LABELS.get(position.status, position.status)
         raise Conflict(
-            f"This position is {position.status.replace('_', ' ')}, not waiting for review."
+            gettext("This position is “%(status)s”, not waiting for review.", status=status)
         )
     if action == "approve" and employer.status != EmployerStatus.APPROVED:
         raise DomainError(
-            f"{employer.name} is {employer.status}, not approved: approve the organisation "
-            "before its positions."
+            gettext(
+                "%(name)s is not approved (its status is “%(status)s”): approve the "
+                "organisation before its positions.",
+                name=employer.name,
+                status=EMPLOYER_STATUS_LABELS.get(employer.status, employer.status),
+            )
         )
     before = {"status": position.status, "status_reason": position.status_reason}
     now = utcnow()
@@ -319,7 +328,7 @@ def review_position(
         )
     )
     if result.rowcount != 1:
-        raise Conflict("Someone else reviewed this position first: reload the page.")
+        raise Conflict(gettext("Someone else reviewed this position first: reload the page."))
     db.refresh(position)
     changes.position_changed(db, position_id)
     audit.record(

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from placement import taxonomy
 from placement.db import atomic
+from placement.i18n import gettext
 from placement.models import Graduate, Placement, Position, utcnow
 from placement.services import Actor, Conflict, DomainError, NotFound, audit, changes
 
@@ -35,11 +36,11 @@ def _graduate(db: Session, graduate_id: int) -> Graduate:
 def _clean(text: str | None, name: str, limit: int, *, required: bool = False) -> str:
     value = (text or "").strip()
     if "\x00" in value:
-        raise DomainError("Remove the invisible NUL character.", name)
+        raise DomainError(gettext("Remove the invisible NUL character."), name)
     if len(value) > limit:
-        raise DomainError(f"Use at most {limit} characters.", name)
+        raise DomainError(gettext("Use at most %(max)s characters.", max=limit), name)
     if required and not value:
-        raise DomainError("This field is required.", name)
+        raise DomainError(gettext("This field is required."), name)
     return value
 
 
@@ -85,18 +86,22 @@ def record_placement(
     """
     graduate = _graduate(db, graduate_id)
     if graduate.deleted_at is not None:
-        raise DomainError("This graduate deleted their account: no new placement can be added.")
+        raise DomainError(
+            gettext("This graduate deleted their account: no new placement can be added.")
+        )
     if field not in taxonomy.PLACEMENT_FIELDS:
-        raise DomainError("Choose in field, related field or out of field.", "field")
+        raise DomainError(gettext("Choose in field, related field or out of field."), "field")
     employer_name = _clean(employer_name, "employer_name", 200, required=True)
     job_title = _clean(job_title, "job_title", 200, required=True)
     if hours_per_week is not None and not 1 <= hours_per_week <= 80:
-        raise DomainError("Enter the hours per week, from 1 to 80.", "hours_per_week")
+        raise DomainError(gettext("Enter the hours per week, from 1 to 80."), "hours_per_week")
     employer_id = None
     if position_id is not None:
         position = db.get(Position, position_id)
         if position is None:
-            raise DomainError(f"There is no position #{position_id}.", "position_id")
+            raise DomainError(
+                gettext("There is no position #%(id)s.", id=position_id), "position_id"
+            )
         employer_id = position.employer_id
     key = dedupe_key(
         graduate_id,
@@ -185,7 +190,7 @@ def verify_placement(
     if placement is None:
         raise NotFound
     if method not in taxonomy.VERIFICATION_METHODS:
-        raise DomainError("Choose how the employment was verified.", "method")
+        raise DomainError(gettext("Choose how the employment was verified."), "method")
     note = _clean(note, "note", MAX_NOTE)
     before = {
         "verification_method": placement.verification_method,
@@ -193,7 +198,7 @@ def verify_placement(
         "verified_at": placement.verified_at,
     }
     if placement.verification_method == method and placement.verification_note == note:
-        raise Conflict("This placement is already verified that way.")
+        raise Conflict(gettext("This placement is already verified that way."))
     placement.verification_method = method
     placement.verification_note = note
     placement.verified_at = utcnow()
@@ -232,16 +237,17 @@ def set_outcome(
     may have one."""
     graduate = _graduate(db, graduate_id)
     if status not in taxonomy.OUTCOME_STATUSES:
-        raise DomainError("Choose seeking, placed, unavailable or unknown.", "status")
+        raise DomainError(gettext("Choose seeking, placed, unavailable or unknown."), "status")
     reason = (unavailable_reason or "").strip() or None
     if status == "unavailable":
         if reason is None:
-            raise DomainError("Say why the graduate is unavailable.", "unavailable_reason")
+            raise DomainError(gettext("Say why the graduate is unavailable."), "unavailable_reason")
         if reason not in taxonomy.UNAVAILABLE_REASONS:
-            raise DomainError("Choose one of the reasons offered.", "unavailable_reason")
+            raise DomainError(gettext("Choose one of the reasons offered."), "unavailable_reason")
     elif reason is not None:
         raise DomainError(
-            "Only an unavailable graduate has a reason: leave it empty.", "unavailable_reason"
+            gettext("Only an unavailable graduate has a reason: leave it empty."),
+            "unavailable_reason",
         )
     note = _clean(note, "note", MAX_NOTE)
     before = {

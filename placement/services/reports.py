@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from sqlmodel import Session, col, select
 
 from placement import dates
+from placement.i18n import N_, Labels
 from placement.models import Graduate, Placement
 
 CSV_COLUMNS = (
@@ -52,19 +53,35 @@ CSV_COLUMNS = (
     "placement_rate",
     "verified_rate",
 )
-# The columns a person can click to see who is behind the number.
-PEOPLE_COLUMNS = {
-    "graduates": "All graduates",
-    "unavailable": "Unavailable for employment",
-    "available": "Available for employment",
-    "placed_in_field": "Placed in field",
-    "placed_related_field": "Placed in a related field",
-    "placed_out_of_field": "Placed out of field",
-    "not_placed": "Not placed (seeking)",
-    "unknown": "Outcome unknown",
-    "verified": "In-field and related placements with a verification",
-    "reverified": "In-field and related placements re-verified 90 days or more after the start",
-}
+# The columns a person can click to see who is behind the number (titles in the reader's
+# language; the codes are the CSV's).
+PEOPLE_COLUMNS = Labels(
+    {
+        "graduates": N_("All graduates"),
+        "unavailable": N_("Unavailable for employment"),
+        "available": N_("Available for employment"),
+        "placed_in_field": N_("Placed in field"),
+        "placed_related_field": N_("Placed in a related field"),
+        "placed_out_of_field": N_("Placed out of field"),
+        "not_placed": N_("Not placed (seeking)"),
+        "unknown": N_("Outcome unknown"),
+        "verified": N_("In-field and related placements with a verification"),
+        "reverified": N_(
+            "In-field and related placements re-verified 90 days or more after the start"
+        ),
+    }
+)
+# The column a graduate is counted in, as a short label (the drill-down's "Counted as").
+COUNTED_AS = Labels(
+    {
+        "unavailable": N_("Unavailable"),
+        "placed_in_field": N_("In field"),
+        "placed_related_field": N_("Related field"),
+        "placed_out_of_field": N_("Out of field"),
+        "not_placed": N_("Not placed"),
+        "unknown": N_("Unknown"),
+    }
+)
 FIELD_COLUMNS = {
     "in_field": "placed_in_field",
     "related_field": "placed_related_field",

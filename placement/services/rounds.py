@@ -19,10 +19,16 @@ from typing import Any, Literal, cast
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from placement import dates
+from placement import dates, i18n
 from placement.config import Settings
+from placement.i18n import N_, Labels, gettext
 from placement.matching import RoundPlan, plan_round
-from placement.matching.rounds import NO_ELIGIBLE
+from placement.matching.rounds import (
+    FILLED_BY_PREFERRED,
+    FILLED_FOR_TOTAL,
+    NO_ELIGIBLE,
+    NO_OPENING,
+)
 from placement.models import (
     Application,
     ApplicationStage,
@@ -32,6 +38,7 @@ from placement.models import (
     Position,
     PositionStatus,
     RoundStatus,
+    User,
     utcnow,
 )
 from placement.services import Actor, DomainError, NotFound, audit, visibility
@@ -44,10 +51,25 @@ from placement.services.matching import (
 )
 
 Algorithm = Literal["stable", "optimal"]
-ALGORITHMS: dict[str, str] = {
-    "stable": "Stable — graduates propose, as in the residency match",
-    "optimal": "Optimal — the highest total score",
-}
+ALGORITHMS = Labels(
+    {
+        "stable": N_("Stable — graduates propose, as in the residency match"),
+        "optimal": N_("Optimal — the highest total score"),
+    }
+)
+# Why a graduate was left out, as stored in a round's summary (the matching's English
+# sentences), in the reader's language.
+UNMATCHED_REASONS = Labels(
+    {
+        NO_ELIGIBLE: N_("No eligible position"),
+        NO_OPENING: N_("No eligible position has an opening left"),
+        FILLED_BY_PREFERRED: N_("Every eligible position was filled by graduates it preferred"),
+        FILLED_FOR_TOTAL: N_(
+            "Every eligible position went to other graduates in the assignment with the best "
+            "total score"
+        ),
+    }
+)
 # Unmatched graduates with no eligible position get their closest position explained;
 # beyond this many the reason alone is kept (each costs one ranking over all positions).
 EXPLAIN_UNMATCHED = 300
@@ -124,7 +146,7 @@ def _round_population(db: Session) -> tuple[list[int], dict[int, int]]:
 def plan(db: Session, *, algorithm: str) -> Plan:
     """Compute a round over the current population; stores nothing."""
     if algorithm not in ALGORITHMS:
-        raise DomainError("Choose the stable or the optimal algorithm.", "algorithm")
+        raise DomainError(gettext("Choose the stable or the optimal algorithm."), "algorithm")
     graduate_ids, capacities = _round_population(db)
     position_ids = sorted(capacities)
     unmatched: list[dict[str, Any]] = []
@@ -222,10 +244,18 @@ def publish_round(db: Session, settings: Settings, round_id: int, *, actor: Acto
         .where(col(MatchAssignment.round_id) == round_id)
         .order_by(col(MatchAssignment.id))
     ).all()
+    languages = _languages(db, [a.graduate_id for a in assignments])
     created = 0
     skipped: list[str] = []
     for assignment in assignments:
-        note = f"Suggested by placement round #{round_id} (match score {assignment.score:g})."
+        # The note is the graduate's to read: worded in their language.
+        score = format(assignment.score, "g")
+        with i18n.using(languages.get(assignment.graduate_id)):
+            note = gettext(
+                "Suggested by placement round #%(round)s (match score %(score)s).",
+                round=round_id,
+                score=score,
+            )
         try:
             with db.begin_nested():
                 _, new = referrals.refer(
@@ -255,6 +285,19 @@ def publish_round(db: Session, settings: Settings, round_id: int, *, actor: Acto
         after={"status": "published", "referrals": created, "skipped": len(skipped)},
     )
     return created
+
+
+def _languages(db: Session, graduate_ids: list[int]) -> dict[int, str]:
+    """The language each graduate's account reads in, in one query (a roster record nobody
+    claimed has none: English, as `mail.language_of`)."""
+    if not graduate_ids:
+        return {}
+    rows = db.exec(
+        select(Graduate.id, User.language)
+        .join(User, col(User.id) == col(Graduate.user_id))
+        .where(col(Graduate.id).in_(set(graduate_ids)))
+    ).all()
+    return {int(graduate_id or 0): language for graduate_id, language in rows}
 
 
 # --- reading rounds ----------------------------------------------------------------------
@@ -326,7 +369,7 @@ def round_detail(db: Session, round_id: int) -> RoundDetail:
     )
     rows = []
     for a in assignments:
-        title, employer = titles.get(a.position_id, ("(removed position)", ""))
+        title, employer = titles.get(a.position_id, (gettext("(removed position)"), ""))
         try:
             reasons = json.loads(a.reasons or "[]")
         except ValueError:
@@ -334,7 +377,9 @@ def round_detail(db: Session, round_id: int) -> RoundDetail:
         rows.append(
             RoundRow(
                 graduate_id=a.graduate_id,
-                graduate_name=names.get(a.graduate_id, f"Graduate #{a.graduate_id}"),
+                graduate_name=names.get(
+                    a.graduate_id, gettext("Graduate #%(id)s", id=a.graduate_id)
+                ),
                 position_id=a.position_id,
                 position_title=title,
                 employer_name=employer,
@@ -350,7 +395,7 @@ def round_detail(db: Session, round_id: int) -> RoundDetail:
         misses.append(
             UnmatchedRow(
                 graduate_id=graduate_id,
-                graduate_name=names.get(graduate_id, f"Graduate #{graduate_id}"),
+                graduate_name=names.get(graduate_id, gettext("Graduate #%(id)s", id=graduate_id)),
                 reason=str(u.get("reason", "")),
                 lacks=[str(x) for x in u.get("lacks", [])],
                 closest_position_id=int(closest) if closest else None,

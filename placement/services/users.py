@@ -13,8 +13,10 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, or_
 
+from placement import i18n
 from placement.config import Settings
 from placement.db import atomic
+from placement.i18n import N_, Labels, gettext
 from placement.models import User
 from placement.services import (
     STAFF_ROLES,
@@ -28,6 +30,13 @@ from placement.services import (
 )
 from placement.services.staff_search import Page, paginate
 
+# What the invitation says the new account is, by role (whole sentences, for the catalogue).
+INVITE_INTRODUCTIONS = Labels(
+    {
+        "staff": N_("You have a career services staff account on the school's placement network."),
+        "admin": N_("You have an administrator account on the school's placement network."),
+    }
+)
 INVITE_TTL = timedelta(days=7)
 
 
@@ -66,9 +75,11 @@ def set_active(db: Session, actor: Actor, *, user_id: int, active: bool) -> User
     """Deactivate (every session ends at once, sign-in refused) or reactivate an account."""
     user = _user(db, user_id)
     if user.id == actor.user_id:
-        raise DomainError("You cannot deactivate or reactivate your own account.")
+        raise DomainError(gettext("You cannot deactivate or reactivate your own account."))
     if user.active == active:
-        raise Conflict(f"{user.email} is already {'active' if active else 'deactivated'}.")
+        if active:
+            raise Conflict(gettext("%(email)s is already active.", email=user.email))
+        raise Conflict(gettext("%(email)s is already deactivated.", email=user.email))
     user.active = active
     accounts.end_all_sessions(db, user)
     if not active:
@@ -98,29 +109,29 @@ def invite_staff(
 ) -> User:
     """A new staff or admin account without a password, and a link by mail to choose one."""
     if role not in STAFF_ROLES:
-        raise DomainError("The role must be staff or admin.", "role")
+        raise DomainError(gettext("The role must be staff or admin."), "role")
     email = email.strip().lower()
     if accounts.find_user_by_email(db, email) is not None:
-        raise DomainError("An account with this e-mail already exists.", "email")
+        raise DomainError(gettext("An account with this e-mail already exists."), "email")
     user = User(email=email, role=role, name=name.strip() or email.split("@")[0])
     try:
         with db.begin_nested():
             db.add(user)
             db.flush()
     except IntegrityError:
-        raise DomainError("An account with this e-mail already exists.", "email") from None
-    accounts.send_setup_link(
-        db,
-        settings,
-        user,
-        ttl=INVITE_TTL,
-        kind="staff_invite",
-        subject="You are invited to the career services placement network",
-        introduction=(
-            f"You have a {accounts.role_label(role).lower()} account on the school's "
-            "placement network."
-        ),
-    )
+        raise DomainError(gettext("An account with this e-mail already exists."), "email") from None
+    # The mail is the new account's to read: in its language (English until its owner
+    # chooses another at /account/notifications).
+    with i18n.using(user.language):
+        accounts.send_setup_link(
+            db,
+            settings,
+            user,
+            ttl=INVITE_TTL,
+            kind="staff_invite",
+            subject=gettext("You are invited to the Career Services placement network"),
+            introduction=INVITE_INTRODUCTIONS[role],
+        )
     audit.record(
         db,
         "user.invited",

@@ -28,7 +28,6 @@ from placement.web.http import (
 from placement.web.templating import render
 
 MAX_PAGE = 100_000
-ROLE_OPTIONS = [(role, role.capitalize()) for role in taxonomy.ROLES]
 
 
 def _users_page(
@@ -58,8 +57,8 @@ def _users_page(
             "page_link": page_link(request),
             "invite_form": invite_form or Form(),
             "row_errors": row_errors or {},
-            "role_options": ROLE_OPTIONS,
-            "staff_roles": [("staff", "Career services staff"), ("admin", "Administrator")],
+            "role_options": [(role, taxonomy.ROLE_LABELS[role]) for role in taxonomy.ROLES],
+            "staff_roles": [(role, taxonomy.ROLE_LABELS[role]) for role in users.STAFF_ROLES],
             "here": here(request),
         },
         status_code=status_code if not filters.errors or status_code != 200 else 422,

@@ -70,7 +70,13 @@ def round_detail(request: Request, db: Session) -> Response:
     except NotFound:
         raise not_found() from None
     return render(
-        request, "matching/round.html", {"detail": detail, "algorithms": rounds_service.ALGORITHMS}
+        request,
+        "matching/round.html",
+        {
+            "detail": detail,
+            "algorithms": rounds_service.ALGORITHMS,
+            "unmatched_reasons": rounds_service.UNMATCHED_REASONS,
+        },
     )
 
 

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import dates, taxonomy
+from placement.i18n import N_, Labels, gettext
 from placement.models import Graduate, LinkPurpose, OutcomeLink, Placement, utcnow
 from placement.services import (
     Conflict,
@@ -86,7 +87,7 @@ def placement_evidence(request: Request, db: Session) -> Response:
     if db.get(Placement, placement_id) is None:
         raise not_found()
     if upload is None or not upload.filename:
-        error = "Choose the document (PDF, JPEG or PNG) to upload."
+        error = gettext("Choose the document (PDF, JPEG or PNG) to upload.")
     else:
         try:
             evidence.store_evidence(
@@ -180,13 +181,15 @@ def _surveys_page(
     )
 
 
-SURVEY_LABELS = {
-    "employed": "Employed",
-    "seeking": "Looking for work",
-    "continuing_education": "Continuing education",
-    "military": "Military service",
-    "not_seeking": "Not looking for work",
-}
+SURVEY_LABELS = Labels(
+    {
+        "employed": N_("Employed"),
+        "seeking": N_("Looking for work"),
+        "continuing_education": N_("Continuing education"),
+        "military": N_("Military service"),
+        "not_seeking": N_("Not looking for work"),
+    }
+)
 
 
 @endpoint("staff")

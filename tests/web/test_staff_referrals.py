@@ -158,7 +158,7 @@ class TestReferralList:
         assert page.status_code == 200
         assert "Hospice LMT" in page.text and "Rehab LMT" in page.text
         assert "Waiting for the graduate" in page.text
-        assert '<span class="status hired">hired</span>' in page.text
+        assert '<span class="status hired">Hired</span>' in page.text
         assert "Placement" in page.text
         pending_only = as_staff.get("/staff/referrals?status=pending")
         assert "Hospice LMT" in pending_only.text and "Rehab LMT" not in pending_only.text
