@@ -193,23 +193,26 @@ NOTICES: dict[str, str] = {
     "filled": "Hired. Every opening is now filled: the position is marked filled and the "
     "candidates still waiting were told.",
     # graduates
-    "profile_saved": "Your profile was saved.",
-    "resume": "Your résumé was uploaded.",
-    "applied": "Your application was sent.",
-    "withdrawn": "You withdrew.",
-    "accepted": "You accepted the referral; the employer can now see your application.",
-    "declined": "You declined the referral.",
-    "renewed": "Renewed: career services will verify the new card; the earlier one is kept "
-    "in its history.",
-    "unchanged": "Nothing changed.",
-    "document": "Your scan was uploaded.",
-    "invitation_declined": "You declined the invitation; the employer is not told why.",
-    "privacy_saved": "Your choice was saved.",
-    "search_saved": "Search saved: new positions that match it come to you by mail, each once.",
-    "search_deleted": "The saved search was deleted.",
-    "interest_saved": "The employer now sees you among the graduates interested in its future "
-    "openings; we will tell you when it opens a position you match.",
-    "interest_withdrawn": "You are no longer in this employer's talent pool.",
+    "profile_saved": N_("Your profile was saved."),
+    "resume": N_("Your résumé was uploaded."),
+    "applied": N_("Your application was sent."),
+    "withdrawn": N_("You withdrew."),
+    "accepted": N_("You accepted the referral; the employer can now see your application."),
+    "declined": N_("You declined the referral."),
+    "renewed": N_(
+        "Renewed: career services will verify the new card; the earlier one is kept in its history."
+    ),
+    "unchanged": N_("Nothing changed."),
+    "document": N_("Your scan was uploaded."),
+    "invitation_declined": N_("You declined the invitation; the employer is not told why."),
+    "privacy_saved": N_("Your choice was saved."),
+    "search_saved": N_("Search saved: new positions that match it come to you by mail, each once."),
+    "search_deleted": N_("The saved search was deleted."),
+    "interest_saved": N_(
+        "The employer now sees you among the graduates interested in its future "
+        "openings; we will tell you when it opens a position you match."
+    ),
+    "interest_withdrawn": N_("You are no longer in this employer's talent pool."),
     # accounts
     "password_changed": "Your password was changed. Every other session of your account has "
     "been signed out.",
