@@ -1031,34 +1031,10 @@ class MatchIndex:
         satisfied = np.zeros(m, dtype=np.uint64)
         held_any = np.zeros(m, dtype=np.uint64)
         used = int(np.bitwise_or.reduce(c["req_cred"] | c["pref_cred"])) if m else 0
-        holdings = [
-            (key, self._cred_ordinal(int(g[name][row])))
-            for key, name in self._cred_keys.items()
-            if g[name][row] != NOT_HELD
-        ]
-        used_bits = [bit for bit in range(len(self._credentials.codes)) if used >> bit & 1]
-        if used_bits:
+        found = self._best_expiries(row, self._cred_keys, used)
+        if found is not None:
             # best expiry per (position state, credential code), then one comparison per cell
-            best = np.array(
-                [
-                    [
-                        max(
-                            (
-                                expiry
-                                for (held, held_state), expiry in holdings
-                                if taxonomy.credential_satisfies(
-                                    self._credentials.codes[bit], held, held_state, state
-                                )
-                            ),
-                            default=NOT_HELD,
-                        )
-                        for bit in used_bits
-                    ]
-                    for state in self._states
-                ],
-                dtype=np.int64,
-            )
-            weights = np.array([1 << bit for bit in used_bits], dtype=np.uint64)
+            weights, best = found
             per_position = best[c["state"]]
             valid = per_position > on[:, None]
             satisfied = np.bitwise_or.reduce(np.where(valid, weights, _ZERO), axis=1)
@@ -1120,8 +1096,20 @@ class MatchIndex:
     ) -> MaskArray:
         """Per position row, the bits of the credential codes in `used` that this graduate's
         holdings in `keys` satisfy in the position's state, valid beyond the position's day."""
+        found = self._best_expiries(row, keys, used)
+        if found is None:
+            return np.zeros(position_states.size, dtype=np.uint64)
+        weights, best = found
+        valid = best[position_states] > on[:, None]
+        return np.bitwise_or.reduce(np.where(valid, weights, _ZERO), axis=1)
+
+    def _best_expiries(
+        self, row: int, keys: dict[CredentialKey, str], used: int
+    ) -> tuple[MaskArray, IntArray] | None:
+        """The bit weights of the credential codes in `used` and, per position state (rows)
+        and code (columns), the latest expiry among this graduate's holdings in `keys` that
+        satisfy the code in that state (NOT_HELD where none does); None when `used` is 0."""
         g = self._g.cols
-        satisfied = np.zeros(position_states.size, dtype=np.uint64)
         holdings = [
             (key, self._cred_ordinal(int(g[name][row])))
             for key, name in keys.items()
@@ -1129,7 +1117,7 @@ class MatchIndex:
         ]
         used_bits = [bit for bit in range(len(self._credentials.codes)) if used >> bit & 1]
         if not used_bits:
-            return satisfied
+            return None
         best = np.array(
             [
                 [
@@ -1149,9 +1137,7 @@ class MatchIndex:
             ],
             dtype=np.int64,
         )
-        weights = np.array([1 << bit for bit in used_bits], dtype=np.uint64)
-        valid = best[position_states] > on[:, None]
-        return np.bitwise_or.reduce(np.where(valid, weights, _ZERO), axis=1)
+        return np.array([1 << bit for bit in used_bits], dtype=np.uint64), best
 
     def _score_positions(self, row: int) -> _Scored:
         """scoring.score for one graduate row against every position row."""

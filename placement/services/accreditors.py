@@ -337,18 +337,7 @@ def people(
     counted, moved = reassign(profile.allowed, everyone)
     if column == "disallowed":
         return moved
-    if column == "graduates":
-        return counted
-    if column == "available":
-        return [person for person in counted if person.column != "unavailable"]
-    if column in ("verified", "reverified"):
-        return [
-            person
-            for person in counted
-            if person.column in ("placed_in_field", "placed_related_field")
-            and getattr(person, column)
-        ]
-    return [person for person in counted if person.column == column]
+    return reports.behind(counted, column)
 
 
 PEOPLE_CSV_COLUMNS = (

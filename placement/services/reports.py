@@ -314,7 +314,12 @@ def outcome_rows(
 
 def people(db: Session, cohort: int | None, column: str) -> list[Person]:
     """The graduates behind one figure of the report."""
-    everyone = classify(db, cohort)
+    return behind(classify(db, cohort), column)
+
+
+def behind(everyone: list[Person], column: str) -> list[Person]:
+    """Of the classified graduates, those one figure of a rate report counts (`graduates`,
+    `available`, `verified`, `reverified` or a column a graduate counts in)."""
     if column == "graduates":
         return everyone
     if column == "available":

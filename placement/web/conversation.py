@@ -322,36 +322,38 @@ def my_interviews(request: Request, db: Session) -> Response:
     return _interviews_page(request, db)
 
 
-@endpoint("graduate")
-def confirm_interview(request: Request, db: Session) -> Response:
+def _answer_interview(request: Request, db: Session, *, confirm: bool) -> Response:
+    """The graduate confirms one of the proposed times (`slot`) or declines (`note`)."""
     party, context, interview = _interview(request, db)
     form = Form.of(request)
-    slot = form.text("slot", required=False, max_length=40)
+    settings = request.app.state.settings
     try:
-        interview_service.confirm(db, request.app.state.settings, context, party, interview, slot)
+        if confirm:
+            slot = form.text("slot", required=False, max_length=40)
+            interview_service.confirm(db, settings, context, party, interview, slot)
+        else:
+            note = form.text(
+                "note", required=False, max_length=interview_service.MAX_TEXT * 2, multiline=True
+            )
+            interview_service.decline(db, settings, context, party, interview, note)
     except DomainError as error:
-        form.error("slot", error.message)
+        # A refused confirmation is always shown at the choice of times.
+        form.error("slot" if confirm else error.field or "note", error.message)
         return _interviews_page(request, db, form=form, form_for=interview.id, status_code=422)
+    done = "confirmed" if confirm else "declined"
     return RedirectResponse(
-        str(request.url_for("graduate:interviews")) + "?done=confirmed", status_code=303
+        str(request.url_for("graduate:interviews")) + f"?done={done}", status_code=303
     )
+
+
+@endpoint("graduate")
+def confirm_interview(request: Request, db: Session) -> Response:
+    return _answer_interview(request, db, confirm=True)
 
 
 @endpoint("graduate")
 def decline_interview(request: Request, db: Session) -> Response:
-    party, context, interview = _interview(request, db)
-    form = Form.of(request)
-    note = form.text(
-        "note", required=False, max_length=interview_service.MAX_TEXT * 2, multiline=True
-    )
-    try:
-        interview_service.decline(db, request.app.state.settings, context, party, interview, note)
-    except DomainError as error:
-        form.error(error.field or "note", error.message)
-        return _interviews_page(request, db, form=form, form_for=interview.id, status_code=422)
-    return RedirectResponse(
-        str(request.url_for("graduate:interviews")) + "?done=declined", status_code=303
-    )
+    return _answer_interview(request, db, confirm=False)
 
 
 @endpoint("graduate", "employer", "staff")
