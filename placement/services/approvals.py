@@ -136,43 +136,29 @@ def review_employer(
     for position_id in positions:
         changes.position_changed(db, position_id)
     if action == "approve":
-        _notify_members(
-            db,
-            settings,
-            employer_id,
-            kind="employer_approved",
-            subject=f"{employer.name} is approved on the placement network",
-            body=(
-                f"Career services approved {employer.name}. Positions you submit now go to "
-                "review and, once approved, appear in the public search: "
-                f"{links.url(settings, 'employer_home')}"
-            ),
+        subject = f"{employer.name} is approved on the placement network"
+        body = (
+            f"Career services approved {employer.name}. Positions you submit now go to "
+            "review and, once approved, appear in the public search: "
+            f"{links.url(settings, 'employer_home')}"
         )
     elif action == "reject":
-        _notify_members(
-            db,
-            settings,
-            employer_id,
-            kind="employer_rejected",
-            subject=f"{employer.name} was not approved",
-            body=(
-                f"Career services did not approve {employer.name}.\n\nReason: {text}\n\n"
-                "Reply to this message or contact career services if you think this is a "
-                "mistake."
-            ),
+        subject = f"{employer.name} was not approved"
+        body = (
+            f"Career services did not approve {employer.name}.\n\nReason: {text}\n\n"
+            "Reply to this message or contact career services if you think this is a "
+            "mistake."
         )
     else:
-        _notify_members(
-            db,
-            settings,
-            employer_id,
-            kind="employer_suspended",
-            subject=f"{employer.name} is suspended",
-            body=(
-                f"Career services suspended {employer.name}: its positions no longer appear "
-                f"in the search.\n\nReason: {text}"
-            ),
+        subject = f"{employer.name} is suspended"
+        body = (
+            f"Career services suspended {employer.name}: its positions no longer appear "
+            f"in the search.\n\nReason: {text}"
         )
+    _notify_members(
+        db, settings, employer_id, kind=f"employer_{PAST[action]}", subject=subject, body=body
+    )
+    if action == "suspend":
         for user in members(db, employer_id):
             accounts.end_all_sessions(db, user)
     return employer
@@ -246,32 +232,28 @@ def review_held_change(
         for name in sorted(held)
     )
     if action == "approve":
-        _notify_members(
-            db,
-            settings,
-            employer_id,
-            kind="employer_change_approved",
-            subject=f"Your change to {employer.name} is approved",
-            body=(
-                "Career services approved the change to your organisation's details:\n\n"
-                f"{described}\n\nThe public pages and the search show it now: "
-                f"{links.url(settings, 'employer:organization')}"
-            ),
+        subject = f"Your change to {employer.name} is approved"
+        body = (
+            "Career services approved the change to your organisation's details:\n\n"
+            f"{described}\n\nThe public pages and the search show it now: "
+            f"{links.url(settings, 'employer:organization')}"
         )
     else:
-        _notify_members(
-            db,
-            settings,
-            employer_id,
-            kind="employer_change_rejected",
-            subject=f"Your change to {employer.name} was not approved",
-            body=(
-                "Career services did not approve the change to your organisation's details:"
-                f"\n\n{described}\n\nReason: {text}\n\nThe approved details stay as they "
-                "were. Reply to this message or contact career services if you think this is "
-                "a mistake."
-            ),
+        subject = f"Your change to {employer.name} was not approved"
+        body = (
+            "Career services did not approve the change to your organisation's details:"
+            f"\n\n{described}\n\nReason: {text}\n\nThe approved details stay as they "
+            "were. Reply to this message or contact career services if you think this is "
+            "a mistake."
         )
+    _notify_members(
+        db,
+        settings,
+        employer_id,
+        kind=f"employer_change_{PAST[action]}",
+        subject=subject,
+        body=body,
+    )
     return employer
 
 
@@ -342,28 +324,24 @@ def review_position(
         after={"status": target, "status_reason": text},
     )
     if action == "approve":
-        _notify_members(
-            db,
-            settings,
-            employer.id or 0,
-            kind="position_approved",
-            subject=f"Your position “{position.title}” is open",
-            body=(
-                f"Career services approved “{position.title}”. It now appears in the search "
-                "and graduates can apply: "
-                f"{links.url(settings, 'position', position_id=position.id)}"
-            ),
+        subject = f"Your position “{position.title}” is open"
+        body = (
+            f"Career services approved “{position.title}”. It now appears in the search "
+            "and graduates can apply: "
+            f"{links.url(settings, 'position', position_id=position.id)}"
         )
     else:
-        _notify_members(
-            db,
-            settings,
-            employer.id or 0,
-            kind="position_rejected",
-            subject=f"Your position “{position.title}” was not approved",
-            body=(
-                f"Career services did not approve “{position.title}”.\n\nReason: {text}\n\n"
-                "You can edit the position and submit it again."
-            ),
+        subject = f"Your position “{position.title}” was not approved"
+        body = (
+            f"Career services did not approve “{position.title}”.\n\nReason: {text}\n\n"
+            "You can edit the position and submit it again."
         )
+    _notify_members(
+        db,
+        settings,
+        employer.id or 0,
+        kind=f"position_{PAST[action]}",
+        subject=subject,
+        body=body,
+    )
     return position
