@@ -65,8 +65,6 @@ NOT_YET: set[str] = {
     "staff/graduates.html",
     "staff/home.html",
     "staff/import.html",
-    "staff/outcome_people.html",
-    "staff/outcomes.html",
 }
 
 LETTERS = re.compile(r"[^\W\d_]")

@@ -274,6 +274,11 @@ def period_of(graduated: date) -> int:
     return graduated.year + 1 if graduated.month >= 7 else graduated.year
 
 
+def period_bounds(period: int) -> tuple[date, date]:
+    """The first and last graduation dates of reporting year `period` (see `period_of`)."""
+    return date(period - 1, 7, 1), date(period, 6, 30)
+
+
 def by_period(people: Iterable[Person], period: int | None = None) -> list[Person]:
     """The graduates regrouped by reporting year (their `cohort` becomes the period), only
     `period` when given; a graduate without a graduation date belongs to no period."""

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from placement.models import Placement
 from tests import factories
 from tests.browser.pages import sign_in
 
 
-def test_the_outcome_report_prints_without_navigation(live_server, page, db):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_outcome_report_prints_without_navigation(live_server, page, db, language):
+    """In each language: the Spanish headings run longer and must still fit the paper."""
     staff = factories.user(db, role="staff")
     placed = factories.graduate(db, first_name="Placed", cohort=2025).graduate
     factories.graduate(db, first_name="Seeker", cohort=2025)
@@ -25,7 +29,10 @@ def test_the_outcome_report_prints_without_navigation(live_server, page, db):
     )
     db.commit()
     sign_in(page, live_server.url, staff.email)
-    page.goto(live_server.url + "/staff/reports/outcomes?cohort=2025")
+    page.goto(
+        live_server.url + f"/language/{language}?next=/staff/reports/outcomes%3Fcohort%3D2025"
+    )
+    assert page.evaluate("() => document.documentElement.lang") == language
     assert page.locator(".site-header").is_visible()
     assert page.locator("form.filters").is_visible()
     assert not page.locator(".print-only").first.is_visible()
@@ -38,6 +45,12 @@ def test_the_outcome_report_prints_without_navigation(live_server, page, db):
     assert page.locator("table.outcomes").is_visible()
     assert page.locator("#method").is_visible()
     assert page.locator(".print-only").first.is_visible()
+    printed = page.locator(".print-only").first.inner_text()
+    assert printed.startswith(
+        "Red de empleo de Servicios de Carrera · informe de resultados (ABHES, cohorte 2025)"
+        if language == "es"
+        else "Career Services placement network · outcome report (ABHES, cohort 2025)"
+    )
     # Every column of the table fits the paper's width.
     table = page.locator("table.outcomes").bounding_box()
     body = page.locator("main").bounding_box()

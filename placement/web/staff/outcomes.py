@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import dates, taxonomy
+from placement.i18n import gettext
 from placement.services import accreditors, audit, reports, staff_search
 from placement.web.guards import actor, endpoint
 from placement.web.http import attachment, page_link, url
@@ -29,16 +30,17 @@ def _cohort_param(request: Request) -> tuple[int | None, str | None]:
         return None, None
     if raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2100:
         return int(raw), None
-    return None, "Enter a cohort as a graduation year, e.g. 2025."
+    return None, gettext("Enter a cohort as a graduation year, e.g. 2025.")
 
 
-def _year_param(request: Request, name: str, what: str) -> tuple[int | None, str | None]:
+def _year_param(request: Request, name: str, problem: str) -> tuple[int | None, str | None]:
+    """A four-digit year from the query, or `problem` (the message for anything else)."""
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return None, None
     if raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2100:
         return int(raw), None
-    return None, f"Enter {what}, e.g. 2025."
+    return None, problem
 
 
 @dataclass(frozen=True)
@@ -67,19 +69,22 @@ def _report_params(request: Request) -> ReportParams:
     """The report's parameters; both a cohort and a period answer 400 (HTTPException)."""
     cohort, problem = _cohort_param(request)
     period, period_problem = _year_param(
-        request, "period", "a period as its closing year (July 1 – June 30)"
+        request,
+        "period",
+        gettext("Enter a period as its closing year (July 1 – June 30), e.g. 2025."),
     )
     problem = problem or period_problem
     if cohort is not None and period is not None:
-        raise HTTPException(400, "Choose a cohort or a period, not both.")
+        raise HTTPException(400, gettext("Choose a cohort or a period, not both."))
     settings = request.app.state.settings
     accreditor = request.query_params.get("accreditor", "") or settings.accreditor
     if accreditor not in accreditors.PROFILES:
-        problem = problem or "The accreditor is one of " + ", ".join(accreditors.PROFILES) + "."
+        names = ", ".join(accreditors.PROFILES)
+        problem = problem or gettext("The accreditor is one of %(names)s.", names=names)
         accreditor = settings.accreditor
     fmt = request.query_params.get("format", "html")
     if fmt not in ("html", "csv"):
-        problem = problem or "The format is html or csv."
+        problem = problem or gettext("The format is html or csv.")
         fmt = "html"
     if problem:
         cohort = period = None
@@ -105,6 +110,14 @@ def _people_link(request: Request, params: ReportParams) -> Callable[[int, str],
         return url(request, "staff:outcomes_people", query=query)
 
     return link
+
+
+def _period_dates(period: int | None) -> dict[str, Any]:
+    """The first and last graduation dates of the period, for the page to say in its dates."""
+    if period is None:
+        return {}
+    start, end = reports.period_bounds(period)
+    return {"period_start": start, "period_end": end}
 
 
 @endpoint("staff")
@@ -136,6 +149,8 @@ def outcomes_report(request: Request, db: Session) -> Response:
             "disallowed": [] if problem else result.disallowed,
             "chart": reports.chart([row for row in rows if isinstance(row, reports.OutcomeRow)]),
             "columns": result.columns,
+            "column_labels": accreditors.NACE_COLUMN_LABELS,
+            **_period_dates(period),
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
             "today": dates.today(),
             "people_link": _people_link(request, params),
@@ -171,9 +186,9 @@ def outcomes_people(request: Request, db: Session) -> Response:
             "staff/outcome_people.html",
             {
                 **context,
-                "problem": params.problem or "Choose a figure of the report.",
+                "problem": params.problem or gettext("Choose a figure of the report."),
                 "people": [],
-                "title": "Outcome report",
+                "title": gettext("Outcome report"),
             },
             status_code=422,
         )
@@ -211,6 +226,8 @@ def outcomes_people(request: Request, db: Session) -> Response:
                 "staff:outcomes_people",
                 query={**params.query(), "column": column, "format": "csv"},
             ),
+            "counted_as": reports.COUNTED_AS,
+            "outcome_statuses": taxonomy.OUTCOME_STATUS_LABELS,
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
             "placement_fields": taxonomy.PLACEMENT_FIELDS,
             "verification_methods": taxonomy.VERIFICATION_METHODS,

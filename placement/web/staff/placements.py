@@ -8,6 +8,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import taxonomy
+from placement.i18n import gettext
 from placement.models import Graduate, Placement
 from placement.services import DomainError, NotFound, placements, staff_search
 from placement.web.forms import Form
@@ -69,7 +70,7 @@ def placements_list(request: Request, db: Session) -> Response:
                 field=field,
             )
         except NotFound:
-            form.error("graduate_id", "There is no graduate with this number.")
+            form.error("graduate_id", gettext("There is no graduate with this number."))
         except DomainError as error:
             form.error(error.field or "graduate_id", error.message)
         else:

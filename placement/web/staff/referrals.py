@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from placement.i18n import gettext
 from placement.models import ReferralStatus
 from placement.services import DomainError, NotFound, referrals, staff_search
 from placement.web.auth import safe_next
@@ -58,7 +59,7 @@ def referrals_list(request: Request, db: Session) -> Response:
                 note=note,
             )
         except NotFound:
-            form.error("position_id", "There is no such position.")
+            form.error("position_id", gettext("There is no such position."))
         except DomainError as error:
             form.error(error.field or "position_id", error.message)
         else:
