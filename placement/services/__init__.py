@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from placement.i18n import gettext
+
 STAFF_ROLES = ("staff", "admin")
 
 
@@ -52,3 +54,16 @@ class Conflict(DomainError):
 
 class Forbidden(DomainError):
     """The actor may not do this (an organisation member who is not an owner): 403."""
+
+
+def clean_text(text: str | None, field: str, limit: int, *, required: bool = False) -> str:
+    """A form's free text, stripped; DomainError at `field` for a NUL character, more than
+    `limit` characters, or nothing when `required`."""
+    value = (text or "").strip()
+    if "\x00" in value:
+        raise DomainError(gettext("Remove the invisible NUL character."), field)
+    if len(value) > limit:
+        raise DomainError(gettext("Use at most %(max)s characters.", max=limit), field)
+    if required and not value:
+        raise DomainError(gettext("This field is required."), field)
+    return value

@@ -48,6 +48,7 @@ from placement.services import (
     DomainError,
     NotFound,
     audit,
+    clean_text,
     limits,
     mail,
     placements,
@@ -84,17 +85,6 @@ def check_link_limit(db: Session, address: str) -> None:
         raise RateLimited(limited.retry_after) from None
     finally:
         reset_write_intent(intent)
-
-
-def _clean(text: str | None, name: str, limit: int, *, required: bool = False) -> str:
-    value = (text or "").strip()
-    if "\x00" in value:
-        raise DomainError("Remove the invisible NUL character.", name)
-    if len(value) > limit:
-        raise DomainError(f"Use at most {limit} characters.", name)
-    if required and not value:
-        raise DomainError("This field is required.", name)
-    return value
 
 
 def _email(value: str | None) -> str:
@@ -328,8 +318,8 @@ def answer_verification(
     or more after the start), `no` flags the placement for staff."""
     if answer.confirmed not in ("yes", "no"):
         raise DomainError("Say whether this person works or worked for you.", "confirmed")
-    confirmer = _clean(answer.confirmer_name, "confirmer_name", 200, required=True)
-    job_title = _clean(answer.job_title, "job_title", 200)
+    confirmer = clean_text(answer.confirmer_name, "confirmer_name", 200, required=True)
+    job_title = clean_text(answer.job_title, "job_title", 200)
     if answer.hours_per_week is not None and not 1 <= answer.hours_per_week <= 80:
         raise DomainError("Enter the hours per week, from 1 to 80.", "hours_per_week")
     placement = db.get(Placement, link.placement_id or 0)
@@ -555,8 +545,8 @@ def answer_survey(
     actor = Actor(user_id=graduate.user_id, role="graduate", ip=ip)
     detail: dict[str, object] = {"status": answer.status}
     if answer.status == "employed":
-        employer = _clean(answer.employer_name, "employer_name", 200, required=True)
-        title = _clean(answer.job_title, "job_title", 200, required=True)
+        employer = clean_text(answer.employer_name, "employer_name", 200, required=True)
+        title = clean_text(answer.job_title, "job_title", 200, required=True)
         if answer.start_date is None:
             raise DomainError("Enter the date you started.", "start_date")
         if answer.field is None or answer.field not in taxonomy.PLACEMENT_FIELDS:

@@ -21,7 +21,7 @@ from placement import taxonomy
 from placement.db import atomic
 from placement.i18n import gettext
 from placement.models import Graduate, Placement, Position, utcnow
-from placement.services import Actor, Conflict, DomainError, NotFound, audit, changes
+from placement.services import Actor, Conflict, DomainError, NotFound, audit, changes, clean_text
 
 MAX_NOTE = 2000
 
@@ -31,17 +31,6 @@ def _graduate(db: Session, graduate_id: int) -> Graduate:
     if graduate is None:
         raise NotFound
     return graduate
-
-
-def _clean(text: str | None, name: str, limit: int, *, required: bool = False) -> str:
-    value = (text or "").strip()
-    if "\x00" in value:
-        raise DomainError(gettext("Remove the invisible NUL character."), name)
-    if len(value) > limit:
-        raise DomainError(gettext("Use at most %(max)s characters.", max=limit), name)
-    if required and not value:
-        raise DomainError(gettext("This field is required."), name)
-    return value
 
 
 def dedupe_key(
@@ -91,8 +80,8 @@ def record_placement(
         )
     if field not in taxonomy.PLACEMENT_FIELDS:
         raise DomainError(gettext("Choose in field, related field or out of field."), "field")
-    employer_name = _clean(employer_name, "employer_name", 200, required=True)
-    job_title = _clean(job_title, "job_title", 200, required=True)
+    employer_name = clean_text(employer_name, "employer_name", 200, required=True)
+    job_title = clean_text(job_title, "job_title", 200, required=True)
     if hours_per_week is not None and not 1 <= hours_per_week <= 80:
         raise DomainError(gettext("Enter the hours per week, from 1 to 80."), "hours_per_week")
     employer_id = None
@@ -191,7 +180,7 @@ def verify_placement(
         raise NotFound
     if method not in taxonomy.VERIFICATION_METHODS:
         raise DomainError(gettext("Choose how the employment was verified."), "method")
-    note = _clean(note, "note", MAX_NOTE)
+    note = clean_text(note, "note", MAX_NOTE)
     before = {
         "verification_method": placement.verification_method,
         "verification_note": placement.verification_note,
@@ -249,7 +238,7 @@ def set_outcome(
             gettext("Only an unavailable graduate has a reason: leave it empty."),
             "unavailable_reason",
         )
-    note = _clean(note, "note", MAX_NOTE)
+    note = clean_text(note, "note", MAX_NOTE)
     before = {
         "outcome_status": graduate.outcome_status,
         "unavailable_reason": graduate.unavailable_reason,
