@@ -254,7 +254,7 @@ class TestMail:
         as_employer.submit(f"/employer/applications/{application.id}/offer", TERMS)
         made = _mail(db, "offer.made", spanish_graduate.user.email)
         assert made.subject == "Una oferta: Oncology massage therapist en Harbor Hospital"
-        assert "Harbor Hospital le ofrece el trabajo de Oncology massage therapist." in made.body
+        assert "Harbor Hospital le ofrece el puesto de Oncology massage therapist." in made.body
         assert "Pago: $34.50 por hora" in made.body and "Responda a más tardar el" in made.body
         assert "an hour" not in made.body
         as_graduate.submit(f"/me/applications/{application.id}/offer/accept")
