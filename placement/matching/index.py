@@ -22,7 +22,10 @@ Positions are few (thousands), so their records are kept as they are.
 
 One index lives in each process; keep it fresh with `upsert_*`/`remove_*` when a profile,
 credential or position changes. `build` and `upsert_graduates` encode many graduates at once
-with arrays (a million in a few seconds).
+with arrays, from `GraduateColumns` as the matching queries return them (no Python object
+per graduate or credential) or from records, turned into columns first: one encoding either
+way. What takes a value per row (a ZIP, a code, a date) is computed once per distinct value
+and gathered.
 """
 
 from __future__ import annotations
@@ -31,13 +34,12 @@ import functools
 import gc
 import math
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
-from operator import attrgetter
-from typing import Concatenate, Literal, ParamSpec, TypeVar
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +48,8 @@ from placement import dates, geo, taxonomy
 from placement.matching import scoring
 from placement.matching.records import (
     CredentialRecord,
+    CredentialRows,
+    GraduateColumns,
     GraduateRecord,
     MatchResult,
     PositionRecord,
@@ -90,6 +94,7 @@ _ZERO = np.uint64(0)
 _DENSE_FLOOR = 1 << 16
 
 CredentialKey = tuple[str, str | None]
+_Value = TypeVar("_Value", bound=Hashable)
 
 
 class _Codes:
@@ -124,8 +129,10 @@ class _Codes:
 
     def mask(self, codes: Iterable[str]) -> int:
         value = 0
+        bits = self.bits
         for code in codes:
-            value |= 1 << self.bit(code)
+            found = bits.get(code)
+            value |= 1 << (self.bit(code) if found is None else found)
         return value
 
     def decode(self, mask: int) -> frozenset[str]:
@@ -136,22 +143,83 @@ class _Codes:
                 self._decoded[mask] = found
         return found
 
-    def masks(self, sets: list[frozenset[str]]) -> npt.NDArray[np.uint64]:
+    def masks(self, sets: Sequence[frozenset[str]]) -> MaskArray:
         """`mask(s)` for many sets at once, as uint64."""
         n = len(sets)
-        distinct = set(sets)
-        if len(distinct) * 4 <= n:  # few distinct sets (settings, types): one mask each
-            table = {codes: self.mask(codes) for codes in distinct}
-            return np.fromiter(map(table.__getitem__, sets), np.uint64, n)
+        sample = sets[:: max(1, n // 1000)]
+        if len(set(sample)) * 4 <= len(sample):  # few distinct sets (settings, types)
+            return _per_distinct(sets, self.mask, np.uint64)
         counts = np.fromiter(map(len, sets), np.int64, n)
-        flat = list(chain.from_iterable(sets))
+        bits = self.numbers(list(chain.from_iterable(sets))).astype(np.uint64)
         out = np.zeros(n, dtype=np.uint64)
-        if not flat:
-            return out
-        for code in set(flat).difference(self.bits):
-            self.bit(code)
-        bits = np.fromiter(map(self.bits.__getitem__, flat), np.uint64, len(flat))
         return _or_segments(np.left_shift(np.uint64(1), bits), counts, out)
+
+    def numbers(self, codes: Sequence[str]) -> IntArray:
+        """The bit of each code (a new code takes the next free bit)."""
+        return _per_distinct(codes, self.bit, np.int64)
+
+
+class _Numbering(dict[Hashable, int]):
+    """Distinct values numbered in order of appearance (`seen` by number)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[Any] = []
+
+    def __missing__(self, key: Hashable) -> int:
+        number = self[key] = len(self.seen)
+        self.seen.append(key)
+        return number
+
+
+def _distinct(values: Iterable[_Value], count: int | None = None) -> tuple[IntArray, list[_Value]]:
+    """Each value's number among the distinct values, and those values by number: one
+    hash per value, so that what depends on a value is computed once and gathered.
+    `count` is the number of values when `values` has no len()."""
+    numbering = _Numbering()
+    size = len(values) if count is None else count  # type: ignore[arg-type]  # a Sequence then
+    numbers = np.fromiter(map(numbering.__getitem__, values), np.int64, size)
+    return numbers, numbering.seen
+
+
+def _per_distinct(
+    values: Sequence[_Value], make: Callable[[_Value], object], dtype: npt.DTypeLike
+) -> np.ndarray:
+    """`make(value)` for each of many values, called once per distinct value."""
+    numbers, distinct = _distinct(values)
+    return np.array([make(value) for value in distinct], dtype=dtype).reshape(-1)[numbers]
+
+
+class _Batch:
+    """Where each id of a batch of graduates sits in it, to place the rows of long tables
+    (modalities, credentials) that name their graduate by id."""
+
+    def __init__(self, ids: IntArray) -> None:
+        self.low = int(ids.min()) if ids.size else 0
+        top = int(ids.max()) if ids.size else -1
+        self.dense = top - self.low < max(_DENSE_FLOOR, 4 * ids.size)
+        if self.dense:  # one gather per lookup
+            self.table = np.full(top - self.low + 1, -1, dtype=np.int64)
+            self.table[ids - self.low] = np.arange(ids.size)
+            unique = np.count_nonzero(self.table >= 0) == ids.size
+        else:
+            self.order = np.argsort(ids)
+            self.sorted = ids[self.order]
+            unique = not np.any(self.sorted[1:] == self.sorted[:-1])
+        if not unique:
+            raise ValueError("graduate ids must be unique")
+
+    def positions(self, wanted: Sequence[int]) -> IntArray:
+        """For each id, its position in the batch, or -1 when it is not in the batch."""
+        ids = _int64(wanted)
+        if self.dense:
+            at = ids - self.low
+            inside = (at >= 0) & (at < self.table.size)
+            return np.where(inside, self.table[np.where(inside, at, 0)], -1)
+        if not self.sorted.size:
+            return np.full(ids.size, -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.sorted, ids), self.sorted.size - 1)
+        return np.where(self.sorted[at] == ids, self.order[at], -1)
 
 
 def _mask_dtype(bits: int) -> type:
@@ -189,9 +257,8 @@ class _Values:
             self._array = None
         return found
 
-    def slots(self, values: list[object]) -> npt.NDArray[np.int64]:
-        table = {value: self.slot(value) for value in set(values)}
-        return np.fromiter(map(table.__getitem__, values), np.int64, len(values))
+    def slots(self, values: Sequence[object]) -> npt.NDArray[np.int64]:
+        return _per_distinct(values, self.slot, np.int64)
 
     def floats(self) -> FloatArray:
         """The values as float64, NaN for None (cached until a value is added)."""
@@ -536,7 +603,7 @@ class MatchIndex:
     @classmethod
     def build(
         cls,
-        graduates: Iterable[GraduateRecord],
+        graduates: Iterable[GraduateRecord] | GraduateColumns,
         positions: Iterable[PositionRecord],
         *,
         today: date | None = None,
@@ -544,10 +611,7 @@ class MatchIndex:
         index = cls(today=today)
         with _no_gc():
             index.upsert_graduates(graduates)
-            positions = list(positions)
-            index._p.reserve(len(positions))
-            for position in positions:
-                index.upsert_position(position)
+            index.upsert_positions(positions)
         return index
 
     def upsert_graduate(self, graduate: GraduateRecord) -> None:
@@ -555,21 +619,21 @@ class MatchIndex:
         self.upsert_graduates([graduate])
 
     @_locked
-    def upsert_graduates(self, graduates: Iterable[GraduateRecord]) -> None:
-        """Add or replace many graduates at once (the last record of an id wins)."""
-        records = list(graduates)
-        if not records:
+    def upsert_graduates(self, graduates: Iterable[GraduateRecord] | GraduateColumns) -> None:
+        """Add or replace many graduates at once: records (the last record of an id wins),
+        or columns as the matching queries return them. Both go through `_encode`."""
+        if not isinstance(graduates, GraduateColumns):
+            latest = {record.id: record for record in graduates}
+            graduates = GraduateColumns.from_records(list(latest.values()))
+        if not len(graduates):
             return
-        ids = np.fromiter(map(attrgetter("id"), records), np.int64, len(records))
+        ids = _int64(graduates.id)
         if ids.min() < 0 or ids.max() > MAX_ID:
             bad = ids[(ids < 0) | (ids > MAX_ID)][0]
             raise ValueError(f"ids must be between 0 and {MAX_ID}, got {bad}")
-        unique, first_from_end = np.unique(ids[::-1], return_index=True)
-        if unique.size != ids.size:  # keep the last record of each id
-            keep = np.sort(ids.size - 1 - first_from_end)
-            records = [records[i] for i in keep.tolist()]
-            ids = ids[keep]
-        columns = self._encode(records)
+        batch = _Batch(ids)
+        columns = self._encode(graduates, ids, batch)
+        holders = batch.positions(graduates.credentials.graduate_id)
         table = self._g
         rows, new = table.rows_for(ids)
         old = rows[~new]
@@ -584,92 +648,87 @@ class MatchIndex:
                 if values.max() > fits.max or values.min() < fits.min:
                     table.retype(name, wider)
             cols[name][rows] = values
-        self._encode_credentials(records, rows)
+        self._encode_credentials(graduates.credentials, holders, rows)
 
-    def _encode(self, records: list[GraduateRecord]) -> dict[str, np.ndarray]:
-        n = len(records)
-
-        def field(name: str) -> list:
-            return list(map(attrgetter(name), records))
-
-        zips = field("zip")
-        zip_slot = {z: self._zip_slot(z) for z in set(zips)}
-        zip_slots = np.fromiter(map(zip_slot.__getitem__, zips), np.int64, n)
+    def _encode(
+        self, graduates: GraduateColumns, ids: IntArray, batch: _Batch
+    ) -> dict[str, np.ndarray]:
+        """The graduate columns (all but credentials) of a batch, one entry per graduate."""
+        n = ids.size
+        zip_slots = _per_distinct(graduates.zip, self._zip_slot, np.int64)
         known = self._zip_known()[zip_slots]
-        seeking = np.fromiter(map(bool, field("seeking")), np.bool_, n)
-        verified = np.fromiter(map(bool, field("verified")), np.bool_, n)
-        visibility = field("visibility")
-        level_flags = {v: _LEVEL_FLAGS[VISIBILITY_LEVELS.get(v, 0)] for v in set(visibility)}
-        flags = np.fromiter(map(level_flags.__getitem__, visibility), np.uint8, n)
+        seeking = np.fromiter(graduates.seeking, np.bool_, n)
+        verified = np.fromiter(graduates.verified, np.bool_, n)
+        flags = _per_distinct(
+            graduates.visibility, lambda v: _LEVEL_FLAGS[VISIBILITY_LEVELS.get(v, 0)], np.uint8
+        )
         flags |= ALIVE
         flags |= np.where(seeking, SEEKING, 0).astype(np.uint8)
         flags |= np.where(verified, VERIFIED, 0).astype(np.uint8)
         flags |= np.where(seeking & verified, ACTIVE, 0).astype(np.uint8)
         flags |= np.where(known, KNOWN, 0).astype(np.uint8)
 
-        radii = self._radii.slots(field("travel_radius_miles"))
+        radii = self._radii.slots(graduates.travel_radius_miles)
         self._thr2 = None
-        pays = self._pays.slots(field("pay_expectation"))
+        pays = self._pays.slots(graduates.pay_expectation)
         out: dict[str, np.ndarray] = {
-            "id": np.fromiter(map(attrgetter("id"), records), np.int64, n),
+            "id": ids,
             "flags": flags,
             "zip": zip_slots,
             "radius": radii,
             "pay": pays,
-            "training": _int32(field("training_hours"), "training_hours"),
-            "clinical": _int32(field("clinical_hours"), "clinical_hours"),
-            "settings": self._settings.masks(field("settings")),
-            "employment": self._employment.masks(field("employment_types")),
-            "availability": self._slots.masks(field("availability")),
+            "training": _int32(graduates.training_hours, "training_hours"),
+            "clinical": _int32(graduates.clinical_hours, "clinical_hours"),
+            "settings": self._settings.masks(graduates.settings),
+            "employment": self._employment.masks(graduates.employment_types),
+            "availability": self._slots.masks(graduates.availability),
         }
         # modalities: three planes by proficiency, clamped to 0..3 like scoring.proficiency
-        held = field("modalities")
-        counts = np.fromiter(map(len, held), np.int64, n)
-        codes = list(chain.from_iterable(held))
-        for code in set(codes).difference(self._modalities.bits):
-            self._modalities.bit(code)
-        bits = np.fromiter(map(self._modalities.bits.__getitem__, codes), np.uint64, len(codes))
-        # fromiter truncates like int()
-        levels = np.fromiter(chain.from_iterable(map(dict.values, held)), np.int64, len(codes))
-        one = np.left_shift(np.uint64(1), bits)
+        held = graduates.modalities
+        owners = batch.positions(held.graduate_id)
+        bits = self._modalities.numbers(held.code)
+        levels = _int64(held.level)  # truncated like int()
+        keep = owners >= 0
+        one = np.left_shift(np.uint64(1), bits.astype(np.uint64))
         for plane in (1, 2, 3):
-            values = np.where(levels >= plane, one, _ZERO)
-            out[f"m{plane}"] = _or_segments(values, counts, np.zeros(n, dtype=np.uint64))
+            mask = np.zeros(n, dtype=np.uint64)
+            chosen = keep & (levels >= plane)
+            np.bitwise_or.at(mask, owners[chosen], one[chosen])
+            out[f"m{plane}"] = mask
         return out
 
-    def _encode_credentials(self, records: list[GraduateRecord], rows: IntArray) -> None:
-        held = list(map(attrgetter("credentials"), records))
-        counts = np.fromiter(map(len, held), np.int64, len(held))
-        flat: list[CredentialRecord] = list(chain.from_iterable(held))
-        if not flat:
+    def _encode_credentials(
+        self, credentials: CredentialRows, holders: IntArray, rows: IntArray
+    ) -> None:
+        """Each credential's best expiry into the column of its (code, state), and of the
+        verified ones into the verified column; `holders` are positions in the batch."""
+        k = holders.size
+        if not k:
             return
-        k = len(flat)
-        # Strings, None and dates hash fast and take few distinct values: number them.
-        codes = list(map(attrgetter("code"), flat))
-        code_list = sorted(set(codes))
-        code_number = {code: i for i, code in enumerate(code_list)}
-        code_of = np.fromiter(map(code_number.__getitem__, codes), np.int64, k)
-        states = list(map(attrgetter("state"), flat))
-        state_list = sorted({_state_key(s) for s in set(states)}, key=lambda s: s or "")
-        state_number = {s: state_list.index(_state_key(s)) for s in set(states)}
-        state_of = np.fromiter(map(state_number.__getitem__, states), np.int64, k)
-        expiries = list(map(attrgetter("expires_on"), flat))
-        ordinal = {d: NO_EXPIRY if d is None else d.toordinal() for d in set(expiries)}
+        # Codes, states and dates take few distinct values: number them, then gather.
+        key_of, keys = _distinct(zip(credentials.code, credentials.state, strict=True), k)
+        code_list = sorted({code for code, _ in keys})
+        state_list = sorted({_state_key(s) for _, s in keys}, key=lambda s: s or "")
+        key_slot = [
+            code_list.index(code) * len(state_list) + state_list.index(_state_key(state))
+            for code, state in keys
+        ]
+        date_of, dates_seen = _distinct(credentials.expires_on)
+        ordinals = [NO_EXPIRY if d is None else d.toordinal() for d in dates_seen]
         if not self._cred_wide and any(
-            not 0 < o - _CRED_BASE <= _CRED_TOP for o in ordinal.values() if o != NO_EXPIRY
+            not 0 < o - _CRED_BASE <= _CRED_TOP for o in ordinals if o != NO_EXPIRY
         ):
             self._widen_credentials()
-        stored = {d: self._cred_store(o) for d, o in ordinal.items()}
-        values: np.ndarray = np.fromiter(map(stored.__getitem__, expiries), self._cred_dtype(), k)
-        slots = code_of * len(state_list) + state_of
-        owners = np.repeat(rows, counts)
-        verified = np.fromiter(map(bool, map(attrgetter("verified"), flat)), np.bool_, k)
-        order = np.argsort(slots, kind="stable")
-        present = np.unique(slots)
-        bounds = np.searchsorted(slots[order], np.append(present, present[-1] + 1))
-        for i, slot in enumerate(present.tolist()):
+        stored = [self._cred_store(o) for o in ordinals]
+        values: np.ndarray = np.array(stored, dtype=self._cred_dtype())[date_of]
+        verified = np.fromiter(credentials.verified, np.bool_, k)
+        slots = np.array(key_slot, dtype=np.int64)[key_of]
+        slots[holders < 0] = -1  # another graduate's row
+        owners = rows[holders]
+        counts = np.bincount(slots[slots >= 0], minlength=len(code_list) * len(state_list))
+        for slot in np.flatnonzero(counts).tolist():
             code, state = code_list[slot // len(state_list)], state_list[slot % len(state_list)]
-            chosen = order[bounds[i] : bounds[i + 1]]
+            chosen = np.flatnonzero(slots == slot)
             np.maximum.at(self._cred_column((code, state)), owners[chosen], values[chosen])
             chosen = chosen[verified[chosen]]
             if chosen.size:
@@ -680,41 +739,58 @@ class MatchIndex:
     def remove_graduate(self, graduate_id: int) -> None:
         self._g.release(graduate_id)
 
-    @_locked
     def upsert_position(self, position: PositionRecord) -> None:
         """Add a position or replace it (edited, reopened)."""
-        _check_id(position.id)
+        self.upsert_positions([position])
+
+    @_locked
+    def upsert_positions(self, positions: Iterable[PositionRecord]) -> None:
+        """Add or replace many positions at once (the last record of an id wins)."""
+        latest = {position.id: position for position in positions}
+        for position_id in latest:
+            _check_id(position_id)
+        records = list(latest.values())
+        if not records:
+            return
         table = self._p
-        row = table.row_for(position.id)
-        cols = table.cols
-        self._positions[position.id] = position
-        cols["id"][row] = position.id
-        cols["alive"][row] = True
-        point = geo.lookup(position.zip)
-        cols["known"][row] = point is not None
-        x, y, z = geo.unit_vector(point) if point else (0.0, 0.0, 0.0)
-        cols["x"][row], cols["y"][row], cols["z"][row] = x, y, z
-        cols["state"][row] = self._state_slot(point.state if point else None)
-        cols["setting"][row] = self._settings.mask((position.setting,))
-        cols["employment"][row] = self._employment.mask((position.employment_type,))
-        cols["shifts"][row] = self._slots.mask(position.shifts)
-        cols["n_shifts"][row] = len(position.shifts)
-        cols["req_mod"][row] = self._modalities.mask(position.required_modalities)
-        cols["pref_mod"][row] = self._modalities.mask(position.preferred_modalities)
-        cols["n_pref_mod"][row] = len(position.preferred_modalities)
-        asked = position.required_modalities | position.preferred_modalities
-        cols["asked_mod"][row] = self._modalities.mask(asked)
-        cols["n_asked_mod"][row] = len(asked)
-        cols["req_cred"][row] = self._credentials.mask(position.required_credentials)
-        cols["ver_cred"][row] = self._credentials.mask(
-            position.verified_credentials & position.required_credentials
-        )
-        cols["pref_cred"][row] = self._credentials.mask(position.preferred_credentials)
-        cols["n_pref_cred"][row] = len(position.preferred_credentials)
-        cols["min_training"][row] = position.min_training_hours
-        cols["start"][row] = position.start_date.toordinal() if position.start_date else 0
-        top = scoring.pay_top(position)
-        cols["top_pay"][row] = math.nan if top is None else top
+        ids = np.fromiter(latest, np.int64, len(records))
+        points = [geo.lookup(p.zip) for p in records]
+        vectors = [geo.unit_vector(point) if point else (0.0, 0.0, 0.0) for point in points]
+        asked = [p.required_modalities | p.preferred_modalities for p in records]
+        tops = [scoring.pay_top(p) for p in records]
+        modalities, credentials = self._modalities.mask, self._credentials.mask
+        columns: dict[str, object] = {
+            "id": ids,
+            "alive": True,
+            "known": [point is not None for point in points],
+            "x": [v[0] for v in vectors],
+            "y": [v[1] for v in vectors],
+            "z": [v[2] for v in vectors],
+            "state": [self._state_slot(point.state if point else None) for point in points],
+            "setting": [self._settings.mask((p.setting,)) for p in records],
+            "employment": [self._employment.mask((p.employment_type,)) for p in records],
+            "shifts": [self._slots.mask(p.shifts) for p in records],
+            "n_shifts": [len(p.shifts) for p in records],
+            "req_mod": [modalities(p.required_modalities) for p in records],
+            "pref_mod": [modalities(p.preferred_modalities) for p in records],
+            "n_pref_mod": [len(p.preferred_modalities) for p in records],
+            "asked_mod": [modalities(codes) for codes in asked],
+            "n_asked_mod": [len(codes) for codes in asked],
+            "req_cred": [credentials(p.required_credentials) for p in records],
+            "ver_cred": [
+                credentials(p.verified_credentials & p.required_credentials) for p in records
+            ],
+            "pref_cred": [credentials(p.preferred_credentials) for p in records],
+            "n_pref_cred": [len(p.preferred_credentials) for p in records],
+            "min_training": [p.min_training_hours for p in records],
+            "start": [p.start_date.toordinal() if p.start_date else 0 for p in records],
+            "top_pay": [math.nan if top is None else top for top in tops],
+        }
+        rows, _ = table.rows_for(ids)  # after the masks, which refuse a 65th code
+        for name, values in columns.items():
+            column = table.cols[name]
+            column[rows] = np.asarray(values, dtype=column.dtype)
+        self._positions.update(latest)
 
     @_locked
     def remove_position(self, position_id: int) -> None:
@@ -1492,8 +1568,15 @@ def _pay_tenths(top: float | FloatArray, expectation: float | FloatArray) -> Int
     return np.asarray(k, dtype=np.int64)
 
 
-def _int32(values: list[int], what: str) -> npt.NDArray[np.int64]:
-    array = np.array(values, dtype=np.int64) if values else np.zeros(0, dtype=np.int64)
+def _int64(values: Sequence[int]) -> IntArray:
+    """Integers (or numbers, truncated like int()) as int64: a list in one pass."""
+    if isinstance(values, np.ndarray):
+        return values.astype(np.int64).reshape(-1)
+    return np.fromiter(values, np.int64, len(values))
+
+
+def _int32(values: Sequence[int], what: str) -> npt.NDArray[np.int64]:
+    array = _int64(values)
     if array.size and (array.min() < _INT32.min or array.max() > _INT32.max):
         raise ValueError(f"{what} must fit a 32-bit integer")
     return array

@@ -8,8 +8,11 @@ can reach a score.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
+from operator import attrgetter
 
 # The factor names of hard rules; a failed rule appears as a reason with 0 points.
 HARD_FACTORS = frozenset(
@@ -69,6 +72,162 @@ class GraduateRecord:
     def __hash__(self) -> int:
         # `modalities` is a dict, so the generated hash would fail; the id identifies a record.
         return hash(("graduate", self.id))
+
+
+@dataclass(frozen=True, slots=True)
+class ModalityRows:
+    """Modalities held, one entry per (graduate, code): the graduate's id, the code and the
+    proficiency (as the graduate_modality rows read)."""
+
+    graduate_id: Sequence[int] = ()
+    code: Sequence[str] = ()
+    level: Sequence[int] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialRows:
+    """Credentials held, one entry per credential (as the graduate_credential rows read):
+    the fields of `CredentialRecord` and the holder's id."""
+
+    graduate_id: Sequence[int] = ()
+    code: Sequence[str] = ()
+    state: Sequence[str | None] = ()
+    expires_on: Sequence[date | None] = ()
+    verified: Sequence[bool] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GraduateColumns:
+    """Many graduates field by field, as the matching queries return them: what
+    `MatchIndex` encodes, without a Python object per graduate or per credential.
+
+    Every field but the last two holds one entry per graduate, the i-th graduate at position
+    i, with the meaning of the `GraduateRecord` field of that name; ids are unique.
+    `modalities` and `credentials` are long tables naming their graduate by id (rows of
+    other graduates are ignored).
+    """
+
+    id: Sequence[int]
+    verified: Sequence[bool]
+    seeking: Sequence[bool]
+    visibility: Sequence[str]
+    zip: Sequence[str | None]
+    travel_radius_miles: Sequence[int | None]
+    training_hours: Sequence[int]
+    clinical_hours: Sequence[int]
+    settings: Sequence[frozenset[str]]
+    employment_types: Sequence[frozenset[str]]
+    availability: Sequence[frozenset[str]]
+    pay_expectation: Sequence[float | None]
+    modalities: ModalityRows = ModalityRows()
+    credentials: CredentialRows = CredentialRows()
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    @classmethod
+    def from_records(cls, records: Sequence[GraduateRecord]) -> GraduateColumns:
+        """The same graduates as columns (a record's modalities and credentials become rows
+        of the long tables)."""
+
+        def field(name: str) -> list:
+            return list(map(attrgetter(name), records))
+
+        held = field("modalities")
+        owners = [g.id for g in records for _ in g.modalities]
+        credentials = list(chain.from_iterable(field("credentials")))
+        holders = [g.id for g in records for _ in g.credentials]
+        return cls(
+            id=field("id"),
+            verified=field("verified"),
+            seeking=field("seeking"),
+            visibility=field("visibility"),
+            zip=field("zip"),
+            travel_radius_miles=field("travel_radius_miles"),
+            training_hours=field("training_hours"),
+            clinical_hours=field("clinical_hours"),
+            settings=field("settings"),
+            employment_types=field("employment_types"),
+            availability=field("availability"),
+            pay_expectation=field("pay_expectation"),
+            modalities=ModalityRows(
+                owners,
+                list(chain.from_iterable(held)),
+                list(chain.from_iterable(map(dict.values, held))),
+            ),
+            credentials=CredentialRows(
+                holders,
+                [c.code for c in credentials],
+                [c.state for c in credentials],
+                [c.expires_on for c in credentials],
+                [c.verified for c in credentials],
+            ),
+        )
+
+    def records(self) -> list[GraduateRecord]:
+        """The graduates as records (the inverse of `from_records`)."""
+        modalities: dict[int, dict[str, int]] = {}
+        rows = self.modalities
+        for graduate_id, code, level in zip(rows.graduate_id, rows.code, rows.level, strict=True):
+            modalities.setdefault(graduate_id, {})[code] = level
+        held: dict[int, list[CredentialRecord]] = {}
+        creds = self.credentials
+        for graduate_id, code, state, expires_on, verified in zip(
+            creds.graduate_id,
+            creds.code,
+            creds.state,
+            creds.expires_on,
+            creds.verified,
+            strict=True,
+        ):
+            credential = CredentialRecord(code, state, expires_on, bool(verified))
+            held.setdefault(graduate_id, []).append(credential)
+        return [
+            GraduateRecord(
+                id=graduate_id,
+                verified=bool(verified),
+                seeking=bool(seeking),
+                visibility=visibility,
+                zip=zip_code,
+                travel_radius_miles=radius,
+                training_hours=training,
+                clinical_hours=clinical,
+                settings=frozenset(settings),
+                employment_types=frozenset(kinds),
+                availability=frozenset(availability),
+                pay_expectation=pay,
+                modalities=modalities.get(graduate_id, {}),
+                credentials=tuple(held.get(graduate_id, ())),
+            )
+            for (
+                graduate_id,
+                verified,
+                seeking,
+                visibility,
+                zip_code,
+                radius,
+                training,
+                clinical,
+                settings,
+                kinds,
+                availability,
+                pay,
+            ) in zip(
+                self.id,
+                self.verified,
+                self.seeking,
+                self.visibility,
+                self.zip,
+                self.travel_radius_miles,
+                self.training_hours,
+                self.clinical_hours,
+                self.settings,
+                self.employment_types,
+                self.availability,
+                self.pay_expectation,
+                strict=True,
+            )
+        ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,11 +25,11 @@ import dataclasses
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import or_
 from sqlalchemy import select as sa_select
@@ -39,7 +39,6 @@ from sqlmodel import Session, col, func, select
 from placement import dates
 from placement.db import reset_write_intent, set_write_intent
 from placement.matching import (
-    CredentialRecord,
     GraduateRecord,
     MatchIndex,
     MatchResult,
@@ -49,7 +48,13 @@ from placement.matching import (
     score,
     scoring,
 )
-from placement.matching.records import HARD_FACTORS, Check
+from placement.matching.records import (
+    HARD_FACTORS,
+    Check,
+    CredentialRows,
+    GraduateColumns,
+    ModalityRows,
+)
 from placement.models import (
     Application,
     Change,
@@ -115,30 +120,48 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 def load_graduates(db: Session, ids: Iterable[int] | None = None) -> dict[int, GraduateRecord]:
     """Matching records of graduates that are not deleted (all of them when `ids` is None),
     in three queries per chunk: graduates, modalities, credentials."""
-    if ids is None:
-        return _load_graduates(db, None)
     out: dict[int, GraduateRecord] = {}
-    for chunk in _chunks(ids):
-        out.update(_load_graduates(db, chunk))
+    for columns in load_graduate_columns(db, ids):
+        out.update((record.id, record) for record in columns.records())
     return out
 
 
-def _load_graduates(db: Session, ids: list[int] | None) -> dict[int, GraduateRecord]:
+def load_graduate_columns(
+    db: Session, ids: Iterable[int] | None = None
+) -> Iterator[GraduateColumns]:
+    """The same graduates as columns, what the index encodes without an object per graduate
+    or per credential: one `GraduateColumns` for all (`ids` None) or per chunk of ids."""
+    if ids is None:
+        yield _load_graduate_columns(db, None)
+        return
+    for chunk in _chunks(ids):
+        yield _load_graduate_columns(db, chunk)
+
+
+class _CodeSets(dict[str | None, frozenset[str]]):
+    """A stored list of codes as a set, one set per distinct list (many graduates share one)."""
+
+    def __missing__(self, stored: str | None) -> frozenset[str]:
+        codes = self[stored] = frozenset(split_codes(stored))
+        return codes
+
+
+def _load_graduate_columns(db: Session, ids: list[int] | None) -> GraduateColumns:
     query = sa_select(
         col(Graduate.id),
-        col(Graduate.verified_at),
-        col(Graduate.seeking),
+        col(Graduate.verified_at).is_not(None),
+        col(Graduate.seeking) == "seeking",
         col(Graduate.visibility),
         col(Graduate.zip),
         col(Graduate.travel_radius_miles),
-        col(Graduate.training_hours),
-        col(Graduate.clinical_hours),
+        func.coalesce(col(Graduate.training_hours), 0),
+        func.coalesce(col(Graduate.clinical_hours), 0),
         col(Graduate.settings),
         col(Graduate.employment_types),
         col(Graduate.availability),
         col(Graduate.pay_expectation),
     ).where(col(Graduate.deleted_at).is_(None))
-    modality_query = select(
+    modality_query = sa_select(
         col(GraduateModality.graduate_id),
         col(GraduateModality.code),
         col(GraduateModality.proficiency),
@@ -148,41 +171,38 @@ def _load_graduates(db: Session, ids: list[int] | None) -> dict[int, GraduateRec
         col(GraduateCredential.code),
         col(GraduateCredential.state),
         col(GraduateCredential.expires_on),
-        col(GraduateCredential.verified_at),
+        col(GraduateCredential.verified_at).is_not(None),
     )
     if ids is not None:
         query = query.where(col(Graduate.id).in_(ids))
         modality_query = modality_query.where(col(GraduateModality.graduate_id).in_(ids))
         credential_query = credential_query.where(col(GraduateCredential.graduate_id).in_(ids))
-    modalities: dict[int, dict[str, int]] = {}
-    for graduate_id, code, level in db.exec(modality_query):
-        modalities.setdefault(graduate_id, {})[code] = level
-    credentials: dict[int, list[CredentialRecord]] = {}
-    for graduate_id, code, state, expires_on, verified_at in db.execute(credential_query):
-        credentials.setdefault(graduate_id, []).append(
-            CredentialRecord(code, state, expires_on, verified_at is not None)
-        )
-    out: dict[int, GraduateRecord] = {}
-    for row in db.execute(query):
-        (graduate_id, verified_at, seeking, visibility, zip_code, radius) = row[:6]
-        training, clinical, settings, kinds, availability, pay = row[6:]
-        out[graduate_id] = GraduateRecord(
-            id=graduate_id,
-            verified=verified_at is not None,
-            seeking=seeking == "seeking",
-            visibility=visibility,
-            zip=zip_code,
-            travel_radius_miles=radius,
-            training_hours=training or 0,
-            clinical_hours=clinical or 0,
-            settings=frozenset(split_codes(settings)),
-            employment_types=frozenset(split_codes(kinds)),
-            availability=frozenset(split_codes(availability)),
-            pay_expectation=pay,
-            modalities=modalities.get(graduate_id, {}),
-            credentials=tuple(credentials.get(graduate_id, ())),
-        )
-    return out
+    graduates = _transposed(db.execute(query).all(), 12)
+    code_sets = _CodeSets()
+    settings, kinds, availability = (
+        list(map(code_sets.__getitem__, stored)) for stored in graduates[8:11]
+    )
+    return GraduateColumns(
+        id=graduates[0],
+        verified=graduates[1],
+        seeking=graduates[2],
+        visibility=graduates[3],
+        zip=graduates[4],
+        travel_radius_miles=graduates[5],
+        training_hours=graduates[6],
+        clinical_hours=graduates[7],
+        settings=settings,
+        employment_types=kinds,
+        availability=availability,
+        pay_expectation=graduates[11],
+        modalities=ModalityRows(*_transposed(db.execute(modality_query).all(), 3)),
+        credentials=CredentialRows(*_transposed(db.execute(credential_query).all(), 5)),
+    )
+
+
+def _transposed(rows: Sequence[Sequence[object]], width: int) -> list[Sequence[Any]]:
+    """Rows as columns (`width` empty ones for no rows)."""
+    return list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
 
 
 def load_positions(
@@ -312,10 +332,10 @@ def _build(cache: _Cache, reader: Session) -> MatchIndex:
     now = time.monotonic()
     cache.gaps = {i: now for i in range(max(1, last - 49), last + 1) if i not in recent}
     cache.last_change = last
-    graduates = load_graduates(reader)
-    index = MatchIndex.build(graduates.values(), load_positions(reader).values())
+    (graduates,) = load_graduate_columns(reader)
+    index = MatchIndex.build(graduates, load_positions(reader).values())
     cache.index = index
-    cache.graduate_ids = set(graduates)
+    cache.graduate_ids = set(graduates.id)
     return index
 
 
@@ -361,13 +381,13 @@ def _apply(
     remove_missing: bool = True,
 ) -> None:
     if graduate_ids:
-        found = load_graduates(reader, graduate_ids)
-        for graduate_id in graduate_ids:
-            record = found.get(graduate_id)
-            if record is not None:
-                index.upsert_graduate(record)
-                cache.graduate_ids.add(graduate_id)
-            elif remove_missing:
+        found: set[int] = set()
+        for columns in load_graduate_columns(reader, graduate_ids):
+            index.upsert_graduates(columns)
+            found.update(columns.id)
+        cache.graduate_ids |= found
+        if remove_missing:
+            for graduate_id in graduate_ids - found:
                 index.remove_graduate(graduate_id)
                 cache.graduate_ids.discard(graduate_id)
     if position_ids:

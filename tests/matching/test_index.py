@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from random import Random
 
 import numpy as np
 import pytest
@@ -11,7 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from placement.matching import MatchIndex, MatchResult, score
-from placement.matching.records import CredentialRecord, GraduateRecord, PositionRecord
+from placement.matching.records import (
+    CredentialRecord,
+    CredentialRows,
+    GraduateColumns,
+    GraduateRecord,
+    ModalityRows,
+    PositionRecord,
+)
 
 from .builders import TODAY, graduate, graduates, populations, position, positions
 
@@ -323,3 +331,56 @@ def test_hours_and_zip_slots_widen_when_they_outgrow_two_bytes() -> None:
     demanding = position(2, min_training_hours=39_999)
     index.upsert_position(demanding)
     assert_same(index, [small, big], [position(1), demanding])
+
+
+def _far_apart(gs: list[GraduateRecord], spread: bool) -> list[GraduateRecord]:
+    """The same graduates, with ids far apart when `spread` (the index's sparse id path)."""
+    return [replace(g, id=g.id * 30_000_001 + 7) for g in gs] if spread else gs
+
+
+@quick
+@given(populations(), st.booleans(), st.randoms(use_true_random=False))
+def test_columns_build_the_index_records_build(
+    population: tuple[list[GraduateRecord], list[PositionRecord]], spread: bool, rng: Random
+) -> None:
+    """Graduates as the matching queries return them (long tables in any order, rows of
+    other graduates among them) rank exactly like the records, and like the reference."""
+    gs, ps = population
+    gs = _far_apart(gs, spread)
+    columns = GraduateColumns.from_records(gs)
+    assert columns.records() == gs
+    m, c = columns.modalities, columns.credentials
+    stranger = max((g.id for g in gs), default=0) + 1
+    modality_rows = [*zip(m.graduate_id, m.code, m.level, strict=True), (stranger, "oncology", 3)]
+    credential_rows = [
+        *zip(c.graduate_id, c.code, c.state, c.expires_on, c.verified, strict=True),
+        (stranger, "bls_cpr", None, None, True),
+    ]
+    rng.shuffle(modality_rows)
+    rng.shuffle(credential_rows)
+    columns = replace(
+        columns,
+        modalities=ModalityRows(*map(list, zip(*modality_rows, strict=True))),
+        credentials=CredentialRows(*map(list, zip(*credential_rows, strict=True))),
+    )
+    index = MatchIndex.build(columns, ps, today=TODAY)
+    assert index.graduate_count == len(gs)
+    assert_same(index, gs, ps)
+
+
+def test_columns_replace_rows_and_leave_other_graduates_alone() -> None:
+    index = MatchIndex.build([graduate(1), graduate(2)], [position(7)], today=TODAY)
+    # graduate 2 loses their BLS; a credential row naming graduate 1 is not theirs to change
+    changed = GraduateColumns.from_records([graduate(2, credentials=())])
+    stray = CredentialRows([1], ["bls_cpr"], [None], [None], [True])
+    index.upsert_graduates(replace(changed, credentials=stray))
+    assert [g for g, _ in index.rank_graduates(7)] == [1]
+    assert set(index.graduate(1).credentials) == set(graduate(1).credentials)
+
+
+def test_columns_refuse_a_repeated_id() -> None:
+    index = MatchIndex.build([graduate(1)], [position(7)], today=TODAY)
+    twice = GraduateColumns.from_records([graduate(3), graduate(3, clinical_hours=5)])
+    with pytest.raises(ValueError, match="unique"):
+        index.upsert_graduates(twice)
+    assert index.graduate_count == 1 and not index.has_graduate(3)
