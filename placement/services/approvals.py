@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from placement import links
 from placement.config import Settings
 from placement.db import atomic
-from placement.i18n import gettext
+from placement.i18n import N_, Labels, gettext
 from placement.models import Employer, EmployerMember, EmployerStatus, Position, User, utcnow
 from placement.services import (
     Actor,
@@ -39,6 +39,14 @@ EMPLOYER_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 POSITION_ACTIONS = REVIEW_ACTIONS
 PAST = {"approve": "approved", "reject": "rejected", "suspend": "suspended"}
 MAX_REASON = 2000
+# An organisation reviewed twice, in the reader's language (whole sentences, by status).
+ALREADY = Labels(
+    {
+        "approved": N_("%(name)s is already approved."),
+        "rejected": N_("%(name)s is already rejected."),
+        "suspended": N_("%(name)s is already suspended."),
+    }
+)
 
 
 def _reason(reason: str | None, *, required: bool) -> str:
@@ -110,9 +118,14 @@ def review_employer(
     employer = employer_for_review(db, employer_id)
     before = {"status": employer.status, "status_reason": employer.status_reason}
     if employer.status == target:
-        raise Conflict(f"{employer.name} is already {target}.")
+        raise Conflict(ALREADY[target] % {"name": employer.name})
     if employer.status not in allowed_from:
-        raise DomainError(f"An organisation that is {employer.status} cannot be {action}d here.")
+        raise DomainError(
+            gettext(
+                "An organisation whose status is “%(status)s” cannot be given this decision here.",
+                status=EMPLOYER_STATUS_LABELS.get(employer.status, employer.status),
+            )
+        )
     now = utcnow()
     result = db.exec(
         update(Employer)
@@ -120,7 +133,7 @@ def review_employer(
         .values(status=target, status_reason=text, reviewed_by=actor.user_id, reviewed_at=now)
     )
     if result.rowcount != 1:
-        raise Conflict("Someone else reviewed this organisation first: reload the page.")
+        raise Conflict(gettext("Someone else reviewed this organisation first: reload the page."))
     db.refresh(employer)
     audit.record(
         db,
@@ -192,11 +205,18 @@ def review_held_change(
     employer = employer_for_review(db, employer_id)
     held = employers.held_changes(employer)
     if not held:
-        raise Conflict(f"{employer.name} has no change waiting: someone reviewed it first.")
+        raise Conflict(
+            gettext(
+                "%(name)s has no change waiting: someone reviewed it first.", name=employer.name
+            )
+        )
     if employer.status != EmployerStatus.APPROVED:
         raise DomainError(
-            f"{employer.name} is {employer.status}: its change can be reviewed once it is "
-            "approved again."
+            gettext(
+                "%(name)s is “%(status)s”: its change can be reviewed once it is approved again.",
+                name=employer.name,
+                status=EMPLOYER_STATUS_LABELS.get(employer.status, employer.status),
+            )
         )
     before = {name: getattr(employer, name) for name in sorted(held)}
     values: dict[str, object] = {"held_changes": None, "held_at": None}
@@ -212,7 +232,7 @@ def review_held_change(
         .values(**values)
     )
     if result.rowcount != 1:
-        raise Conflict("The change was reviewed or edited a moment ago: reload the page.")
+        raise Conflict(gettext("The change was reviewed or edited a moment ago: reload the page."))
     db.refresh(employer)
     if action == "approve":
         employers.shown_details_changed(db, employer_id)

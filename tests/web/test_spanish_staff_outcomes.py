@@ -285,6 +285,16 @@ class TestTheOtherStaffPages:
         assert "Pendiente de revisión" in text and "por hora" in text
         _absent(text, "Positions awaiting review", "Approve “", "per hour")
 
+    def test_reviewing_a_position_twice_is_refused_in_spanish(self, as_staff, db, employer_user):
+        position = factories.position(
+            db, employer_user.employer.id, title="Spa LMT", status="pending_review"
+        )
+        assert as_staff.submit(f"/staff/positions/{position.id}/approve").status_code == 303
+        again = as_staff.submit(f"/staff/positions/{position.id}/approve", headers=ES)
+        assert again.status_code == 409
+        assert "Este puesto está en estado «Abierto»; no espera revisión." in again.text
+        _absent(again.text, "not waiting for review")
+
 
 class TestAdministrators:
     def test_the_users_page_is_in_spanish(self, as_admin, staff_user):
