@@ -30,6 +30,8 @@ from typing import Literal
 import numpy as np
 
 from placement import geo, taxonomy
+from placement.i18n import ngettext
+from placement.localtime import format_date
 from placement.matching.index import MatchIndex
 
 Kind = Literal[
@@ -67,24 +69,65 @@ class Opening:
 
     @property
     def detail(self) -> str:
-        more = f"{self.count} more position{'s' if self.count != 1 else ''}"
+        """The change as the graduate reads it, in the reader's language (worded on display,
+        so nothing keeps a sentence in another language)."""
+        n = self.count
         if self.kind in ("renew_credential", "add_credential"):
             label = taxonomy.label(taxonomy.CREDENTIALS, self.code or "")
             if self.state and self.code in taxonomy.STATE_BOUND_CREDENTIALS:
                 label = f"{label} ({self.state})"
-            verb = "Renew" if self.kind == "renew_credential" else "Add"
-            return f"{verb} {label} before {self.before} to qualify for {more}"
+            before = format_date(self.before)
+            if self.kind == "renew_credential":
+                return ngettext(
+                    "Renew %(label)s before %(before)s to qualify for %(num)s more position",
+                    "Renew %(label)s before %(before)s to qualify for %(num)s more positions",
+                    n,
+                    label=label,
+                    before=before,
+                )
+            return ngettext(
+                "Add %(label)s before %(before)s to qualify for %(num)s more position",
+                "Add %(label)s before %(before)s to qualify for %(num)s more positions",
+                n,
+                label=label,
+                before=before,
+            )
         if self.kind == "add_modality":
             label = taxonomy.label(taxonomy.MODALITIES, self.code or "")
-            return f"Add {label} to your modalities to qualify for {more}"
+            return ngettext(
+                "Add %(label)s to your modalities to qualify for %(num)s more position",
+                "Add %(label)s to your modalities to qualify for %(num)s more positions",
+                n,
+                label=label,
+            )
         if self.kind == "travel_radius":
-            return f"Widen your travel radius to {self.value} miles to qualify for {more}"
+            return ngettext(
+                "Widen your travel radius to %(miles)s miles to qualify for %(num)s more position",
+                "Widen your travel radius to %(miles)s miles to qualify for %(num)s more positions",
+                n,
+                miles=self.value,
+            )
         if self.kind == "add_slot":
-            return f"Add {taxonomy.slot_label(self.code or '')} to your availability for {more}"
+            return ngettext(
+                "Add %(slot)s to your availability for %(num)s more position",
+                "Add %(slot)s to your availability for %(num)s more positions",
+                n,
+                slot=taxonomy.slot_label(self.code or ""),
+            )
         if self.kind == "employment_type":
             label = taxonomy.label(taxonomy.EMPLOYMENT_TYPES, self.code or "").lower()
-            return f"Accept {label} work to qualify for {more}"
-        return f"Reach {self.value} training hours to qualify for {more}"
+            return ngettext(
+                "Accept %(label)s work to qualify for %(num)s more position",
+                "Accept %(label)s work to qualify for %(num)s more positions",
+                n,
+                label=label,
+            )
+        return ngettext(
+            "Reach %(hours)s training hours to qualify for %(num)s more position",
+            "Reach %(hours)s training hours to qualify for %(num)s more positions",
+            n,
+            hours=self.value,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,8 @@ from typing import Final
 
 from placement import dates, geo, taxonomy
 from placement.formats import money
+from placement.i18n import N_, gettext
+from placement.localtime import format_date
 from placement.matching.records import (
     Check,
     CredentialRecord,
@@ -230,20 +232,22 @@ def _checks(
     state = p_point.state if p_point else None
     on = check_date(position, today)
     if graduate.seeking:
-        met("seeking", lambda: "Looking for work")
+        met("seeking", lambda: gettext("Looking for work"))
     else:
-        missing("seeking", "Not currently looking for work")
+        missing("seeking", gettext("Not currently looking for work"))
     if graduate.verified:
-        met("verified", lambda: "Profile verified by career services")
+        met("verified", lambda: gettext("Profile verified by career services"))
     else:
-        missing("verified", "Profile not yet verified by career services")
+        missing("verified", gettext("Profile not yet verified by career services"))
     for code in _ordered(position.required_credentials, taxonomy.CREDENTIALS):
         holding = best_holding(graduate.credentials, code, state)
         if code in position.verified_credentials:
             verified = best_holding(verified_holdings(graduate), code, state)
             if not credential_valid(verified, on) and credential_valid(holding, on):
                 label = taxonomy.label(taxonomy.CREDENTIALS, code)
-                detail = f"{label} held but not yet verified by career services"
+                detail = gettext(
+                    "%(label)s held but not yet verified by career services", label=label
+                )
                 missing("required_credential", detail)
                 continue
             holding = verified if credential_valid(verified, on) else holding
@@ -259,20 +263,27 @@ def _checks(
         label = taxonomy.label(taxonomy.MODALITIES, code)
         level = proficiency(graduate, code)
         if level < 1:
-            missing("required_modality", f"{label} is required; not on the profile")
+            missing(
+                "required_modality",
+                gettext("%(label)s is required; not on the profile", label=label),
+            )
         else:
             met(
                 "required_modality",
                 partial(_modality_met, label, level),
             )
-    hours = (
-        f"{graduate.training_hours} training hours; "
-        f"the position requires {position.min_training_hours}"
-    )
+
+    def hours() -> str:
+        return gettext(
+            "%(hours)s training hours; the position requires %(minimum)s",
+            hours=graduate.training_hours,
+            minimum=position.min_training_hours,
+        )
+
     if graduate.training_hours < position.min_training_hours:
-        missing("training_hours", hours)
+        missing("training_hours", hours())
     else:
-        met("training_hours", lambda: hours)
+        met("training_hours", hours)
     c2 = None
     if g_point and p_point:
         c2 = geo.chord2(geo.unit_vector(g_point), geo.unit_vector(p_point))
@@ -281,14 +292,26 @@ def _checks(
             miles = geo.distance_miles(g_point, p_point)
             missing(
                 "travel_radius",
-                f"{miles:.1f} miles away, beyond a {radius}-mile radius",
+                gettext(
+                    "%(miles)s miles away, beyond a %(radius)s-mile radius",
+                    miles=f"{miles:.1f}",
+                    radius=radius,
+                ),
             )
         else:
             met(
                 "travel_radius",
                 lambda: (
-                    f"{geo.distance_miles(g_point, p_point):.1f} miles away, "
-                    + (f"within a {radius}-mile radius" if radius is not None else "no radius set")
+                    gettext(
+                        "%(miles)s miles away, within a %(radius)s-mile radius",
+                        miles=f"{geo.distance_miles(g_point, p_point):.1f}",
+                        radius=radius,
+                    )
+                    if radius is not None
+                    else gettext(
+                        "%(miles)s miles away, no radius set",
+                        miles=f"{geo.distance_miles(g_point, p_point):.1f}",
+                    )
                 ),
             )
     else:
@@ -297,39 +320,57 @@ def _checks(
     offered = taxonomy.label(taxonomy.EMPLOYMENT_TYPES, position.employment_type)
     if accepted and position.employment_type not in accepted:
         wants = _labels(accepted, taxonomy.EMPLOYMENT_TYPES)
-        missing("employment_type", f"Looking for {wants}; this position is {offered}")
+        missing(
+            "employment_type",
+            gettext(
+                "Looking for %(wants)s; this position is %(offered)s", wants=wants, offered=offered
+            ),
+        )
     else:
         met(
             "employment_type",
             lambda: (
-                f"{offered} is among the employment types looked for"
+                gettext("%(offered)s is among the employment types looked for", offered=offered)
                 if accepted
-                else f"{offered}; every employment type is accepted"
+                else gettext("%(offered)s; every employment type is accepted", offered=offered)
             ),
         )
     overlap = len(position.shifts & graduate.availability)
     if position.shifts and not overlap:
         shifts = _slots(position.shifts)
         detail = (
-            f"No availability given; the position's shifts are {shifts}"
+            gettext("No availability given; the position's shifts are %(shifts)s", shifts=shifts)
             if not graduate.availability
-            else f"Availability ({_slots(graduate.availability)}) misses every shift ({shifts})"
+            else gettext(
+                "Availability (%(available)s) misses every shift (%(shifts)s)",
+                available=_slots(graduate.availability),
+                shifts=shifts,
+            )
         )
         missing("availability", detail)
     else:
         met(
             "availability",
             lambda: (
-                f"Available for {overlap} of the {len(position.shifts)} shifts"
+                gettext(
+                    "Available for %(overlap)s of the %(shifts)s shifts",
+                    overlap=overlap,
+                    shifts=len(position.shifts),
+                )
                 if position.shifts
-                else "Flexible hours: no shift to miss"
+                else gettext("Flexible hours: no shift to miss")
             ),
         )
     return out, c2, overlap
 
 
 def _modality_met(label: str, level: int) -> str:
-    return f"{label} is on the profile (proficiency {level} of {MAX_PROFICIENCY})"
+    return gettext(
+        "%(label)s is on the profile (proficiency %(level)s of %(most)s)",
+        label=label,
+        level=level,
+        most=MAX_PROFICIENCY,
+    )
 
 
 def _credential_met(
@@ -337,12 +378,42 @@ def _credential_met(
 ) -> str:
     label = taxonomy.label(taxonomy.CREDENTIALS, code)
     held = taxonomy.label(taxonomy.CREDENTIALS, holding.code) if holding else label
-    what = label if held == label else f"{label} ({held} counts)"
-    checked = "verified" if holding is not None and holding.verified else "not yet verified"
+    what = (
+        label if held == label else gettext("%(label)s (%(held)s counts)", label=label, held=held)
+    )
+    verified = holding is not None and holding.verified
     if holding is None or holding.expires_on is None:
-        return f"{what} on file, {checked}; it does not expire"
-    when = f"the start on {position.start_date}" if position.start_date == on else "today"
-    return f"{what} on file, {checked}; valid until {holding.expires_on}, beyond {when}"
+        if verified:
+            return gettext("%(what)s on file, verified; it does not expire", what=what)
+        return gettext("%(what)s on file, not yet verified; it does not expire", what=what)
+    until = format_date(holding.expires_on)
+    if position.start_date == on:
+        start = format_date(position.start_date)
+        if verified:
+            return gettext(
+                "%(what)s on file, verified; valid until %(until)s, beyond the start on %(start)s",
+                what=what,
+                until=until,
+                start=start,
+            )
+        return gettext(
+            "%(what)s on file, not yet verified; valid until %(until)s, beyond the start on "
+            "%(start)s",
+            what=what,
+            until=until,
+            start=start,
+        )
+    if verified:
+        return gettext(
+            "%(what)s on file, verified; valid until %(until)s, beyond today",
+            what=what,
+            until=until,
+        )
+    return gettext(
+        "%(what)s on file, not yet verified; valid until %(until)s, beyond today",
+        what=what,
+        until=until,
+    )
 
 
 def _soft_reasons(
@@ -367,7 +438,7 @@ def _soft_reasons(
     add(
         "preferred_modalities",
         preferred_modalities_raw(len(have), len(preferred)),
-        _share("preferred modalities", have, preferred, mods),
+        _share("modalities", have, preferred, mods),
     )
 
     asked = position.required_modalities | position.preferred_modalities
@@ -377,10 +448,14 @@ def _soft_reasons(
     add(
         "proficiency",
         proficiency_raw(total, len(asked)),
-        f"Average proficiency {total / len(asked):.1f} of {MAX_PROFICIENCY} across the "
-        f"{len(asked)} modalities asked for"
+        gettext(
+            "Average proficiency %(average)s of %(most)s across the %(asked)s modalities asked for",
+            average=f"{total / len(asked):.1f}",
+            most=MAX_PROFICIENCY,
+            asked=len(asked),
+        )
         if asked
-        else "No modalities asked for",
+        else gettext("No modalities asked for"),
     )
 
     creds = taxonomy.CREDENTIALS
@@ -393,38 +468,52 @@ def _soft_reasons(
     add(
         "preferred_credentials",
         preferred_credentials_raw(len(valid), len(wanted)),
-        _share("preferred credentials", valid, wanted, creds),
+        _share("credentials", valid, wanted, creds),
     )
 
     add(
         "clinical_hours",
         clinical_hours_raw(graduate.clinical_hours),
-        f"{graduate.clinical_hours} clinical hours (full points from {CLINICAL_HOURS_FULL})",
+        gettext(
+            "%(hours)s clinical hours (full points from %(full)s)",
+            hours=graduate.clinical_hours,
+            full=CLINICAL_HOURS_FULL,
+        ),
     )
 
     shifts = len(position.shifts)
     add(
         "schedule",
         schedule_raw(overlap, shifts),
-        f"Available for {overlap} of the {shifts} shifts" if shifts else "Flexible shifts",
+        gettext(
+            "Available for %(overlap)s of the %(shifts)s shifts", overlap=overlap, shifts=shifts
+        )
+        if shifts
+        else gettext("Flexible shifts"),
     )
 
     if g_point and p_point:
         miles = geo.distance_miles(g_point, p_point)
         radius = graduate.travel_radius_miles
-        limit = f" (radius {radius} miles)" if radius is not None else ""
-        where = f"{miles:.1f} miles away{limit}"
+        if radius is not None:
+            where = gettext(
+                "%(miles)s miles away (radius %(radius)s miles)",
+                miles=f"{miles:.1f}",
+                radius=radius,
+            )
+        else:
+            where = gettext("%(miles)s miles away", miles=f"{miles:.1f}")
     else:
-        where = "Distance unknown"
+        where = gettext("Distance unknown")
     add("distance", distance_raw(c2), where)
 
     setting = taxonomy.label(taxonomy.SETTINGS, position.setting)
     if position.setting in graduate.settings:
-        detail = f"{setting} is a preferred setting"
+        detail = gettext("%(setting)s is a preferred setting", setting=setting)
     elif graduate.settings:
-        detail = f"{setting} is not among the preferred settings"
+        detail = gettext("%(setting)s is not among the preferred settings", setting=setting)
     else:
-        detail = "No setting preference given"
+        detail = gettext("No setting preference given")
     add(
         "setting",
         setting_raw(position.setting in graduate.settings, bool(graduate.settings)),
@@ -433,13 +522,21 @@ def _soft_reasons(
 
     top, expectation = pay_top(position), graduate.pay_expectation
     if top is None:
-        detail = "Pay not stated"
+        detail = gettext("Pay not stated")
     elif expectation is None:
-        detail = f"Pays up to {_hourly(top)}; no pay expectation given"
+        detail = gettext("Pays up to %(top)s; no pay expectation given", top=_hourly(top))
     elif top >= expectation:
-        detail = f"Pays up to {_hourly(top)}, meeting the expected {_hourly(expectation)}"
+        detail = gettext(
+            "Pays up to %(top)s, meeting the expected %(expected)s",
+            top=_hourly(top),
+            expected=_hourly(expectation),
+        )
     else:
-        detail = f"Pays up to {_hourly(top)}, below the expected {_hourly(expectation)}"
+        detail = gettext(
+            "Pays up to %(top)s, below the expected %(expected)s",
+            top=_hourly(top),
+            expected=_hourly(expectation),
+        )
     add("pay", pay_raw(top, expectation), detail)
     return out
 
@@ -457,34 +554,55 @@ def _credential_failure(
 ) -> str:
     label = taxonomy.label(taxonomy.CREDENTIALS, code)
     if holding is not None and holding.expires_on is not None:
-        expiry = holding.expires_on
-        if expiry < today:
-            return f"{label} expired on {expiry}"
-        if expiry == today:
-            return f"{label} expires today ({expiry})"
-        start = position.start_date
-        if start == expiry:
-            return f"{label} expires {expiry}, on the start date; it must be valid beyond it"
-        return f"{label} expires {expiry}, before the start date {start}"
+        expiry = format_date(holding.expires_on)
+        if holding.expires_on < today:
+            return gettext("%(label)s expired on %(expiry)s", label=label, expiry=expiry)
+        if holding.expires_on == today:
+            return gettext("%(label)s expires today (%(expiry)s)", label=label, expiry=expiry)
+        if position.start_date == holding.expires_on:
+            return gettext(
+                "%(label)s expires %(expiry)s, on the start date; it must be valid beyond it",
+                label=label,
+                expiry=expiry,
+            )
+        return gettext(
+            "%(label)s expires %(expiry)s, before the start date %(start)s",
+            label=label,
+            expiry=expiry,
+            start=format_date(position.start_date),
+        )
     if code in taxonomy.STATE_BOUND_CREDENTIALS:
         if state is None:
-            return f"{label} cannot be checked: the position's ZIP is not a known US ZIP"
+            return gettext(
+                "%(label)s cannot be checked: the position's ZIP is not a known US ZIP", label=label
+            )
         others = sorted(
             {
-                (held.state or "").strip().upper() or "an unknown state"
+                (held.state or "").strip().upper() or gettext("an unknown state")
                 for held in graduate.credentials
                 if held.code == code
             }
         )
         equivalents = sorted(taxonomy.STATE_LICENSE_EQUIVALENTS.get(state, frozenset()))
         alternative = "".join(
-            f" ({taxonomy.label(taxonomy.CREDENTIALS, other)} also counts)" for other in equivalents
+            gettext(" (%(other)s also counts)", other=taxonomy.label(taxonomy.CREDENTIALS, other))
+            for other in equivalents
         )
         if others:
-            held_states = ", ".join(others)
-            return f"{label} on file is for {held_states}; the position is in {state}{alternative}"
-        return f"No {label} for {state} on file{alternative}"
-    return f"No {label} on file"
+            return gettext(
+                "%(label)s on file is for %(held)s; the position is in %(state)s%(alternative)s",
+                label=label,
+                held=", ".join(others),
+                state=state,
+                alternative=alternative,
+            )
+        return gettext(
+            "No %(label)s for %(state)s on file%(alternative)s",
+            label=label,
+            state=state,
+            alternative=alternative,
+        )
+    return gettext("No %(label)s on file", label=label)
 
 
 def _unknown_zip(
@@ -492,25 +610,45 @@ def _unknown_zip(
 ) -> str:
     if g_point is None:
         if not graduate.zip:
-            return "No ZIP code on the graduate's profile, so distance cannot be checked"
-        return f"The graduate's ZIP {graduate.zip} is not a known US ZIP code"
+            return gettext("No ZIP code on the graduate's profile, so distance cannot be checked")
+        return gettext("The graduate's ZIP %(zip)s is not a known US ZIP code", zip=graduate.zip)
     if not position.zip:
-        return "The position has no ZIP code, so distance cannot be checked"
-    return f"The position's ZIP {position.zip} is not a known US ZIP code"
+        return gettext("The position has no ZIP code, so distance cannot be checked")
+    return gettext("The position's ZIP %(zip)s is not a known US ZIP code", zip=position.zip)
+
+
+# The preferred-requirement sentences, per kind: (none listed, all held, none held, some held).
+_SHARE_SENTENCES = {
+    "modalities": (
+        N_("No preferred modalities listed"),
+        N_("Has %(have)s of %(wanted)s preferred modalities (%(held)s)"),
+        N_("Has %(have)s of %(wanted)s preferred modalities; lacks %(lacking)s"),
+        N_("Has %(have)s of %(wanted)s preferred modalities (%(held)s); lacks %(lacking)s"),
+    ),
+    "credentials": (
+        N_("No preferred credentials listed"),
+        N_("Has %(have)s of %(wanted)s preferred credentials (%(held)s)"),
+        N_("Has %(have)s of %(wanted)s preferred credentials; lacks %(lacking)s"),
+        N_("Has %(have)s of %(wanted)s preferred credentials (%(held)s); lacks %(lacking)s"),
+    ),
+}
 
 
 def _share(
-    what: str, have: list[str], wanted: list[str], vocabulary: dict[str, taxonomy.Term]
+    kind: str, have: list[str], wanted: list[str], vocabulary: dict[str, taxonomy.Term]
 ) -> str:
+    none_listed, all_held, none_held, some_held = _SHARE_SENTENCES[kind]
     if not wanted:
-        return f"No {what} listed"
-    text = f"Has {len(have)} of {len(wanted)} {what}"
-    if have:
-        text += f" ({', '.join(taxonomy.label(vocabulary, code) for code in have)})"
+        return gettext(none_listed)
     missing = [code for code in wanted if code not in have]
-    if missing:
-        text += f"; lacks {', '.join(taxonomy.label(vocabulary, code) for code in missing)}"
-    return text
+    sentence = some_held if have and missing else all_held if have else none_held
+    return gettext(
+        sentence,
+        have=len(have),
+        wanted=len(wanted),
+        held=", ".join(taxonomy.label(vocabulary, code) for code in have),
+        lacking=", ".join(taxonomy.label(vocabulary, code) for code in missing),
+    )
 
 
 _ORDERS: dict[int, dict[str, int]] = {}

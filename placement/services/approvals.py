@@ -8,10 +8,12 @@ the app.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from placement import links
+from placement import i18n, links
 from placement.config import Settings
 from placement.db import atomic
 from placement.i18n import N_, Labels, gettext
@@ -81,19 +83,29 @@ def members(db: Session, employer_id: int) -> list[User]:
 
 
 def _notify_members(
-    db: Session, settings: Settings, employer_id: int, *, subject: str, body: str, kind: str
+    db: Session,
+    settings: Settings,
+    employer_id: int,
+    *,
+    words: Callable[[], tuple[str, str]],
+    kind: str,
 ) -> None:
+    """Mail every active member; `words` gives (subject, body) in the current language and is
+    called once per member, inside that member's language."""
     for user in members(db, employer_id):
         if user.active:
-            mail.queue(
-                db,
-                settings,
-                to_email=user.email,
-                to_user_id=user.id,
-                subject=subject,
-                body=f"Hello {user.name or user.email},\n\n{body}\n\nCareer Services\n",
-                kind=kind,
-            )
+            with i18n.using(user.language):
+                subject, body = words()
+                greeting = gettext("Hello %(name)s,", name=user.name or user.email)
+                mail.queue(
+                    db,
+                    settings,
+                    to_email=user.email,
+                    to_user_id=user.id,
+                    subject=subject,
+                    body=f"{greeting}\n\n{body}\n\n{gettext('Career Services')}\n",
+                    kind=kind,
+                )
 
 
 @atomic
@@ -148,29 +160,40 @@ def review_employer(
     positions = db.exec(select(Position.id).where(Position.employer_id == employer_id)).all()
     for position_id in positions:
         changes.position_changed(db, position_id)
-    if action == "approve":
-        subject = f"{employer.name} is approved on the placement network"
-        body = (
-            f"Career services approved {employer.name}. Positions you submit now go to "
-            "review and, once approved, appear in the public search: "
-            f"{links.url(settings, 'employer_home')}"
+
+    def words() -> tuple[str, str]:
+        name = employer.name
+        if action == "approve":
+            return gettext("%(name)s is approved on the placement network", name=name), gettext(
+                "Career services approved %(name)s. Positions you submit now go to review "
+                "and, once approved, appear in the public search: %(link)s",
+                name=name,
+                link=links.url(settings, "employer_home"),
+            )
+        reason = gettext("Reason: %(reason)s", reason=text)
+        if action == "reject":
+            return gettext("%(name)s was not approved", name=name), "\n\n".join(
+                [
+                    gettext("Career services did not approve %(name)s.", name=name),
+                    reason,
+                    gettext(
+                        "Reply to this message or contact career services if you think this "
+                        "is a mistake."
+                    ),
+                ]
+            )
+        return gettext("%(name)s is suspended", name=name), "\n\n".join(
+            [
+                gettext(
+                    "Career services suspended %(name)s: its positions no longer appear in "
+                    "the search.",
+                    name=name,
+                ),
+                reason,
+            ]
         )
-    elif action == "reject":
-        subject = f"{employer.name} was not approved"
-        body = (
-            f"Career services did not approve {employer.name}.\n\nReason: {text}\n\n"
-            "Reply to this message or contact career services if you think this is a "
-            "mistake."
-        )
-    else:
-        subject = f"{employer.name} is suspended"
-        body = (
-            f"Career services suspended {employer.name}: its positions no longer appear "
-            f"in the search.\n\nReason: {text}"
-        )
-    _notify_members(
-        db, settings, employer_id, kind=f"employer_{PAST[action]}", subject=subject, body=body
-    )
+
+    _notify_members(db, settings, employer_id, kind=f"employer_{PAST[action]}", words=words)
     if action == "suspend":
         for user in members(db, employer_id):
             accounts.end_all_sessions(db, user)
@@ -247,37 +270,49 @@ def review_held_change(
         before=before,
         after=held if action == "approve" else {**before, "reason": text},
     )
-    described = "\n".join(
-        f"- {_FIELD_LABELS[name]}: {before[name] or '(none)'} → {held[name] or '(none)'}"
-        for name in sorted(held)
-    )
-    if action == "approve":
-        subject = f"Your change to {employer.name} is approved"
-        body = (
-            "Career services approved the change to your organisation's details:\n\n"
-            f"{described}\n\nThe public pages and the search show it now: "
-            f"{links.url(settings, 'employer:organization')}"
+
+    def words() -> tuple[str, str]:
+        none = gettext("(none)")
+        described = "\n".join(
+            f"- {_FIELD_LABELS[name]}: {before[name] or none} → {held[name] or none}"
+            for name in sorted(held)
         )
-    else:
-        subject = f"Your change to {employer.name} was not approved"
-        body = (
-            "Career services did not approve the change to your organisation's details:"
-            f"\n\n{described}\n\nReason: {text}\n\nThe approved details stay as they "
-            "were. Reply to this message or contact career services if you think this is "
-            "a mistake."
+        if action == "approve":
+            return gettext("Your change to %(name)s is approved", name=employer.name), (
+                "\n\n".join(
+                    [
+                        gettext(
+                            "Career services approved the change to your organisation's details:"
+                        ),
+                        described,
+                        gettext(
+                            "The public pages and the search show it now: %(link)s",
+                            link=links.url(settings, "employer:organization"),
+                        ),
+                    ]
+                )
+            )
+        return gettext("Your change to %(name)s was not approved", name=employer.name), (
+            "\n\n".join(
+                [
+                    gettext(
+                        "Career services did not approve the change to your organisation's details:"
+                    ),
+                    described,
+                    gettext("Reason: %(reason)s", reason=text),
+                    gettext(
+                        "The approved details stay as they were. Reply to this message or "
+                        "contact career services if you think this is a mistake."
+                    ),
+                ]
+            )
         )
-    _notify_members(
-        db,
-        settings,
-        employer_id,
-        kind=f"employer_change_{PAST[action]}",
-        subject=subject,
-        body=body,
-    )
+
+    _notify_members(db, settings, employer_id, kind=f"employer_change_{PAST[action]}", words=words)
     return employer
 
 
-_FIELD_LABELS = {"name": "Name", "website": "Website", "npi": "NPI"}
+_FIELD_LABELS = Labels({"name": N_("Name"), "website": N_("Website"), "npi": "NPI"})
 
 
 @atomic
@@ -343,25 +378,23 @@ def review_position(
         before=before,
         after={"status": target, "status_reason": text},
     )
-    if action == "approve":
-        subject = f"Your position “{position.title}” is open"
-        body = (
-            f"Career services approved “{position.title}”. It now appears in the search "
-            "and graduates can apply: "
-            f"{links.url(settings, 'position', position_id=position.id)}"
+
+    def words() -> tuple[str, str]:
+        title = position.title
+        if action == "approve":
+            return gettext("Your position “%(title)s” is open", title=title), gettext(
+                "Career services approved “%(title)s”. It now appears in the search and "
+                "graduates can apply: %(link)s",
+                title=title,
+                link=links.url(settings, "position", position_id=position.id),
+            )
+        return gettext("Your position “%(title)s” was not approved", title=title), "\n\n".join(
+            [
+                gettext("Career services did not approve “%(title)s”.", title=title),
+                gettext("Reason: %(reason)s", reason=text),
+                gettext("You can edit the position and submit it again."),
+            ]
         )
-    else:
-        subject = f"Your position “{position.title}” was not approved"
-        body = (
-            f"Career services did not approve “{position.title}”.\n\nReason: {text}\n\n"
-            "You can edit the position and submit it again."
-        )
-    _notify_members(
-        db,
-        settings,
-        employer.id or 0,
-        kind=f"position_{PAST[action]}",
-        subject=subject,
-        body=body,
-    )
+
+    _notify_members(db, settings, employer.id or 0, kind=f"position_{PAST[action]}", words=words)
     return position

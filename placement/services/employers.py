@@ -14,8 +14,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from placement import taxonomy
+from placement import i18n, taxonomy
 from placement.config import Settings
+from placement.i18n import gettext
 from placement.models import Employer, EmployerMember, EmployerStatus, User, utcnow
 from placement.npi import npi_is_valid
 from placement.services import (
@@ -47,7 +48,7 @@ def npi_problem(npi: str | None) -> str | None:
     """The NPI rule, for registration and every later change: empty, or 10 digits whose
     Luhn check (with the 80840 prefix) holds."""
     if npi and not npi_is_valid(npi):
-        return "This is not a valid 10-digit NPI: check the digits."
+        return gettext("This is not a valid 10-digit NPI: check the digits.")
     return None
 
 
@@ -100,10 +101,12 @@ def update_organization(
     organisation not yet approved changes everything at once (staff review it anyway)."""
     employer = employer_of(db, employer_id)
     if data.kind not in taxonomy.SETTINGS:
-        raise DomainError("Choose one of the options offered.", "kind")
+        raise DomainError(gettext("Choose one of the options offered."), "kind")
     check_npi(data.npi)
     if data.website and not data.website.lower().startswith(("http://", "https://")):
-        raise DomainError("Enter a web address starting with http:// or https://.", "website")
+        raise DomainError(
+            gettext("Enter a web address starting with http:// or https://."), "website"
+        )
     before = {name: getattr(employer, name) for name in ORGANIZATION_FIELDS}
     after = {
         "name": data.name,
@@ -236,7 +239,7 @@ def invite_colleague(
     employer = employer_of(db, employer_id)
     email = email.strip().lower()
     inviter = db.get(User, actor.user_id)
-    who = inviter.name or inviter.email if inviter else "A colleague"
+    inviter_name = inviter.name or inviter.email if inviter else None
     existing = accounts.find_user_by_email(db, email)
     user: User | None = None
     if existing is None:
@@ -255,21 +258,32 @@ def invite_colleague(
             existing = accounts.find_user_by_email(db, email)
     if user is None:
         if existing is not None and existing.active:
-            mail.queue(
-                db,
-                settings,
-                to_email=existing.email,
-                to_user_id=existing.id,
-                kind="invite_existing",
-                subject=f"{who} tried to add you to {employer.name} on the placement network",
-                body=(
-                    f"Hello {existing.name or existing.email},\n\n{who} tried to add this "
-                    f"address to the team of {employer.name} on the career services placement "
-                    "network. This address already has an account, and an account belongs to "
-                    "one organisation only, so nothing changed. If you should join that team, "
-                    "ask career services.\n"
-                ),
-            )
+            with i18n.using(existing.language):
+                who = inviter_name or gettext("A colleague")
+                greeting = gettext("Hello %(name)s,", name=existing.name or existing.email)
+                mail.queue(
+                    db,
+                    settings,
+                    to_email=existing.email,
+                    to_user_id=existing.id,
+                    kind="invite_existing",
+                    subject=gettext(
+                        "%(who)s tried to add you to %(employer)s on the placement network",
+                        who=who,
+                        employer=employer.name,
+                    ),
+                    body=greeting
+                    + "\n\n"
+                    + gettext(
+                        "%(who)s tried to add this address to the team of %(employer)s on the "
+                        "career services placement network. This address already has an "
+                        "account, and an account belongs to one organisation only, so nothing "
+                        "changed. If you should join that team, ask career services.",
+                        who=who,
+                        employer=employer.name,
+                    )
+                    + "\n",
+                )
         audit.record(
             db,
             "employer.member_invite_refused",
@@ -279,17 +293,28 @@ def invite_colleague(
             after={"employer_id": employer_id},
         )
         return None
+    # Worded in the new account's language (the setup mail is composed in it too).
+    with i18n.using(user.language):
+        who = inviter_name or gettext("A colleague")
+        subject = gettext(
+            "%(who)s invited you to %(employer)s on the placement network",
+            who=who,
+            employer=employer.name,
+        )
+        introduction = gettext(
+            "%(who)s invited you to join %(employer)s on the career services placement "
+            "network, where you can post positions and follow candidates.",
+            who=who,
+            employer=employer.name,
+        )
     link = accounts.send_setup_link(
         db,
         settings,
         user,
         ttl=accounts.INVITE_TTL,
         kind="invite",
-        subject=f"{who} invited you to {employer.name} on the placement network",
-        introduction=(
-            f"{who} invited you to join {employer.name} on the career services placement "
-            "network, where you can post positions and follow candidates."
-        ),
+        subject=subject,
+        introduction=introduction,
     )
     audit.record(
         db,
@@ -323,7 +348,7 @@ def _team_for_change(
     db.execute(select(col(Employer.id)).where(col(Employer.id) == employer_id).with_for_update())
     actor = _membership(db, employer_id, actor_user_id)
     if actor is None or not actor.is_owner:
-        raise Forbidden("Only an owner of the organisation can change who is on the team.")
+        raise Forbidden(gettext("Only an owner of the organisation can change who is on the team."))
     membership = _membership(db, employer_id, user_id)
     user = db.get(User, user_id) if membership is not None else None
     if membership is None or user is None or not user.active:
@@ -354,10 +379,11 @@ def remove_colleague(db: Session, *, employer_id: int, actor: Actor, user_id: in
     membership, user = _team_for_change(db, employer_id, actor.user_id or 0, user_id)
     if membership.is_owner and _owner_count(db, employer_id) <= 1:
         raise DomainError(
-            "This is the organisation's last owner: make a colleague an owner first.", None
+            gettext("This is the organisation's last owner: make a colleague an owner first."),
+            None,
         )
     if user_id == actor.user_id:
-        raise DomainError("You cannot remove yourself. Ask a colleague to do it.", None)
+        raise DomainError(gettext("You cannot remove yourself. Ask a colleague to do it."), None)
     others = db.execute(
         select(func.count())
         .select_from(EmployerMember)
@@ -369,7 +395,7 @@ def remove_colleague(db: Session, *, employer_id: int, actor: Actor, user_id: in
         )
     ).scalar_one()
     if others == 0:
-        raise DomainError("An organisation keeps at least one member.", None)
+        raise DomainError(gettext("An organisation keeps at least one member."), None)
     user.active = False
     accounts.end_all_sessions(db, user)
     db.execute(delete(EmployerMember).where(col(EmployerMember.id) == membership.id))

@@ -22,8 +22,9 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from placement import dates, links
+from placement import dates, i18n, links
 from placement.config import Settings
+from placement.i18n import gettext, ngettext
 from placement.models import (
     Application,
     Employer,
@@ -52,8 +53,14 @@ class InvitationLimit(DomainError):
     def __init__(self, retry_after: int) -> None:
         hours = max(1, round(retry_after / 3600))
         super().__init__(
-            f"This position has sent its {INVITATIONS_PER_DAY} invitations for the day. "
-            f"You can invite more in about {hours} hour(s).",
+            ngettext(
+                "This position has sent its %(most)s invitations for the day. You can invite "
+                "more in about %(num)s hour.",
+                "This position has sent its %(most)s invitations for the day. You can invite "
+                "more in about %(num)s hours.",
+                hours,
+                most=INVITATIONS_PER_DAY,
+            ),
             "graduate_id",
         )
         self.retry_after = retry_after
@@ -222,19 +229,23 @@ def invite(
     """
     note = (note or "").replace("\r\n", "\n").strip()
     if "\x00" in note:
-        raise DomainError("Remove the invisible NUL character.", "note")
+        raise DomainError(gettext("Remove the invisible NUL character."), "note")
     if len(note) > NOTE_MAX:
-        raise DomainError(f"Use at most {NOTE_MAX} characters.", "note")
+        raise DomainError(gettext("Use at most %(max)s characters.", max=NOTE_MAX), "note")
     position = position_service.position_for_employer(db, employer_id, position_id)
     graduate = invitable_graduate(db, graduate_id)
     existing = _invitation_for_pair(db, position_id, graduate_id)
     if existing is not None:
         return existing, False
     if not _is_public(db, position_id):
-        raise DomainError("Only an open, published position can invite graduates.", "graduate_id")
+        raise DomainError(
+            gettext("Only an open, published position can invite graduates."), "graduate_id"
+        )
     result = matching_service.explain(db, graduate_id, position_id)
     if not result.eligible:
-        raise DomainError("This graduate does not meet the position's requirements.", "graduate_id")
+        raise DomainError(
+            gettext("This graduate does not meet the position's requirements."), "graduate_id"
+        )
     try:
         hits = limits.hit(db, _limit_key(position_id))
     except limits.RateLimited as limited:
@@ -292,23 +303,34 @@ def _notify(
         return
     employer = db.get(Employer, position.employer_id)
     name = employer.name if employer else ""
-    body = (
-        f"Hello {graduate.first_name},\n\n"
-        f"{name} invites you to apply to “{position.title}”.\n\n"
-        + (f"Their note: {note}\n\n" if note else "")
-        + f"Apply or decline: {links.url(settings, 'graduate:invitations')}\n\n"
-        "You can turn invitations off on your privacy page: "
-        f"{links.url(settings, 'graduate:privacy')}\n"
-    )
-    mail.queue(
-        db,
-        settings,
-        to_email=email,
-        to_user_id=user_id,
-        kind="invitation_to_apply",
-        subject=f"{name} invites you to apply: {position.title}",
-        body=body,
-    )
+    words = {"employer": name, "job": position.title}
+    with i18n.using(mail.language_of(db, user_id)):
+        lines = [
+            gettext("Hello %(name)s,", name=graduate.first_name),
+            "",
+            gettext("%(employer)s invites you to apply to “%(job)s”.", **words),
+            "",
+        ]
+        if note:
+            lines += [gettext("Their note: %(note)s", note=note), ""]
+        lines += [
+            gettext("Apply or decline: %(link)s", link=links.url(settings, "graduate:invitations")),
+            "",
+            gettext(
+                "You can turn invitations off on your privacy page: %(link)s",
+                link=links.url(settings, "graduate:privacy"),
+            ),
+            "",
+        ]
+        mail.queue(
+            db,
+            settings,
+            to_email=email,
+            to_user_id=user_id,
+            kind="invitation_to_apply",
+            subject=gettext("%(employer)s invites you to apply: %(job)s", **words),
+            body="\n".join(lines),
+        )
 
 
 # -- the graduate's side --------------------------------------------------------------------

@@ -38,6 +38,7 @@ from sqlmodel import Session, col, func, select
 
 from placement import dates
 from placement.db import reset_write_intent, set_write_intent
+from placement.i18n import N_, gettext
 from placement.matching import (
     GraduateRecord,
     MatchIndex,
@@ -696,7 +697,7 @@ def explain_many(
 # points it sees, and its lists are ordered by that score (ties by name).
 CLINICAL_POINT_BAND = 2.5
 _EMPLOYER_WORDING = {
-    "training_hours": "Fewer training hours than the position's minimum",
+    "training_hours": N_("Fewer training hours than the position's minimum"),
 }
 
 
@@ -705,13 +706,15 @@ def clinical_band(points: float) -> tuple[float, str]:
     full = scoring.WEIGHTS["clinical_hours"]
     per_point = scoring.CLINICAL_HOURS_FULL / full
     if points >= full:
-        return float(full), (
-            f"Clinical hours on the school record: the top band "
-            f"({scoring.CLINICAL_HOURS_FULL} or more)"
+        return float(full), gettext(
+            "Clinical hours on the school record: the top band (%(full)s or more)",
+            full=scoring.CLINICAL_HOURS_FULL,
         )
     floor = int(points // CLINICAL_POINT_BAND) * CLINICAL_POINT_BAND
     low, high = round(floor * per_point), round((floor + CLINICAL_POINT_BAND) * per_point)
-    return floor, f"Clinical hours on the school record: about {low} to {high}"
+    return floor, gettext(
+        "Clinical hours on the school record: about %(low)s to %(high)s", low=low, high=high
+    )
 
 
 def employer_reasons(reasons: Iterable[Reason]) -> tuple[Reason, ...]:
@@ -721,7 +724,9 @@ def employer_reasons(reasons: Iterable[Reason]) -> tuple[Reason, ...]:
             points, words = clinical_band(reason.points)
             out.append(Reason(reason.factor, points, words))
         elif reason.factor in _EMPLOYER_WORDING:
-            out.append(Reason(reason.factor, reason.points, _EMPLOYER_WORDING[reason.factor]))
+            out.append(
+                Reason(reason.factor, reason.points, gettext(_EMPLOYER_WORDING[reason.factor]))
+            )
         else:
             out.append(reason)
     return tuple(out)

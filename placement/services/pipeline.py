@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy import Select, select, update
 from sqlmodel import Session, col
 
-from placement import dates, links, taxonomy
+from placement import dates, i18n, links, taxonomy
 from placement.config import Settings
 from placement.db import atomic
+from placement.i18n import N_, gettext, ngettext
 from placement.matching import MatchResult
 from placement.models import (
     Application,
@@ -137,31 +138,38 @@ def move_stage(
     current = application.stage
     if expected_stage and expected_stage != current:
         raise Conflict(
-            f"Someone moved this candidate to {STAGE_LABELS.get(current, current)} meanwhile; "
-            "nothing was changed. Check the history and choose again.",
+            gettext(
+                "Someone moved this candidate to %(stage)s meanwhile; nothing was changed. "
+                "Check the history and choose again.",
+                stage=STAGE_LABELS.get(current, current),
+            ),
             "stage",
         )
     if to_stage not in STAGE_LABELS:
-        raise DomainError("Choose one of the stages offered.", "stage")
+        raise DomainError(gettext("Choose one of the stages offered."), "stage")
     if to_stage == ApplicationStage.WITHDRAWN:
-        raise DomainError("Only the graduate can withdraw an application.", "stage")
+        raise DomainError(gettext("Only the graduate can withdraw an application."), "stage")
     if not is_legal(current, to_stage):
         if current in FINAL_STAGES:
-            message = f"This application is {STAGE_LABELS[current].lower()}: it cannot move on."
+            message = gettext(
+                "This application is %(stage)s: it cannot move on.",
+                stage=STAGE_LABELS[current].lower(),
+            )
         else:
-            allowed = ", ".join(STAGE_LABELS[s] for s in next_stages(current))
-            message = (
-                f"A candidate cannot go from {STAGE_LABELS[current]} to "
-                f"{STAGE_LABELS[to_stage]}; from here: {allowed}."
+            message = gettext(
+                "A candidate cannot go from %(current)s to %(target)s; from here: %(allowed)s.",
+                current=STAGE_LABELS[current],
+                target=STAGE_LABELS[to_stage],
+                allowed=", ".join(STAGE_LABELS[s] for s in next_stages(current)),
             )
         raise DomainError(message, "stage")
     if len(note) > MAX_NOTE or "\x00" in note:
-        raise DomainError(f"Keep the note under {MAX_NOTE} characters.", "note")
+        raise DomainError(gettext("Keep the note under %(max)s characters.", max=MAX_NOTE), "note")
     if to_stage == ApplicationStage.REJECTED:
         if not reason:
-            raise DomainError("Choose the reason the candidate will see.", "reason")
+            raise DomainError(gettext("Choose the reason the candidate will see."), "reason")
         if reason not in taxonomy.REJECTION_REASONS:
-            raise DomainError("Choose one of the reasons offered.", "reason")
+            raise DomainError(gettext("Choose one of the reasons offered."), "reason")
     else:
         reason = None
     if (
@@ -169,8 +177,10 @@ def move_stage(
         and offers.pending_offer(db, application.id or 0) is not None
     ):
         raise DomainError(
-            "An offer made in the app is waiting for the candidate's answer: the candidate is "
-            "hired when they accept it.",
+            gettext(
+                "An offer made in the app is waiting for the candidate's answer: the candidate "
+                "is hired when they accept it."
+            ),
             "stage",
         )
     if to_stage == ApplicationStage.HIRED:
@@ -181,8 +191,13 @@ def move_stage(
         hires = hires_for(db, position.id or 0)
         if hires >= position.openings:
             raise DomainError(
-                f"All {position.openings} opening(s) of this position are filled. Raise the "
-                "number of openings to hire more.",
+                ngettext(
+                    "All %(num)s opening of this position is filled. Raise the number of "
+                    "openings to hire more.",
+                    "All %(num)s openings of this position are filled. Raise the number of "
+                    "openings to hire more.",
+                    position.openings,
+                ),
                 "stage",
             )
 
@@ -218,8 +233,11 @@ def _set_stage(
     if updated.rowcount != 1:
         db.refresh(application)
         raise Conflict(
-            "Someone moved this candidate a moment before you (now "
-            f"{STAGE_LABELS.get(application.stage, application.stage)}); nothing was changed.",
+            gettext(
+                "Someone moved this candidate a moment before you (now %(stage)s); nothing was "
+                "changed.",
+                stage=STAGE_LABELS.get(application.stage, application.stage),
+            ),
             "stage",
         )
     db.refresh(application)
@@ -259,6 +277,19 @@ def _record_move(
     _tell_graduate(db, settings, application, position, to_stage, note, reason)
 
 
+# What the stage-change mail says, by stage (any other stage: "is now <stage>").
+_STAGE_HEADLINES = {
+    "screening": N_("Your application for %(job)s at %(employer)s is being screened."),
+    "interview": N_("Your application for %(job)s at %(employer)s moved to the interview stage."),
+    "offer": N_("Your application for %(job)s at %(employer)s comes with an offer."),
+    "hired": N_("Your application for %(job)s at %(employer)s ended in a hire: congratulations!"),
+    "rejected": N_("Your application for %(job)s at %(employer)s was not successful."),
+}
+# The note of the automatic answer to candidates still waiting on a filled position: kept in
+# the history in English, shown in the reader's language.
+FILLED_NOTE = N_("All openings of this position have been filled.")
+
+
 def _tell_graduate(
     db: Session,
     settings: Settings,
@@ -276,34 +307,43 @@ def _tell_graduate(
     if not email:
         return
     employer = db.get(Employer, position.employer_id)
-    employer_name = employer.name if employer else "The employer"
-    headline = {
-        "screening": "is being screened",
-        "interview": "moved to the interview stage",
-        "offer": "comes with an offer",
-        "hired": "ended in a hire: congratulations!",
-        "rejected": "was not successful",
-    }.get(to_stage, f"is now {STAGE_LABELS.get(to_stage, to_stage)}")
-    lines = [
-        f"Hello {graduate.first_name},",
-        "",
-        f"Your application for {position.title} at {employer_name} {headline}.",
-    ]
-    if reason:
-        lines += ["", f"Reason: {taxonomy.REJECTION_REASONS.get(reason, reason)}."]
-    if note:
-        lines += ["", f"Note from {employer_name}:", note]
     history = links.url(settings, "graduate:application", application_id=application.id)
-    lines += ["", f"See the whole history at {history}", ""]
-    mail.queue(
-        db,
-        settings,
-        to_email=email,
-        to_user_id=user.id if user else None,
-        kind="application_stage",
-        subject=f"{position.title} at {employer_name}: {STAGE_LABELS.get(to_stage, to_stage)}",
-        body="\n".join(lines),
-    )
+    # In the graduate's language (an address without an account reads English).
+    with i18n.using(user.language if user else None):
+        employer_name = employer.name if employer else gettext("The employer")
+        words = {"job": position.title, "employer": employer_name}
+        headline = _STAGE_HEADLINES.get(to_stage)
+        if headline is None:
+            stage = STAGE_LABELS.get(to_stage, to_stage)
+            sentence = gettext(
+                "Your application for %(job)s at %(employer)s is now %(stage)s.",
+                stage=stage,
+                **words,
+            )
+        else:
+            sentence = gettext(headline, **words)
+        lines = [gettext("Hello %(name)s,", name=graduate.first_name), "", sentence]
+        if reason:
+            reason_label = taxonomy.REJECTION_REASONS.get(reason, reason)
+            lines += ["", gettext("Reason: %(reason)s.", reason=reason_label)]
+        if note:
+            shown = gettext(FILLED_NOTE) if note == FILLED_NOTE else note
+            lines += ["", gettext("Note from %(employer)s:", employer=employer_name), shown]
+        lines += ["", gettext("See the whole history at %(link)s", link=history), ""]
+        subject = gettext(
+            "%(job)s at %(employer)s: %(stage)s",
+            stage=STAGE_LABELS.get(to_stage, to_stage),
+            **words,
+        )
+        mail.queue(
+            db,
+            settings,
+            to_email=email,
+            to_user_id=user.id if user else None,
+            kind="application_stage",
+            subject=subject,
+            body="\n".join(lines),
+        )
 
 
 def _record_placement(
@@ -353,7 +393,7 @@ def _answer_the_rest(db: Session, settings: Settings, position: Position, actor:
                 current,
                 "rejected",
                 actor,
-                "All openings of this position have been filled.",
+                FILLED_NOTE,
                 "position_filled",
             )
             answered += 1
@@ -377,12 +417,8 @@ def notify_new_application(db: Session, settings: Settings, application: Applica
     if position is None:
         return 0
     graduate = db.get(Graduate, application.graduate_id)
-    name = f"{graduate.first_name} {graduate.last_name}" if graduate else "A graduate"
-    how = (
-        "was referred by career services and accepted"
-        if application.source == "referred"
-        else "applied"
-    )
+    candidates = links.url(settings, "employer:candidates", position_id=position.id)
+    this_one = links.url(settings, "employer:application", application_id=application.id)
     members = db.execute(
         select(User)
         .join(EmployerMember, col(EmployerMember.user_id) == col(User.id))
@@ -390,21 +426,39 @@ def notify_new_application(db: Session, settings: Settings, application: Applica
     ).scalars()
     sent = 0
     for member in members:
-        mail.queue(
-            db,
-            settings,
-            to_email=member.email,
-            to_user_id=member.id,
-            kind="new_application",
-            subject=f"New candidate for {position.title}: {name}",
-            body=(
-                f"Hello {member.name or member.email},\n\n{name} {how} for {position.title}.\n\n"
-                "See the candidates at "
-                f"{links.url(settings, 'employer:candidates', position_id=position.id)}\n"
-                "and this application at "
-                f"{links.url(settings, 'employer:application', application_id=application.id)}\n"
-            ),
-        )
+        with i18n.using(member.language):
+            name = (
+                f"{graduate.first_name} {graduate.last_name}" if graduate else gettext("A graduate")
+            )
+            if application.source == "referred":
+                news = gettext(
+                    "%(name)s was referred by career services and accepted for %(job)s.",
+                    name=name,
+                    job=position.title,
+                )
+            else:
+                news = gettext("%(name)s applied for %(job)s.", name=name, job=position.title)
+            mail.queue(
+                db,
+                settings,
+                to_email=member.email,
+                to_user_id=member.id,
+                kind="new_application",
+                subject=gettext(
+                    "New candidate for %(job)s: %(name)s", job=position.title, name=name
+                ),
+                body="\n".join(
+                    [
+                        gettext("Hello %(name)s,", name=member.name or member.email),
+                        "",
+                        news,
+                        "",
+                        gettext("See the candidates at %(link)s", link=candidates),
+                        gettext("and this application at %(link)s", link=this_one),
+                        "",
+                    ]
+                ),
+            )
         sent += 1
     return sent
 

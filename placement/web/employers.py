@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from placement import dates, taxonomy
+from placement.i18n import gettext
 from placement.models import Position, PositionStatus, User, split_codes
 from placement.services import Conflict, DomainError, Forbidden, NotFound, notifications
 from placement.services import conversation as conversation_service
@@ -114,7 +115,9 @@ def organization(request: Request, db: Session) -> Response:
     website = form.url("website")
     phone = form.text("phone", required=False, max_length=32)
     if phone and "phone" not in form.errors and not set(phone) <= PHONE_CHARACTERS:
-        form.error("phone", "Use digits, spaces and + - ( ) only, for example (562) 555-0100.")
+        form.error(
+            "phone", gettext("Use digits, spaces and + - ( ) only, for example (562) 555-0100.")
+        )
     npi = form.text("npi", required=False, max_length=10)
     context = {"form": form, "employer": employer, "held": held}
     if not form.ok or kind is None or zip_code is None:
@@ -369,8 +372,13 @@ def position_form(request: Request, db: Session) -> Response:
         position_id = position.id if position is not None else None
         latest = position_service.position_for_employer(db, employer_id, position_id or 0)
         context["version"] = latest.version
-        context["problem"] = conflict.message + (
-            " Submitting this form again replaces the newer version with what you see here."
+        context["problem"] = " ".join(
+            [
+                conflict.message,
+                gettext(
+                    "Submitting this form again replaces the newer version with what you see here."
+                ),
+            ]
         )
         return render(
             request, "employer/position_form.html", {**context, "form": form}, status_code=409

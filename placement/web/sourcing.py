@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from placement.i18n import gettext
 from placement.services import DomainError, NotFound
 from placement.services import invitations as invitation_service
 from placement.services import saved_searches as search_service
@@ -162,7 +163,11 @@ def interest(request: Request, db: Session) -> Response:
         return render(
             request,
             "errors/error.html",
-            {"status": 422, "title": "Please check your profile first", "detail": error.message},
+            {
+                "status": 422,
+                "title": gettext("Please check your profile first"),
+                "detail": error.message,
+            },
             status_code=422,
         )
     return redirect_to(_back(request, form), "interest_saved")

@@ -30,6 +30,7 @@ from sqlmodel import Session
 
 from placement import dates
 from placement.db import atomic
+from placement.i18n import gettext, ngettext
 from placement.models import (
     Application,
     ApplicationStage,
@@ -93,11 +94,17 @@ def _status_after_save(
 
 def _employer_may_submit(employer: Employer) -> None:
     if employer.status in (EmployerStatus.REJECTED, EmployerStatus.SUSPENDED):
-        raise DomainError(
-            f"Your organisation is {employer.status}: positions can be saved as drafts but "
-            "not submitted. Contact career services.",
-            None,
-        )
+        if employer.status == EmployerStatus.SUSPENDED:
+            message = gettext(
+                "Your organisation is suspended: positions can be saved as drafts but not "
+                "submitted. Contact career services."
+            )
+        else:
+            message = gettext(
+                "Your organisation is rejected: positions can be saved as drafts but not "
+                "submitted. Contact career services."
+            )
+        raise DomainError(message, None)
 
 
 def effective_status(status: str, closes_on: date | None, today: date) -> str:
@@ -150,7 +157,7 @@ def save_position(
     """
     today = today or dates.today()
     if action not in ("draft", "submit"):
-        raise DomainError("Choose to save a draft or to submit for review.", "action")
+        raise DomainError(gettext("Choose to save a draft or to submit for review."), "action")
     employer = db.get(Employer, employer_id)
     if employer is None:
         raise NotFound
@@ -207,8 +214,10 @@ def save_position(
     assert position_id is not None
     if version is None or version != previous.version:
         raise Conflict(
-            "Someone saved this position after you opened it. Your changes were not saved: "
-            "reload the page to see the latest version, then make your changes again.",
+            gettext(
+                "Someone saved this position after you opened it. Your changes were not saved: "
+                "reload the page to see the latest version, then make your changes again."
+            ),
             None,
         )
     old_requirements = {
@@ -232,8 +241,13 @@ def save_position(
         hires = hires_for(db, position_id)
         if data.openings <= hires:
             raise DomainError(
-                f"All {hires} opening(s) are filled. To hire more, raise the number of "
-                "openings above the hires made.",
+                ngettext(
+                    "All %(num)s opening is filled. To hire more, raise the number of openings "
+                    "above the hires made.",
+                    "All %(num)s openings are filled. To hire more, raise the number of openings "
+                    "above the hires made.",
+                    hires,
+                ),
                 "openings",
             )
     if status == PositionStatus.PENDING_REVIEW and previous.status != PositionStatus.PENDING_REVIEW:
@@ -259,8 +273,10 @@ def save_position(
     )
     if updated.rowcount != 1:
         raise Conflict(
-            "Someone saved this position a moment before you. Your changes were not saved: "
-            "reload the page to see the latest version, then make your changes again.",
+            gettext(
+                "Someone saved this position a moment before you. Your changes were not saved: "
+                "reload the page to see the latest version, then make your changes again."
+            ),
             None,
         )
     if old_requirements != new_requirements:

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from placement import dates, geo, taxonomy
 from placement.formats import money
+from placement.i18n import N_, Labels, gettext
 from placement.models import (
     Application,
     ApplicationStage,
@@ -140,15 +141,17 @@ class ReviewChange:
     after: str
 
 
-_REVIEW_LABELS = {
-    "title": "Title",
-    "description": "Description",
-    "pay_min": "Pay from (USD/h)",
-    "pay_max": "Pay to (USD/h)",
-    "min_training_hours": "Minimum training hours",
-    "requirements": "Requirements",
-    "verified": "Credentials counted only once verified",
-}
+_REVIEW_LABELS = Labels(
+    {
+        "title": N_("Title"),
+        "description": N_("Description"),
+        "pay_min": N_("Pay from (USD/h)"),
+        "pay_max": N_("Pay to (USD/h)"),
+        "min_training_hours": N_("Minimum training hours"),
+        "requirements": N_("Requirements"),
+        "verified": N_("Credentials counted only once verified"),
+    }
+)
 
 
 def review_changes(db: Session, positions: Sequence[Position]) -> dict[int, list[ReviewChange]]:
@@ -246,10 +249,11 @@ class PositionCard(NamedTuple):
 def pay_range(pay_min: float | None, pay_max: float | None) -> str:
     """The pay as people read it: "$28–$36 an hour", "$30 an hour" or "Pay not stated"."""
     if pay_min is None and pay_max is None:
-        return "Pay not stated"
+        return gettext("Pay not stated")
     if pay_min is None or pay_max is None or pay_min == pay_max:
-        return f"{money(pay_min if pay_min is not None else pay_max or 0)} an hour"
-    return f"{money(pay_min)}–{money(pay_max)} an hour"
+        amount = pay_min if pay_min is not None else pay_max or 0
+        return gettext("%(pay)s an hour", pay=money(amount))
+    return gettext("%(low)s–%(high)s an hour", low=money(pay_min), high=money(pay_max))
 
 
 @dataclass

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from placement import dates, geo, taxonomy
+from placement.formats import number
+from placement.i18n import gettext
+from placement.localtime import format_date
 from placement.models import Position
 
 MAX_OPENINGS = 100
@@ -56,41 +59,53 @@ def input_problems(
     """
     problems: dict[str, str] = {}
     if not data.title.strip():
-        problems["title"] = "This field is required."
+        problems["title"] = gettext("This field is required.")
     elif len(data.title) > 200:
-        problems["title"] = f"Use at most 200 characters (this has {len(data.title)})."
+        problems["title"] = gettext(
+            "Use at most %(max)s characters (this has %(n)s).", max=200, n=len(data.title)
+        )
     if len(data.description) > 20000:
-        problems["description"] = "Use at most 20,000 characters."
+        problems["description"] = gettext("Use at most %(max)s characters.", max=number(20000))
     if data.setting not in taxonomy.SETTINGS:
-        problems["setting"] = "Choose one of the options offered."
+        problems["setting"] = gettext("Choose one of the options offered.")
     if data.employment_type not in taxonomy.EMPLOYMENT_TYPES:
-        problems["employment_type"] = "Choose one of the options offered."
+        problems["employment_type"] = gettext("Choose one of the options offered.")
     if data.pay_min is not None and data.pay_max is not None and data.pay_min > data.pay_max:
-        problems["pay_max"] = (
-            f"The highest pay (${data.pay_max:g}) is below the lowest (${data.pay_min:g})."
+        problems["pay_max"] = gettext(
+            "The highest pay (%(high)s) is below the lowest (%(low)s).",
+            high=f"${data.pay_max:g}",
+            low=f"${data.pay_min:g}",
         )
     if not geo.is_known(data.zip):
-        problems["zip"] = f"{data.zip} is not a US ZIP code we know."
+        problems["zip"] = gettext("%(zip)s is not a US ZIP code we know.", zip=data.zip)
     if not 1 <= data.openings <= MAX_OPENINGS:
-        problems["openings"] = f"Enter a number from 1 to {MAX_OPENINGS}."
+        problems["openings"] = gettext(
+            "Enter a number from %(low)s to %(high)s.", low=1, high=MAX_OPENINGS
+        )
     if not 0 <= data.min_training_hours <= MAX_TRAINING_HOURS:
-        problems["min_training_hours"] = f"Enter a number from 0 to {MAX_TRAINING_HOURS:,}."
+        problems["min_training_hours"] = gettext(
+            "Enter a number from %(low)s to %(high)s.", low=0, high=number(MAX_TRAINING_HOURS)
+        )
     horizon = dates.years_after(today, 2)
     if data.start_date is not None:
         unchanged = previous is not None and previous.start_date == data.start_date
         if data.start_date < today and not unchanged:
-            problems["start_date"] = "The start date has passed: choose today or a later date."
+            problems["start_date"] = gettext(
+                "The start date has passed: choose today or a later date."
+            )
         elif data.start_date > horizon:
-            problems["start_date"] = "Choose a start date within the next two years."
+            problems["start_date"] = gettext("Choose a start date within the next two years.")
     if data.closes_on is not None:
         if data.closes_on < today:
-            problems["closes_on"] = "The closing date has passed: choose today or a later date."
+            problems["closes_on"] = gettext(
+                "The closing date has passed: choose today or a later date."
+            )
         elif data.closes_on > horizon:
-            problems["closes_on"] = "Choose a closing date within the next two years."
+            problems["closes_on"] = gettext("Choose a closing date within the next two years.")
         elif data.start_date is not None and data.closes_on > data.start_date:
-            problems["closes_on"] = (
-                "Applications should close on or before the start date "
-                f"({data.start_date.isoformat()})."
+            problems["closes_on"] = gettext(
+                "Applications should close on or before the start date (%(start)s).",
+                start=format_date(data.start_date),
             )
     for name, codes, vocabulary in (
         ("shifts", data.shifts, taxonomy.SLOTS),
@@ -102,7 +117,7 @@ def input_problems(
     ):
         unknown = [code for code in codes if code not in vocabulary]
         if unknown:
-            problems[name] = f"Unknown choice: {unknown[0][:40]!r}."
+            problems[name] = gettext("Unknown choice: %(code)s.", code=repr(unknown[0][:40]))
     for kind, required, preferred, vocabulary in (
         (
             "modalities",
@@ -122,15 +137,19 @@ def input_problems(
             names = ", ".join(taxonomy.label(vocabulary, code) for code in both)
             problems.setdefault(
                 f"preferred_{kind}",
-                f"{names}: already required. Mark each as required or preferred, not both.",
+                gettext(
+                    "%(names)s: already required. Mark each as required or preferred, not both.",
+                    names=names,
+                ),
             )
     not_required = [
         code for code in data.verified_credentials if code not in data.required_credentials
     ]
     if not_required and "verified_credentials" not in problems:
         names = ", ".join(taxonomy.label(taxonomy.CREDENTIALS, code) for code in not_required)
-        problems["verified_credentials"] = (
-            f"{names}: only a required credential can be asked for verified. Mark it as "
-            "required too, or untick it here."
+        problems["verified_credentials"] = gettext(
+            "%(names)s: only a required credential can be asked for verified. Mark it as "
+            "required too, or untick it here.",
+            names=names,
         )
     return problems

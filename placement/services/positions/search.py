@@ -20,6 +20,8 @@ from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 
 from placement import dates, geo, taxonomy
+from placement.formats import number
+from placement.i18n import N_, gettext
 from placement.services import search as fulltext
 from placement.services import visibility
 from placement.services.positions.read_models import PositionCard, _ordered
@@ -52,23 +54,35 @@ def read_search_filters(
     errors: dict[str, str] = {}
     for name, value in values.items():
         if "\x00" in value or any(ord(c) < 32 for c in value):
-            errors[name] = "Remove the invisible control characters."
+            errors[name] = gettext("Remove the invisible control characters.")
             values[name] = "".join(c for c in value if ord(c) >= 32)
     q = values["q"]
     if len(q) > 100:
-        errors["q"] = "Use at most 100 characters."
+        errors["q"] = gettext("Use at most %(max)s characters.", max=100)
     codes: dict[str, str | None] = {}
-    for name, vocabulary, noun in (
-        ("setting", taxonomy.SETTINGS, "setting"),
-        ("modality", taxonomy.MODALITIES, "modality"),
-        ("employment_type", taxonomy.EMPLOYMENT_TYPES, "employment type"),
+    for name, vocabulary, unknown in (
+        (
+            "setting",
+            taxonomy.SETTINGS,
+            N_("We do not know the setting %(text)s: choose one from the list."),
+        ),
+        (
+            "modality",
+            taxonomy.MODALITIES,
+            N_("We do not know the modality %(text)s: choose one from the list."),
+        ),
+        (
+            "employment_type",
+            taxonomy.EMPLOYMENT_TYPES,
+            N_("We do not know the employment type %(text)s: choose one from the list."),
+        ),
     ):
         text = values[name]
         code = None
         if text and name not in errors:
             code = text if text in vocabulary else taxonomy.lookup_code(vocabulary, text)
             if code is None:
-                errors[name] = f"We do not know the {noun} {text[:40]!r}: choose one from the list."
+                errors[name] = gettext(unknown, text=repr(text[:40]))
             else:
                 values[name] = code
         codes[name] = code
@@ -76,19 +90,21 @@ def read_search_filters(
     if values["zip"] and "zip" not in errors:
         zip_code = geo.normalize_zip(values["zip"])
         if zip_code is None:
-            errors["zip"] = "Enter a 5-digit US ZIP code."
+            errors["zip"] = gettext("Enter a 5-digit US ZIP code.")
         elif not geo.is_known(zip_code):
-            errors["zip"] = f"{zip_code} is not a US ZIP code we know."
+            errors["zip"] = gettext("%(zip)s is not a US ZIP code we know.", zip=zip_code)
             zip_code = None
     radius = DEFAULT_RADIUS_MILES
     if values["radius"] and "radius" not in errors:
         try:
             radius = int(values["radius"])
         except ValueError:
-            errors["radius"] = "Enter the distance as a whole number of miles."
+            errors["radius"] = gettext("Enter the distance as a whole number of miles.")
         else:
             if not 1 <= radius <= MAX_RADIUS_MILES:
-                errors["radius"] = f"Enter a distance from 1 to {MAX_RADIUS_MILES:,} miles."
+                errors["radius"] = gettext(
+                    "Enter a distance from 1 to %(most)s miles.", most=number(MAX_RADIUS_MILES)
+                )
                 radius = DEFAULT_RADIUS_MILES
     filters = SearchFilters(
         q=q if "q" not in errors else "",
