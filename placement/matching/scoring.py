@@ -294,7 +294,7 @@ def _checks(
                 "travel_radius",
                 gettext(
                     "%(miles)s miles away, beyond a %(radius)s-mile radius",
-                    miles=f"{miles:.1f}",
+                    miles=format(miles, ".1f"),
                     radius=radius,
                 ),
             )
@@ -304,13 +304,13 @@ def _checks(
                 lambda: (
                     gettext(
                         "%(miles)s miles away, within a %(radius)s-mile radius",
-                        miles=f"{geo.distance_miles(g_point, p_point):.1f}",
+                        miles=format(geo.distance_miles(g_point, p_point), ".1f"),
                         radius=radius,
                     )
                     if radius is not None
                     else gettext(
                         "%(miles)s miles away, no radius set",
-                        miles=f"{geo.distance_miles(g_point, p_point):.1f}",
+                        miles=format(geo.distance_miles(g_point, p_point), ".1f"),
                     )
                 ),
             )
@@ -450,7 +450,7 @@ def _soft_reasons(
         proficiency_raw(total, len(asked)),
         gettext(
             "Average proficiency %(average)s of %(most)s across the %(asked)s modalities asked for",
-            average=f"{total / len(asked):.1f}",
+            average=format(total / len(asked), ".1f"),
             most=MAX_PROFICIENCY,
             asked=len(asked),
         )
@@ -498,11 +498,11 @@ def _soft_reasons(
         if radius is not None:
             where = gettext(
                 "%(miles)s miles away (radius %(radius)s miles)",
-                miles=f"{miles:.1f}",
+                miles=format(miles, ".1f"),
                 radius=radius,
             )
         else:
-            where = gettext("%(miles)s miles away", miles=f"{miles:.1f}")
+            where = gettext("%(miles)s miles away", miles=format(miles, ".1f"))
     else:
         where = gettext("Distance unknown")
     add("distance", distance_raw(c2), where)

@@ -174,24 +174,31 @@ NOTICES: dict[str, str] = {
     "activated": "Account reactivated: its owner can sign in again.",
     "invited": "Invitation sent: the new user chooses a password from the link in the e-mail.",
     # employers
-    "draft": "Saved as a draft. Nobody else sees it until you submit it.",
-    "submitted": "Submitted: career services reviews it before it is published.",
-    "review": "Your changes were saved. They change what career services reviews (the "
-    "title, description, pay or requirements), so the position waits for career services to "
-    "review it again and is not in the search meanwhile.",
-    "saved": "Your changes are saved and published.",
-    "closed": "The position is closed and no longer in the search.",
-    "organization_saved": "Your changes are saved.",
-    "organization_held": "Saved. A new name, website or NPI waits for career services to "
-    "approve it; until then every page shows the approved details.",
-    "member_removed": "The colleague was removed; their account is closed and signed out "
-    "everywhere.",
-    "member_promoted": "The colleague is now an owner of the organisation too.",
-    "moved": "The candidate was moved to {detail} and told by message.",
-    "invited_to_apply": "Invitation sent: the graduate was notified and can apply from it.",
-    "already_invited": "This graduate was already invited to this position.",
-    "filled": "Hired. Every opening is now filled: the position is marked filled and the "
-    "candidates still waiting were told.",
+    "draft": N_("Saved as a draft. Nobody else sees it until you submit it."),
+    "submitted": N_("Submitted: career services reviews it before it is published."),
+    "review": N_(
+        "Your changes were saved. They change what career services reviews (the title, "
+        "description, pay or requirements), so the position waits for career services to "
+        "review it again and is not in the search meanwhile."
+    ),
+    "saved": N_("Your changes are saved and published."),
+    "closed": N_("The position is closed and no longer in the search."),
+    "organization_saved": N_("Your changes are saved."),
+    "organization_held": N_(
+        "Saved. A new name, website or NPI waits for career services to approve it; until then "
+        "every page shows the approved details."
+    ),
+    "member_removed": N_(
+        "The colleague was removed; their account is closed and signed out everywhere."
+    ),
+    "member_promoted": N_("The colleague is now an owner of the organisation too."),
+    "moved": N_("The candidate was moved to {detail} and told by message."),
+    "invited_to_apply": N_("Invitation sent: the graduate was notified and can apply from it."),
+    "already_invited": N_("This graduate was already invited to this position."),
+    "filled": N_(
+        "Hired. Every opening is now filled: the position is marked filled and the candidates "
+        "still waiting were told."
+    ),
     # graduates
     "profile_saved": N_("Your profile was saved."),
     "resume": N_("Your résumé was uploaded."),

@@ -71,10 +71,9 @@ def input_problems(
     if data.employment_type not in taxonomy.EMPLOYMENT_TYPES:
         problems["employment_type"] = gettext("Choose one of the options offered.")
     if data.pay_min is not None and data.pay_max is not None and data.pay_min > data.pay_max:
+        high, low = "$" + format(data.pay_max, "g"), "$" + format(data.pay_min, "g")
         problems["pay_max"] = gettext(
-            "The highest pay (%(high)s) is below the lowest (%(low)s).",
-            high=f"${data.pay_max:g}",
-            low=f"${data.pay_min:g}",
+            "The highest pay (%(high)s) is below the lowest (%(low)s).", high=high, low=low
         )
     if not geo.is_known(data.zip):
         problems["zip"] = gettext("%(zip)s is not a US ZIP code we know.", zip=data.zip)
