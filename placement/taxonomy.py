@@ -346,3 +346,26 @@ ROLE_LABELS = Labels(
         "admin": N_("Administrator"),
     }
 )
+
+# The factors of a match explanation (placement.matching: the hard rules and the scored
+# factors), as a heading in the reader's language.
+FACTOR_LABELS = Labels(
+    {
+        "seeking": N_("Looking for work"),
+        "verified": N_("Verified by career services"),
+        "required_credential": N_("Required credential"),
+        "required_modality": N_("Required modality"),
+        "training_hours": N_("Training hours"),
+        "travel_radius": N_("Travel distance"),
+        "employment_type": N_("Employment type"),
+        "availability": N_("Availability"),
+        "preferred_modalities": N_("Preferred modalities"),
+        "proficiency": N_("Proficiency"),
+        "preferred_credentials": N_("Preferred credentials"),
+        "clinical_hours": N_("Clinical hours"),
+        "schedule": N_("Schedule"),
+        "distance": N_("Distance"),
+        "setting": N_("Setting"),
+        "pay": N_("Pay"),
+    }
+)
