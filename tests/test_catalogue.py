@@ -42,19 +42,6 @@ NOT_YET: set[str] = {
     "positions/detail.html",
     "positions/search.html",
     "public/home.html",
-    "staff/_pagination.html",
-    "staff/_signals.html",
-    "staff/application.html",
-    "staff/audit.html",
-    "staff/conflicts.html",
-    "staff/credentials.html",
-    "staff/duplicates.html",
-    "staff/employers.html",
-    "staff/graduate.html",
-    "staff/graduate_record.html",
-    "staff/graduates.html",
-    "staff/home.html",
-    "staff/import.html",
 }
 
 LETTERS = re.compile(r"[^\W\d_]")

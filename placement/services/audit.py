@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, func, or_, select
 
 from placement import formats
+from placement.i18n import N_, Labels
 from placement.models import AuditEvent
 from placement.services import Actor
 
@@ -52,6 +53,110 @@ def record(
     )
     db.add(event)
     return event
+
+
+# What each action means, as staff read it on the audit page (the stored code stays English
+# and is shown beside it; an action missing here shows only its code).
+ACTION_LABELS = Labels(
+    {
+        "account.deleted": N_("Account deleted"),
+        "account.email_changed": N_("E-mail address changed"),
+        "account.email_confirmed": N_("E-mail address confirmed"),
+        "account.notifications_changed": N_("Notification settings changed"),
+        "account.password_changed": N_("Password changed"),
+        "account.sign_in_failed": N_("Sign-in failed"),
+        "account.signed_in": N_("Signed in"),
+        "account.signed_out": N_("Signed out"),
+        "api_token.created": N_("API token created"),
+        "api_token.revoked": N_("API token revoked"),
+        "api_token.used": N_("API token used"),
+        "application.referred": N_("Application from a referral"),
+        "application.stage_changed": N_("Application stage changed"),
+        "application.submitted": N_("Application submitted"),
+        "application.withdrawn": N_("Application withdrawn"),
+        "audit.exported": N_("Audit log exported"),
+        "credential.added": N_("Credential added"),
+        "credential.document_uploaded": N_("Credential scan uploaded"),
+        "credential.removed": N_("Credential removed"),
+        "credential.renewed": N_("Credential renewed"),
+        "credential.verified": N_("Credential verified"),
+        "employer.approved": N_("Organisation approved"),
+        "employer.rejected": N_("Organisation rejected"),
+        "employer.suspended": N_("Organisation suspended"),
+        "employer.change_held": N_("Organisation change held for approval"),
+        "employer.change_approved": N_("Organisation change approved"),
+        "employer.change_rejected": N_("Organisation change rejected"),
+        "employer.change_withdrawn": N_("Organisation change withdrawn"),
+        "employer.member_invite_refused": N_("Colleague invitation refused"),
+        "employer.member_invited": N_("Colleague invited"),
+        "employer.member_removed": N_("Colleague removed"),
+        "employer.owner_added": N_("Owner added"),
+        "employer.registered": N_("Organisation registered"),
+        "employer.updated": N_("Organisation details changed"),
+        "employer_note.added": N_("Note added about a candidate"),
+        "graduate.conflict_linked": N_("Student ID claim linked"),
+        "graduate.conflict_rejected": N_("Student ID claim rejected"),
+        "graduate.exported": N_("Graduate's data exported"),
+        "graduate.invitations_on": N_("Invitations to apply turned on"),
+        "graduate.invitations_off": N_("Invitations to apply turned off"),
+        "graduate.merged": N_("Graduate records merged"),
+        "graduate.outcome_changed": N_("Outcome changed"),
+        "graduate.profile_updated": N_("Profile updated"),
+        "graduate.record_corrected": N_("School record corrected"),
+        "graduate.registered": N_("Graduate registered"),
+        "graduate.resume_uploaded": N_("Résumé uploaded"),
+        "graduate.verified": N_("Graduate verified"),
+        "interview.cancelled": N_("Interview cancelled"),
+        "interview.changed": N_("Interview changed"),
+        "interview.confirmed": N_("Interview confirmed"),
+        "interview.declined": N_("Interview declined"),
+        "interview.proposed": N_("Interview proposed"),
+        "invitation.created": N_("Invitation to apply sent"),
+        "invitation.declined": N_("Invitation to apply declined"),
+        "message.posted": N_("Message sent"),
+        "offer.accepted": N_("Offer accepted"),
+        "offer.declined": N_("Offer declined"),
+        "offer.lapsed": N_("Offer lapsed"),
+        "offer.made": N_("Offer made"),
+        "placement.disputed": N_("Placement not confirmed by the employer"),
+        "placement.evidence_uploaded": N_("Placement evidence uploaded"),
+        "placement.recorded": N_("Placement recorded"),
+        "placement.reverified": N_("Placement re-verified"),
+        "placement.verification_requested": N_("Placement verification requested"),
+        "placement.verified": N_("Placement verified"),
+        "position.approved": N_("Position approved"),
+        "position.rejected": N_("Position not approved"),
+        "position.closed": N_("Position closed"),
+        "position.content_changed": N_("Position content changed"),
+        "position.created": N_("Position created"),
+        "position.edited": N_("Position edited"),
+        "position.expired": N_("Position expired"),
+        "position.filled": N_("Position filled"),
+        "position.requirements_changed": N_("Position requirements changed"),
+        "position.submitted": N_("Position submitted for review"),
+        "referral.accepted": N_("Referral accepted"),
+        "referral.created": N_("Referral created"),
+        "referral.declined": N_("Referral declined"),
+        "report.exported": N_("Report exported"),
+        "roster.imported": N_("Roster imported"),
+        "round.previewed": N_("Round previewed"),
+        "round.published": N_("Round published"),
+        "saved_search.created": N_("Saved search created"),
+        "saved_search.deleted": N_("Saved search deleted"),
+        "survey.answered": N_("Survey answered"),
+        "survey.requested": N_("Survey requested"),
+        "talent_pool.joined": N_("Joined a talent pool"),
+        "talent_pool.left": N_("Left a talent pool"),
+        "user.activated": N_("Account reactivated"),
+        "user.deactivated": N_("Account deactivated"),
+        "user.invited": N_("User invited"),
+    }
+)
+
+
+def describe(action: str) -> str:
+    """The reader's-language description of an action code, or "" for one not described."""
+    return ACTION_LABELS.get(action, "")
 
 
 REDACTED = "[deleted]"

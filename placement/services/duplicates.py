@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlmodel import Session, col, select
 
 from placement.db import metadata
+from placement.i18n import N_, gettext
 from placement.models import (
     Application,
     Graduate,
@@ -104,17 +105,16 @@ def candidates(db: Session, limit: int = MAX_PAIRS) -> list[Candidate]:
     for graduate, account_email in rows:
         name = normalised_name(graduate.first_name, graduate.last_name)
         if name and graduate.graduation_date is not None:
-            groups[("same name and graduation date", f"{name}|{graduate.graduation_date}")].append(
-                graduate
-            )
+            same = f"{name}|{graduate.graduation_date}"
+            groups[(N_("same name and graduation date"), same)].append(graduate)
         emails = {e.strip().casefold() for e in (graduate.email, account_email or "") if e}
         for email in emails:
-            groups[("same e-mail", email)].append(graduate)
+            groups[(N_("same e-mail"), email)].append(graduate)
         ids = {
             i.strip().casefold() for i in (graduate.student_id, graduate.claimed_student_id) if i
         }
         for student_id in ids:
-            groups[("same student id", student_id)].append(graduate)
+            groups[(N_("same student ID"), student_id)].append(graduate)
     pairs: dict[tuple[int, int], Candidate] = {}
     for (reason, _key), members in groups.items():
         unique = {member.id: member for member in members}
@@ -319,24 +319,37 @@ def merge(
     """Merge record `graduate_id` into record `into` (kept), in the caller's transaction."""
     if graduate_id == into:
         raise DomainError(
-            "Choose another record to keep: a record cannot merge into itself.", "into"
+            gettext("Choose another record to keep: a record cannot merge into itself."), "into"
         )
     removed = db.get(Graduate, graduate_id)
     if removed is None:
         raise NotFound
     kept = db.get(Graduate, into)
     if kept is None:
-        raise DomainError(f"There is no graduate #{into}.", "into")
+        raise DomainError(gettext("There is no graduate #%(number)s.", number=into), "into")
     for record in (removed, kept):
         if record.merged_into_id is not None:
-            raise Conflict(f"Record #{record.id} was already merged into #{record.merged_into_id}.")
+            raise Conflict(
+                gettext(
+                    "Record #%(number)s was already merged into #%(into)s.",
+                    number=record.id,
+                    into=record.merged_into_id,
+                )
+            )
         if record.deleted_at is not None:
-            raise DomainError(f"Record #{record.id} belongs to a deleted account.", "into")
+            raise DomainError(
+                gettext("Record #%(number)s belongs to a deleted account.", number=record.id),
+                "into",
+            )
     needs_confirmation = different_student_ids(removed, kept)
     if needs_confirmation and not confirmed:
         raise DomainError(
-            f"Both are roster records with different student ids ({removed.student_id} and "
-            f"{kept.student_id}). Check that they are one person, then confirm the merge.",
+            gettext(
+                "Both are roster records with different student ids (%(first)s and %(second)s). "
+                "Check that they are one person, then confirm the merge.",
+                first=removed.student_id,
+                second=kept.student_id,
+            ),
             "confirm",
         )
     # Claim the removed record first: of two merges at once, one wins, the other is refused.
@@ -346,7 +359,7 @@ def merge(
         .values(merged_into_id=into, merged_at=utcnow())
     )
     if int(getattr(claimed, "rowcount", 0) or 0) != 1:
-        raise Conflict("This record was merged a moment ago by someone else.")
+        raise Conflict(gettext("This record was merged a moment ago by someone else."))
     db.refresh(removed)
     before = {
         "kept": {"id": kept.id, "student_id": kept.student_id, "user_id": kept.user_id},

@@ -17,9 +17,11 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
-from placement import geo
+from placement import formats, geo
+from placement.i18n import N_, gettext
 from placement.models import Employer, EmployerMember, EmployerStatus, Position, User
 from placement.npi import npi_is_valid
+from placement.taxonomy import EMPLOYER_STATUS_LABELS
 
 
 @dataclass(frozen=True)
@@ -109,17 +111,17 @@ WORDING_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
             r"\bpay\s+(?:a|the)\s+(?:small\s+)?fee\b|\bupfront\s+(?:fee|payment|cost)\b",
             re.I,
         ),
-        "Asks the applicant to pay a fee: legitimate employers do not charge people to work.",
+        N_("Asks the applicant to pay a fee: legitimate employers do not charge people to work."),
     ),
     (
         "commission_only",
         re.compile(r"\bcommission[- ]only\b|\bonly\s+commission\b|\bno\s+base\s+pay\b", re.I),
-        "Pay by commission only, without an hourly wage.",
+        N_("Pay by commission only, without an hourly wage."),
     ),
     (
         "contractor_1099",
         re.compile(r"\b1099\b", re.I),
-        "Mentions 1099: an independent-contractor arrangement rather than employment.",
+        N_("Mentions 1099: an independent-contractor arrangement rather than employment."),
     ),
     (
         "housing",
@@ -129,19 +131,19 @@ WORDING_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
             r"\bfree\s+(?:room|housing|accommodation)\b|\broom\s+and\s+board\b",
             re.I,
         ),
-        "Offers housing or living on the premises, a sign of labour trafficking.",
+        N_("Offers housing or living on the premises, a sign of labour trafficking."),
     ),
     (
         "cash_tips",
         re.compile(r"\bcash\s+(?:tips|only|daily|paid|pay)\b|\bpaid\s+(?:in\s+)?cash\b", re.I),
-        "Pays in cash or cash tips.",
+        N_("Pays in cash or cash tips."),
     ),
     (
         "round_the_clock",
         re.compile(
             r"\b24\s*(?:/|-|\s)?\s*7\b|\b24\s*-?\s*(?:hours?|hrs?|h)\b|\bopen\s+late\b", re.I
         ),
-        "Round-the-clock or late-night hours (24 hours, 24hr, 24/7).",
+        N_("Round-the-clock or late-night hours (24 hours, 24hr, 24/7)."),
     ),
     (
         "illicit_massage",
@@ -151,7 +153,7 @@ WORDING_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
             r"\bnuru\b|\btable\s+shower\b",
             re.I,
         ),
-        "Wording typical of illicit massage businesses (e.g. “Asian spa”, “body rub”).",
+        N_("Wording typical of illicit massage businesses (e.g. “Asian spa”, “body rub”)."),
     ),
     (
         "appearance",
@@ -164,7 +166,7 @@ WORDING_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
             r"\b(?:age|aged)\s+\d{2}\s*(?:-|to|–)\s*\d{2}\b|\b1[89]\s*(?:-|to|–)\s*[23]\d\b",
             re.I,
         ),
-        "Asks for age, sex or appearance, which no clinical employer may select on.",
+        N_("Asks for age, sex or appearance, which no clinical employer may select on."),
     ),
     (
         "no_experience",
@@ -173,7 +175,7 @@ WORDING_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
             r"required)\b|\bwill\s+train\s+no\s+licen[cs]e\b",
             re.I,
         ),
-        "Says no experience or licence is needed, unusual for clinical massage work.",
+        N_("Says no experience or licence is needed, unusual for clinical massage work."),
     ),
     (
         "quick_money",
@@ -182,7 +184,7 @@ WORDING_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
             r"\bquick\s+(?:cash|money)\b",
             re.I,
         ),
-        "Promises quick money per day or week rather than an hourly wage.",
+        N_("Promises quick money per day or week rather than an hourly wage."),
     ),
 )
 
@@ -225,26 +227,35 @@ def email_domain_signals(emails: Iterable[str], website: str | None) -> list[Sig
         signals.append(
             Signal(
                 "free_mail",
-                f"Its users write from a free mail provider ({', '.join(free)}), not from a "
-                "domain of the organisation.",
+                gettext(
+                    "Its users write from a free mail provider (%(domains)s), not from a "
+                    "domain of the organisation.",
+                    domains=", ".join(free),
+                ),
             )
         )
     if site is None:
-        signals.append(Signal("no_website", "No website given to compare the e-mail domain with."))
+        signals.append(
+            Signal("no_website", gettext("No website given to compare the e-mail domain with."))
+        )
         return signals
     foreign = [d for d in domains if d not in FREE_MAIL_DOMAINS and not _same_site(d, site)]
     if foreign:
         signals.append(
             Signal(
                 "email_domain_mismatch",
-                f"E-mail domain {', '.join(foreign)} does not match the website {site}.",
+                gettext(
+                    "E-mail domain %(domains)s does not match the website %(site)s.",
+                    domains=", ".join(foreign),
+                    site=site,
+                ),
             )
         )
     elif domains and not free:
         signals.append(
             Signal(
                 "email_domain_match",
-                f"E-mail domain matches the website {site}.",
+                gettext("E-mail domain matches the website %(site)s.", site=site),
                 severity="info",
             )
         )
@@ -316,7 +327,12 @@ def similar_name_signals(
     return [
         Signal(
             "similar_name",
-            f"A similar organisation is already known: {other.name} (#{other.id}, {other.status}).",
+            gettext(
+                "A similar organisation is already known: %(name)s (#%(number)s, %(status)s).",
+                name=other.name,
+                number=other.id,
+                status=EMPLOYER_STATUS_LABELS.get(other.status, other.status).lower(),
+            ),
         )
         for other in matches[:3]
     ]
@@ -331,17 +347,23 @@ def minimum_wage(state: str | None) -> float:
 def pay_signals(pay_min: float | None, pay_max: float | None, state: str | None) -> list[Signal]:
     """Pay below the minimum wage of the position's state (the table of MINIMUM_WAGE_YEAR)."""
     if pay_min is None and pay_max is None:
-        return [Signal("no_pay", "No hourly pay given.", severity="info")]
+        return [Signal("no_pay", gettext("No hourly pay given."), severity="info")]
     floor = minimum_wage(state)
     lowest = pay_min if pay_min is not None else pay_max
     assert lowest is not None
-    where = state or "an unknown state (federal minimum used)"
     if lowest < floor:
+        where = state or gettext("an unknown state (federal minimum used)")
         return [
             Signal(
                 "below_minimum_wage",
-                f"Pay from ${lowest:,.2f}/h is below the {MINIMUM_WAGE_YEAR} minimum wage of "
-                f"${floor:,.2f}/h in {where}.",
+                gettext(
+                    "Pay from %(pay)s/h is below the %(year)s minimum wage of %(floor)s/h in "
+                    "%(where)s.",
+                    pay=formats.money(lowest),
+                    year=MINIMUM_WAGE_YEAR,
+                    floor=formats.money(floor),
+                    where=where,
+                ),
             )
         ]
     return []
@@ -350,10 +372,17 @@ def pay_signals(pay_min: float | None, pay_max: float | None, state: str | None)
 def npi_signals(npi: str | None, kind: str) -> list[Signal]:
     if npi:
         if not npi_is_valid(npi):
-            return [Signal("npi_invalid", f"NPI {npi} fails its check digit: it is not real.")]
+            return [
+                Signal(
+                    "npi_invalid",
+                    gettext("NPI %(npi)s fails its check digit: it is not real.", npi=npi),
+                )
+            ]
         return []
     if kind == "hospital":
-        return [Signal("npi_missing", "A hospital without an NPI: every US hospital has one.")]
+        return [
+            Signal("npi_missing", gettext("A hospital without an NPI: every US hospital has one."))
+        ]
     return []
 
 
@@ -392,7 +421,14 @@ def website_wording_signals(website: str | None) -> list[Signal]:
     for fragment, code in _HOST_FRAGMENTS:
         key = f"wording_{code}"
         if fragment in joined and key not in signals:
-            signals[key] = Signal(key, f"“{fragment}” in the website: {_SENTENCES[code]}")
+            signals[key] = Signal(
+                key,
+                gettext(
+                    "“%(fragment)s” in the website: %(sentence)s",
+                    fragment=fragment,
+                    sentence=gettext(_SENTENCES[code]),
+                ),
+            )
     return list(signals.values())
 
 
@@ -406,7 +442,14 @@ def npi_in_use_signals(
     return [
         Signal(
             "npi_in_use",
-            f"NPI {npi} is already used by another organisation: {name} (#{other_id}, {status}).",
+            gettext(
+                "NPI %(npi)s is already used by another organisation: %(name)s (#%(number)s, "
+                "%(status)s).",
+                npi=npi,
+                name=name,
+                number=other_id,
+                status=EMPLOYER_STATUS_LABELS.get(status, status).lower(),
+            ),
         )
         for other_id, name, status, other_npi in others
         if other_npi == npi and other_id != own_id
@@ -422,15 +465,21 @@ def confirmation_signals(email: str | None, confirmed: bool) -> list[Signal]:
         return [
             Signal(
                 "email_confirmed",
-                f"The registering member confirmed {email} by the link mailed to it.",
+                gettext(
+                    "The registering member confirmed %(email)s by the link mailed to it.",
+                    email=email,
+                ),
                 severity="info",
             )
         ]
     return [
         Signal(
             "email_unconfirmed",
-            f"The registering member has not confirmed {email}: the e-mail domain means "
-            "little until the address is confirmed.",
+            gettext(
+                "The registering member has not confirmed %(email)s: the e-mail domain means "
+                "little until the address is confirmed.",
+                email=email,
+            ),
         )
     ]
 
@@ -442,7 +491,12 @@ def wording_signals(*texts: str | None) -> list[Signal]:
     for code, pattern, sentence in WORDING_PATTERNS:
         found = pattern.search(joined)
         if found:
-            signals.append(Signal(f"wording_{code}", f"“{found.group(0).strip()}”: {sentence}"))
+            message = gettext(
+                "“%(found)s”: %(sentence)s",
+                found=found.group(0).strip(),
+                sentence=gettext(sentence),
+            )
+            signals.append(Signal(f"wording_{code}", message))
     return signals
 
 
@@ -525,7 +579,10 @@ def position_signals(
             signals.append(
                 Signal(
                     "employer_not_approved",
-                    f"The organisation is {employer.status}: approve it before this position.",
+                    gettext(
+                        "The organisation's status is %(status)s: approve it before this position.",
+                        status=EMPLOYER_STATUS_LABELS.get(employer.status, employer.status).lower(),
+                    ),
                 )
             )
         signals.extend(

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from placement.db import atomic, metadata
+from placement.i18n import gettext
 from placement.models import Graduate, User, core_table, utcnow
 from placement.models.graduates import student_key
 from placement.services import Actor, Conflict, DomainError, NotFound, audit, changes
@@ -152,7 +153,7 @@ def _claimant(db: Session, graduate_id: int) -> Graduate:
     if graduate is None or graduate.deleted_at is not None:
         raise NotFound
     if not graduate.claimed_student_id:
-        raise Conflict("This account holds no claim to a student ID (already resolved?).")
+        raise Conflict(gettext("This account holds no claim to a student ID (already resolved?)."))
     return graduate
 
 
@@ -164,14 +165,16 @@ def link(db: Session, actor: Actor, *, graduate_id: int, roster_graduate_id: int
     claimant = _claimant(db, graduate_id)
     record = db.get(Graduate, roster_graduate_id)
     if record is None or record.deleted_at is not None or record.student_id is None:
-        raise DomainError("Choose a roster record of the conflict.", "roster_graduate_id")
+        raise DomainError(gettext("Choose a roster record of the conflict."), "roster_graduate_id")
     if record.id == claimant.id:
-        raise DomainError("Choose a roster record of the conflict.", "roster_graduate_id")
+        raise DomainError(gettext("Choose a roster record of the conflict."), "roster_graduate_id")
     placeholder = db.get(User, record.user_id) if record.user_id is not None else None
     if placeholder is not None and placeholder.password_hash is not None:
         raise Conflict(
-            "This roster record already has a login of its own: reject the claim, or ask the "
-            "school which account is the student's."
+            gettext(
+                "This roster record already has a login of its own: reject the claim, or ask "
+                "the school which account is the student's."
+            )
         )
     login_id = claimant.user_id
     try:
@@ -196,7 +199,9 @@ def link(db: Session, actor: Actor, *, graduate_id: int, roster_graduate_id: int
             db.flush()
     except IntegrityError:
         raise Conflict(
-            "Both records hold the same application or referral: merge the duplicates first."
+            gettext(
+                "Both records hold the same application or referral: merge the duplicates first."
+            )
         ) from None
     changes.graduate_changed(db, record.id)
     audit.record(
@@ -227,7 +232,9 @@ def reject(db: Session, actor: Actor, *, graduate_id: int, reason: str) -> Gradu
     claimant = _claimant(db, graduate_id)
     reason = reason.strip()
     if not reason:
-        raise DomainError("Say why the claim is rejected (the graduate is not told).", "reason")
+        raise DomainError(
+            gettext("Say why the claim is rejected (the graduate is not told)."), "reason"
+        )
     claimant.claimed_student_id = None
     claimant.updated_at = utcnow()
     claimant.version += 1
@@ -252,8 +259,11 @@ def confirm_claim(db: Session, graduate: Graduate) -> None:
     holder = roster_record_for(db, claimed)
     if holder is not None and holder.id != graduate.id:
         raise Conflict(
-            f"Student ID {claimed} belongs to a roster record: resolve the conflict under "
-            "Identity conflicts first."
+            gettext(
+                "Student ID %(id)s belongs to a roster record: resolve the conflict under "
+                "Identity conflicts first.",
+                id=claimed,
+            )
         )
     try:
         with db.begin_nested():
@@ -263,5 +273,7 @@ def confirm_claim(db: Session, graduate: Graduate) -> None:
             db.flush()
     except IntegrityError:
         raise Conflict(
-            f"Student ID {claimed} was just given to another record: reload the page."
+            gettext(
+                "Student ID %(id)s was just given to another record: reload the page.", id=claimed
+            )
         ) from None

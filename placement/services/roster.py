@@ -19,8 +19,10 @@ from datetime import date, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from placement import formats, i18n
 from placement.config import Settings
 from placement.db import atomic
+from placement.i18n import gettext, ngettext
 from placement.models import AuditEvent, Graduate, User, utcnow
 from placement.services import Actor, Conflict, NotFound, accounts, audit, changes, identity
 from placement.services.graduates import graduation_date_problem
@@ -79,17 +81,35 @@ class ImportResult:
     def summary(self) -> str:
         if not self.imported:
             count = len(self.errors)
-            return (
-                f"Nothing imported: {count} problem{'s' if count != 1 else ''} in the file. "
-                "Correct the rows (or skip the bad ones) and import again."
+            return ngettext(
+                "Nothing imported: %(num)s problem in the file. "
+                "Correct the rows (or skip the bad ones) and import again.",
+                "Nothing imported: %(num)s problems in the file. "
+                "Correct the rows (or skip the bad ones) and import again.",
+                count,
             )
-        text = (
-            f"Imported {self.rows} graduate{'s' if self.rows != 1 else ''}: "
-            f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged"
+        counts = {"new": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        if not self.skipped:
+            return ngettext(
+                "Imported %(num)s graduate: %(new)s new, %(updated)s updated, "
+                "%(unchanged)s unchanged.",
+                "Imported %(num)s graduates: %(new)s new, %(updated)s updated, "
+                "%(unchanged)s unchanged.",
+                self.rows,
+                **counts,
+            )
+        imported = ngettext(
+            "Imported %(num)s graduate: %(new)s new, %(updated)s updated, %(unchanged)s unchanged",
+            "Imported %(num)s graduates: %(new)s new, %(updated)s updated, %(unchanged)s unchanged",
+            self.rows,
+            **counts,
         )
-        if self.skipped:
-            text += f"; {self.skipped} bad row{'s' if self.skipped != 1 else ''} skipped"
-        return text + "."
+        return ngettext(
+            "%(imported)s; %(num)s bad row skipped.",
+            "%(imported)s; %(num)s bad rows skipped.",
+            self.skipped,
+            imported=imported,
+        )
 
 
 @dataclass(frozen=True)
@@ -121,31 +141,47 @@ def parse(data: bytes) -> tuple[list[RosterRow], list[RowError]]:
     """Every valid row and every problem with its line number (the header is line 1)."""
     errors: list[RowError] = []
     if not data.strip():
-        return [], [RowError(1, "The file is empty: the first line must be the header.")]
+        return [], [RowError(1, gettext("The file is empty: the first line must be the header."))]
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     try:
         header = next(reader)
     except (csv.Error, StopIteration):
-        return [], [RowError(1, "The first line could not be read as CSV.")]
+        return [], [RowError(1, gettext("The first line could not be read as CSV."))]
     names = [name.strip().lower() for name in header]
     columns = tuple(names) if names == [*COLUMNS, *OPTIONAL_COLUMNS] else COLUMNS
     if _has_bad_bytes(",".join(header)) or names != list(columns):
         missing = [name for name in COLUMNS if name not in names]
         extra = [name for name in names if name not in (*COLUMNS, *OPTIONAL_COLUMNS)]
+        wanted = ",".join(COLUMNS)
+        absent = ", ".join(missing)
+        unknown = ", ".join(repr(name[:40]) for name in extra[:5])
         if missing and len(missing) == len(COLUMNS):
-            message = "The first line must be the header: " + ",".join(COLUMNS) + "."
-        elif missing or extra:
-            parts = []
-            if missing:
-                parts.append("missing column(s) " + ", ".join(missing))
-            if extra:
-                parts.append(
-                    "unknown column(s) " + ", ".join(repr(name[:40]) for name in extra[:5])
-                )
-            message = "The header has " + " and ".join(parts) + ": use " + ",".join(COLUMNS) + "."
+            message = gettext("The first line must be the header: %(columns)s.", columns=wanted)
+        elif missing and extra:
+            message = gettext(
+                "The header has missing column(s) %(missing)s and unknown column(s) "
+                "%(unknown)s: use %(columns)s.",
+                missing=absent,
+                unknown=unknown,
+                columns=wanted,
+            )
+        elif missing:
+            message = gettext(
+                "The header has missing column(s) %(missing)s: use %(columns)s.",
+                missing=absent,
+                columns=wanted,
+            )
+        elif extra:
+            message = gettext(
+                "The header has unknown column(s) %(unknown)s: use %(columns)s.",
+                unknown=unknown,
+                columns=wanted,
+            )
         else:
-            message = "The header's columns must be in this order: " + ",".join(COLUMNS) + "."
+            message = gettext(
+                "The header's columns must be in this order: %(columns)s.", columns=wanted
+            )
         return [], [RowError(1, message)]
 
     rows: list[RosterRow] = []
@@ -160,12 +196,23 @@ def parse(data: bytes) -> tuple[list[RosterRow], list[RowError]]:
             break
         except csv.Error as error:
             errors.append(
-                RowError(reader.line_num or start, f"This line is not valid CSV: {error}.")
+                RowError(
+                    reader.line_num or start,
+                    gettext("This line is not valid CSV: %(error)s.", error=error),
+                )
             )
             break
         line = start
         if len(rows) + len(errors) >= MAX_ROWS:
-            errors.append(RowError(line, f"The file has more than {MAX_ROWS:,} rows: split it."))
+            errors.append(
+                RowError(
+                    line,
+                    gettext(
+                        "The file has more than %(max)s rows: split it.",
+                        max=formats.number(MAX_ROWS),
+                    ),
+                )
+            )
             break
         if not any(value.strip() for value in values):
             continue  # blank lines, e.g. at the end of the file
@@ -178,7 +225,12 @@ def parse(data: bytes) -> tuple[list[RosterRow], list[RowError]]:
         if key in seen_ids:
             errors.append(
                 RowError(
-                    line, f"student_id {row.student_id} already appears on line {seen_ids[key]}."
+                    line,
+                    gettext(
+                        "student_id %(id)s already appears on line %(line)s.",
+                        id=row.student_id,
+                        line=seen_ids[key],
+                    ),
                 )
             )
             continue
@@ -186,7 +238,11 @@ def parse(data: bytes) -> tuple[list[RosterRow], list[RowError]]:
             errors.append(
                 RowError(
                     line,
-                    f"The e-mail {row.email} already appears on line {seen_emails[row.email]}.",
+                    gettext(
+                        "The e-mail %(email)s already appears on line %(line)s.",
+                        email=row.email,
+                        line=seen_emails[row.email],
+                    ),
                 )
             )
             continue
@@ -201,31 +257,50 @@ def _check_row(
 ) -> tuple[RosterRow | None, RowError | None]:
     if _has_bad_bytes("".join(values)):
         return None, RowError(
-            line, "This row has characters that are not UTF-8: save the file as “CSV UTF-8”."
+            line,
+            gettext("This row has characters that are not UTF-8: save the file as “CSV UTF-8”."),
         )
     if len(values) != len(columns):
         return None, RowError(
-            line, f"Expected {len(columns)} values, found {len(values)}: check the commas."
+            line,
+            gettext(
+                "Expected %(expected)s values, found %(found)s: check the commas.",
+                expected=len(columns),
+                found=len(values),
+            ),
         )
     cells = {name: value.strip() for name, value in zip(columns, values, strict=True)}
     for name in columns:
         if "\x00" in cells[name]:
-            return None, RowError(line, f"{name} contains a NUL character.")
+            return None, RowError(
+                line, gettext("%(column)s contains a NUL character.", column=name)
+            )
         if any(char in cells[name] for char in "\r\n"):
-            return None, RowError(line, f"{name} spans several lines: keep it on one.")
+            return None, RowError(
+                line, gettext("%(column)s spans several lines: keep it on one.", column=name)
+            )
         if not cells[name]:
-            return None, RowError(line, f"{name} is empty.")
+            return None, RowError(line, gettext("%(column)s is empty.", column=name))
         limit = MAX_LENGTHS.get(name)
         if limit and len(cells[name]) > limit:
-            return None, RowError(line, f"{name} is longer than {limit} characters.")
+            return None, RowError(
+                line,
+                gettext("%(column)s is longer than %(max)s characters.", column=name, max=limit),
+            )
     if not STUDENT_ID_PATTERN.match(cells["student_id"]):
         return None, RowError(
             line,
-            f"student_id {cells['student_id'][:40]!r} may hold only letters, digits and . _ / -.",
+            gettext(
+                "student_id %(value)s may hold only letters, digits and . _ / -.",
+                value=repr(cells["student_id"][:40]),
+            ),
         )
     email = cells["email"].lower()
     if not EMAIL_PATTERN.match(email):
-        return None, RowError(line, f"email {cells['email'][:80]!r} is not an e-mail address.")
+        return None, RowError(
+            line,
+            gettext("email %(value)s is not an e-mail address.", value=repr(cells["email"][:80])),
+        )
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells["graduation_date"]):
             raise ValueError
@@ -235,25 +310,41 @@ def _check_row(
     except ValueError:
         return None, RowError(
             line,
-            f"graduation_date {cells['graduation_date'][:20]!r} is not a date as YYYY-MM-DD "
-            "(for example 2025-06-15).",
+            gettext(
+                "graduation_date %(value)s is not a date as YYYY-MM-DD (for example 2025-06-15).",
+                value=repr(cells["graduation_date"][:20]),
+            ),
         )
     hours_text = cells["training_hours"]
     if not re.fullmatch(r"[0-9]{1,6}", hours_text):
         return None, RowError(
-            line, f"training_hours {hours_text[:20]!r} is not a whole number of hours."
+            line,
+            gettext(
+                "training_hours %(value)s is not a whole number of hours.",
+                value=repr(hours_text[:20]),
+            ),
         )
     hours = int(hours_text)
     if hours > MAX_HOURS:
-        return None, RowError(line, f"training_hours {hours} is more than {MAX_HOURS:,}.")
+        return None, RowError(
+            line,
+            gettext(
+                "training_hours %(value)s is more than %(max)s.",
+                value=hours,
+                max=formats.number(MAX_HOURS),
+            ),
+        )
     clinical = None
     if "clinical_hours" in cells:
         clinical_text = cells["clinical_hours"]
         if not re.fullmatch(r"[0-9]{1,6}", clinical_text) or int(clinical_text) > MAX_HOURS:
             return None, RowError(
                 line,
-                f"clinical_hours {clinical_text[:20]!r} is not a whole number of hours "
-                f"up to {MAX_HOURS:,}.",
+                gettext(
+                    "clinical_hours %(value)s is not a whole number of hours up to %(max)s.",
+                    value=repr(clinical_text[:20]),
+                    max=formats.number(MAX_HOURS),
+                ),
             )
         clinical = int(clinical_text)
     return (
@@ -325,7 +416,12 @@ def _conflicts_with_database(
             existing[row.student_id.lower()] = graduate = claimant
         if owner is not None and (graduate is None or graduate.user_id != owner):
             errors.append(
-                RowError(row.line, f"The e-mail {row.email} is already used by another account.")
+                RowError(
+                    row.line,
+                    gettext(
+                        "The e-mail %(email)s is already used by another account.", email=row.email
+                    ),
+                )
             )
             continue
         holder = graduates_by_email.get(row.email)
@@ -333,8 +429,12 @@ def _conflicts_with_database(
             errors.append(
                 RowError(
                     row.line,
-                    f"The e-mail {row.email} already belongs to the graduate with student_id "
-                    f"{holder[1] or '(none)'}.",
+                    gettext(
+                        "The e-mail %(email)s already belongs to the graduate with student_id "
+                        "%(id)s.",
+                        email=row.email,
+                        id=holder[1] or gettext("(none)"),
+                    ),
                 )
             )
     return existing, errors
@@ -383,8 +483,10 @@ def import_roster(
             db.flush()
     except IntegrityError:
         raise Conflict(
-            "Another import or registration changed these graduates at the same time: "
-            "import the file again."
+            gettext(
+                "Another import or registration changed these graduates at the same time: "
+                "import the file again."
+            )
         ) from None
     result.imported = True
     event = audit.record(
@@ -465,19 +567,21 @@ def _create(
 
 
 def _invite(db: Session, settings: Settings, user: User) -> None:
-    accounts.send_setup_link(
-        db,
-        settings,
-        user,
-        ttl=INVITE_TTL,
-        kind="roster_invite",
-        subject="Your account on the school's placement network",
-        introduction=(
-            "Career services added you to the school's placement network, where employers "
-            "post medical massage positions and staff refer graduates to them. Claim your "
-            "account by choosing a password."
-        ),
-    )
+    # Worded in the graduate's language (the whole mail: send_setup_link words the rest).
+    with i18n.using(user.language):
+        accounts.send_setup_link(
+            db,
+            settings,
+            user,
+            ttl=INVITE_TTL,
+            kind="roster_invite",
+            subject=gettext("Your account on the school's placement network"),
+            introduction=gettext(
+                "Career services added you to the school's placement network, where employers "
+                "post medical massage positions and staff refer graduates to them. Claim your "
+                "account by choosing a password."
+            ),
+        )
 
 
 def _update(
@@ -540,7 +644,7 @@ def verify_graduate(db: Session, actor: Actor, graduate_id: int) -> Graduate:
     if graduate is None or graduate.deleted_at is not None:
         raise NotFound
     if graduate.verified_at is not None:
-        raise Conflict("This graduate is already verified.")
+        raise Conflict(gettext("This graduate is already verified."))
     identity.confirm_claim(db, graduate)  # the claimed id becomes theirs, unless it is taken
     before = {"verified_at": None, "verified_by": None}
     graduate.verified_at = utcnow()

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from placement.i18n import gettext
 from placement.services import DomainError, NotFound, identity
 from placement.web.forms import Form
 from placement.web.guards import actor, endpoint, not_found
@@ -46,7 +47,9 @@ def conflict_link(request: Request, db: Session) -> Response:
     form = Form.of(request)
     roster_graduate_id = form.integer("roster_graduate_id", minimum=1, maximum=MAX_ID)
     if not form.ok or roster_graduate_id is None:
-        return _page(request, db, error="Choose a roster record of the conflict.", status=422)
+        return _page(
+            request, db, error=gettext("Choose a roster record of the conflict."), status=422
+        )
     try:
         identity.link(
             db, actor(request), graduate_id=graduate_id, roster_graduate_id=roster_graduate_id
@@ -64,7 +67,7 @@ def conflict_reject(request: Request, db: Session) -> Response:
     form = Form.of(request)
     reason = form.text("reason", max_length=500)
     if not form.ok:
-        return _page(request, db, error="Say why the claim is rejected.", status=422)
+        return _page(request, db, error=gettext("Say why the claim is rejected."), status=422)
     try:
         identity.reject(db, actor(request), graduate_id=graduate_id, reason=reason)
     except NotFound:

@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from placement import dates
+from placement import dates, taxonomy
+from placement.i18n import gettext
 from placement.services import audit, staff_search
 from placement.web.forms import Form
 from placement.web.guards import actor, endpoint
@@ -28,7 +29,7 @@ def audit_log(request: Request, db: Session) -> Response:
     since = form.date("since", required=False)
     until = form.date("until", required=False)
     if since and until and until < since:
-        form.error("until", "The end date is before the start date.")
+        form.error("until", gettext("The end date is before the start date."))
     filters = staff_search.AuditFilters(
         action="" if "action" in form.errors else action,
         actor="" if "actor" in form.errors else actor_text,
@@ -59,7 +60,13 @@ def audit_log(request: Request, db: Session) -> Response:
             "form": form,
             "page": page,
             "page_link": page_link(request),
-            "actions": staff_search.audit_actions(db),
+            # Each action by its description, the code after it (what the CSV and API say).
+            "actions": [
+                (code, audit.describe(code) + f" ({code})" if audit.describe(code) else code)
+                for code in staff_search.audit_actions(db)
+            ],
+            "describe": audit.describe,
+            "role_labels": taxonomy.ROLE_LABELS,
             "object_types": staff_search.audit_object_types(db),
             "pretty": _pretty_json,
             "csv_link": url(

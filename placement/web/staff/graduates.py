@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from placement import dates, taxonomy
+from placement import dates, i18n, taxonomy
+from placement.i18n import N_, gettext
 from placement.models import Graduate
 from placement.services import DomainError, NotFound, placements, roster, staff_search
 from placement.services import graduates as graduate_service
@@ -21,6 +22,15 @@ from placement.web.guards import actor, endpoint, not_found
 from placement.web.http import page_link, redirect, redirect_to, url
 from placement.web.staff.common import back, page_of
 from placement.web.templating import render
+
+# Who sees a graduate's profile, as staff read it (the graduate's own form says "Only me").
+VISIBILITY_LABELS = i18n.Labels(
+    {
+        "private": N_("Private"),
+        "staff": N_("Career services only"),
+        "employers": N_("Career services and employers"),
+    }
+)
 
 
 def _graduate_filters(request: Request) -> tuple[staff_search.GraduateFilters, Form]:
@@ -53,8 +63,9 @@ def graduates(request: Request, db: Session) -> Response:
             "form": form,
             "page": page,
             "page_link": page_link(request),
-            "outcome_statuses": taxonomy.OUTCOME_STATUSES,
+            "outcome_statuses": taxonomy.OUTCOME_STATUS_LABELS,
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
+            "visibility_labels": VISIBILITY_LABELS,
         },
         status_code=422 if form.errors else 200,
     )
@@ -97,7 +108,8 @@ def graduate_page(
             "error": error,
             "today": dates.today(),
             "here": url(request, "staff:graduate", id=graduate_id),
-            "outcome_statuses": [(s, s.capitalize()) for s in taxonomy.OUTCOME_STATUSES],
+            "outcome_statuses": taxonomy.OUTCOME_STATUS_LABELS,
+            "visibility_labels": VISIBILITY_LABELS,
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
             "placement_fields": taxonomy.PLACEMENT_FIELDS,
             "verification_methods": taxonomy.VERIFICATION_METHODS,
@@ -211,11 +223,11 @@ def import_graduates(request: Request, db: Session) -> Response:
     form.values["skip_bad_rows"] = skip
     upload = form.upload("roster")
     if upload is None or not upload.filename:
-        form.error("roster", "Choose the roster CSV file to upload.")
+        form.error("roster", gettext("Choose the roster CSV file to upload."))
         return render(request, template, {**context, "form": form, "result": None}, status_code=422)
     data = upload.file.read(request.app.state.settings.max_upload_bytes + 1)
     if len(data) > request.app.state.settings.max_upload_bytes:
-        form.error("roster", "The file is too large: split it into smaller files.")
+        form.error("roster", gettext("The file is too large: split it into smaller files."))
         return render(request, template, {**context, "form": form, "result": None}, status_code=413)
     try:
         result = roster.import_roster(
