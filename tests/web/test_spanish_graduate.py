@@ -12,8 +12,8 @@ import pytest
 from sqlmodel import Session, select
 
 from placement.db import unit_of_work
-from placement.models import Message, SavedSearch, User, utcnow
-from placement.services import Actor, referrals, saved_searches
+from placement.models import Message, SavedSearch, TalentInterest, User, utcnow
+from placement.services import Actor, referrals, saved_searches, talent
 from placement.services import credentials as credential_service
 from tests import factories
 from tests.web.test_graduates import PROFILE
@@ -303,3 +303,67 @@ class TestMail:
         [mail] = _mails(db, "application_withdrawn", employer_user.user.email)
         assert mail.subject == "Un candidato se retiró de Hospital massage therapist"
         assert "Un egresado retiró su solicitud" in mail.body
+
+    @pytest.mark.parametrize(
+        ("language", "subject", "body"),
+        [
+            ("es", "Harbor Hospital abrió un puesto que coincide con usted: Oncology", "Léalo y"),
+            ("en", "Harbor Hospital opened a position you match: Oncology", "Read it and apply"),
+        ],
+    )
+    def test_the_talent_pool_opening_is_in_the_graduates_language(
+        self,
+        db: Session,
+        settings: Any,
+        graduate_user: Any,
+        employer_user: Any,
+        language: str,
+        subject: str,
+        body: str,
+    ) -> None:
+        _speaks(db, graduate_user.user, language)
+        graduate_user.graduate.visibility = "employers"
+        db.add(graduate_user.graduate)
+        db.add(
+            TalentInterest(
+                graduate_id=graduate_user.graduate.id,
+                employer_id=employer_user.employer.id,
+                created_at=utcnow() - timedelta(days=1),
+            )
+        )
+        db.commit()
+        factories.position(db, employer_user.employer.id, title="Oncology therapist")
+        assert talent.notify_openings(db, settings) == 1
+        db.commit()
+        [mail] = _mails(db, "talent_pool.opening", graduate_user.user.email)
+        assert mail.subject.startswith(subject)
+        assert body in mail.body
+
+    @pytest.mark.parametrize("language", ["es", "en"])
+    def test_a_declined_referral_is_told_to_staff_in_their_language(
+        self,
+        db: Session,
+        as_graduate: Any,
+        graduate_user: Any,
+        staff_user: Any,
+        position: Any,
+        language: str,
+    ) -> None:
+        _speaks(db, staff_user, language)
+        referral = factories.referral(
+            db, position.id, graduate_user.graduate.id, staff_user_id=staff_user.id
+        )
+        _spanish(as_graduate)  # the graduate's own language does not decide the staff's mail
+        response = as_graduate.submit(
+            f"/me/referrals/{referral.id}/decline", {"reason": "I moved away."}
+        )
+        assert response.status_code == 303
+        page = as_graduate.get(response.headers["location"]).text
+        assert "Usted rechazó la recomendación." in page
+        [mail] = _mails(db, "referral_declined", staff_user.email)
+        if language == "es":
+            assert mail.subject == f"Un egresado rechazó la recomendación n.º {referral.id}"
+            assert "Su motivo: I moved away." in mail.body
+        else:
+            assert mail.subject == f"A graduate declined referral #{referral.id}"
+            assert "Their reason: I moved away." in mail.body
