@@ -552,7 +552,7 @@ def candidates_for_position(
                 application_id=row.application_id,
                 graduate_id=row.graduate_id,
                 name=(
-                    "Former graduate (account deleted)"
+                    gettext("Former graduate (account deleted)")
                     if deleted
                     else f"{row.first_name} {row.last_name}"
                 ),
@@ -619,7 +619,7 @@ def candidates_for_position(
                 from_stage=from_stage,
                 to_stage=to_stage,
                 actor_name=actor_name
-                or ("the graduate" if to_stage == ApplicationStage.WITHDRAWN else "—"),
+                or (gettext("the graduate") if to_stage == ApplicationStage.WITHDRAWN else "—"),
                 note=note,
                 reason=reason,
                 at=at,

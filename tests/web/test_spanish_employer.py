@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from placement import dates, i18n
 from placement.localtime import format_date
 from placement.models import Message, Position
+from placement.services import Actor, approvals, pipeline
 from tests import factories
 
 SPANISH = {"Accept-Language": "es"}
@@ -240,3 +241,48 @@ class TestMails:
         assert "Harbor Hospital lo invita a postularse a “Oncology massage therapist”." in mail.body
         assert "Postúlese o rechace la invitación: http://testserver/me/invitations" in mail.body
         assert "invites you" not in mail.body
+
+
+class TestMailsToEmployers:
+    @pytest.fixture
+    def spanish_employer(self, db: Session, employer_user: Any) -> Any:
+        employer_user.user.language = "es"
+        db.add(employer_user.user)
+        db.commit()
+        return employer_user
+
+    def test_a_position_review_is_mailed_in_the_members_spanish(
+        self, db: Session, settings: Any, spanish_employer: Any
+    ) -> None:
+        waiting = factories.position(
+            db, spanish_employer.employer.id, title="Hospice care", status="pending_review"
+        )
+        approvals.review_position(
+            db,
+            settings,
+            Actor(user_id=None, role="staff"),
+            position_id=waiting.id or 0,
+            action="reject",
+            reason="Falta el pago.",
+        )
+        db.commit()
+        mail = _mail(db, "position_rejected", spanish_employer.user.email)
+        assert mail.subject == "Su puesto “Hospice care” no fue aprobado"
+        assert "Servicios de Carrera no aprobó “Hospice care”." in mail.body
+        assert "Motivo: Falta el pago." in mail.body
+        assert "Puede editar el puesto y enviarlo a revisión de nuevo." in mail.body
+        assert mail.body.rstrip().endswith("Servicios de Carrera")
+        assert "Hello" not in mail.body and "Career services" not in mail.body
+
+    def test_a_new_candidate_is_mailed_in_the_members_spanish(
+        self, db: Session, settings: Any, spanish_employer: Any, graduate_user: Any
+    ) -> None:
+        opening = factories.position(db, spanish_employer.employer.id, title="Oncology care")
+        application = factories.application(db, opening.id, graduate_user.graduate.id)
+        assert pipeline.notify_new_application(db, settings, application) == 1
+        db.commit()
+        mail = _mail(db, "new_application", spanish_employer.user.email)
+        assert mail.subject == "Nuevo candidato para Oncology care: Grace Hopper"
+        assert "Grace Hopper se postuló para Oncology care." in mail.body
+        assert "Vea los candidatos en http://testserver/employer/positions/" in mail.body
+        assert "New candidate" not in mail.subject and "applied for" not in mail.body
