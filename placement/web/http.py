@@ -223,9 +223,11 @@ NOTICES: dict[str, str] = {
     # accounts
     "password_changed": "Your password was changed. Every other session of your account has "
     "been signed out.",
-    "colleague_invited": "The invitation is on its way. We sent your colleague a link by e-mail "
-    "to choose a password; it works once, for 7 days. An address that already has an account on "
-    "the network cannot join another organisation: its owner is told so by e-mail.",
+    "colleague_invited": N_(
+        "The invitation is on its way. We sent your colleague a link by e-mail to choose a "
+        "password; it works once, for 7 days. An address that already has an account on the "
+        "network cannot join another organisation: its owner is told so by e-mail."
+    ),
     "confirmation_sent": "We sent a new link to confirm your e-mail address. It works once, "
     "for 7 days; earlier links no longer work.",
     "already_confirmed": "Your e-mail address is already confirmed.",

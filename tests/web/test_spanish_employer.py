@@ -120,6 +120,15 @@ class TestEmployerPages:
         assert "Guardado como borrador. Nadie más lo ve hasta que lo envíe a revisión." in page
         assert "Saved as a draft" not in page
 
+    def test_the_team_invitation_notice_is_in_spanish(self, as_employer: Any) -> None:
+        _spanish(as_employer)
+        sent = as_employer.submit(
+            "/employer/team", {"name": "Ana Ruiz", "email": "ana@harbor.example"}
+        )
+        page = _followed(as_employer, sent)
+        assert "La invitación está en camino." in page
+        assert "The invitation is on its way" not in page
+
     def test_the_same_pages_stay_english_by_default(self, as_employer: Any) -> None:
         saved = as_employer.submit("/employer/positions/new", _form(action="draft"))
         page = _followed(as_employer, saved)
