@@ -57,6 +57,13 @@ def translated_languages() -> tuple[str, ...]:
     return LANGUAGES[1:]
 
 
+def _searched(dirpath: str) -> bool:
+    """Every directory but hidden ones and caches: Babel's default filter also skips names
+    that start with `_`, which left `templates/_macros` and `_partials` out of the catalogue."""
+    name = Path(dirpath).name
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def extract() -> Catalog:
     """Every message the code and the templates word, in file order."""
     template = Catalog(project="placement", creation_date=HEADER_DATE)
@@ -67,6 +74,7 @@ def extract() -> Catalog:
         keywords=KEYWORDS,
         comment_tags=("Translators:",),
         strip_comment_tags=True,
+        directory_filter=_searched,
     ):
         template.add(
             message,

@@ -12,6 +12,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from placement.i18n import gettext
+
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128
 SESSION_COOKIE = "placement_session"
@@ -81,16 +83,17 @@ class Passwords:
 
 
 def password_problem(password: str, *, email: str = "") -> str | None:
-    """The message for an unacceptable password, or None when it is fine."""
+    """The message for an unacceptable password (in the reader's language), or None when it
+    is fine."""
     if len(password) < PASSWORD_MIN:
-        return f"Use at least {PASSWORD_MIN} characters."
+        return gettext("Use at least %(min)s characters.", min=PASSWORD_MIN)
     if len(password) > PASSWORD_MAX:
-        return f"Use at most {PASSWORD_MAX} characters."
+        return gettext("Use at most %(max)s characters.", max=PASSWORD_MAX)
     lowered = password.lower()
     if lowered in COMMON_PASSWORDS or len(set(password)) < 3:
-        return "This password is too common; choose another."
+        return gettext("This password is too common; choose another.")
     if email and lowered == email.lower():
-        return "Don't use your e-mail address as the password."
+        return gettext("Don't use your e-mail address as the password.")
     return None
 
 

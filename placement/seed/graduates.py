@@ -298,7 +298,9 @@ def _maya() -> tuple[dict[str, Any], dict[str, Any], dict, list]:
         }
         for code, number, state, issued, expires, verified in credentials
     ]
-    user = {"email": DEMO_GRADUATE_EMAIL, "name": "Maya Chen"}
+    # Her account reads its mail in Spanish (/account/notifications), so the demo shows a
+    # Spanish account's mail beside everyone else's English.
+    user = {"email": DEMO_GRADUATE_EMAIL, "name": "Maya Chen", "language": "es"}
     return user, graduate, modalities, rows
 
 
@@ -345,7 +347,13 @@ def _insert(
     user_ids = reserve_ids(db, USERS, len(people))
     graduate_ids = reserve_ids(db, GRADUATES, len(people))
     user_rows = [
-        {**user, "id": user_id, "role": "graduate", "password_hash": password_hash}
+        {
+            "language": "en",
+            **user,
+            "id": user_id,
+            "role": "graduate",
+            "password_hash": password_hash,
+        }
         for user_id, (user, _, _, _) in zip(user_ids, people, strict=True)
     ]
     graduate_rows = [

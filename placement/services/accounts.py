@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,8 +11,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from placement import links
+from placement import i18n, links
 from placement.config import Settings
+from placement.i18n import N_, Labels, gettext, ngettext
 from placement.models import (
     Employer,
     EmployerMember,
@@ -57,7 +58,9 @@ def find_user_by_email(db: Session, email: str) -> User | None:
 
 def _ensure_email_free(db: Session, email: str) -> None:
     if find_user_by_email(db, email) is not None:
-        raise DomainError("An account with this e-mail already exists. Sign in instead.", "email")
+        raise DomainError(
+            gettext("An account with this e-mail already exists. Sign in instead."), "email"
+        )
 
 
 def register_graduate(
@@ -75,6 +78,8 @@ def register_graduate(
             role="graduate",
             name=f"{form.first_name} {form.last_name}",
             password_changed_at=utcnow(),
+            # Registered on Spanish pages: Spanish mail too, until changed at /account/…
+            language=i18n.current(),
         )
         db.add(user)
         db.flush()
@@ -125,6 +130,7 @@ def register_employer(
         role="employer",
         name=form.contact_name,
         password_changed_at=utcnow(),
+        language=i18n.current(),
     )
     with _unique_or_conflict(db):
         db.add(employer)
@@ -163,7 +169,7 @@ def _unique_or_conflict(db: Session) -> Iterator[None]:
             yield
     except IntegrityError:
         raise DomainError(
-            "An account with this e-mail already exists. Sign in instead.", "email"
+            gettext("An account with this e-mail already exists. Sign in instead."), "email"
         ) from None
 
 
@@ -171,7 +177,7 @@ def create_staff_user(
     db: Session, passwords: Passwords, *, email: str, role: str, password: str, name: str = ""
 ) -> User:
     if role not in ("staff", "admin"):
-        raise DomainError("The role must be staff or admin.", "role")
+        raise DomainError(gettext("The role must be staff or admin."), "role")
     _ensure_email_free(db, email)
     user = User(
         email=email.strip().lower(),
@@ -276,7 +282,7 @@ def change_password(
     db: Session, passwords: Passwords, user: User, *, current: str, new: str
 ) -> None:
     if not passwords.verify(user.password_hash, current):
-        raise DomainError("That is not your current password.", "current_password")
+        raise DomainError(gettext("That is not your current password."), "current_password")
     set_password(db, passwords, user, new)
 
 
@@ -330,6 +336,9 @@ def issue_token(db: Session, user: User, purpose: str, ttl: timedelta) -> str:
     return raw
 
 
+Wording = str | Callable[[], str]
+
+
 def send_setup_link(
     db: Session,
     settings: Settings,
@@ -337,26 +346,34 @@ def send_setup_link(
     *,
     ttl: timedelta,
     kind: str,
-    subject: str,
-    introduction: str,
+    subject: Wording,
+    introduction: Wording,
 ) -> str:
     """Mail a one-time link to choose a first password (invited colleagues and staff, roster
-    graduates claiming their account); returns the link. Earlier links of the user die."""
+    graduates claiming their account); returns the link. Earlier links of the user die.
+
+    The mail is worded in the account's language: pass `subject` and `introduction` as
+    functions that word them (`lambda: gettext("…", name=…)`), called in that language."""
     raw = issue_token(db, user, "invite", ttl)
     link = links.url(settings, "account_setup", token=raw)
-    mail.queue(
-        db,
-        settings,
-        to_email=user.email,
-        to_user_id=user.id,
-        kind=kind,
-        subject=subject,
-        body=(
-            f"Hello {user.name},\n\n{introduction}\n\n"
-            f"Choose your password within {ttl.days} days with this link (it works once):\n\n"
-            f"{link}\n\nIf you did not expect this, ignore this message.\n"
-        ),
-    )
+    with i18n.using(user.language):
+        mail.queue(
+            db,
+            settings,
+            to_email=user.email,
+            to_user_id=user.id,
+            kind=kind,
+            subject=subject() if callable(subject) else subject,
+            body=gettext(
+                "Hello %(name)s,\n\n%(introduction)s\n\n"
+                "Choose your password within %(days)s days with this link (it works once):\n\n"
+                "%(link)s\n\nIf you did not expect this, ignore this message.\n",
+                name=user.name,
+                introduction=introduction() if callable(introduction) else introduction,
+                days=ttl.days,
+                link=link,
+            ),
+        )
     return link
 
 
@@ -387,22 +404,25 @@ def send_confirmation(db: Session, settings: Settings, user: User) -> None:
     if user.email_confirmed_at is not None:
         return
     raw = issue_token(db, user, "confirm", CONFIRM_TTL)
-    mail.queue(
-        db,
-        settings,
-        to_email=user.email,
-        to_user_id=user.id,
-        kind="account.confirm",
-        subject="Confirm your e-mail address for the placement network",
-        body=(
-            f"Hello {user.name or user.email},\n\nPlease confirm that this address belongs to "
-            "you: career services checks it before approving your organisation. Open this "
-            f"link within {CONFIRM_TTL.days} days (it works once):\n\n"
-            f"{links.url(settings, 'confirm_email', token=raw)}\n\n"
-            "If you did not register on the career services placement network, ignore this "
-            "message.\n"
-        ),
-    )
+    with i18n.using(user.language):
+        mail.queue(
+            db,
+            settings,
+            to_email=user.email,
+            to_user_id=user.id,
+            kind="account.confirm",
+            subject=gettext("Confirm your e-mail address for the placement network"),
+            body=gettext(
+                "Hello %(name)s,\n\nPlease confirm that this address belongs to you: career "
+                "services checks it before approving your organisation. Open this link within "
+                "%(days)s days (it works once):\n\n%(link)s\n\n"
+                "If you did not register on the career services placement network, ignore this "
+                "message.\n",
+                name=user.name or user.email,
+                days=CONFIRM_TTL.days,
+                link=links.url(settings, "confirm_email", token=raw),
+            ),
+        )
 
 
 def confirm_email(db: Session, raw: str) -> User | None:
@@ -485,21 +505,30 @@ def request_password_reset(db: Session, settings: Settings, *, email: str) -> No
         return
     raw = issue_token(db, user, "reset", timedelta(seconds=settings.reset_token_ttl_seconds))
     minutes = settings.reset_token_ttl_seconds // 60
-    mail.queue(
-        db,
-        settings,
-        to_email=user.email,
-        to_user_id=user.id,
-        kind="password_reset",
-        subject="Reset your placement network password",
-        body=(
-            f"Hello {user.name},\n\nSomeone asked to reset the password of this account. "
-            f"To choose a new password, open this link within {minutes} minutes:\n\n"
-            f"{links.url(settings, 'reset_password', token=raw)}\n\n"
-            "The link works once. If you did not ask for it, ignore this message: your "
-            "password stays as it is.\n"
-        ),
-    )
+    with i18n.using(user.language):
+        mail.queue(
+            db,
+            settings,
+            to_email=user.email,
+            to_user_id=user.id,
+            kind="password_reset",
+            subject=gettext("Reset your placement network password"),
+            body=ngettext(
+                "Hello %(name)s,\n\nSomeone asked to reset the password of this account. "
+                "To choose a new password, open this link within %(num)s minute:\n\n"
+                "%(link)s\n\n"
+                "The link works once. If you did not ask for it, ignore this message: your "
+                "password stays as it is.\n",
+                "Hello %(name)s,\n\nSomeone asked to reset the password of this account. "
+                "To choose a new password, open this link within %(num)s minutes:\n\n"
+                "%(link)s\n\n"
+                "The link works once. If you did not ask for it, ignore this message: your "
+                "password stays as it is.\n",
+                minutes,
+                name=user.name,
+                link=links.url(settings, "reset_password", token=raw),
+            ),
+        )
 
 
 def use_token_to_set_password(
@@ -525,10 +554,15 @@ def use_token_to_set_password(
     return user
 
 
+ROLE_LABELS = Labels(
+    {
+        "graduate": N_("Graduate"),
+        "employer": N_("Employer"),
+        "staff": N_("Career services"),
+        "admin": N_("Administrator"),
+    }
+)
+
+
 def role_label(role: str) -> str:
-    return {
-        "graduate": "Graduate",
-        "employer": "Employer",
-        "staff": "Career services",
-        "admin": "Administrator",
-    }.get(role, role)
+    return ROLE_LABELS.get(role, role)

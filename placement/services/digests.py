@@ -17,10 +17,11 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from placement import links
+from placement import i18n, links
 from placement.config import Settings
+from placement.i18n import N_, gettext, ngettext
 from placement.localtime import day_bounds_utc, local_today
-from placement.models import DigestRun, EmailFrequency, Language, MailStatus, Message, User
+from placement.models import DigestRun, EmailFrequency, MailStatus, Message, User
 from placement.services import mail
 
 log = logging.getLogger("placement.mail")
@@ -144,42 +145,36 @@ def release_held(db: Session, settings: Settings, user: User, now: datetime) -> 
 
 # -- the message -----------------------------------------------------------------------------
 
-_WORDS = {
-    Language.EN: {
-        "daily": "Your daily digest",
-        "weekly": "Your weekly digest",
-        "now": "What we held for your digest",
-        "updates": "{count} update(s)",
-        "hello": "Hello {name},",
-        "intro": "Here is what happened on the placement network:",
-        "why": "You receive this digest because of your notification settings; change them here:",
-    },
-    Language.ES: {
-        "daily": "Su resumen diario",
-        "weekly": "Su resumen semanal",
-        "now": "Lo que guardamos para su resumen",
-        "updates": "{count} novedad(es)",
-        "hello": "Hola {name}:",
-        "intro": "Esto es lo que pasó en la red de colocación:",
-        "why": (
-            "Recibe este resumen según sus preferencias de notificación; puede cambiarlas aquí:"
-        ),
-    },
+TITLES = {
+    "daily": N_("Your daily digest"),
+    "weekly": N_("Your weekly digest"),
+    "now": N_("What we held for your digest"),
 }
 
 
 def _compose(settings: Settings, user: User, period: str, items: list[Message]) -> tuple[str, str]:
-    words = _WORDS.get(Language(user.language), _WORDS[Language.EN])
-    kind = period.split(":", 1)[0]
-    title = words.get(kind, words["now"])
-    subject = f"{title}: {words['updates'].format(count=len(items))}"
-    parts = [words["hello"].format(name=user.name or user.email), "", words["intro"], ""]
-    for item in items:
-        parts.append(f"— {item.subject}")
-        parts.append("")
-        parts.append(_strip_greeting(item.body).strip())
-        parts.append("")
-    parts.append(words["why"])
+    """The digest in its recipient's language (the account's `language`)."""
+    with i18n.using(user.language):
+        title = gettext(TITLES.get(period.split(":", 1)[0], TITLES["now"]))
+        subject = ngettext(
+            "%(title)s: %(num)s update", "%(title)s: %(num)s updates", len(items), title=title
+        )
+        parts = [
+            gettext("Hello %(name)s,", name=user.name or user.email),
+            "",
+            gettext("Here is what happened on the placement network:"),
+            "",
+        ]
+        for item in items:
+            parts.append(f"— {item.subject}")
+            parts.append("")
+            parts.append(_strip_greeting(item.body).strip())
+            parts.append("")
+        parts.append(
+            gettext(
+                "You receive this digest because of your notification settings; change them here:"
+            )
+        )
     parts.append(links.url(settings, "notification_settings"))
     return subject, "\n".join(parts) + "\n"
 

@@ -28,9 +28,10 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, delete, select, update
 
-from placement import dates, links, taxonomy
+from placement import dates, i18n, links, localtime, taxonomy
 from placement.config import Settings
 from placement.db import atomic, reset_write_intent, set_write_intent
+from placement.i18n import gettext
 from placement.models import (
     EmployerMember,
     Graduate,
@@ -90,7 +91,9 @@ def check_link_limit(db: Session, address: str) -> None:
 def _email(value: str | None) -> str:
     email = (value or "").strip().lower()
     if len(email) > 254 or not EMAIL_PATTERN.match(email):
-        raise DomainError("Enter an e-mail address like name@example.com.", "contact_email")
+        raise DomainError(
+            gettext("Enter an e-mail address like name@example.com."), "contact_email"
+        )
     return email
 
 
@@ -182,7 +185,7 @@ def _claim(db: Session, link: OutcomeLink, answer: str, detail: Mapping[str, obj
         .values(used_at=now, answer=answer, answer_detail=json.dumps(detail, default=str)[:4000])
     )
     if result.rowcount != 1:
-        raise Conflict("This link was used already.")
+        raise Conflict(gettext("This link was used already."))
     _void_others(
         db,
         link.purpose,
@@ -244,15 +247,19 @@ def request_verification(
     if graduate is None:
         raise NotFound
     if graduate.deleted_at is not None:
-        raise DomainError("This graduate deleted their account: nothing more is asked about it.")
+        raise DomainError(
+            gettext("This graduate deleted their account: nothing more is asked about it.")
+        )
     if contact_email and contact_email.strip():
         recipients = [_email(contact_email)]
     else:
         recipients = contacts_for(db, placement)
         if not recipients:
             raise DomainError(
-                "Enter the e-mail address of the employer's contact: this placement names no "
-                "organisation on the network.",
+                gettext(
+                    "Enter the e-mail address of the employer's contact: this placement names "
+                    "no organisation on the network."
+                ),
                 "contact_email",
             )
     today = today or dates.today()
@@ -269,26 +276,39 @@ def request_verification(
     )
     users = dict(db.exec(select(User.email, User.id).where(col(User.email).in_(recipients))).all())
     name = f"{graduate.first_name} {graduate.last_name}".strip()
-    started = placement.start_date.isoformat() if placement.start_date else "not recorded"
     for email, raw in issued:
         link = links.url(settings, "verify_placement", token=raw)
-        mail.queue(
-            db,
-            settings,
-            to_email=email,
-            to_user_id=users.get(email),
-            kind=VERIFICATION_KIND,
-            subject=f"Please confirm the employment of {name}",
-            body=(
-                "Hello,\n\nOur career services office documents the employment of its "
-                "graduates for the school's accreditor. Could you confirm this placement?\n\n"
-                f"Graduate: {name}\nEmployer: {placement.employer_name}\n"
-                f"Job title: {placement.job_title}\nStart date: {started}\n\n"
-                "Answer with this link (no account needed; it works once, for "
-                f"{LINK_TTL.days} days):\n\n{link}\n\n"
-                "If you do not know this person, you can say so with the same link.\n"
-            ),
-        )
+        # A contact with an account reads it in the account's language; an address alone, in
+        # English.
+        with i18n.using(mail.language_of(db, users.get(email))):
+            started = (
+                localtime.format_date(placement.start_date)
+                if placement.start_date
+                else gettext("not recorded")
+            )
+            mail.queue(
+                db,
+                settings,
+                to_email=email,
+                to_user_id=users.get(email),
+                kind=VERIFICATION_KIND,
+                subject=gettext("Please confirm the employment of %(name)s", name=name),
+                body=gettext(
+                    "Hello,\n\nOur career services office documents the employment of its "
+                    "graduates for the school's accreditor. Could you confirm this placement?"
+                    "\n\nGraduate: %(name)s\nEmployer: %(employer)s\nJob title: %(title)s\n"
+                    "Start date: %(start)s\n\n"
+                    "Answer with this link (no account needed; it works once, for %(days)s "
+                    "days):\n\n%(link)s\n\n"
+                    "If you do not know this person, you can say so with the same link.\n",
+                    name=name,
+                    employer=placement.employer_name,
+                    title=placement.job_title,
+                    start=started,
+                    days=LINK_TTL.days,
+                    link=link,
+                ),
+            )
     audit.record(
         db,
         "placement.verification_requested",
@@ -317,11 +337,11 @@ def answer_verification(
     """The contact's answer: `yes` verifies (and re-verifies when the link was asked 90 days
     or more after the start), `no` flags the placement for staff."""
     if answer.confirmed not in ("yes", "no"):
-        raise DomainError("Say whether this person works or worked for you.", "confirmed")
+        raise DomainError(gettext("Say whether this person works or worked for you."), "confirmed")
     confirmer = clean_text(answer.confirmer_name, "confirmer_name", 200, required=True)
     job_title = clean_text(answer.job_title, "job_title", 200)
     if answer.hours_per_week is not None and not 1 <= answer.hours_per_week <= 80:
-        raise DomainError("Enter the hours per week, from 1 to 80.", "hours_per_week")
+        raise DomainError(gettext("Enter the hours per week, from 1 to 80."), "hours_per_week")
     placement = db.get(Placement, link.placement_id or 0)
     if placement is None:
         raise NotFound
@@ -419,11 +439,11 @@ def _graduate_email(db: Session, graduate: Graduate) -> tuple[str, int | None]:
 def _surveyable(graduate: Graduate) -> str | None:
     """Why this graduate cannot be surveyed, or None."""
     if graduate.deleted_at is not None:
-        return "This graduate deleted their account."
+        return gettext("This graduate deleted their account.")
     if graduate.merged_into_id is not None:
-        return "This record was merged into another: survey that one."
+        return gettext("This record was merged into another: survey that one.")
     if graduate.student_id is None:
-        return "Only roster graduates are surveyed: verify the graduate first."
+        return gettext("Only roster graduates are surveyed: verify the graduate first.")
     return None
 
 
@@ -447,20 +467,24 @@ def _send_survey(
         make_token=make_token,
     )
     link = links.url(settings, "graduate_survey", token=raw)
-    mail.queue(
-        db,
-        settings,
-        to_email=email,
-        to_user_id=user_id,
-        kind=SURVEY_KIND,
-        subject="Where are you working now? Two minutes for your school",
-        body=(
-            f"Hello {graduate.first_name},\n\nCareer services reports every graduate's outcome "
-            "to the school's accreditor. Tell us where you are now with this link (no "
-            f"sign-in; it works once, for {LINK_TTL.days} days):\n\n{link}\n\n"
-            "Thank you, and congratulations again on graduating.\n"
-        ),
-    )
+    with i18n.using(mail.language_of(db, user_id)):
+        mail.queue(
+            db,
+            settings,
+            to_email=email,
+            to_user_id=user_id,
+            kind=SURVEY_KIND,
+            subject=gettext("Where are you working now? Two minutes for your school"),
+            body=gettext(
+                "Hello %(name)s,\n\nCareer services reports every graduate's outcome to the "
+                "school's accreditor. Tell us where you are now with this link (no sign-in; it "
+                "works once, for %(days)s days):\n\n%(link)s\n\n"
+                "Thank you, and congratulations again on graduating.\n",
+                name=graduate.first_name,
+                days=LINK_TTL.days,
+                link=link,
+            ),
+        )
     return email
 
 
@@ -482,7 +506,7 @@ def request_survey(
         raise DomainError(problem)
     email = _send_survey(db, settings, actor, graduate, make_token)
     if email is None:
-        raise DomainError("This graduate has no e-mail address on record.")
+        raise DomainError(gettext("This graduate has no e-mail address on record."))
     audit.record(
         db,
         "survey.requested",
@@ -538,7 +562,7 @@ def answer_survey(
     """The graduate's own outcome: a job becomes a placement verified by
     `graduate_attested`; the other answers set the outcome."""
     if answer.status not in SURVEY_STATUSES:
-        raise DomainError("Choose what describes you best.", "status")
+        raise DomainError(gettext("Choose what describes you best."), "status")
     graduate = db.get(Graduate, link.graduate_id)
     if graduate is None:
         raise NotFound
@@ -548,11 +572,11 @@ def answer_survey(
         employer = clean_text(answer.employer_name, "employer_name", 200, required=True)
         title = clean_text(answer.job_title, "job_title", 200, required=True)
         if answer.start_date is None:
-            raise DomainError("Enter the date you started.", "start_date")
+            raise DomainError(gettext("Enter the date you started."), "start_date")
         if answer.field is None or answer.field not in taxonomy.PLACEMENT_FIELDS:
-            raise DomainError("Say whether the job is in the field.", "field")
+            raise DomainError(gettext("Say whether the job is in the field."), "field")
         if answer.hours_per_week is not None and not 1 <= answer.hours_per_week <= 80:
-            raise DomainError("Enter the hours per week, from 1 to 80.", "hours_per_week")
+            raise DomainError(gettext("Enter the hours per week, from 1 to 80."), "hours_per_week")
         detail.update(
             employer_name=employer,
             job_title=title,

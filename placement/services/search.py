@@ -3,7 +3,8 @@
 Each position has one search document of four parts, weighted in that order when results
 are ranked: its title; the vocabulary of its modalities and credentials (required or
 preferred: each one's code, label and synonyms from `taxonomy`, so `MLD`, `lymphatic` and
-`manual lymphatic drainage` all find a position asking for `manual_lymphatic_drainage`);
+`manual lymphatic drainage` all find a position asking for `manual_lymphatic_drainage`, and
+its Spanish label from the catalogue, with and without accents: `drenaje linfático`);
 its employer's name; its description.
 
 - SQLite: an FTS5 table `position_fts` (rowid = position id, one column per part, the
@@ -27,7 +28,9 @@ the database's query syntax.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +39,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from placement import taxonomy
+from placement import i18n, taxonomy
 
 FTS_TABLE = "position_fts"
 PG_TABLE = "position_search"
@@ -59,7 +62,11 @@ class SearchDocument:
 
 
 def vocabulary_text(requirements: Iterable[tuple[str, str]]) -> str:
-    """The words of these (kind, code) requirements: code, label and synonyms of each."""
+    """The words of these (kind, code) requirements: code, label and synonyms of each, and
+    the label in every other language of the site, also without its accents (PostgreSQL's
+    `english` configuration keeps them; FTS5 removes them itself), so `drenaje linfático`
+    and `drenaje linfatico` find what `lymphatic drainage` finds, whatever the page's
+    language."""
     words: list[str] = []
     for kind, code in requirements:
         vocabulary = taxonomy.MODALITIES if kind == "modality" else taxonomy.CREDENTIALS
@@ -68,7 +75,28 @@ def vocabulary_text(requirements: Iterable[tuple[str, str]]) -> str:
         if term is not None:
             words.append(term.label)
             words.extend(term.synonyms)
+            words.extend(_translated_labels(term.label))
     return " ; ".join(words)
+
+
+@functools.cache
+def _translated_labels(label: str) -> tuple[str, ...]:
+    """The label in each translated language, and accent-folded where that differs."""
+    found: list[str] = []
+    for language in i18n.LANGUAGES:
+        if language == i18n.DEFAULT_LANGUAGE:
+            continue
+        translated = i18n.translations(language).gettext(label)
+        for form in (translated, fold_accents(translated)):
+            if form != label and form not in found:
+                found.append(form)
+    return tuple(found)
+
+
+def fold_accents(text: str) -> str:
+    """`linfático` -> `linfatico`: the letters without their combining marks."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def terms(q: str) -> list[str]:

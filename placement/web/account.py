@@ -1,4 +1,5 @@
-"""The signed-in person's own settings: /account/notifications."""
+"""The signed-in person's own settings: /account/notifications (mail frequency, and the
+language of mail and pages)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.routing import Route
 from placement import links
 from placement.models import User
 from placement.services import DomainError, preferences
+from placement.web import language as language_choice
 from placement.web.forms import Form
 from placement.web.guards import endpoint, viewer
 from placement.web.templating import render
@@ -51,7 +53,11 @@ def notification_settings(request: Request, db: Session) -> Response:
     except DomainError as error:
         form.error(error.field or "email_frequency", error.message)
         return render(request, TEMPLATE, _context(form, user), status_code=422)
-    return RedirectResponse(links.path("notification_settings") + "?done=1", status_code=303)
+    response = RedirectResponse(links.path("notification_settings") + "?done=1", status_code=303)
+    # The account's language is also this visitor's page language from now on (the cookie of
+    # /language/{code}), so the pages follow the choice at once.
+    language_choice.remember(response, request, language)
+    return response
 
 
 routes = [

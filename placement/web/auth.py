@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from placement import taxonomy
+from placement.i18n import gettext, ngettext
 from placement.models import User
 from placement.security import password_problem
 from placement.services import DomainError, accounts, employers
@@ -79,9 +80,13 @@ def login(request: Request, db: Session) -> Response:
     except accounts.RateLimited as limited:
         form.error(
             "email",
-            "Too many failed sign-ins for this account or address. "
-            f"Wait {max(limited.retry_after // 60, 1)} minute(s) and try again, "
-            "or reset your password.",
+            ngettext(
+                "Too many failed sign-ins for this account or address. Wait %(num)s minute "
+                "and try again, or reset your password.",
+                "Too many failed sign-ins for this account or address. Wait %(num)s minutes "
+                "and try again, or reset your password.",
+                max(limited.retry_after // 60, 1),
+            ),
         )
         response = render(request, "auth/login.html", context, status_code=429)
         response.headers["Retry-After"] = str(limited.retry_after)
@@ -90,7 +95,7 @@ def login(request: Request, db: Session) -> Response:
     if user is None:
         accounts.login_failed(db, email)
         db.commit()  # the failure is audited even though this answer rolls back
-        form.error("password", "The e-mail or the password is wrong.")
+        form.error("password", gettext("The e-mail or the password is wrong."))
         return render(request, "auth/login.html", context, status_code=422)
     accounts.login_succeeded(db, user, email, hits)
     sign_in(request, user)
@@ -117,8 +122,13 @@ def _registration_limited(
     except accounts.RateLimited as limited:
         form.error(
             "email",
-            "Too many accounts were registered from this network in the last hour. "
-            f"Try again in {max(limited.retry_after // 60, 1)} minute(s).",
+            ngettext(
+                "Too many accounts were registered from this network in the last hour. "
+                "Try again in %(num)s minute.",
+                "Too many accounts were registered from this network in the last hour. "
+                "Try again in %(num)s minutes.",
+                max(limited.retry_after // 60, 1),
+            ),
         )
         response = render(request, template, {"form": form}, status_code=429)
         response.headers["Retry-After"] = str(limited.retry_after)

@@ -15,6 +15,9 @@ from typing import Any
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
+from placement import formats
+from placement.i18n import gettext
+
 EMAIL_PATTERN = re.compile(
     r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
 )
@@ -62,29 +65,36 @@ class Form:
         value = value.replace("\r\n", "\n") if multiline else value.strip()
         self.values[name] = value
         if "\x00" in value:
-            self.error(name, "Remove the invisible NUL character.")
+            self.error(name, gettext("Remove the invisible NUL character."))
         elif not multiline and any(c in value for c in "\n\r"):
-            self.error(name, "Keep this on one line.")
+            self.error(name, gettext("Keep this on one line."))
         elif len(value) > max_length:
-            self.error(name, f"Use at most {max_length} characters (this has {len(value)}).")
+            self.error(
+                name,
+                gettext(
+                    "Use at most %(max)s characters (this has %(count)s).",
+                    max=max_length,
+                    count=len(value),
+                ),
+            )
         elif required and not value.strip():
-            self.error(name, "This field is required.")
+            self.error(name, gettext("This field is required."))
         return value.strip() if multiline else value
 
     def secret(self, name: str) -> str:
         """A password: kept as typed, never echoed back into the form."""
         value = self.raw(name)
         if "\x00" in value:
-            self.error(name, "Remove the invisible NUL character.")
+            self.error(name, gettext("Remove the invisible NUL character."))
         elif not value:
-            self.error(name, "This field is required.")
+            self.error(name, gettext("This field is required."))
         return value
 
     def email(self, name: str = "email", *, required: bool = True) -> str:
         value = self.text(name, required=required, max_length=254).lower()
         self.values[name] = value
         if value and name not in self.errors and not EMAIL_PATTERN.match(value):
-            self.error(name, "Enter an e-mail address like name@example.com.")
+            self.error(name, gettext("Enter an e-mail address like name@example.com."))
         return value
 
     def date(self, name: str, *, required: bool = True) -> date | None:
@@ -96,10 +106,10 @@ class Form:
                 raise ValueError
             parsed = date.fromisoformat(value)
         except ValueError:
-            self.error(name, "Enter a date as YYYY-MM-DD, for example 2027-03-01.")
+            self.error(name, gettext("Enter a date as YYYY-MM-DD, for example 2027-03-01."))
             return None
         if not 1900 <= parsed.year <= 2100:
-            self.error(name, "Enter a year between 1900 and 2100.")
+            self.error(name, gettext("Enter a year between 1900 and 2100."))
             return None
         return parsed
 
@@ -118,10 +128,17 @@ class Form:
         try:
             number = int(value)
         except ValueError:
-            self.error(name, "Enter a whole number.")
+            self.error(name, gettext("Enter a whole number."))
             return default
         if not minimum <= number <= maximum:
-            self.error(name, f"Enter a number from {minimum:,} to {maximum:,}.")
+            self.error(
+                name,
+                gettext(
+                    "Enter a number from %(min)s to %(max)s.",
+                    min=formats.number(minimum),
+                    max=formats.number(maximum),
+                ),
+            )
             return default
         return number
 
@@ -139,10 +156,17 @@ class Form:
         try:
             number = float(value)
         except ValueError:
-            self.error(name, "Enter a number, for example 32.50.")
+            self.error(name, gettext("Enter a number, for example 32.50."))
             return None
         if not math.isfinite(number) or not minimum <= number <= maximum:
-            self.error(name, f"Enter a number from {minimum:g} to {maximum:g}.")
+            self.error(
+                name,
+                gettext(
+                    "Enter a number from %(min)s to %(max)s.",
+                    min=format(minimum, "g"),
+                    max=format(maximum, "g"),
+                ),
+            )
             return None
         return round(number, 2)
 
@@ -151,7 +175,7 @@ class Form:
         if not value or name in self.errors:
             return None
         if value not in set(options):
-            self.error(name, "Choose one of the options offered.")
+            self.error(name, gettext("Choose one of the options offered."))
             return None
         return value
 
@@ -161,9 +185,9 @@ class Form:
         allowed = set(options)
         unknown = [value for value in values if value not in allowed]
         if unknown:
-            self.error(name, f"Unknown choice: {unknown[0][:40]!r}.")
+            self.error(name, gettext("Unknown choice: %(choice)s.", choice=repr(unknown[0][:40])))
         elif len(values) > maximum:
-            self.error(name, f"Choose at most {maximum}.")
+            self.error(name, gettext("Choose at most %(max)s.", max=maximum))
         return sorted({value for value in values if value in allowed})
 
     def zip_code(self, name: str = "zip", *, required: bool = True) -> str | None:
@@ -173,10 +197,10 @@ class Form:
         if not value or name in self.errors:
             return None
         if not ZIP_PATTERN.match(value):
-            self.error(name, "Enter a 5-digit US ZIP code.")
+            self.error(name, gettext("Enter a 5-digit US ZIP code."))
             return None
         if not geo.is_known(value):
-            self.error(name, f"{value} is not a US ZIP code we know.")
+            self.error(name, gettext("%(zip)s is not a US ZIP code we know.", zip=value))
             return None
         return value
 
@@ -189,7 +213,7 @@ class Form:
                 r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?$", value
             )
         ):
-            self.error(name, "Enter a web address starting with http:// or https://.")
+            self.error(name, gettext("Enter a web address starting with http:// or https://."))
         return value
 
     def upload(self, name: str) -> UploadFile | None:

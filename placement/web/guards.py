@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from placement.db import reset_write_intent, set_write_intent, unit_of_work
+from placement.i18n import gettext
 from placement.models import Employer, EmployerMember, Graduate, Message, User
 from placement.services import Actor, api_tokens, audit
 from placement.web.http import client_address
@@ -80,7 +81,7 @@ def endpoint(*roles: str) -> Callable[[View], Callable[[Request], Response]]:
                         if viewer is None:
                             raise LoginRequired
                         if viewer.role not in allowed:
-                            raise HTTPException(403, "This page is not for your account.")
+                            raise HTTPException(403, gettext("This page is not for your account."))
                     if viewer is not None and viewer.employer_blocked:
                         _refuse_blocked_employer(request)
                     response = view(request, db)
@@ -108,8 +109,10 @@ def _refuse_blocked_employer(request: Request) -> None:
     if path == notice or path.startswith((notice + "/", api)):
         raise HTTPException(
             403,
-            "Your organisation is suspended or was not approved: only the notice on your "
-            "dashboard is available. Contact career services.",
+            gettext(
+                "Your organisation is suspended or was not approved: only the notice on your "
+                "dashboard is available. Contact career services."
+            ),
         )
 
 
@@ -203,4 +206,4 @@ def login_redirect_target(request: Request) -> str:
 
 
 def not_found() -> HTTPException:
-    return HTTPException(404, "We could not find that page.")
+    return HTTPException(404, gettext("We could not find that page."))

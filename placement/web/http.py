@@ -6,7 +6,8 @@ notice, and who is acting.
   exactly like a missing row.
 - `attachment()` answers a download with an RFC 6266/5987 Content-Disposition.
 - A notice ("Saved.", "Referral sent") travels as `?done=<code>` on the redirect after a POST and
-  is rendered by base.html from `NOTICES`; no page keeps its own dictionary or boolean.
+  is rendered by base.html from `NOTICES`, in the reader's language; no page keeps its own
+  dictionary or boolean.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from placement import i18n, taxonomy
-from placement.i18n import N_
+from placement import taxonomy
+from placement.i18n import N_, gettext, ngettext
 
 MAX_ID = 2**31 - 1
 MAX_PAGE = 10_000
@@ -128,10 +129,10 @@ def page_link(request: Request) -> Callable[[int], str]:
 
 # -- redirects with a notice -----------------------------------------------------------------
 
-# Every notice of the site, by code. `{detail}` is filled from `?detail=` (a stage's label…).
-# Marked with N_ and read in the visitor's language by `notice` (issue 18 converts them area
-# by area; an unmarked one is shown in English).
-NOTICES: dict[str, str] = {
+# Every notice of the site, by code, in English (the catalogue's message ids): a text shown
+# with `gettext` (`%(detail)s` is filled from `?detail=`, a stage's label…) or, for a count in
+# `?detail=`, a function of the count that words it with `ngettext`.
+NOTICES: dict[str, str | Callable[[int], str]] = {
     # staff
     "approved": N_("Approved."),
     "rejected": N_("Rejected: the organisation sees the reason."),
@@ -144,8 +145,16 @@ NOTICES: dict[str, str] = {
     "claim_linked": N_("Linked: the account is now the roster record's login."),
     "claim_rejected": N_("Claim rejected: the account stays unverified."),
     "record_saved": N_("The school's record was corrected (the audit log keeps before and after)."),
-    "bulk_verified": N_("Verified {detail} credentials."),
-    "bulk_partly": N_("Verified {detail} credentials; the others were verified already."),
+    "bulk_verified": lambda n: ngettext(
+        "Verified %(num)s credential.",
+        "Verified %(num)s credentials.",
+        n,
+    ),
+    "bulk_partly": lambda n: ngettext(
+        "Verified %(num)s credential; the others were verified already.",
+        "Verified %(num)s credentials; the others were verified already.",
+        n,
+    ),
     "outcome": N_("Outcome saved."),
     "referred": N_("Referral sent: the graduate was notified."),
     "already_referred": N_("This graduate already has an open referral for this position."),
@@ -157,47 +166,57 @@ NOTICES: dict[str, str] = {
         "are now this record's; the other record remains only as a trace (the audit log has both)."
     ),
     "evidence": N_("Document added to the placement's evidence."),
-    "verification_requested": N_(
-        "Verification link mailed to {detail} contact(s); it works once, for 30 days."
+    "verification_requested": lambda n: ngettext(
+        "Verification link mailed to %(num)s contact; it works once, for 30 days.",
+        "Verification link mailed to %(num)s contacts; each works once, for 30 days.",
+        n,
     ),
     "survey_sent": N_("Survey link mailed to the graduate; it works once, for 30 days."),
-    "surveys_sent": N_("Survey links mailed to {detail} graduate(s) without a verified placement."),
+    "surveys_sent": lambda n: ngettext(
+        "Survey link mailed to %(num)s graduate without a verified placement.",
+        "Survey links mailed to %(num)s graduates without a verified placement.",
+        n,
+    ),
     "revoked": N_("Token revoked: it no longer works."),
-    "published": N_("Round published: {detail} referrals created."),
+    "published": lambda n: ngettext(
+        "Round published: %(num)s referral created.",
+        "Round published: %(num)s referrals created.",
+        n,
+    ),
     "published_one": N_("Round published: 1 referral created."),
     "published_none": N_(
         "No new referrals: the round was already published, or each graduate "
         "already had an open referral to that position."
     ),
     # admin
-    "deactivated": "Account deactivated: every session of it has ended.",
-    "activated": "Account reactivated: its owner can sign in again.",
-    "invited": "Invitation sent: the new user chooses a password from the link in the e-mail.",
+    "deactivated": N_("Account deactivated: every session of it has ended."),
+    "activated": N_("Account reactivated: its owner can sign in again."),
+    "invited": N_("Invitation sent: the new user chooses a password from the link in the e-mail."),
     # employers
     "draft": N_("Saved as a draft. Nobody else sees it until you submit it."),
     "submitted": N_("Submitted: career services reviews it before it is published."),
     "review": N_(
-        "Your changes were saved. They change what career services reviews (the title, "
-        "description, pay or requirements), so the position waits for career services to "
+        "Your changes were saved. They change what career services reviews (the "
+        "title, description, pay or requirements), so the position waits for career services to "
         "review it again and is not in the search meanwhile."
     ),
     "saved": N_("Your changes are saved and published."),
     "closed": N_("The position is closed and no longer in the search."),
     "organization_saved": N_("Your changes are saved."),
     "organization_held": N_(
-        "Saved. A new name, website or NPI waits for career services to approve it; until then "
-        "every page shows the approved details."
+        "Saved. A new name, website or NPI waits for career services to "
+        "approve it; until then every page shows the approved details."
     ),
     "member_removed": N_(
         "The colleague was removed; their account is closed and signed out everywhere."
     ),
     "member_promoted": N_("The colleague is now an owner of the organisation too."),
-    "moved": N_("The candidate was moved to {detail} and told by message."),
+    "moved": N_("The candidate was moved to %(detail)s and told by message."),
     "invited_to_apply": N_("Invitation sent: the graduate was notified and can apply from it."),
     "already_invited": N_("This graduate was already invited to this position."),
     "filled": N_(
-        "Hired. Every opening is now filled: the position is marked filled and the candidates "
-        "still waiting were told."
+        "Hired. Every opening is now filled: the position is marked filled and the "
+        "candidates still waiting were told."
     ),
     # graduates
     "profile_saved": N_("Your profile was saved."),
@@ -221,19 +240,26 @@ NOTICES: dict[str, str] = {
     ),
     "interest_withdrawn": N_("You are no longer in this employer's talent pool."),
     # accounts
-    "password_changed": "Your password was changed. Every other session of your account has "
-    "been signed out.",
-    "colleague_invited": N_(
-        "The invitation is on its way. We sent your colleague a link by e-mail to choose a "
-        "password; it works once, for 7 days. An address that already has an account on the "
-        "network cannot join another organisation: its owner is told so by e-mail."
+    "password_changed": N_(
+        "Your password was changed. Every other session of your account has been signed out."
     ),
-    "confirmation_sent": "We sent a new link to confirm your e-mail address. It works once, "
-    "for 7 days; earlier links no longer work.",
-    "already_confirmed": "Your e-mail address is already confirmed.",
-    "reset_sent": "If an account exists for that address, we have sent it a link to choose a "
-    "new password. The link works once and expires soon.",
+    "colleague_invited": N_(
+        "The invitation is on its way. We sent your colleague a link by e-mail "
+        "to choose a password; it works once, for 7 days. An address that already has an "
+        "account on the network cannot join another organisation: its owner is told so by "
+        "e-mail."
+    ),
+    "confirmation_sent": N_(
+        "We sent a new link to confirm your e-mail address. It works once, "
+        "for 7 days; earlier links no longer work."
+    ),
+    "already_confirmed": N_("Your e-mail address is already confirmed."),
+    "reset_sent": N_(
+        "If an account exists for that address, we have sent it a link to choose a "
+        "new password. The link works once and expires soon."
+    ),
 }
+
 DETAIL_PARAM = "detail"
 
 
@@ -270,17 +296,22 @@ def redirect_to(
 
 
 def notice(request: Request) -> str | None:
-    """The message of `?done=` on this page, or None for a missing or unknown code."""
+    """The message of `?done=` on this page in the reader's language, or None for a missing
+    or unknown code (or a detail that is not one: a count, a code)."""
     message = NOTICES.get(request.query_params.get(NOTICE_PARAM, ""))
-    if message is not None:
-        message = i18n.raw_gettext(message)
-    if message is None or "{detail}" not in message:
-        return message
+    if message is None:
+        return None
     detail = request.query_params.get(DETAIL_PARAM, "")
+    if callable(message):
+        if not detail.isascii() or not detail.isdigit() or len(detail) > 9:
+            return None
+        return message(int(detail))
+    if "%(detail)s" not in message:
+        return gettext(message)
     if not detail or len(detail) > 40 or not detail.replace("_", "").isalnum():
         return None
     label = taxonomy.STAGE_LABELS.get(detail, detail)
-    return message.replace("{detail}", label)
+    return gettext(message, detail=label)
 
 
 # -- downloads -------------------------------------------------------------------------------

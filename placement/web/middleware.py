@@ -13,6 +13,8 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from placement import i18n
+from placement.i18n import gettext
 from placement.security import SESSION_COOKIE, SESSION_MAX_AGE, SessionSigner, tokens_equal
 
 CONTENT_SECURITY_POLICY = (
@@ -89,7 +91,7 @@ class AllowedHostsMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         host = host_of(_header(scope, b"host") or "")
         if scope["type"] in ("http", "websocket") and not host_allowed(host, self.allowed):
-            await _plain_error(send, 400, "This site does not answer for that host name.")
+            await _plain_error(send, 400, gettext("This site does not answer for that host name."))
             return
         await self.app(scope, receive, send)
 
@@ -149,7 +151,7 @@ class BodyLimitMiddleware:
             return
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _plain_error(send, 413, "The request is too large.")
+            await _plain_error(send, 413, gettext("The request is too large."))
             return
         received = 0
         started = False
@@ -173,7 +175,7 @@ class BodyLimitMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await _plain_error(send, 413, "The request is too large.")
+                await _plain_error(send, 413, gettext("The request is too large."))
 
 
 class SessionMiddleware:
@@ -263,18 +265,20 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
         if _cross_site(scope):
-            await _plain_error(send, 403, "Cross-site form submissions are refused.")
+            await _plain_error(send, 403, gettext("Cross-site form submissions are refused."))
             return
         request = Request(scope, receive)
         try:
             form = await request.form(max_files=self.max_files, max_fields=self.max_fields)
         except MultiPartException as error:
-            await _plain_error(send, 400, f"The form could not be read: {error.message}")
+            await _plain_error(
+                send, 400, gettext("The form could not be read: %(problem)s", problem=error.message)
+            )
             return
         except BodyTooLarge:
             raise
         except Exception:  # a malformed body of any kind is the sender's error
-            await _plain_error(send, 400, "The form could not be read.")
+            await _plain_error(send, 400, gettext("The form could not be read."))
             return
         try:
             session = scope.get("session", {})
@@ -283,8 +287,10 @@ class CSRFMiddleware:
                 await _plain_error(
                     send,
                     403,
-                    "This form has expired or did not come from this site. "
-                    "Go back, reload the page and try again.",
+                    gettext(
+                        "This form has expired or did not come from this site. "
+                        "Go back, reload the page and try again."
+                    ),
                 )
                 return
             scope.setdefault("state", {})["form"] = form
@@ -327,11 +333,14 @@ def _cookie(scope: Scope, name: str) -> str | None:
 
 
 async def _plain_error(send: Send, status: int, message: str) -> None:
-    """A small self-contained error page for refusals made before routing."""
+    """A small self-contained error page for refusals made before routing (in the visitor's
+    language: the language middleware runs outside these)."""
     body = (
-        "<!doctype html><html lang=en><meta charset=utf-8><title>Error</title>"
+        f"<!doctype html><html lang={i18n.current()}><meta charset=utf-8>"
+        f"<title>{html.escape(gettext('Error'))}</title>"
         f"<link rel=stylesheet href=/static/app.css><main class=container><h1>{status}</h1>"
-        f"<p>{html.escape(message)}</p><p><a href=/>Back to the start page</a></p></main></html>"
+        f"<p>{html.escape(message)}</p><p><a href=/>"
+        f"{html.escape(gettext('Back to the start page'))}</a></p></main></html>"
     ).encode()
     await send(
         {

@@ -81,14 +81,14 @@ class TestDaily:
 
         (digest,) = _digests(db, dana)
         assert digest.status == MailStatus.QUEUED
-        assert digest.subject == "Your daily digest: 2 update(s)"
+        assert digest.subject == "Your daily digest: 2 updates"
         assert "A new message" in digest.body and "Your application moved" in digest.body
         assert "/account/notifications" in digest.body
         for item_id in (first, second):
             item = db.get(Message, item_id)
             assert item.status == MailStatus.DIGESTED and item.digest_id == digest.id
         written = _files(settings)
-        assert [m["Subject"] for m in written][-1] == "Your daily digest: 2 update(s)"
+        assert [m["Subject"] for m in written][-1] == "Your daily digest: 2 updates"
         assert len(written) == 2
 
     def test_todays_items_wait_for_tomorrows_digest(self, app, db, settings):
@@ -100,8 +100,8 @@ class TestDaily:
         assert _make(app, settings, tomorrow) == 0
         assert _make(app, settings, tomorrow + timedelta(days=1)) == 1
         assert [d.subject for d in _digests(db, dana)] == [
-            "Your daily digest: 1 update(s)",
-            "Your daily digest: 1 update(s)",
+            "Your daily digest: 1 update",
+            "Your daily digest: 1 update",
         ]
 
     def test_the_digest_speaks_the_persons_language(self, app, db, settings):
@@ -109,8 +109,8 @@ class TestDaily:
         _queue(app, settings, elena, "message.new", "Nuevo mensaje")
         assert _make(app, settings, utcnow() + timedelta(days=1)) == 1
         (digest,) = _digests(db, elena)
-        assert digest.subject == "Su resumen diario: 1 novedad(es)"
-        assert digest.body.startswith("Hola ")
+        assert digest.subject == "Su resumen diario: 1 novedad"
+        assert digest.body.startswith("Hola, ")
 
     def test_the_digest_is_not_a_notification_of_its_own(self, app, db, settings):
         dana = _person(db, "dana@example.com", "daily")
@@ -135,7 +135,7 @@ class TestWeekly:
         assert _digests(db, walt) == []
         assert _make(app, settings, next_monday + timedelta(minutes=1)) == 1
         (digest,) = _digests(db, walt)
-        assert digest.subject == "Your weekly digest: 2 update(s)"
+        assert digest.subject == "Your weekly digest: 2 updates"
         assert _make(app, settings, next_monday + timedelta(days=2)) == 0
 
 
@@ -166,7 +166,7 @@ class TestChangingFrequency:
         assert db.get(Message, held).status == status
         sent = [m["Subject"] for m in _files(settings)]
         if new == "immediate":
-            assert sent == ["What we held for your digest: 1 update(s)"]
+            assert sent == ["What we held for your digest: 1 update"]
         else:
             assert sent == []
 
@@ -199,7 +199,7 @@ class TestTwoWorkers:
         assert sum(made) == 6
         for person in people:
             (digest,) = _digests(db, person)
-            assert digest.subject == "Your daily digest: 2 update(s)"
+            assert digest.subject == "Your daily digest: 2 updates"
         assert len(db.exec(select(DigestRun)).all()) == 6
         assert len([m for m in _files(settings) if "digest" in m["Subject"]]) == 6
 
