@@ -31,7 +31,9 @@ class TestNotificationSettings:
         db.expire_all()
         user = db.get(User, graduate_user.user.id)
         assert (user.language, user.email_frequency) == ("es", frequency)
-        assert "were saved" in as_graduate.get(response.headers["location"]).text
+        # The pages follow the account's new language at once.
+        saved = as_graduate.get(response.headers["location"]).text
+        assert "Se guardó su configuración de notificaciones." in saved
         (event,) = db.exec(
             select(AuditEvent).where(AuditEvent.action == "account.notifications_changed")
         ).all()
