@@ -1,7 +1,7 @@
 """search vocabulary in Spanish: rewrite every position's search document
 
 Revision ID: d5a1e8c3f270
-Revises: b7e4d2a91c05
+Revises: c4d8e1f2a3b6
 Create Date: 2026-12-02 05:00:00
 
 The vocabulary part of a position's search document now carries each requirement's Spanish
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "d5a1e8c3f270"
-down_revision: str | None = "b7e4d2a91c05"
+down_revision: str | None = "c4d8e1f2a3b6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
