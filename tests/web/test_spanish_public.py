@@ -65,7 +65,8 @@ class TestPublicPagesInSpanish:
         page = client.get("/positions?radius=lots", headers=SPANISH)
         assert page.status_code == 422
         assert "Corrija el filtro marcado arriba" in page.text
-        assert "Please correct the filter" not in page.text
+        assert "Escriba la distancia como un número entero de millas." in page.text
+        _no_english(page.text, "Please correct the filter", "whole number of miles")
 
     def test_the_empty_search_page(self, client):
         page = client.get("/positions", headers=SPANISH).text
@@ -381,3 +382,35 @@ class TestMailInTheRecipientsLanguage:
         assert "Recibe este resumen" in es.body
         assert en.subject == "Your daily digest: 2 updates"
         assert en.body.startswith("Hello Ellen,\n\nHere is what happened")
+
+
+class TestInvitationsInTheRecipientsLanguage:
+    def test_a_colleague_invitation_to_a_new_address_is_in_english(
+        self, as_employer, db, employer_user
+    ):
+        as_employer.get("/language/es")  # the inviter's pages are Spanish: not the mail
+        as_employer.submit("/employer/team", {"email": "col@harbor.example", "name": "Col"})
+        (invitation,) = _mails(db, "col@harbor.example")
+        assert invitation.subject.endswith(
+            "invited you to Harbor Hospital on the placement network"
+        )
+        assert "Choose your password within 7 days" in invitation.body
+
+    def test_an_address_that_has_a_spanish_account_is_told_in_spanish(
+        self, as_employer, db, employer_user, graduate_user
+    ):
+        _set_language(db, graduate_user.user, "es")
+        as_employer.submit("/employer/team", {"email": graduate_user.user.email, "name": "Grace"})
+        (notice,) = _mails(db, graduate_user.user.email)
+        assert notice.subject.endswith("intentó agregarlo a Harbor Hospital en la red de empleo")
+        assert notice.body.startswith("Hola, Grace Hopper:")
+        assert "así que no cambió nada" in notice.body
+
+    def test_a_staff_invitation_to_a_new_account_is_in_english(self, as_admin, db):
+        as_admin.get("/language/es")
+        as_admin.submit(
+            "/admin/users", {"email": "new.staff@example.com", "role": "staff", "name": "Nina"}
+        )
+        (invitation,) = _mails(db, "new.staff@example.com")
+        assert invitation.subject == "You are invited to the Career Services placement network"
+        assert "staff account on the school's placement network." in invitation.body
