@@ -219,7 +219,7 @@ class TestMail:
         [
             (
                 "es",
-                "Servicios de Carrera lo recomendaron para Hospital massage therapist en",
+                "Servicios de Carrera lo recomendó para Hospital massage therapist en",
                 "Acepte la recomendación para compartir su perfil",
             ),
             (
