@@ -84,9 +84,9 @@ def _rerender(
     """The side's own application page again, with the forms as they were posted."""
     application_id = context.application.id or 0
     if party.side == "graduate":
-        from placement.web import graduates
+        from placement.web.graduates.applications import _render_application
 
-        return graduates._render_application(
+        return _render_application(
             request, db, application_id, status_code=status_code, forms=forms
         )
     if party.side == "employer":
