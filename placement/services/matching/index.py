@@ -16,12 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from placement.db import reset_write_intent, set_write_intent
-from placement.matching import (
-    MatchIndex,
-)
-from placement.models import (
-    Change,
-)
+from placement.matching import MatchIndex
+from placement.models import Change
 from placement.services.matching.loading import load_graduate_columns, load_positions
 
 # How long an id missing from the change log is looked for again (an uncommitted writer).

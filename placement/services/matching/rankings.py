@@ -14,9 +14,7 @@ from placement.matching import (
     score,
     scoring,
 )
-from placement.matching.records import (
-    Check,
-)
+from placement.matching.records import Check
 from placement.services import NotFound
 from placement.services.matching.index import _fresh, fresh_index
 from placement.services.matching.loading import load_graduates, load_positions

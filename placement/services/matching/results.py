@@ -14,9 +14,7 @@ from placement.matching import (
     Reason,
     scoring,
 )
-from placement.matching.records import (
-    HARD_FACTORS,
-)
+from placement.matching.records import HARD_FACTORS
 
 Audience = Literal["staff", "employer"]
 _INDEX_AUDIENCE: dict[str, Literal["staff", "employers"]] = {
