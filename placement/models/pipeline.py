@@ -12,7 +12,7 @@ from placement.models._base import one_of, utcnow
 
 
 class ApplicationStage(StrEnum):
-    """An application's place in hiring (CONTRACT "Codes"; services/pipeline.py moves it)."""
+    """An application's place in hiring (CONTRACT "Codes"; services/pipeline/ moves it)."""
 
     SUBMITTED = "submitted"
     SCREENING = "screening"

@@ -1,6 +1,6 @@
 """Applications from the graduate's side: apply, withdraw, and what the graduate may read.
 
-The employer moves an application through its stages (services/pipeline.py); here a graduate
+The employer moves an application through its stages (services/pipeline/); here a graduate
 applies to an open position, reads the whole stage history, and withdraws. An accepted
 referral creates its application through `create_application` too, so "one application per
 position and graduate" is enforced in one place.
