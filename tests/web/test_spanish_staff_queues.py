@@ -181,7 +181,7 @@ class TestRosterImport:
         db.add(account)
         db.commit()
 
-        roster._invite(db, settings, account)  # noqa: SLF001 — the mail's wording, alone
+        roster.importing._invite(db, settings, account)  # noqa: SLF001 — the mail's wording, alone
         db.commit()
 
         (invite,) = db.exec(select(Message).where(Message.kind == "roster_invite")).all()
