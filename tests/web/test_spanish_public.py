@@ -80,7 +80,7 @@ class TestPublicPagesInSpanish:
             "Sobre el puesto",
             "Lo que necesita",
             "2 vacantes",
-            "Inicie sesión para postularse",
+            "Iniciar sesión para postularse",
         ):
             assert phrase in page, phrase
         _no_english(page, "About the position", "What you need", "openings", "Sign in to apply")

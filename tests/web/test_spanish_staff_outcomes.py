@@ -88,7 +88,7 @@ class TestTheOutcomeReport:
 
     def test_the_nace_table_has_spanish_headings(self, as_staff, cohort):
         text = as_staff.get("/staff/reports/outcomes?accreditor=nace", headers=ES).text
-        assert "NACE primer destino" in text
+        assert "NACE (primer destino)" in text
         assert "Tasa de resultados profesionales" in text and "Tasa de conocimiento" in text
         _absent(text, ">knowledge rate<", ">career outcomes rate<", "NACE first-destination")
 
@@ -245,7 +245,7 @@ class TestRounds:
     def test_a_positions_matches_are_in_spanish(self, as_staff, population):
         position, _spanish = population
         text = as_staff.get(f"/staff/positions/{position.id}/matches", headers=ES).text
-        assert "Coincidencias para «Oncology therapist»" in text
+        assert "Coincidencias para “Oncology therapist”" in text
         assert "Egresados elegibles" in text and "Recomendar" in text
         _absent(text, "Eligible graduates", "Near misses", "Note to the graduate")
 
@@ -281,7 +281,7 @@ class TestTheOtherStaffPages:
     def test_the_positions_queue(self, as_staff, db, employer_user):
         factories.position(db, employer_user.employer.id, title="Spa LMT", status="pending_review")
         text = as_staff.get("/staff/positions", headers=ES).text
-        assert "Puestos en espera de revisión" in text and "Aprobar «Spa LMT»" in text
+        assert "Puestos en espera de revisión" in text and "Aprobar “Spa LMT”" in text
         assert "Pendiente de revisión" in text and "por hora" in text
         _absent(text, "Positions awaiting review", "Approve “", "per hour")
 
@@ -292,7 +292,7 @@ class TestTheOtherStaffPages:
         assert as_staff.submit(f"/staff/positions/{position.id}/approve").status_code == 303
         again = as_staff.submit(f"/staff/positions/{position.id}/approve", headers=ES)
         assert again.status_code == 409
-        assert "Este puesto está en estado «Abierto»; no espera revisión." in again.text
+        assert "Este puesto está en estado “Abierto”; no espera revisión." in again.text
         _absent(again.text, "not waiting for review")
 
 

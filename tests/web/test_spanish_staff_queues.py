@@ -68,7 +68,7 @@ class TestEmployersQueue:
 
         assert response.status_code == 303
         page = client.get(response.headers["location"]).text
-        assert "Aprobado." in page
+        assert "Se aprobó." in page
         assert "Approved." not in page
 
     def test_an_empty_queue_says_so_in_spanish(self, as_staff: Any) -> None:
@@ -85,7 +85,7 @@ class TestGraduates:
 
         assert "Nombre, correo electrónico o número de estudiante" in page
         assert "Nia Okafor" in page
-        assert "Buscando empleo" in page  # the outcome label, not the code
+        assert "Buscando trabajo" in page  # the outcome label, not the code
         assert "Privado" in page
         for english in ("Name, e-mail or student ID", "Cohort (year)", "Not verified"):
             assert english not in page
