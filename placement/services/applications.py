@@ -31,7 +31,7 @@ from placement.models import (
     User,
     utcnow,
 )
-from placement.services import Actor, DomainError, NotFound, audit, mail, visibility
+from placement.services import Actor, DomainError, NotFound, audit, mail, system_notes, visibility
 
 COVER_NOTE_MAX = 4000
 FINAL_STAGES = ("hired", "rejected", "withdrawn")
@@ -394,7 +394,7 @@ def withdraw(
             from_stage=previous,
             to_stage="withdrawn",
             actor_user_id=actor.user_id,
-            note="Withdrawn by the graduate.",
+            note=system_notes.WITHDRAWN,
         )
     )
     audit.record(

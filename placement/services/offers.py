@@ -34,7 +34,16 @@ from placement.models import (
     core_table,
     utcnow,
 )
-from placement.services import Actor, Conflict, DomainError, NotFound, audit, mail, placements
+from placement.services import (
+    Actor,
+    Conflict,
+    DomainError,
+    NotFound,
+    audit,
+    mail,
+    placements,
+    system_notes,
+)
 from placement.services.conversation import (
     Context,
     Recipient,
@@ -203,7 +212,7 @@ def make_offer(
         ) from None
     current = application.stage
     if current != "offer":
-        _move(db, application, current, "offer", party, "An offer was made in the app.")
+        _move(db, application, current, "offer", party, system_notes.OFFER_MADE)
     audit.record(
         db,
         "offer.made",
@@ -353,7 +362,7 @@ def accept(
             )
         )
     _answer(db, offer, "accepted")
-    _move(db, context.application, "offer", "hired", party, "The graduate accepted the offer.")
+    _move(db, context.application, "offer", "hired", party, system_notes.OFFER_ACCEPTED)
     placement, _created = placements.record_placement(
         db,
         Actor(user_id=party.user_id, role=party.role),
@@ -434,7 +443,7 @@ def decline(
     today = today or localtime.local_today(settings)
     offer = _waiting(db, context, today)
     _answer(db, offer, "declined", text)
-    _move(db, context.application, "offer", "withdrawn", party, "The graduate declined the offer.")
+    _move(db, context.application, "offer", "withdrawn", party, system_notes.OFFER_DECLINED)
     audit.record(
         db,
         "offer.declined",

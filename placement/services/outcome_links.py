@@ -53,6 +53,7 @@ from placement.services import (
     limits,
     mail,
     placements,
+    system_notes,
 )
 
 LINK_TTL = timedelta(days=30)
@@ -601,7 +602,7 @@ def answer_survey(
                 actor,
                 placement_id=placement.id or 0,
                 method="graduate_attested",
-                note="Attested by the graduate in the outcome survey.",
+                note=system_notes.SURVEY_ATTESTED,
             )
     else:
         _claim(db, link, answer.status, detail)
@@ -612,7 +613,7 @@ def answer_survey(
                 graduate_id=graduate.id or 0,
                 status="unavailable",
                 unavailable_reason=answer.status,
-                note="From the graduate's outcome survey.",
+                note=system_notes.FROM_SURVEY,
             )
         else:
             placements.set_outcome(
@@ -621,7 +622,7 @@ def answer_survey(
                 graduate_id=graduate.id or 0,
                 status="seeking",
                 unavailable_reason=None,
-                note="From the graduate's outcome survey.",
+                note=system_notes.FROM_SURVEY,
             )
             graduate = db.get(Graduate, graduate.id) or graduate
             graduate.seeking = "not_seeking" if answer.status == "not_seeking" else "seeking"

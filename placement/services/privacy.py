@@ -47,6 +47,7 @@ from placement.services import (
     outcome_links,
     resumes,
     sourcing,
+    system_notes,
 )
 from placement.services import credentials as credential_service
 
@@ -341,7 +342,7 @@ def delete_account(
                 application_id=application.id or 0,
                 from_stage=application.stage,
                 to_stage="withdrawn",
-                note="The graduate deleted their account.",
+                note=system_notes.ACCOUNT_DELETED,
             )
         )
         application.stage = "withdrawn"

@@ -21,7 +21,7 @@ from placement.config import Settings
 from placement.db import atomic
 from placement.i18n import gettext
 from placement.models import Employer, Graduate, Position, Referral, ReferralStatus, User, utcnow
-from placement.services import Actor, DomainError, NotFound, applications, audit, mail
+from placement.services import Actor, DomainError, NotFound, applications, audit, mail, system_notes
 
 NOTE_MAX = 4000
 REASON_MAX = 2000
@@ -268,7 +268,7 @@ def accept(
         graduate_id=graduate_id,
         actor=actor,
         source="referred",
-        event_note="Referred by career services; the graduate accepted the referral.",
+        event_note=system_notes.REFERRAL_ACCEPTED,
     )
     referral.application_id = application.id
     db.add(referral)

@@ -462,7 +462,6 @@ def _pipeline_context(position: Position, candidates: list[Any]) -> dict[str, An
         "stage_labels": taxonomy.STAGE_LABELS,
         "reasons": taxonomy.REJECTION_REASONS,
         "today": dates.today(),
-        "filled_note": pipeline_service.FILLED_NOTE,
     }
 
 

@@ -85,7 +85,9 @@ class LanguageMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        language = _scope_language(scope)
+        # The JSON API is for programs: its words stay the same whoever asks.
+        api = scope.get("path", "").startswith("/api/")
+        language = DEFAULT_LANGUAGE if api else _scope_language(scope)
         scope.setdefault("state", {})["language"] = language
         # Reset after: a test client that runs the app in the caller's task must not leave
         # the caller speaking the visitor's language.

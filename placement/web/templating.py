@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 
 from placement import dates, formats, i18n, links, localtime, taxonomy
 from placement.formats import money
+from placement.services import system_notes
 from placement.web import http
 from placement.web.middleware import csrf_token
 
@@ -163,7 +164,12 @@ def make_templates() -> Jinja2Templates:
     )
     env.globals["url_for"] = _url_for
     env.filters.update(
-        money=_money, number=_number, day=_day, localtime=_localtime, localdate=_localdate
+        stored_note=system_notes.shown,
+        money=_money,
+        number=_number,
+        day=_day,
+        localtime=_localtime,
+        localdate=_localdate,
     )
     return templates
 

@@ -86,3 +86,19 @@ def test_the_public_etag_and_cache_differ_by_language(client):
     # The cache of rendered pages is per language: each answer again in its own.
     assert "Iniciar sesión" in client.get("/positions", headers=SPANISH).text
     assert "Iniciar sesión" not in client.get("/positions").text
+
+
+def test_the_json_api_answers_in_english_whatever_the_header(client):
+    response = client.get("/api/v1/positions", headers=SPANISH)
+    assert response.status_code == 401
+    assert response.json()["error"] == "Please sign in"
+
+
+def test_a_note_the_app_wrote_reads_in_spanish_and_a_persons_note_as_written():
+    from placement.services import system_notes
+
+    with i18n.using("es"):
+        assert system_notes.shown(system_notes.OFFER_MADE) == "Se hizo una oferta en la aplicación."
+        assert system_notes.shown("Hired") == "Hired"  # a person's note, even if it is a msgid
+        assert system_notes.shown(None) == ""
+    assert system_notes.shown(system_notes.OFFER_MADE) == "An offer was made in the app."

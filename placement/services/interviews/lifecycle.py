@@ -20,7 +20,7 @@ from placement.models import (
     InterviewStatus,
     utcnow,
 )
-from placement.services import Actor, Conflict, DomainError, NotFound, audit
+from placement.services import Actor, Conflict, DomainError, NotFound, audit, system_notes
 from placement.services.conversation import Context, application_for_party, recipients
 from placement.services.interviews.notices import _application_link, _mail, _mail_everyone
 from placement.services.interviews.rules import (
@@ -176,7 +176,7 @@ def _move_to_interview(db: Session, context: Context, party: Actor) -> None:
             from_stage=current,
             to_stage="interview",
             actor_user_id=party.user_id,
-            note="The graduate confirmed an interview time.",
+            note=system_notes.INTERVIEW_CONFIRMED,
         )
     )
     audit.record(

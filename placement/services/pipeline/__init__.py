@@ -21,7 +21,7 @@ from placement.services.pipeline.candidates import (
     candidates_for_position,
     resume_for_employer,
 )
-from placement.services.pipeline.moves import FILLED_NOTE, StageResult, answer_the_rest, move_stage
+from placement.services.pipeline.moves import StageResult, answer_the_rest, move_stage
 from placement.services.pipeline.notices import notify_new_application
 from placement.services.pipeline.stages import (
     FINAL_STAGES,
@@ -33,7 +33,6 @@ from placement.services.pipeline.stages import (
 )
 
 __all__ = [
-    "FILLED_NOTE",
     "FINAL_STAGES",
     "LEGAL_MOVES",
     "MAX_NOTE",

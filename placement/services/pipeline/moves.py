@@ -33,6 +33,7 @@ from placement.services import (
     mail,
     offers,
     placements,
+    system_notes,
 )
 from placement.services.pipeline.stages import (
     FINAL_STAGES,
@@ -231,7 +232,6 @@ _STAGE_HEADLINES = {
 }
 # The note of the automatic answer to candidates still waiting on a filled position: kept in
 # the history in English, shown in the reader's language.
-FILLED_NOTE = N_("All openings of this position have been filled.")
 
 
 def _tell_graduate(
@@ -271,7 +271,7 @@ def _tell_graduate(
             reason_label = taxonomy.REJECTION_REASONS.get(reason, reason)
             lines += ["", gettext("Reason: %(reason)s.", reason=reason_label)]
         if note:
-            shown = gettext(FILLED_NOTE) if note == FILLED_NOTE else note
+            shown = system_notes.shown(note)
             lines += ["", gettext("Note from %(employer)s:", employer=employer_name), shown]
         lines += ["", gettext("See the whole history at %(link)s", link=history), ""]
         subject = gettext(
@@ -337,7 +337,7 @@ def _answer_the_rest(db: Session, settings: Settings, position: Position, actor:
                 current,
                 "rejected",
                 actor,
-                FILLED_NOTE,
+                system_notes.POSITION_FILLED,
                 "position_filled",
             )
             answered += 1
