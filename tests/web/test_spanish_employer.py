@@ -292,6 +292,6 @@ class TestMailsToEmployers:
         db.commit()
         mail = _mail(db, "new_application", spanish_employer.user.email)
         assert mail.subject == "Nuevo candidato para Oncology care: Grace Hopper"
-        assert "Grace Hopper se postuló para Oncology care." in mail.body
+        assert "Grace Hopper se postuló a Oncology care." in mail.body
         assert "Vea los candidatos en http://testserver/employer/positions/" in mail.body
         assert "New candidate" not in mail.subject and "applied for" not in mail.body

@@ -95,7 +95,7 @@ class TestTheOutcomeReport:
     def test_a_wrong_parameter_is_explained_in_spanish(self, as_staff, cohort):
         page = as_staff.get("/staff/reports/outcomes?cohort=20x5", headers=ES)
         assert page.status_code == 422
-        assert "Escriba una cohorte como año de graduación, por ejemplo 2025." in page.text
+        assert "Escriba una cohorte como año de graduación, por ejemplo, 2025." in page.text
         both = as_staff.get("/staff/reports/outcomes?cohort=2025&period=2026", headers=ES)
         assert both.status_code == 400
         assert "Elija una cohorte o un período, no ambos." in both.text
