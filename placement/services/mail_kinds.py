@@ -42,7 +42,7 @@ KINDS: dict[str, MailClass] = {
     "employer_approved": SECURITY,
     "employer_rejected": SECURITY,
     "employer_suspended": SECURITY,
-    # One-time links to document an outcome (services/outcome_links.py): like a set-up link,
+    # One-time links to document an outcome (services/outcome_links/): like a set-up link,
     # useless if held for a digest, and the person asked may have no account at all.
     "placement.verification_request": SECURITY,
     "graduate.survey": SECURITY,

@@ -83,7 +83,7 @@ def test_a_record_merged_twice_at_once_is_merged_once(make_client, db):
 
 
 def test_the_link_limit_holds_under_a_burst(make_client, monkeypatch):
-    monkeypatch.setattr(outcome_links, "LINK_LIMIT", 3)
+    monkeypatch.setattr(outcome_links.common, "LINK_LIMIT", 3)
     clients = [make_client() for _ in range(8)]
     statuses = sorted(
         response.status_code

@@ -259,7 +259,7 @@ class TestEmployerVerification:
         assert _answer(client, path).status_code == 200
 
     def test_the_link_pages_are_rate_limited(self, client, monkeypatch):
-        monkeypatch.setattr(outcome_links, "LINK_LIMIT", 3)
+        monkeypatch.setattr(outcome_links.common, "LINK_LIMIT", 3)
         answers = [client.get("/verify/placement/nope").status_code for _ in range(4)]
         assert answers == [404, 404, 404, 429]
         limited = client.get("/survey/nope")
