@@ -95,6 +95,16 @@ def raw_ngettext(singular: str, plural: str, count: int) -> str:
     return translations(_current.get()).ngettext(singular, plural, count)
 
 
+def raw_pgettext(context: str, message: str) -> str:
+    """One English word that Spanish says two ways ("To" a date, "To" an address): the
+    context tells them apart in the catalogue."""
+    return translations(_current.get()).pgettext(context, message)
+
+
+def raw_npgettext(context: str, singular: str, plural: str, count: int) -> str:
+    return translations(_current.get()).npgettext(context, singular, plural, count)
+
+
 class Labels(Mapping[str, str]):
     """A table of code -> English label (a message id) that reads in the current language.
 

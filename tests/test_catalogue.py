@@ -143,3 +143,10 @@ def test_every_template_is_listed_or_clean() -> None:
 
 def test_templates_dir_is_the_one_the_catalogue_reads() -> None:
     assert Path(catalogue.ROOT, "templates") == TEMPLATES_DIR
+
+
+def test_one_english_word_spanish_says_two_ways_is_told_apart_by_its_context() -> None:
+    with i18n.using("es"):
+        assert i18n.raw_pgettext("until a date", "To") == "Hasta"
+        assert i18n.raw_gettext("To") == "Para"
+        assert i18n.raw_pgettext("a credential", "expired") == "vencida"

@@ -143,7 +143,11 @@ def make_templates() -> Jinja2Templates:
     # `{% trans %}` blocks read as one line of text, as `placement.catalogue` extracts them.
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
-        i18n.raw_gettext, i18n.raw_ngettext, newstyle=True
+        i18n.raw_gettext,
+        i18n.raw_ngettext,
+        newstyle=True,
+        pgettext=i18n.raw_pgettext,
+        npgettext=i18n.raw_npgettext,
     )
     env.globals["url_for"] = url_for
     templates = Jinja2Templates(env=env)
