@@ -90,11 +90,9 @@ def _rerender(
             request, db, application_id, status_code=status_code, forms=forms
         )
     if party.side == "employer":
-        from placement.web import employers
+        from placement.web.employers.candidates import _application_page
 
-        return employers._application_page(
-            request, db, application_id, status_code=status_code, forms=forms
-        )
+        return _application_page(request, db, application_id, status_code=status_code, forms=forms)
     return _staff_page(request, db, party, context, status_code=status_code, forms=forms)
 
 
