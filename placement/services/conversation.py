@@ -4,7 +4,7 @@ Three parties share an application: its graduate, every member of the employer w
 position it is, and career services (staff). `application_for_party` is the one loader of
 the conversation's pages and actions: anyone else gets NotFound (404), exactly as for an id
 that does not exist. Messages, interviews and offers (services/messages.py, interviews/,
-offers.py) all load through it and mail through `recipients`.
+offers/) all load through it and mail through `recipients`.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ KINDS: dict[str, MailClass] = {
     "credential.reminder_60": DIGEST,
     "credential.reminder_30": DIGEST,
     "offer.answered": DIGEST,
-    # The graduate's answer to an in-app offer, for the employer's team (services/offers.py).
+    # The graduate's answer to an in-app offer, for the employer's team (services/offers/).
     "offer.accepted": DIGEST,
     "offer.declined": DIGEST,
 }
