@@ -62,8 +62,11 @@ class _TextFinder(HTMLParser):
         if tag in ("script", "style"):
             self._skip += 1
         for name, value in attrs:
+            # An <input type=submit> shows its value; a <button>'s value is a code it sends.
             shown = name in READ_ATTRIBUTES or (
-                name == "value" and (("type", "submit") in attrs or ("type", "button") in attrs)
+                tag == "input"
+                and name == "value"
+                and (("type", "submit") in attrs or ("type", "button") in attrs)
             )
             if shown and value and LETTERS.search(value):
                 self.found.append(f'{tag} {name}="{value}"')
@@ -132,7 +135,8 @@ def test_the_scanner_finds_text_and_read_attributes_but_not_expressions() -> Non
     assert untranslated_text("<p>Saved</p>", env) == ["Saved"]
     assert untranslated_text('<input placeholder="Search">', env) == ['input placeholder="Search"']
     assert untranslated_text('<a title="Hi {{ name }}">{{ x }}</a>', env)
-    assert untranslated_text('<button type="submit" value="Go">', env)
+    assert untranslated_text('<input type="submit" value="Go">', env)
+    assert untranslated_text('<button type="submit" name="action" value="draft">', env) == []
     assert untranslated_text("<script>var a = 'x';</script>", env) == []
 
 

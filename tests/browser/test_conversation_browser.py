@@ -102,7 +102,7 @@ def test_an_accepted_offer_becomes_a_placement_staff_see(live_server, page, db, 
     student = new_page()
     sign_in(student, url, graduate.user.email)
     student.goto(f"{url}/me/applications/{application.id}")
-    assert student.get_by_text("Pay: $35.00 an hour").is_visible()
+    assert student.get_by_text("Pay: $35 an hour").is_visible()
     student.get_by_role("button", name="Accept the offer").click()
     student.wait_for_url(f"{url}/me/applications/{application.id}*")
     assert student.locator("#offer").get_by_text("Accepted").is_visible()
