@@ -153,6 +153,30 @@ ACTION_LABELS = Labels(
     }
 )
 
+# The kinds of object an event is about, as staff read them (the stored code stays English).
+OBJECT_LABELS = Labels(
+    {
+        "graduate": N_("Graduate"),
+        "user": N_("Account"),
+        "placement": N_("Placement"),
+        "employer": N_("Organisation"),
+        "application": N_("Application"),
+        "position": N_("Position"),
+        "credential": N_("Credential"),
+        "referral": N_("Referral"),
+        "offer": N_("Offer"),
+        "interview": N_("Interview"),
+        "api_token": N_("API token"),
+        "saved_search": N_("Saved search"),
+        "match_round": N_("Round"),
+        "invitation": N_("Invitation"),
+        "roster": N_("Roster"),
+        "report": N_("Report"),
+        "cohort": N_("Cohort"),
+        "audit": N_("Audit log"),
+    }
+)
+
 
 def describe(action: str) -> str:
     """The reader's-language description of an action code, or "" for one not described."""

@@ -99,6 +99,7 @@ class TestGraduates:
         assert "Registrar una colocación" in page
         assert "Horas de formación" in page
         assert "25 millas" in page
+        assert "verificado" in page and "verificada" not in page.split("<h1>")[1].split("</h1>")[0]
         for english in ("Record a placement", "Training hours", "Staff-only view", "No referrals"):
             assert english not in page
 
@@ -129,6 +130,7 @@ class TestAuditLog:
         assert "Organización aprobada" in page
         assert "<code>employer.approved</code>" in page  # the stored code stays as it is
         assert "Cualquier acción" in page
+        assert "organización #1" in page  # the kind of object, in the reader's language
         for english in ("Any action", "Download CSV", "Nobody can change or delete an entry"):
             assert english not in page
 

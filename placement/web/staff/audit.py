@@ -67,7 +67,11 @@ def audit_log(request: Request, db: Session) -> Response:
             ],
             "describe": audit.describe,
             "role_labels": taxonomy.ROLE_LABELS,
-            "object_types": staff_search.audit_object_types(db),
+            "object_types": [
+                (code, audit.OBJECT_LABELS.get(code, code))
+                for code in staff_search.audit_object_types(db)
+            ],
+            "object_labels": audit.OBJECT_LABELS,
             "pretty": _pretty_json,
             "csv_link": url(
                 request,

@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 from placement import dates, i18n, taxonomy
 from placement.i18n import N_, gettext
 from placement.models import Graduate
-from placement.services import DomainError, NotFound, placements, roster, staff_search
+from placement.services import DomainError, NotFound, audit, placements, roster, staff_search
 from placement.services import graduates as graduate_service
 from placement.web.forms import Form
 from placement.web.guards import actor, endpoint, not_found
@@ -110,6 +110,7 @@ def graduate_page(
             "here": url(request, "staff:graduate", id=graduate_id),
             "outcome_statuses": taxonomy.OUTCOME_STATUS_LABELS,
             "visibility_labels": VISIBILITY_LABELS,
+            "describe": audit.describe,
             "unavailable_reasons": taxonomy.UNAVAILABLE_REASONS,
             "placement_fields": taxonomy.PLACEMENT_FIELDS,
             "verification_methods": taxonomy.VERIFICATION_METHODS,
