@@ -22,7 +22,12 @@ from placement.models import (
 )
 from placement.services import Actor, Conflict, DomainError, NotFound, audit, system_notes
 from placement.services.conversation import Context, application_for_party, recipients
-from placement.services.interviews.notices import _application_link, _mail, _mail_everyone
+from placement.services.interviews.notices import (
+    _application_link,
+    _mail,
+    _mail_everyone,
+    interview_words,
+)
 from placement.services.interviews.rules import (
     _A,
     _APPLICATION,
@@ -30,7 +35,6 @@ from placement.services.interviews.rules import (
     _INTERVIEW,
     ALREADY,
     MAX_TEXT,
-    MODES,
     _text,
 )
 
@@ -130,22 +134,17 @@ def confirm(
     )
 
     def confirmed() -> tuple[str, list[str]]:
-        when = localtime.format_datetime(start, settings)
+        words = interview_words(settings, context, interview, start)
         subject = gettext(
             "Interview confirmed: %(position)s, %(when)s",
-            position=context.position.title,
-            when=when,
+            position=words["position"],
+            when=words["when"],
         )
         return subject, [
             gettext(
                 "The interview for %(position)s at %(employer)s with %(graduate)s is confirmed "
                 "for %(when)s (%(minutes)s minutes, %(mode)s).",
-                position=context.position.title,
-                employer=context.employer.name,
-                graduate=context.graduate_name,
-                when=when,
-                minutes=interview.duration_minutes,
-                mode=MODES[interview.mode].lower(),
+                **words,
             ),
             gettext("Where: %(location)s", location=interview.location),
             "",

@@ -4,16 +4,33 @@ their own language with the calendar file and the links to the interview."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlmodel import Session
 
-from placement import i18n
+from placement import i18n, localtime
 from placement.config import Settings
 from placement.i18n import gettext
 from placement.models import Interview
 from placement.services import mail
 from placement.services.conversation import Context, Recipient, recipients
 from placement.services.interviews.ics import _attachment
+from placement.services.interviews.rules import MODES
+
+
+def interview_words(
+    settings: Settings, context: Context, interview: Interview, start: datetime
+) -> dict[str, object]:
+    """What the confirmation and the reminder say of an interview, for their placeholders
+    (worded in the reader's language when called inside their compose)."""
+    return {
+        "position": context.position.title,
+        "employer": context.employer.name,
+        "graduate": context.graduate_name,
+        "when": localtime.format_datetime(start, settings),
+        "minutes": interview.duration_minutes,
+        "mode": MODES[interview.mode].lower(),
+    }
 
 
 def _interviews_link(settings: Settings) -> str:

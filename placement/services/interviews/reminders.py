@@ -8,33 +8,28 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from placement import localtime
 from placement.config import Settings
 from placement.i18n import gettext
 from placement.models import ApplicationStage, Interview, InterviewStatus
 from placement.services import Actor
 from placement.services.conversation import Context, application_for_party
-from placement.services.interviews.notices import _mail_everyone
-from placement.services.interviews.rules import _I, _INTERVIEW, MODES, REMINDER_AHEAD
+from placement.services.interviews.notices import _mail_everyone, interview_words
+from placement.services.interviews.rules import _I, _INTERVIEW, REMINDER_AHEAD
 
 
 def _reminder(settings: Settings, context: Context, interview: Interview) -> tuple[str, list[str]]:
-    when = localtime.format_datetime(interview.confirmed_start, settings)
+    assert interview.confirmed_start is not None
+    words = interview_words(settings, context, interview, interview.confirmed_start)
     subject = gettext(
         "Tomorrow: interview for %(position)s, %(when)s",
-        position=context.position.title,
-        when=when,
+        position=words["position"],
+        when=words["when"],
     )
     return subject, [
         gettext(
             "A reminder: the interview for %(position)s at %(employer)s with %(graduate)s is at "
             "%(when)s (%(minutes)s minutes, %(mode)s).",
-            position=context.position.title,
-            employer=context.employer.name,
-            graduate=context.graduate_name,
-            when=when,
-            minutes=interview.duration_minutes,
-            mode=MODES[interview.mode].lower(),
+            **words,
         ),
         gettext("Where: %(location)s", location=interview.location),
     ]
