@@ -24,7 +24,7 @@ One index lives in each process; keep it fresh with `upsert_*`/`remove_*` when a
 credential or position changes. `build` and `upsert_graduates` encode many graduates at once
 with arrays, from `GraduateColumns` as the matching queries return them (no Python object
 per graduate or credential) or from records, turned into columns first: one encoding either
-way. What takes a value per row (a ZIP, a code, a date) is computed once per distinct value
+way. What takes a value per row (a ZIP, a code) is computed once per distinct value
 and gathered.
 """
 
@@ -47,6 +47,8 @@ import numpy.typing as npt
 from placement import dates, geo, taxonomy
 from placement.matching import scoring
 from placement.matching.records import (
+    EPOCH_ORDINAL,
+    NO_EXPIRY_DAY,
     CredentialRecord,
     CredentialRows,
     GraduateColumns,
@@ -76,11 +78,11 @@ _AUDIENCE_FLAGS = {"all": ALIVE, "staff": ALIVE | STAFF_SEE, "employers": ALIVE 
 _LEVEL_FLAGS = {0: 0, 1: STAFF_SEE, 2: STAFF_SEE | EMPLOYERS_SEE}
 
 NOT_HELD = 0
-NO_EXPIRY = date.max.toordinal() + 1
+NO_EXPIRY = NO_EXPIRY_DAY + EPOCH_ORDINAL  # the ordinal of `records.NO_EXPIRY_DAY`
 # Credential expiries are kept as uint16 days from this base (1 = the base day, 0 = not
 # held, 65535 = no expiry): 1970 to 2149. A date outside that range widens every credential
 # column to int32 ordinals, so any date stays exact.
-_CRED_BASE = date(1970, 1, 1).toordinal() - 1
+_CRED_BASE = EPOCH_ORDINAL - 1
 _CRED_TOP = 65534  # the last day in the narrow form
 _CRED_NO_EXPIRY = 65535
 # Ids are database integers (PostgreSQL's `integer`); sort keys pack them into 40 bits.
@@ -150,9 +152,10 @@ class _Codes:
         if len(set(sample)) * 4 <= len(sample):  # few distinct sets (settings, types)
             return _per_distinct(sets, self.mask, np.uint64)
         counts = np.fromiter(map(len, sets), np.int64, n)
-        bits = self.numbers(list(chain.from_iterable(sets))).astype(np.uint64)
-        out = np.zeros(n, dtype=np.uint64)
-        return _or_segments(np.left_shift(np.uint64(1), bits), counts, out)
+        numbers, codes = _distinct(chain.from_iterable(sets), int(counts.sum()))
+        bits = np.array([self.bit(code) for code in codes], dtype=np.uint64)
+        ones: np.ndarray = np.left_shift(np.uint64(1), bits).astype(self.dtype)[numbers]
+        return _or_segments(ones, counts, np.zeros(n, dtype=self.dtype))
 
     def numbers(self, codes: Sequence[str]) -> IntArray:
         """The bit of each code (a new code takes the next free bit)."""
@@ -214,6 +217,8 @@ class _Batch:
         ids = _int64(wanted)
         if self.dense:
             at = ids - self.low
+            if not at.size or (at.min() >= 0 and at.max() < self.table.size):
+                return self.table[at]  # every id within the batch's range (the usual case)
             inside = (at >= 0) & (at < self.table.size)
             return np.where(inside, self.table[np.where(inside, at, 0)], -1)
         if not self.sorted.size:
@@ -683,18 +688,23 @@ class MatchIndex:
             "employment": self._employment.masks(graduates.employment_types),
             "availability": self._slots.masks(graduates.availability),
         }
-        # modalities: three planes by proficiency, clamped to 0..3 like scoring.proficiency
+        # modalities: three planes by proficiency, clamped to 0..3 like scoring.proficiency:
+        # each row ORs its bit into the cell of its level, and a plane is its level's cell
+        # ORed with the cells above (one ufunc.at for all rows, no gather per plane)
         held = graduates.modalities
         owners = batch.positions(held.graduate_id)
         bits = self._modalities.numbers(held.code)
-        levels = _int64(held.level)  # truncated like int()
-        keep = owners >= 0
-        one = np.left_shift(np.uint64(1), bits.astype(np.uint64))
-        for plane in (1, 2, 3):
-            mask = np.zeros(n, dtype=np.uint64)
-            chosen = keep & (levels >= plane)
-            np.bitwise_or.at(mask, owners[chosen], one[chosen])
-            out[f"m{plane}"] = mask
+        levels = np.minimum(_int64(held.level), 3)  # truncated like int()
+        keep = (owners >= 0) & (levels > 0)
+        if not keep.all():
+            owners, bits, levels = owners[keep], bits[keep], levels[keep]
+        dtype = self._modalities.dtype
+        cells: np.ndarray = np.zeros((n, 3), dtype=dtype)
+        one = np.left_shift(dtype(1), bits.astype(dtype))
+        np.bitwise_or.at(cells.reshape(-1), owners * 3 + levels - 1, one)
+        out["m3"] = cells[:, 2]
+        out["m2"] = cells[:, 1] | out["m3"]
+        out["m1"] = cells[:, 0] | out["m2"]
         return out
 
     def _encode_credentials(
@@ -702,38 +712,33 @@ class MatchIndex:
     ) -> None:
         """Each credential's best expiry into the column of its (code, state), and of the
         verified ones into the verified column; `holders` are positions in the batch."""
-        k = holders.size
-        if not k:
+        if not holders.size:
             return
-        # Codes, states and dates take few distinct values: number them, then gather.
-        key_of, keys = _distinct(zip(credentials.code, credentials.state, strict=True), k)
-        code_list = sorted({code for code, _ in keys})
-        state_list = sorted({_state_key(s) for _, s in keys}, key=lambda s: s or "")
-        key_slot = [
-            code_list.index(code) * len(state_list) + state_list.index(_state_key(state))
-            for code, state in keys
-        ]
-        date_of, dates_seen = _distinct(credentials.expires_on)
-        ordinals = [NO_EXPIRY if d is None else d.toordinal() for d in dates_seen]
-        if not self._cred_wide and any(
-            not 0 < o - _CRED_BASE <= _CRED_TOP for o in ordinals if o != NO_EXPIRY
-        ):
-            self._widen_credentials()
-        stored = [self._cred_store(o) for o in ordinals]
-        values: np.ndarray = np.array(stored, dtype=self._cred_dtype())[date_of]
-        verified = np.fromiter(credentials.verified, np.bool_, k)
-        slots = np.array(key_slot, dtype=np.int64)[key_of]
-        slots[holders < 0] = -1  # another graduate's row
-        owners = rows[holders]
-        counts = np.bincount(slots[slots >= 0], minlength=len(code_list) * len(state_list))
-        for slot in np.flatnonzero(counts).tolist():
-            code, state = code_list[slot // len(state_list)], state_list[slot % len(state_list)]
-            chosen = np.flatnonzero(slots == slot)
-            np.maximum.at(self._cred_column((code, state)), owners[chosen], values[chosen])
-            chosen = chosen[verified[chosen]]
-            if chosen.size:
-                column = self._cred_column((code, state), verified=True)
-                np.maximum.at(column, owners[chosen], values[chosen])
+        # (code, state) pairs are few: number them, one hash per row (the expiries come as
+        # day numbers, so nothing else is looked up per row), and take each pair's rows as
+        # one run of a stable sort.
+        pairs = zip(credentials.code, credentials.state, strict=True)
+        key_of, keys = _distinct(pairs, holders.size)
+        columns = _Numbering()  # the states compared normalised ("ca" is "CA")
+        column_of = np.array([columns[code, _state_key(state)] for code, state in keys])
+        group = column_of.astype(np.min_scalar_type(len(columns.seen)))[key_of]
+        values = self._cred_values(credentials.expiry_day)
+        verified = np.fromiter(credentials.verified, np.bool_, holders.size)
+        mine = holders >= 0  # rows of other graduates are ignored
+        if not mine.all():
+            group, values, verified = group[mine], values[mine], verified[mine]
+            holders = holders[mine]
+        order = np.argsort(group, kind="stable")
+        owners, values, verified = rows[holders[order]], values[order], verified[order]
+        ends = np.cumsum(np.bincount(group, minlength=len(columns.seen))).tolist()
+        for key, start, end in zip(columns.seen, [0, *ends[:-1]], ends, strict=True):
+            run = slice(start, end)
+            if start < end:
+                np.maximum.at(self._cred_column(key), owners[run], values[run])
+            checked = verified[run]
+            if checked.any():
+                column = self._cred_column(key, verified=True)
+                np.maximum.at(column, owners[run][checked], values[run][checked])
 
     @_locked
     def remove_graduate(self, graduate_id: int) -> None:
@@ -1368,11 +1373,23 @@ class MatchIndex:
     def _cred_dtype(self) -> type:
         return np.int32 if self._cred_wide else np.uint16
 
-    def _cred_store(self, ordinal: int) -> int:
-        """The column value of an expiry ordinal (NO_EXPIRY included)."""
+    def _cred_values(self, days: Sequence[int]) -> np.ndarray:
+        """The column values of expiries given as `expiry_day`s (widening the columns first
+        when one falls outside the narrow form), computed in place in int32."""
+        values = np.array(days, dtype=np.int32)  # every date and NO_EXPIRY_DAY fit
+        never = values == NO_EXPIRY_DAY
+        shift = EPOCH_ORDINAL - _CRED_BASE  # day number -> narrow value
+        if not self._cred_wide and values.size:
+            low = int(values.min())  # NO_EXPIRY_DAY is above every date
+            high = int(values.max(where=~never, initial=low))
+            if low + shift < 1 or high + shift > _CRED_TOP:
+                self._widen_credentials()
         if self._cred_wide:
-            return ordinal
-        return _CRED_NO_EXPIRY if ordinal == NO_EXPIRY else ordinal - _CRED_BASE
+            values += EPOCH_ORDINAL  # ordinals; NO_EXPIRY_DAY becomes NO_EXPIRY
+            return values
+        values += shift
+        values[never] = _CRED_NO_EXPIRY
+        return values.astype(np.uint16)
 
     def _cred_ordinal(self, stored: int) -> int:
         """The expiry ordinal of a column value (NOT_HELD stays NOT_HELD)."""

@@ -14,6 +14,23 @@ from datetime import date
 from itertools import chain
 from operator import attrgetter
 
+# Expiry dates as the index and the loading query carry them: whole days from 1970-01-01, a
+# credential that does not expire as the day after date.max (later than any expiry, so the
+# best of several holdings is simply the largest number).
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+NO_EXPIRY_DAY = date.max.toordinal() + 1 - EPOCH_ORDINAL
+
+
+def expiry_day(expires_on: date | None) -> int:
+    """`expires_on` as days from 1970 (`NO_EXPIRY_DAY` for None)."""
+    return NO_EXPIRY_DAY if expires_on is None else expires_on.toordinal() - EPOCH_ORDINAL
+
+
+def expiry_date(day: int) -> date | None:
+    """The inverse of `expiry_day`."""
+    return None if day == NO_EXPIRY_DAY else date.fromordinal(day + EPOCH_ORDINAL)
+
+
 # The factor names of hard rules; a failed rule appears as a reason with 0 points.
 HARD_FACTORS = frozenset(
     {
@@ -87,12 +104,13 @@ class ModalityRows:
 @dataclass(frozen=True, slots=True)
 class CredentialRows:
     """Credentials held, one entry per credential (as the graduate_credential rows read):
-    the fields of `CredentialRecord` and the holder's id."""
+    the fields of `CredentialRecord` and the holder's id, the expiry as `expiry_day` (an
+    integer that the loading query computes itself, so the index reads numbers, not dates)."""
 
     graduate_id: Sequence[int] = ()
     code: Sequence[str] = ()
     state: Sequence[str | None] = ()
-    expires_on: Sequence[date | None] = ()
+    expiry_day: Sequence[int] = ()
     verified: Sequence[bool] = ()
 
 
@@ -133,6 +151,11 @@ class GraduateColumns:
         def field(name: str) -> list:
             return list(map(attrgetter(name), records))
 
+        def code_sets(name: str) -> list:
+            # equal sets as one object, as the loading query hands them (one per stored list)
+            one: dict[frozenset[str], frozenset[str]] = {}
+            return [one.setdefault(codes, codes) for codes in field(name)]
+
         held = field("modalities")
         owners = [g.id for g in records for _ in g.modalities]
         credentials = list(chain.from_iterable(field("credentials")))
@@ -146,9 +169,9 @@ class GraduateColumns:
             travel_radius_miles=field("travel_radius_miles"),
             training_hours=field("training_hours"),
             clinical_hours=field("clinical_hours"),
-            settings=field("settings"),
-            employment_types=field("employment_types"),
-            availability=field("availability"),
+            settings=code_sets("settings"),
+            employment_types=code_sets("employment_types"),
+            availability=code_sets("availability"),
             pay_expectation=field("pay_expectation"),
             modalities=ModalityRows(
                 owners,
@@ -159,7 +182,7 @@ class GraduateColumns:
                 holders,
                 [c.code for c in credentials],
                 [c.state for c in credentials],
-                [c.expires_on for c in credentials],
+                [expiry_day(c.expires_on) for c in credentials],
                 [c.verified for c in credentials],
             ),
         )
@@ -172,15 +195,15 @@ class GraduateColumns:
             modalities.setdefault(graduate_id, {})[code] = level
         held: dict[int, list[CredentialRecord]] = {}
         creds = self.credentials
-        for graduate_id, code, state, expires_on, verified in zip(
+        for graduate_id, code, state, day, verified in zip(
             creds.graduate_id,
             creds.code,
             creds.state,
-            creds.expires_on,
+            creds.expiry_day,
             creds.verified,
             strict=True,
         ):
-            credential = CredentialRecord(code, state, expires_on, bool(verified))
+            credential = CredentialRecord(code, state, expiry_date(day), bool(verified))
             held.setdefault(graduate_id, []).append(credential)
         return [
             GraduateRecord(

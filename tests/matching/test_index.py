@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from placement.matching import MatchIndex, MatchResult, score
 from placement.matching.records import (
+    NO_EXPIRY_DAY,
     CredentialRecord,
     CredentialRows,
     GraduateColumns,
@@ -353,8 +354,8 @@ def test_columns_build_the_index_records_build(
     stranger = max((g.id for g in gs), default=0) + 1
     modality_rows = [*zip(m.graduate_id, m.code, m.level, strict=True), (stranger, "oncology", 3)]
     credential_rows = [
-        *zip(c.graduate_id, c.code, c.state, c.expires_on, c.verified, strict=True),
-        (stranger, "bls_cpr", None, None, True),
+        *zip(c.graduate_id, c.code, c.state, c.expiry_day, c.verified, strict=True),
+        (stranger, "bls_cpr", None, NO_EXPIRY_DAY, True),
     ]
     rng.shuffle(modality_rows)
     rng.shuffle(credential_rows)
@@ -372,7 +373,7 @@ def test_columns_replace_rows_and_leave_other_graduates_alone() -> None:
     index = MatchIndex.build([graduate(1), graduate(2)], [position(7)], today=TODAY)
     # graduate 2 loses their BLS; a credential row naming graduate 1 is not theirs to change
     changed = GraduateColumns.from_records([graduate(2, credentials=())])
-    stray = CredentialRows([1], ["bls_cpr"], [None], [None], [True])
+    stray = CredentialRows([1], ["bls_cpr"], [None], [NO_EXPIRY_DAY], [True])
     index.upsert_graduates(replace(changed, credentials=stray))
     assert [g for g, _ in index.rank_graduates(7)] == [1]
     assert set(index.graduate(1).credentials) == set(graduate(1).credentials)

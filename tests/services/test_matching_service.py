@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from placement import dates
 from placement.matching import score
+from placement.matching.records import NO_EXPIRY_DAY, expiry_day
 from placement.models import Change, Graduate, GraduateCredential, Position
 from placement.services import NotFound, changes
 from placement.services import matching as service
@@ -62,6 +63,27 @@ class TestLoadGraduates:
         assert first.availability == frozenset({"mon-am", "tue-am", "wed-am", "thu-am", "fri-am"})
         assert [c.code for c in first.credentials] == ["bls_cpr"]
         assert first.credentials[0].verified is True
+
+    def test_it_reads_expiries_as_the_day_numbers_of_the_records(self, db):
+        """The query computes records.expiry_day itself, on SQLite and on PostgreSQL: the
+        index reads numbers, and every date (and no date) comes back as it was written."""
+        person = _graduate(db, "Days", bls=False)
+        written = {
+            "bls_cpr": date.min,
+            "camtc": date(1969, 12, 31),
+            "first_aid": date(1970, 1, 1),
+            "tb_test": date(2028, 2, 29),
+            "mblex": date.max,
+            "hipaa_training": None,
+        }
+        for code, day in written.items():
+            factories.credential(db, person.id, code, expires_on=day)
+        (columns,) = service.load_graduate_columns(db, [person.id])
+        held = dict(zip(columns.credentials.code, columns.credentials.expiry_day, strict=True))
+        assert held == {code: expiry_day(day) for code, day in written.items()}
+        assert held["first_aid"] == 0 and held["hipaa_training"] == NO_EXPIRY_DAY
+        (record,) = columns.records()
+        assert {c.code: c.expires_on for c in record.credentials} == written
 
     def test_it_leaves_out_deleted_graduates_and_reads_status_fields(self, db):
         gone = _graduate(db, "Gone")

@@ -6,7 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from sqlalchemy import Integer
 from sqlalchemy import select as sa_select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, func
 
 from placement.matching import (
@@ -14,6 +18,7 @@ from placement.matching import (
     PositionRecord,
 )
 from placement.matching.records import (
+    NO_EXPIRY_DAY,
     CredentialRows,
     GraduateColumns,
     ModalityRows,
@@ -59,6 +64,27 @@ def load_graduate_columns(
         yield _load_graduate_columns(db, chunk)
 
 
+class _EpochDay(FunctionElement[int]):
+    """A date as whole days from 1970-01-01, computed by the database: the loading query
+    hands the index numbers (records.expiry_day), not one date object per credential."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_EpochDay)
+def _epoch_day(element: _EpochDay, compiler: SQLCompiler, **kw: Any) -> str:
+    # PostgreSQL: a date minus a date is a whole number of days.
+    return f"({compiler.process(element.clauses, **kw)} - DATE '1970-01-01')"
+
+
+@compiles(_EpochDay, "sqlite")
+def _epoch_day_sqlite(element: _EpochDay, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps dates as ISO text; julianday() counts days from noon of 24 November 4714 BC,
+    # so 1970-01-01 is 2440587.5, and the difference of two dates is exact in a double.
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) - 2440587.5 AS INTEGER)"
+
+
 class _CodeSets(dict[str | None, frozenset[str]]):
     """A stored list of codes as a set, one set per distinct list (many graduates share one)."""
 
@@ -91,7 +117,7 @@ def _load_graduate_columns(db: Session, ids: list[int] | None) -> GraduateColumn
         col(GraduateCredential.graduate_id),
         col(GraduateCredential.code),
         col(GraduateCredential.state),
-        col(GraduateCredential.expires_on),
+        func.coalesce(_EpochDay(col(GraduateCredential.expires_on)), NO_EXPIRY_DAY),
         col(GraduateCredential.verified_at).is_not(None),
     )
     if ids is not None:
