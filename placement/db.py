@@ -60,7 +60,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+        # Straight to the driver: through exec_driver_sql the BEGIN of every request cost
+        # 30 µs of SQLAlchemy's execution machinery.
+        driver = connection.connection.driver_connection
+        driver.execute("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
 @contextmanager

@@ -23,7 +23,7 @@ import gzip
 import io
 import math
 import sys
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -119,6 +119,55 @@ def distances_miles(a: ZipPoint, lats: npt.ArrayLike, lons: npt.ArrayLike) -> Fl
     dlon = np.radians(np.asarray(lons, dtype=np.float64) - a.lon)
     h = np.sin(dlat / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+
+
+class NearbyZips(NamedTuple):
+    """The ZIPs within a radius of one ZIP, nearest first (ties in ZIP order): positions in
+    the table of `_centroid_arrays` and the distances in miles."""
+
+    order: npt.NDArray[np.intp]
+    miles: FloatArray
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def codes(self, start: int, stop: int) -> list[str]:
+        """The ZIP codes from the `start`-th nearest to before the `stop`-th."""
+        codes = _centroid_arrays()[0]
+        return [codes[i] for i in self.order[start:stop].tolist()]
+
+
+@cache
+def _centroid_arrays() -> tuple[tuple[str, ...], FloatArray, FloatArray, FloatArray]:
+    """Every ZIP in code order, with its latitudes, longitudes and unit vectors (x, y, z as
+    rows)."""
+    points = table()
+    codes = tuple(sorted(points))
+    lats = np.fromiter((points[code].lat for code in codes), np.float64, len(codes))
+    lons = np.fromiter((points[code].lon for code in codes), np.float64, len(codes))
+    vectors = np.array([unit_vector(points[code]) for code in codes], dtype=np.float64).T
+    return codes, lats, lons, vectors
+
+
+# A visitor may ask for any ZIP and radius, so the cache is small: an entry of the widest
+# radius holds every ZIP (16 bytes each, about 0.7 MB).
+@lru_cache(maxsize=64)
+def zips_near(origin: str, miles: float) -> NearbyZips:
+    """The ZIPs whose centroid lies within `miles` of `origin`'s, nearest first.
+
+    The search near a ZIP walks this list instead of measuring every position's ZIP on every
+    request: which ZIPs are near which is fixed data. "Within" is the matching's own test
+    (`chord2` against `radius_chord2`); the miles shown are great-circle miles. An unknown
+    origin has no neighbours.
+    """
+    point = lookup(origin)
+    if point is None:
+        return NearbyZips(np.empty(0, np.intp), np.empty(0))
+    _, lats, lons, (xs, ys, zs) = _centroid_arrays()
+    chords = chord2_many(unit_vector(point), xs, ys, zs)
+    within = np.flatnonzero(chords <= radius_chord2(miles))
+    order = within[np.argsort(chords[within], kind="stable")]
+    return NearbyZips(order, distances_miles(point, lats[order], lons[order]))
 
 
 # --- exact-arithmetic helpers shared by the scorer and the index -----------------------

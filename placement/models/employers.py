@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from placement.models._base import code_set_check, one_of, utcnow
@@ -66,6 +66,8 @@ class Position(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(one_of("status", PositionStatus), name="status"),
         CheckConstraint(code_set_check("shifts"), name="shifts"),
+        # The search near a ZIP counts open positions ZIP by ZIP (covering: no row reads).
+        Index("ix_position_status_zip", "status", "zip", "closes_on", "employer_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     employer_id: int = Field(foreign_key="employer.id", index=True, ondelete="CASCADE")

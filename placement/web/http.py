@@ -21,7 +21,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from placement import taxonomy
+from placement import links, taxonomy
 from placement.i18n import N_, gettext, ngettext
 
 MAX_ID = 2**31 - 1
@@ -79,8 +79,9 @@ def page_number(params: Mapping[str, Any], maximum: int = MAX_PAGE) -> int:
 
 
 def path(request: Request, name: str, **params: Any) -> str:
-    """The site-relative path of a named route (`"staff:graduate"`, `"login"`, …)."""
-    return str(request.app.url_path_for(name, **params))
+    """The site-relative path of a named route (`"staff:graduate"`, `"login"`, …), from the
+    remembered paths of `links.path` (the app's routes are the same table)."""
+    return links.path(name, **params)
 
 
 def url(

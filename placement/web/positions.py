@@ -48,6 +48,8 @@ def _page_url(request: Request, values: dict[str, str], page: int) -> str:
 
 @endpoint()
 def search(request: Request, db: Session) -> Response:
+    if getattr(request.state, "on_event_loop", False):  # see public_cache.public_page
+        return _search(request, db)
     with SEARCH_SLOTS:
         return _search(request, db)
 

@@ -92,3 +92,24 @@ def test_chord2_many_is_bit_for_bit_the_scalar_chord2(
     xs, ys, zs = (np.array(axis, dtype=np.float64) for axis in zip(*vectors, strict=True))
     many = geo.chord2_many(u, xs, ys, zs)
     assert many.tolist() == [geo.chord2(v, u) for v in vectors]
+
+
+class TestZipsNear:
+    def test_it_lists_the_zips_within_the_radius_nearest_first(self) -> None:
+        nearby = geo.zips_near("90012", 25)
+        codes = nearby.codes(0, len(nearby))
+        assert codes[0] == "90012" and nearby.miles[0] == 0
+        assert list(nearby.miles) == sorted(nearby.miles)
+        assert all(miles <= 25 for miles in nearby.miles)
+        assert "92602" not in codes  # Irvine is about 35 miles away
+        assert "92602" in geo.zips_near("90012", 50).codes(0, 10_000)
+
+    def test_its_miles_are_the_great_circle_miles(self) -> None:
+        nearby = geo.zips_near("90012", 50)
+        codes = nearby.codes(0, len(nearby))
+        irvine = codes.index("92602")
+        expected = geo.distance_miles(point("90012"), point("92602"))
+        assert nearby.miles[irvine] == pytest.approx(expected, rel=1e-9)
+
+    def test_an_unknown_zip_has_no_neighbours(self) -> None:
+        assert len(geo.zips_near("00000", 3000)) == 0

@@ -410,6 +410,23 @@ class TestCountCap:
         assert (len(second.cards), second.total, second.more, second.pages) == (5, 25, False, 2)
         assert not second.has_next
 
+    def test_near_a_zip_it_counts_the_nearest_zips_first_up_to_the_cap(
+        self, db, employer_user, monkeypatch
+    ):
+        monkeypatch.setattr("placement.services.positions.search.COUNT_CAP", 5)
+        monkeypatch.setattr("placement.services.positions.search.FIRST_ZIPS", 1)
+        employer_id = employer_user.employer.id
+        near = [factories.position(db, employer_id, zip="90012") for _ in range(21)]
+        far = [factories.position(db, employer_id, zip="92602") for _ in range(4)]
+        first = service.search_positions(db, SearchFilters(zip="90012", radius=100))
+        assert first.more and first.total == 20 and first.has_next
+        assert [card.id for card in first.cards] == [p.id for p in reversed(near)][:20]
+        second = service.search_positions(db, SearchFilters(zip="90012", radius=100, page=2))
+        assert (second.total, second.more, second.pages) == (25, False, 2)
+        assert [card.id for card in second.cards] == [near[0].id] + [
+            p.id for p in reversed(far)
+        ]
+
 
 class TestSeededPositions:
     def test_the_same_seed_gives_the_same_positions(self, db):

@@ -168,7 +168,8 @@ class _SearchSql:
     where: str  # the conditions, on `position p` alone
     names: frozenset[str]  # the filters' bind parameters
     ids: Executable  # the matching ids, newest first, up to :cap (the count and the page)
-    per_zip: Executable
+    count_in_zips: Executable  # (zip, how many match) for the ZIPs of :zips
+    ids_in_zips: Executable  # (zip, id) of every match in the ZIPs of :zips
 
 
 def _binds(clause: Any, names: set[str] | frozenset[str]) -> Any:
@@ -179,9 +180,10 @@ def _binds(clause: Any, names: set[str] | frozenset[str]) -> Any:
         "modality": String(),
     }
     types.update(employment_type=String(), limit=Integer(), offset=Integer(), cap=Integer())
-    return clause.bindparams(
-        *(bindparam(name, type_=types[name]) for name in sorted(names) if name in types)
-    )
+    binds = [bindparam(name, type_=types[name]) for name in sorted(names) if name in types]
+    if "zips" in names:
+        binds.append(bindparam("zips", expanding=True))
+    return clause.bindparams(*binds)
 
 
 @lru_cache(maxsize=64)
@@ -217,19 +219,17 @@ def _search_sql(dialect: str, q: bool, setting: bool, modality: bool, kind: bool
         ids = text(fulltext.ranked_ids_sql(dialect, " AND ".join(where[:1] + where[2:])))
     else:
         ids = text(f"SELECT p.id FROM position p WHERE {condition} ORDER BY p.id DESC LIMIT :cap")
-    # Per ZIP: how many match and which (a page near a ZIP is then picked without another
-    # pass over the table).
-    ids_of_zip = (
-        "group_concat(p.id, ',')" if dialect == "sqlite" else "string_agg(CAST(p.id AS TEXT), ',')"
-    )
-    per_zip = text(
-        f"SELECT p.zip, count(*), {ids_of_zip} FROM position p WHERE {condition} GROUP BY p.zip"
-    )
+    # Near a ZIP: counted per ZIP, nearest ZIPs first, then the ids of the ZIPs the page
+    # shows (see _search_near).
+    in_zips = f"FROM position p WHERE {condition} AND p.zip IN :zips"
+    count_in_zips = text(f"SELECT p.zip, count(*) {in_zips} GROUP BY p.zip")
+    ids_in_zips = text(f"SELECT p.zip, p.id {in_zips}")
     return _SearchSql(
         where=condition,
         names=frozenset(names),
         ids=_binds(ids, names | {"cap"}),
-        per_zip=_binds(per_zip, names),
+        count_in_zips=_binds(count_in_zips, names | {"zips"}),
+        ids_in_zips=_binds(ids_in_zips, names | {"zips"}),
     )
 
 
@@ -285,14 +285,6 @@ def _as_date(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-@lru_cache(maxsize=65536)
-def _miles_between(a: str, b: str) -> float | None:
-    pa, pb = geo.lookup(a), geo.lookup(b)
-    if pa is None or pb is None:
-        return None
-    return geo.distance_miles(pa, pb)
-
-
 def search_positions(db: Session, filters: SearchFilters, today: date | None = None) -> SearchPage:
     """Open positions of approved employers, filtered, newest first (nearest first with a ZIP).
 
@@ -338,32 +330,71 @@ def search_positions(db: Session, filters: SearchFilters, today: date | None = N
     return SearchPage(cards, total, filters.page, filters, more)
 
 
+# ZIPs asked about at once near a ZIP: the nearest this many first, then four times as
+# many beyond them, and so on, until the page and the count are covered or the radius ends.
+FIRST_ZIPS = 64
+
+
 def _search_near(
     db: Connection, filters: SearchFilters, dialect: str, sql: _SearchSql, params: dict[str, Any]
 ) -> SearchPage:
-    origin = filters.zip or ""
-    near: list[tuple[float, str, int, str]] = []
-    for zip_code, count, ids in _rows(db, sql.per_zip, params):
-        miles = _miles_between(origin, zip_code)
-        if miles is not None and miles <= filters.radius:
-            near.append((miles, zip_code, int(count), ids or ""))
-    near.sort()
-    total = sum(count for _, _, count, _ in near)
-    # Nearest ZIP first, newest first within a ZIP: walk the ZIPs to the requested page.
+    """Nearest ZIP first, newest first within a ZIP, counted exactly up to the cap as the
+    other searches are.
+
+    The ZIPs within the radius come from `geo.zips_near` (fixed data, cached); the matches
+    are counted per ZIP in the nearest ZIPs first, so a page near a busy ZIP reads only the
+    positions of the ZIPs around it, not every open position.
+    """
+    nearby = geo.zips_near(filters.zip or "", filters.radius)
     offset = (filters.page - 1) * PAGE_SIZE
+    cap = max(COUNT_CAP, offset + PAGE_SIZE) + 1
+    counted: list[tuple[str, int]] = []  # (zip, matches), nearest first
+    miles: dict[str, float] = {}
+    seen = start = 0
+    size = FIRST_ZIPS
+    while start < len(nearby) and seen < cap:
+        codes = nearby.codes(start, start + size)
+        counts = dict(_rows(db, sql.count_in_zips, {**params, "zips": codes}))
+        distances = nearby.miles[start : start + size].tolist()
+        for zip_code, distance in zip(codes, distances, strict=True):
+            if counts.get(zip_code):
+                counted.append((zip_code, int(counts[zip_code])))
+                miles[zip_code] = distance
+                seen += counted[-1][1]
+        start += size
+        size *= 4
+    # The ZIPs that hold the page, and how many matches come before the first of them.
+    shown: list[str] = []
+    before = running = 0
+    for zip_code, count in counted:
+        if running + count > offset and running < offset + PAGE_SIZE:
+            if not shown:
+                before = running
+            shown.append(zip_code)
+        running += count
     page: list[int] = []
-    distances: dict[str, float] = {}
-    seen = 0
-    for miles, zip_code, count, ids in near:
-        if seen + count > offset and len(page) < PAGE_SIZE:
-            ordered = sorted((int(i) for i in ids.split(",") if i), reverse=True)
-            page.extend(ordered[max(0, offset - seen) :][: PAGE_SIZE - len(page)])
-            distances[zip_code] = miles
-        seen += count
-        if len(page) >= PAGE_SIZE:
-            break
-    cards = [card._replace(distance=distances[card.zip]) for card in _cards(db, dialect, page)]
-    return SearchPage(cards, total, filters.page, filters)
+    if shown:
+        rank = {zip_code: place for place, zip_code in enumerate(shown)}
+        rows = _rows(db, sql.ids_in_zips, {**params, "zips": shown})
+        ordered = sorted(rows, key=lambda row: (rank[row[0]], -row[1]))
+        page = [int(row[1]) for row in ordered[offset - before :][:PAGE_SIZE]]
+    cards = [card._replace(distance=miles[card.zip]) for card in _cards(db, dialect, page)]
+    return SearchPage(cards, min(seen, cap - 1), filters.page, filters, more=seen >= cap)
+
+
+@lru_cache(maxsize=4096)
+def _required_tags(tags: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The required modalities and credentials of a card's "kind:code,…" text, each in the
+    taxonomy's order: few positions differ in them, so most cards reuse a parse."""
+    modalities: list[str] = []
+    credentials: list[str] = []
+    for tag in filter(None, tags.split(",")):
+        kind, _, code = tag.partition(":")
+        (modalities if kind == "modality" else credentials).append(code)
+    return (
+        tuple(_ordered(modalities, taxonomy.MODALITIES)),
+        tuple(_ordered(credentials, taxonomy.CREDENTIALS)),
+    )
 
 
 def _cards(db: Connection, dialect: str, ids: list[int]) -> list[PositionCard]:
@@ -376,11 +407,7 @@ def _cards(db: Connection, dialect: str, ids: list[int]) -> list[PositionCard]:
         row = rows.get(position_id)
         if row is None:
             continue
-        modalities: list[str] = []
-        credentials: list[str] = []
-        for tag in filter(None, (row[10] or "").split(",")):
-            kind, _, code = tag.partition(":")
-            (modalities if kind == "modality" else credentials).append(code)
+        modalities, credentials = _required_tags(row[10] or "")
         cards.append(
             PositionCard(
                 id=row[0],
@@ -393,8 +420,8 @@ def _cards(db: Connection, dialect: str, ids: list[int]) -> list[PositionCard]:
                 zip=row[7],
                 start_date=_as_date(row[8]),
                 closes_on=_as_date(row[9]),
-                required_modalities=tuple(_ordered(modalities, taxonomy.MODALITIES)),
-                required_credentials=tuple(_ordered(credentials, taxonomy.CREDENTIALS)),
+                required_modalities=modalities,
+                required_credentials=credentials,
             )
         )
     return cards
