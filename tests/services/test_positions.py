@@ -423,9 +423,7 @@ class TestCountCap:
         assert [card.id for card in first.cards] == [p.id for p in reversed(near)][:20]
         second = service.search_positions(db, SearchFilters(zip="90012", radius=100, page=2))
         assert (second.total, second.more, second.pages) == (25, False, 2)
-        assert [card.id for card in second.cards] == [near[0].id] + [
-            p.id for p in reversed(far)
-        ]
+        assert [card.id for card in second.cards] == [near[0].id] + [p.id for p in reversed(far)]
 
 
 class TestSeededPositions:
