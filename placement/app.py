@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import mimetypes
 from collections.abc import AsyncIterator
@@ -16,7 +17,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from placement import dates
+from placement import dates, geo
 from placement.config import Settings, load_settings
 from placement.db import make_engine
 from placement.security import Passwords, make_hasher
@@ -107,8 +108,18 @@ def warm_up(engine: Engine) -> None:
     for name in templates.env.list_templates(extensions=["html"]):
         templates.env.get_template(name)
     mimetypes.init()
+    geo.warm_up()
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
+
+
+def freeze_start_up_objects() -> None:
+    """Leave what start-up built (modules, templates, the ZIP table) out of every later
+    garbage collection. A full collection walks every tracked object: with the ZIP table
+    loaded one took about 70 ms on this machine, a pause in the middle of some visitor's
+    request every few hundred requests (measured on the public search)."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -121,6 +132,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if not settings.testing:  # tests start an app each: they would pay it every time
             await run_in_threadpool(warm_up, engine)
+            freeze_start_up_objects()
         yield
         public_pages.close()
         engine.dispose()

@@ -137,6 +137,12 @@ class NearbyZips(NamedTuple):
         return [codes[i] for i in self.order[start:stop].tolist()]
 
 
+def warm_up() -> None:
+    """Read the ZIP table and its arrays now (a server's start-up), not in the first search
+    near a ZIP."""
+    _centroid_arrays()
+
+
 @cache
 def _centroid_arrays() -> tuple[tuple[str, ...], FloatArray, FloatArray, FloatArray]:
     """Every ZIP in code order, with its latitudes, longitudes and unit vectors (x, y, z as

@@ -6,6 +6,7 @@ service for one page of plain rows, and renders one light template.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from typing import Any
 from urllib.parse import urlencode
@@ -48,13 +49,17 @@ def _page_url(request: Request, values: dict[str, str], page: int) -> str:
 
 @endpoint()
 def search(request: Request, db: Session) -> Response:
-    if getattr(request.state, "on_event_loop", False):  # see public_cache.public_page
-        return _search(request, db)
     with SEARCH_SLOTS:
         return _search(request, db)
 
 
-def _search(request: Request, db: Session) -> Response:
+def search_anonymous(request: Request, reader: sqlite3.Connection) -> Response:
+    """The same page for a visitor who is not signed in, on a SQLite file: read through the
+    worker's read-only connection on the event loop (see public_cache.public_page)."""
+    return _search(request, reader)
+
+
+def _search(request: Request, db: position_service.SearchReader) -> Response:
     filters, values, errors = read_filters(request.query_params)
     if errors:
         return render(
@@ -117,6 +122,11 @@ def detail(request: Request, db: Session) -> Response:
 
 
 routes: list[BaseRoute] = [
-    Route("/positions", public_page(search), methods=["GET"], name="positions"),
+    Route(
+        "/positions",
+        public_page(search, anonymous=search_anonymous),
+        methods=["GET"],
+        name="positions",
+    ),
     Route("/positions/{position_id:id}", public_page(detail), methods=["GET"], name="position"),
 ]

@@ -15,13 +15,12 @@ For a visitor who is not signed in (no user in the session, no bearer token):
 
 Signed-in visitors go straight to the view, as before.
 
-On SQLite an anonymous page is rendered on the event loop itself, as the reference page of
-`placement bench positions` is: an in-process read is shorter than a hop to the thread pool.
-On PostgreSQL (network round trips) it goes to the thread pool.
-
-Reading the version costs one indexed `max(id)`. On SQLite it runs on the event loop over a
-read-only connection of this worker (a few microseconds, and a WAL reader never waits for a
-writer); on PostgreSQL it goes to the thread pool like any other query.
+On a SQLite file an anonymous page is rendered on the event loop itself, as the reference
+page of `placement bench positions` is: an in-process read is shorter than a hop to the
+thread pool. The version (one indexed `max(id)`) is read over a read-only connection of this
+worker, in one read transaction with the page; the search reads its rows over the same
+connection, with no ORM session (`public_page(..., anonymous=...)`). A WAL reader never
+waits for a writer. On PostgreSQL (network round trips) both go to the thread pool.
 """
 
 from __future__ import annotations
@@ -49,6 +48,7 @@ VARY = "Accept-Language, Cookie"
 PUBLIC_CACHE_CONTROL = "no-cache"
 
 SyncView = Callable[[Request], Response]
+ReaderView = Callable[[Request, sqlite3.Connection], Response]
 
 
 def _release() -> str:
@@ -66,44 +66,65 @@ def _release() -> str:
 RELEASE = _release()
 
 
-class DataVersion:
-    """The newest change id, read fresh for every request that asks."""
+class SqliteReader:
+    """This worker's read-only connection to its SQLite file, for anonymous pages.
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._sqlite_path: str | None = None
-        database = engine.url.database
-        if engine.dialect.name == "sqlite" and database not in (None, "", ":memory:"):
-            self._sqlite_path = str(Path(database).resolve())
+    Used from the event loop's thread only, one page at a time (pages on it render
+    synchronously), so it needs no lock. A WAL reader never waits for a writer.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
         self._connection: sqlite3.Connection | None = None
 
-    def _read_sqlite(self) -> int:
+    def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
-            uri = Path(self._sqlite_path or "").as_uri() + "?mode=ro"
-            self._connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            self._connection.execute("PRAGMA busy_timeout=5000")
-        return int(self._connection.execute(LATEST_CHANGE_SQL).fetchone()[0])
+            uri = Path(self.path).as_uri() + "?mode=ro"
+            connection = sqlite3.connect(
+                uri, uri=True, check_same_thread=False, isolation_level=None
+            )
+            connection.execute("PRAGMA busy_timeout=5000")
+            self._connection = connection
+        return self._connection
 
-    def read(self) -> int:
-        """Blocking read through the engine (any thread, any database)."""
-        with self.engine.connect() as connection:
-            return int(connection.execute(text(LATEST_CHANGE_SQL)).scalar_one())
+    def begin(self) -> sqlite3.Connection:
+        """Start one read transaction (the version and the page it labels read the same
+        data); `end` finishes it."""
+        connection = self._connect()
+        try:
+            connection.execute("BEGIN")
+        except sqlite3.Error:
+            self.close()
+            raise
+        return connection
 
-    async def current(self) -> str:
-        if self._sqlite_path is not None:
+    def end(self) -> None:
+        if self._connection is not None:
             try:
-                latest = self._read_sqlite()
+                self._connection.execute("COMMIT")
             except sqlite3.Error:
                 self.close()
-                latest = await run_in_threadpool(self.read)
-        else:
-            latest = await run_in_threadpool(self.read)
-        return f"{latest}.{dates.today().strftime('%Y%m%d')}"
 
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+def sqlite_file(engine: Engine) -> str | None:
+    """The SQLite file behind `engine`, None for another database or one in memory."""
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database not in (None, "", ":memory:"):
+        return str(Path(database).resolve())
+    return None
+
+
+def read_version(connection: sqlite3.Connection) -> str:
+    return _version(int(connection.execute(LATEST_CHANGE_SQL).fetchone()[0]))
+
+
+def _version(latest: int) -> str:
+    return f"{latest}.{dates.today().strftime('%Y%m%d')}"
 
 
 @dataclass(frozen=True)
@@ -157,16 +178,24 @@ class PageCache:
 
 
 class PublicPages:
-    """The state of the fast path in one app: its version reader and its page cache."""
+    """The state of the fast path in one app: how it reads the version, and its page cache."""
 
     def __init__(self, engine: Engine) -> None:
-        self.version = DataVersion(engine)
+        self.engine = engine
         self.cache = PageCache()
-        # Anonymous pages render on the event loop on SQLite, in the thread pool otherwise.
-        self.inline = engine.dialect.name == "sqlite"
+        path = sqlite_file(engine)
+        # On a SQLite file anonymous pages render on the event loop over this worker's
+        # read-only connection; elsewhere (PostgreSQL) in the thread pool.
+        self.sqlite = SqliteReader(path) if path is not None else None
+
+    def read_version(self) -> str:
+        """Blocking read through the engine (any thread, any database)."""
+        with self.engine.connect() as connection:
+            return _version(int(connection.execute(text(LATEST_CHANGE_SQL)).scalar_one()))
 
     def close(self) -> None:
-        self.version.close()
+        if self.sqlite is not None:
+            self.sqlite.close()
 
 
 def is_anonymous(request: Request) -> bool:
@@ -193,43 +222,84 @@ def etag_matches(header: str, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == opaque for tag in header.split(","))
 
 
-def public_page(view: SyncView) -> Callable[[Request], Awaitable[Response]]:
-    """Serve `view` (a synchronous `endpoint`) through the anonymous fast path."""
+def public_page(
+    view: SyncView, *, anonymous: ReaderView | None = None
+) -> Callable[[Request], Awaitable[Response]]:
+    """Serve `view` (a synchronous `endpoint`) through the anonymous fast path.
+
+    `anonymous`, where given, is the same page for a visitor who is not signed in, reading
+    through a plain read-only SQLite connection: no ORM session, no pooled connection, no
+    transaction events (on the search those cost about a tenth of the page).
+    """
 
     async def page(request: Request) -> Response:
         if not is_anonymous(request):
             return await run_in_threadpool(view, request)
         pages: PublicPages = request.app.state.public_pages
-        version = await pages.version.current()
-        language = request_language(request)
-        etag = f'W/"{version}-{language}-{RELEASE}"'
-        headers = {"ETag": etag, "Vary": VARY, "Cache-Control": PUBLIC_CACHE_CONTROL}
-        fresh = wants_fresh(request)
-        if not fresh and etag_matches(request.headers.get("if-none-match", ""), etag):
-            return Response(status_code=304, headers=headers)
-        # The origin too: pages carry absolute links (url_for), and ALLOWED_HOSTS may hold
-        # several names.
-        origin = f"{request.scope.get('scheme', 'http')}://{request.headers.get('host', '')}"
-        key = (origin + request.url.path, request.url.query, language)
-        if not fresh:
-            cached = pages.cache.get(version, key)
-            if cached is not None:
-                return Response(cached.body, media_type=cached.media_type, headers=headers)
-        if pages.inline:
-            # SQLite answers in-process in a fraction of a millisecond: a thread-pool hop
-            # (and the GIL's hand-offs between 20 threads) cost more than the page itself.
-            request.state.on_event_loop = True
-            response = view(request)
-        else:
-            response = await run_in_threadpool(view, request)
-        if response.status_code != 200 or "set-cookie" in response.headers:
-            response.headers.setdefault("Vary", VARY)
-            return response
-        media_type = response.headers.get("content-type", "text/html; charset=utf-8")
-        pages.cache.put(version, key, CachedPage(bytes(response.body), media_type))
-        response.headers.update(headers)
-        return response
+        sqlite, reader = pages.sqlite, None
+        if sqlite is not None:
+            try:
+                reader = sqlite.begin()
+            except sqlite3.Error:  # not there yet, say: the engine's path still answers
+                reader = None
+        if sqlite is None or reader is None:
+            version = await run_in_threadpool(pages.read_version)
+            answer = _from_cache(request, pages, version)
+            if answer.response is not None:
+                return answer.response
+            return _keep(pages, answer, await run_in_threadpool(view, request))
+        # SQLite answers in-process in a fraction of a millisecond: a thread-pool hop (and
+        # the GIL's hand-offs between 20 threads) cost more than the page itself. The
+        # version and the page are read in one snapshot, so the ETag names what was shown.
+        try:
+            answer = _from_cache(request, pages, read_version(reader))
+            if answer.response is not None:
+                return answer.response
+            if anonymous is not None:
+                request.state.viewer = None
+                return _keep(pages, answer, anonymous(request, reader))
+        finally:
+            sqlite.end()
+        return _keep(pages, answer, view(request))
 
     page.__name__ = getattr(view, "__name__", "page")
     page.__doc__ = view.__doc__
     return page
+
+
+@dataclass(frozen=True)
+class _Answer:
+    version: str
+    key: tuple[str, str, str]
+    headers: dict[str, str]
+    response: Response | None  # a 304 or the cached page, when there is one
+
+
+def _from_cache(request: Request, pages: PublicPages, version: str) -> _Answer:
+    language = request_language(request)
+    etag = f'W/"{version}-{language}-{RELEASE}"'
+    headers = {"ETag": etag, "Vary": VARY, "Cache-Control": PUBLIC_CACHE_CONTROL}
+    # The origin too: pages carry absolute links (url_for), and ALLOWED_HOSTS may hold
+    # several names.
+    origin = f"{request.scope.get('scheme', 'http')}://{request.headers.get('host', '')}"
+    key = (origin + request.url.path, request.url.query, language)
+    response: Response | None = None
+    if not wants_fresh(request):
+        if etag_matches(request.headers.get("if-none-match", ""), etag):
+            response = Response(status_code=304, headers=headers)
+        else:
+            cached = pages.cache.get(version, key)
+            if cached is not None:
+                response = Response(cached.body, media_type=cached.media_type, headers=headers)
+    return _Answer(version, key, headers, response)
+
+
+def _keep(pages: PublicPages, answer: _Answer, response: Response) -> Response:
+    """A fresh page: kept for the next visitor and labelled, unless it is not for all."""
+    if response.status_code != 200 or "set-cookie" in response.headers:
+        response.headers.setdefault("Vary", VARY)
+        return response
+    media_type = response.headers.get("content-type", "text/html; charset=utf-8")
+    pages.cache.put(answer.version, answer.key, CachedPage(bytes(response.body), media_type))
+    response.headers.update(answer.headers)
+    return response

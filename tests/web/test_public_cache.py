@@ -3,6 +3,8 @@ in-process page cache that the next change in any worker invalidates, no-cache r
 
 from __future__ import annotations
 
+import sqlite3
+
 import anyio
 import pytest
 from sqlalchemy import text
@@ -11,7 +13,8 @@ from placement.app import create_app
 from placement.security import SESSION_COOKIE
 from placement.services import Actor, approvals, changes, employers
 from placement.web.language import from_accept_language
-from placement.web.public_cache import CachedPage, PageCache, etag_matches
+from placement.web import guards
+from placement.web.public_cache import CachedPage, PageCache, SqliteReader, etag_matches
 from tests import factories
 from tests.conftest import Client
 
@@ -241,3 +244,58 @@ class TestHelpers:
         assert cache.get("v1", ("2", "", "en")) is page
         assert cache.get("v2", ("2", "", "en")) is None
         assert not cache.entries
+
+
+class TestReadOnlyReader:
+    """On a SQLite file the anonymous search reads through the worker's read-only
+    connection, on the event loop: no ORM session, no pooled connection."""
+
+    @pytest.fixture(autouse=True)
+    def _sqlite_only(self, app):
+        if app.state.public_pages.sqlite is None:
+            pytest.skip("the read-only reader is for a SQLite file")
+
+    def test_the_anonymous_search_opens_no_orm_session(self, client, position, monkeypatch):
+        def no_session(*args, **kwargs):
+            raise AssertionError("an ORM session was opened")
+
+        monkeypatch.setattr(guards, "Session", no_session)
+        for path in ("/positions", "/positions?q=oncology", "/positions?zip=90012&radius=3000"):
+            page = client.get(path, headers={"Cache-Control": "no-cache"})
+            assert page.status_code == 200, path
+            assert "Oncology massage therapist" in page.text, path
+            assert "etag" in page.headers
+
+    def test_signed_in_visitors_search_through_their_session(
+        self, as_graduate, position, monkeypatch
+    ):
+        opened: list[object] = []
+        real = guards.Session
+
+        def counting(*args, **kwargs):
+            opened.append(args)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(guards, "Session", counting)
+        assert "Oncology massage therapist" in as_graduate.get("/positions").text
+        assert opened
+
+    def test_the_reader_cannot_write(self, app, client, position):
+        client.get("/positions")  # opens it
+        reader = app.state.public_pages.sqlite
+        connection = reader.begin()
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                connection.execute("DELETE FROM position")
+        finally:
+            reader.end()
+        assert "Oncology massage therapist" in client.get("/positions").text
+
+    def test_a_reader_that_cannot_open_falls_back_to_the_engine(
+        self, app, client, position, tmp_path
+    ):
+        app.state.public_pages.sqlite = SqliteReader(str(tmp_path / "missing" / "x.db"))
+        page = client.get("/positions", headers={"Cache-Control": "no-cache"})
+        assert page.status_code == 200
+        assert "Oncology massage therapist" in page.text
+        assert "etag" in page.headers

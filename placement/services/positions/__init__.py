@@ -54,6 +54,7 @@ from placement.services.positions.search import (
     PAGE_SIZE,
     SearchFilters,
     SearchPage,
+    SearchReader,
     read_search_filters,
     search_positions,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "ReviewChange",
     "SearchFilters",
     "SearchPage",
+    "SearchReader",
     "close_position",
     "effective_status",
     "employer_positions",

@@ -8,6 +8,7 @@ modalities and credentials): no ORM objects, no query per row.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -254,7 +255,13 @@ def _cards_sql(dialect: str) -> Executable:
     )
 
 
-def _rows(connection: Connection, statement: Any, params: dict[str, Any]) -> Sequence[Any]:
+# What the search reads through: a session (any database), or a plain read-only SQLite
+# connection (anonymous pages on a SQLite file: see web/public_cache.py).
+SearchReader = Session | sqlite3.Connection
+_Reader = Connection | sqlite3.Connection
+
+
+def _rows(connection: _Reader, statement: Any, params: dict[str, Any]) -> Sequence[Any]:
     """The rows of one of the search's statements (plain tuples).
 
     On SQLite the statement's text goes straight to the driver, which takes `:name`
@@ -263,29 +270,60 @@ def _rows(connection: Connection, statement: Any, params: dict[str, Any]) -> Seq
     the session's transaction all the same. Dates go in as ISO text and come back as text
     (`_cards` reads both forms). PostgreSQL keeps the ordinary path.
     """
-    if connection.dialect.name != "sqlite":
+    driver: sqlite3.Connection
+    if isinstance(connection, sqlite3.Connection):
+        driver = connection
+    elif connection.dialect.name != "sqlite":
         return connection.execute(statement, params).all()
-    values: dict[str, Any] = {}
+    else:
+        raw = connection.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        driver = raw
     sql: str = getattr(statement, "element", statement).text  # a TextualSelect wraps it
+    lists = tuple((name, len(value)) for name, value in params.items() if isinstance(value, list))
+    values: dict[str, Any] = {}
     for name, value in params.items():
         if isinstance(value, list):
-            names = [f"{name}_{index}" for index in range(len(value))]
-            sql = sql.replace(f":{name}", "(" + ", ".join(f":{n}" for n in names) + ")")
-            values.update(zip(names, value, strict=True))
+            values.update(zip(_list_names(name, len(value)), value, strict=True))
         elif isinstance(value, date):
             values[name] = value.isoformat()
         else:
             values[name] = value
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    return driver.execute(sql, values).fetchall()
+    return driver.execute(_expanded(sql, lists) if lists else sql, values).fetchall()
+
+
+@lru_cache(maxsize=1024)
+def _list_names(name: str, length: int) -> tuple[str, ...]:
+    return tuple(f"{name}_{index}" for index in range(length))
+
+
+@lru_cache(maxsize=1024)
+def _expanded(sql: str, lists: tuple[tuple[str, int], ...]) -> str:
+    """`sql` with each `:name` of a list parameter spelt out as `(:name_0, :name_1, …)`."""
+    for name, length in lists:
+        sql = sql.replace(
+            f":{name}", "(" + ", ".join(f":{n}" for n in _list_names(name, length)) + ")"
+        )
+    return sql
+
+
+def _reader(db: SearchReader) -> tuple[_Reader, str]:
+    """The connection to read through, and its SQL dialect."""
+    if isinstance(db, sqlite3.Connection):
+        return db, "sqlite"
+    # Core statements on the session's connection: the ORM's execution layer has nothing to
+    # add for plain rows, and costs a fair part of the page.
+    connection = db.connection()
+    return connection, connection.dialect.name
 
 
 def _as_date(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def search_positions(db: Session, filters: SearchFilters, today: date | None = None) -> SearchPage:
+def search_positions(
+    db: SearchReader, filters: SearchFilters, today: date | None = None
+) -> SearchPage:
     """Open positions of approved employers, filtered, newest first (nearest first with a ZIP).
 
     One query reads the page's rows (only the columns a card shows) and one reads their
@@ -295,10 +333,7 @@ def search_positions(db: Session, filters: SearchFilters, today: date | None = N
     and picks those that cover the requested page, and the row query reads only those.
     """
     today = today or dates.today()
-    # Core statements on the session's connection: the ORM's execution layer has nothing to
-    # add for plain rows, and costs a fair part of the page.
-    connection = db.connection()
-    dialect = connection.dialect.name
+    connection, dialect = _reader(db)
     flags = (
         bool(filters.q),
         bool(filters.setting),
@@ -336,7 +371,7 @@ FIRST_ZIPS = 64
 
 
 def _search_near(
-    db: Connection, filters: SearchFilters, dialect: str, sql: _SearchSql, params: dict[str, Any]
+    db: _Reader, filters: SearchFilters, dialect: str, sql: _SearchSql, params: dict[str, Any]
 ) -> SearchPage:
     """Nearest ZIP first, newest first within a ZIP, counted exactly up to the cap as the
     other searches are.
@@ -397,7 +432,7 @@ def _required_tags(tags: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     )
 
 
-def _cards(db: Connection, dialect: str, ids: list[int]) -> list[PositionCard]:
+def _cards(db: _Reader, dialect: str, ids: list[int]) -> list[PositionCard]:
     """The cards of these ids, in this order, with their required tags: one query."""
     if not ids:
         return []
