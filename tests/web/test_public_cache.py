@@ -12,8 +12,8 @@ from sqlalchemy import text
 from placement.app import create_app
 from placement.security import SESSION_COOKIE
 from placement.services import Actor, approvals, changes, employers
-from placement.web.language import from_accept_language
 from placement.web import guards
+from placement.web.language import from_accept_language
 from placement.web.public_cache import CachedPage, PageCache, SqliteReader, etag_matches
 from tests import factories
 from tests.conftest import Client
