@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import threading
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -112,23 +113,43 @@ def _options_html(source: int, selected: str, language: str) -> Markup:
     return Markup("".join(parts))
 
 
-def position_card_html(card: Any) -> Markup:
-    """One search result card (`_partials/position_card.html`) as HTML.
+# A pure macro's output, remembered per arguments and language. The same few strings recur
+# on every page (a visitor's header and footer, the cards of a listing met again): on the
+# search, calling their macros cost about half of the rendering. Bounded; the oldest entry
+# goes first.
+MAX_FRAGMENTS = 8192
+_fragments: dict[tuple[Any, ...], Markup] = {}
+_fragments_lock = threading.Lock()
 
-    The card is a hashable tuple of exactly what it shows, read fresh for every page; the
-    HTML is a pure function of it and the reader's language, so a card met again (the same
-    position on the same listing) is not rendered again: the macro call cost a third of the
-    /positions page.
+
+def fragment(template: str, macro: str, /, *args: Any) -> Markup:
+    """The output of `macro` of `template` for these arguments in the current language.
+
+    Only for macros whose output depends on nothing but their arguments, the language and
+    the templates' globals (no request, no viewer, no token): the arguments are the key
+    (hashable values, or dicts of them, such as a form's values and errors).
     """
-    return _card_html(card, i18n.current())
+    key = (template, macro, tuple(map(_frozen, args)), i18n.current())
+    html = _fragments.get(key)
+    if html is None:
+        module = templates.env.get_template(template).module
+        html = Markup(getattr(module, macro)(*args))
+        with _fragments_lock:
+            while len(_fragments) >= MAX_FRAGMENTS:
+                del _fragments[next(iter(_fragments))]
+            _fragments[key] = html
+    return html
 
 
-@functools.lru_cache(maxsize=4096)
-def _card_html(card: Any, language: str) -> Markup:
-    # `language` is the current one (the caller's); it is here to key the cache.
-    module = templates.env.get_template("_partials/position_card.html").module
-    macro = module.position_card  # type: ignore[attr-defined]  # a macro of the template
-    return Markup(macro(card))
+def _frozen(value: Any) -> Hashable:
+    if isinstance(value, dict):
+        return (dict, tuple(sorted(value.items())))
+    return value  # a hashable argument (or the cache lookup raises TypeError)
+
+
+def fragments(template: str, macro: str, items: Iterable[Hashable]) -> Markup:
+    """`fragment` of each item, joined: one call for a listing's cards."""
+    return Markup("").join(fragment(template, macro, item) for item in items)
 
 
 # Jinja2's new-style gettext, as plain functions. The i18n extension's versions reach the
@@ -180,7 +201,8 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(env=env)
     env.globals.update(
         options_html=options_html,
-        position_card_html=position_card_html,
+        fragment=fragment,
+        fragments=fragments,
         taxonomy=taxonomy,
         SETTINGS=taxonomy.SETTINGS,
         MODALITIES=taxonomy.MODALITIES,
