@@ -425,6 +425,50 @@ class TestCountCap:
         assert (second.total, second.more, second.pages) == (25, False, 2)
         assert [card.id for card in second.cards] == [near[0].id] + [p.id for p in reversed(far)]
 
+    @pytest.mark.parametrize("first_zips", [1, 3, 16])
+    def test_near_a_zip_every_page_is_the_reference_order(
+        self, db, employer_user, monkeypatch, first_zips
+    ):
+        """Positions spread over many ZIPs, read ZIP batch by ZIP batch: every page and
+        count is what sorting all of them by (nearest ZIP, newest) and cutting at the cap
+        gives."""
+        import random
+
+        from placement import geo
+        from placement.services.positions import search
+
+        monkeypatch.setattr(search, "COUNT_CAP", 30)
+        monkeypatch.setattr(search, "FIRST_ZIPS", first_zips)
+        chooser = random.Random(5)
+        around = geo.zips_near("90012", 40).codes(0, 120)
+        made = [
+            factories.position(db, employer_user.employer.id, zip=chooser.choice(around))
+            for _ in range(70)
+        ]
+        for origin, radius in (("90012", 10), ("90012", 40), ("92602", 25), ("90401", 60)):
+            nearby = geo.zips_near(origin, radius)
+            rank = {code: place for place, code in enumerate(nearby.codes(0, len(nearby)))}
+            expected = sorted(
+                (p for p in made if p.zip in rank), key=lambda p: (rank[p.zip], -p.id)
+            )
+            for page in (1, 2, 3):
+                result = service.search_positions(
+                    db, SearchFilters(zip=origin, radius=radius, page=page)
+                )
+                want = expected[(page - 1) * 20 : page * 20]
+                cap = max(30, page * 20) + 1
+                assert [card.id for card in result.cards] == [p.id for p in want]
+                assert result.total == min(len(expected), cap - 1)
+                assert result.more == (len(expected) >= cap)
+
+    def test_the_next_zip_batch_follows_the_density_met_so_far(self):
+        from placement.services.positions.search import FIRST_ZIPS, _next_batch
+
+        assert _next_batch(16, 0, 101) == 64  # nothing yet: four times as many
+        assert _next_batch(16, 20, 101) == 32  # sparse: at most twice as many
+        assert _next_batch(32, 90, 101) == FIRST_ZIPS  # nearly there: a few more
+        assert _next_batch(64, 100, 101) == FIRST_ZIPS
+
 
 class TestSeededPositions:
     def test_the_same_seed_gives_the_same_positions(self, db):

@@ -365,9 +365,18 @@ def search_positions(
     return SearchPage(cards, total, filters.page, filters, more)
 
 
-# ZIPs asked about at once near a ZIP: the nearest this many first, then four times as
-# many beyond them, and so on, until the page and the count are covered or the radius ends.
-FIRST_ZIPS = 64
+# ZIPs asked about at once near a ZIP: the nearest this many first; then as many more as the
+# density met so far says will cover the rest of the page and the count (a little more, at
+# least this many), until they are covered or the radius ends.
+FIRST_ZIPS = 16
+
+
+def _next_batch(asked: int, seen: int, cap: int) -> int:
+    """How many more ZIPs to ask about, after `asked` ZIPs held `seen` matches."""
+    if seen == 0:
+        return max(FIRST_ZIPS, asked * 4)
+    wanted = (cap - seen) * asked * 5 // (seen * 4) + 1  # a quarter more than the density says
+    return max(FIRST_ZIPS, min(wanted, asked * 2))
 
 
 def _search_near(
@@ -396,8 +405,8 @@ def _search_near(
                 counted.append((zip_code, int(counts[zip_code])))
                 miles[zip_code] = distance
                 seen += counted[-1][1]
-        start += size
-        size *= 4
+        start += len(codes)
+        size = _next_batch(start, seen, cap)
     # The ZIPs that hold the page, and how many matches come before the first of them.
     shown: list[str] = []
     before = running = 0
