@@ -100,7 +100,12 @@ class Position(SQLModel, table=True):
 
 class PositionRequirement(SQLModel, table=True):
     __tablename__ = "position_requirement"
-    __table_args__ = (UniqueConstraint("position_id", "kind", "code"),)
+    __table_args__ = (
+        UniqueConstraint("position_id", "kind", "code"),
+        # The public search by modality reads the positions that require a code, newest
+        # first, from this index alone.
+        Index("ix_position_requirement_kind_code", "kind", "code", "position_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     position_id: int = Field(foreign_key="position.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=16)  # modality | credential

@@ -208,6 +208,7 @@ def _search_sql(dialect: str, q: bool, setting: bool, modality: bool, kind: bool
     if kind:
         where.append("p.employment_type = :employment_type")
         names.add("employment_type")
+    without_modality = " AND ".join(where)
     if modality:
         where.append(
             "p.id IN (SELECT r.position_id FROM position_requirement r "
@@ -218,6 +219,15 @@ def _search_sql(dialect: str, q: bool, setting: bool, modality: bool, kind: bool
     if q:
         # Ranked by relevance: the text condition becomes the join the ranking reads.
         ids = text(fulltext.ranked_ids_sql(dialect, " AND ".join(where[:1] + where[2:])))
+    elif modality:
+        # The positions that list the modality, newest first, straight from the
+        # (kind, code, position_id) index: the walk stops at the cap. (A requirement is
+        # unique per position, kind and code, so the join repeats no position.)
+        ids = text(
+            "SELECT p.id FROM position_requirement r JOIN position p ON p.id = r.position_id "
+            f"WHERE r.kind = 'modality' AND r.code = :modality AND {without_modality} "
+            "ORDER BY r.position_id DESC LIMIT :cap"
+        )
     else:
         ids = text(f"SELECT p.id FROM position p WHERE {condition} ORDER BY p.id DESC LIMIT :cap")
     # Near a ZIP: counted per ZIP, nearest ZIPs first, then the ids of the ZIPs the page
