@@ -36,7 +36,8 @@ def test_a_server_leaves_its_start_up_objects_out_of_later_collections(settings)
 
     gc.unfreeze()
     try:
-        anyio.run(start_and_stop)
+        with anyio.from_thread.start_blocking_portal() as portal:
+            portal.call(start_and_stop)
         assert seen["zip arrays"] == 1
         assert seen["frozen"] > 10_000
     finally:
