@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import date, datetime
@@ -91,25 +90,13 @@ def url_for(context: Any, name: str, /, **path_params: Any) -> URL:
 
 
 def options_html(options: dict[str, taxonomy.Term], selected: str | None) -> Markup:
-    """`<option>`s of a taxonomy mapping with `selected` marked: the same few strings on
-    every search page, so they are built once per selection and language."""
-    return _options_html(id(options), selected or "", i18n.current())
-
-
-_OPTION_SOURCES: dict[int, dict[str, taxonomy.Term]] = {
-    id(vocabulary): vocabulary
-    for vocabulary in (taxonomy.SETTINGS, taxonomy.MODALITIES, taxonomy.EMPLOYMENT_TYPES)
-}
-
-
-@functools.lru_cache(maxsize=256)
-def _options_html(source: int, selected: str, language: str) -> Markup:
+    """`<option>`s of a taxonomy mapping in the reader's language, `selected` marked (the
+    search form, which `fragment()` keeps per values, calls it)."""
     parts = []
-    with i18n.using(language):
-        for code, term in _OPTION_SOURCES[source].items():
-            mark = " selected" if code == selected else ""
-            label = i18n.raw_gettext(term.label)
-            parts.append(f'<option value="{escape(code)}"{mark}>{escape(label)}</option>')
+    for code, term in options.items():
+        mark = " selected" if code == selected else ""
+        label = i18n.raw_gettext(term.label)
+        parts.append(f'<option value="{escape(code)}"{mark}>{escape(label)}</option>')
     return Markup("".join(parts))
 
 
