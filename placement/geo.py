@@ -23,6 +23,7 @@ import gzip
 import io
 import math
 import sys
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -136,11 +137,37 @@ class NearbyZips(NamedTuple):
         codes = _centroid_arrays()[0]
         return [codes[i] for i in self.order[start:stop].tolist()]
 
+    def among(self, codes: Iterable[str], start: int = 0) -> list[tuple[str, float]]:
+        """(ZIP, miles) of those of `codes` that are in this list from its `start`-th
+        nearest on, nearest first: for a few ZIPs met elsewhere (those holding positions)
+        against a long list (every ZIP within a wide radius)."""
+        table, index = _centroid_arrays()[0], _table_index()
+        places = np.fromiter((index.get(code, -1) for code in codes), np.intp)
+        places = places[places >= 0]
+        rank = np.full(len(table), -1, np.intp)
+        rank[self.order] = np.arange(len(self.order))
+        ranks = rank[places]
+        ranks = np.sort(ranks[ranks >= start])
+        return list(
+            zip(
+                [table[i] for i in self.order[ranks].tolist()],
+                self.miles[ranks].tolist(),
+                strict=True,
+            )
+        )
+
 
 def warm_up() -> None:
     """Read the ZIP table and its arrays now (a server's start-up), not in the first search
     near a ZIP."""
     _centroid_arrays()
+    _table_index()
+
+
+@cache
+def _table_index() -> dict[str, int]:
+    """Each ZIP's place in the table of `_centroid_arrays`."""
+    return {code: place for place, code in enumerate(_centroid_arrays()[0])}
 
 
 @cache

@@ -113,3 +113,13 @@ class TestZipsNear:
 
     def test_an_unknown_zip_has_no_neighbours(self) -> None:
         assert len(geo.zips_near("00000", 3000)) == 0
+
+    def test_among_picks_the_given_zips_in_its_order_from_a_rank_on(self) -> None:
+        nearby = geo.zips_near("90012", 50)
+        codes = nearby.codes(0, len(nearby))
+        given = ["92602", "00000", "90012", "10001", codes[5], codes[3]]
+        assert [code for code, _ in nearby.among(given)] == ["90012", codes[3], codes[5], "92602"]
+        assert [code for code, _ in nearby.among(given, start=4)] == [codes[5], "92602"]
+        irvine = dict(nearby.among(given))["92602"]
+        assert irvine == nearby.miles[codes.index("92602")]
+        assert nearby.among([]) == []

@@ -425,9 +425,9 @@ class TestCountCap:
         assert (second.total, second.more, second.pages) == (25, False, 2)
         assert [card.id for card in second.cards] == [near[0].id] + [p.id for p in reversed(far)]
 
-    @pytest.mark.parametrize("first_zips", [1, 3, 16])
+    @pytest.mark.parametrize(("first_zips", "wide_batch"), [(1, 1024), (3, 4), (16, 1024), (1, 1)])
     def test_near_a_zip_every_page_is_the_reference_order(
-        self, db, employer_user, monkeypatch, first_zips
+        self, db, employer_user, monkeypatch, first_zips, wide_batch
     ):
         """Positions spread over many ZIPs, read ZIP batch by ZIP batch: every page and
         count is what sorting all of them by (nearest ZIP, newest) and cutting at the cap
@@ -439,6 +439,8 @@ class TestCountCap:
 
         monkeypatch.setattr(search, "COUNT_CAP", 30)
         monkeypatch.setattr(search, "FIRST_ZIPS", first_zips)
+        # Small batches ZIP by ZIP, then (beyond `wide_batch`) the rest grouped in one pass.
+        monkeypatch.setattr(search, "WIDE_BATCH", wide_batch)
         chooser = random.Random(5)
         around = geo.zips_near("90012", 40).codes(0, 120)
         made = [
@@ -460,6 +462,35 @@ class TestCountCap:
                 assert [card.id for card in result.cards] == [p.id for p in want]
                 assert result.total == min(len(expected), cap - 1)
                 assert result.more == (len(expected) >= cap)
+
+    def test_a_radius_across_the_country_asks_about_a_bounded_number_of_zips(
+        self, db, employer_user, monkeypatch
+    ):
+        """3,000 miles from Manhattan holds some 31,000 ZIPs: asked about in batches, that
+        took over a second; past WIDE_BATCH the rest is one grouped pass."""
+        from placement.services.positions import search
+
+        asked: list[int] = []
+        grouped: list[bool] = []
+        real_rows = search._rows
+
+        def rows(connection, statement, params):
+            asked.append(len(params.get("zips", [])))
+            grouped.append(
+                statement
+                is search._search_sql(
+                    db.get_bind().dialect.name, False, False, False, False
+                ).count_by_zip
+            )
+            return real_rows(connection, statement, params)
+
+        monkeypatch.setattr(search, "_rows", rows)
+        made = factories.position(db, employer_user.employer.id, zip="90012")
+        page = service.search_positions(db, SearchFilters(zip="10001", radius=3000))
+        assert [card.id for card in page.cards] == [made.id]
+        assert 2000 < page.cards[0].distance < 3000  # Manhattan to Los Angeles
+        assert max(asked) <= search.WIDE_BATCH
+        assert any(grouped)
 
     def test_the_next_zip_batch_follows_the_density_met_so_far(self):
         from placement.services.positions.search import FIRST_ZIPS, _next_batch

@@ -8,6 +8,7 @@ modalities and credentials): no ORM objects, no query per row.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -171,6 +172,7 @@ class _SearchSql:
     ids: Executable  # the matching ids, newest first, up to :cap (the count and the page)
     count_in_zips: Executable  # (zip, how many match) for the ZIPs of :zips
     ids_in_zips: Executable  # (zip, id) of every match in the ZIPs of :zips
+    count_by_zip: Executable  # (zip, how many match) for every ZIP holding a match
 
 
 def _binds(clause: Any, names: set[str] | frozenset[str]) -> Any:
@@ -185,6 +187,14 @@ def _binds(clause: Any, names: set[str] | frozenset[str]) -> Any:
     if "zips" in names:
         binds.append(bindparam("zips", expanding=True))
     return clause.bindparams(*binds)
+
+
+def _listed(dialect: str, name: str) -> str:
+    """The SQL of a list parameter after `IN`. On SQLite the list goes as one JSON array
+    (`_rows` encodes it): spelt out as one named parameter per item, a list of thousands of
+    ZIPs (a wide radius) took SQLite's parser quadratic time, over a second for 31,000. On
+    PostgreSQL SQLAlchemy expands it."""
+    return f"(SELECT value FROM json_each(:{name}))" if dialect == "sqlite" else f":{name}"
 
 
 @lru_cache(maxsize=64)
@@ -232,14 +242,16 @@ def _search_sql(dialect: str, q: bool, setting: bool, modality: bool, kind: bool
         ids = text(f"SELECT p.id FROM position p WHERE {condition} ORDER BY p.id DESC LIMIT :cap")
     # Near a ZIP: counted per ZIP, nearest ZIPs first, then the ids of the ZIPs the page
     # shows (see _search_near).
-    in_zips = f"FROM position p WHERE {condition} AND p.zip IN :zips"
+    in_zips = f"FROM position p WHERE {condition} AND p.zip IN {_listed(dialect, 'zips')}"
     count_in_zips = text(f"SELECT p.zip, count(*) {in_zips} GROUP BY p.zip")
     ids_in_zips = text(f"SELECT p.zip, p.id {in_zips}")
+    count_by_zip = text(f"SELECT p.zip, count(*) FROM position p WHERE {condition} GROUP BY p.zip")
     return _SearchSql(
         where=condition,
         names=frozenset(names),
         ids=_binds(ids, names | {"cap"}),
         count_in_zips=_binds(count_in_zips, names | {"zips"}),
+        count_by_zip=_binds(count_by_zip, names),
         ids_in_zips=_binds(ids_in_zips, names | {"zips"}),
     )
 
@@ -258,7 +270,8 @@ def _cards_sql(dialect: str) -> Executable:
         text(
             f"SELECT {_CARD_SQL}, (SELECT {tags} FROM position_requirement r "
             f"WHERE r.position_id = p.id AND {required}) AS tags "
-            "FROM position p JOIN employer e ON e.id = p.employer_id WHERE p.id IN :ids"
+            "FROM position p JOIN employer e ON e.id = p.employer_id "
+            f"WHERE p.id IN {_listed(dialect, 'ids')}"
         )
         .columns(*_CARD_TYPES, column("tags", String))
         .bindparams(bindparam("ids", expanding=True))
@@ -290,31 +303,15 @@ def _rows(connection: _Reader, statement: Any, params: dict[str, Any]) -> Sequen
         assert isinstance(raw, sqlite3.Connection)
         driver = raw
     sql: str = getattr(statement, "element", statement).text  # a TextualSelect wraps it
-    lists = tuple((name, len(value)) for name, value in params.items() if isinstance(value, list))
     values: dict[str, Any] = {}
     for name, value in params.items():
         if isinstance(value, list):
-            values.update(zip(_list_names(name, len(value)), value, strict=True))
+            values[name] = json.dumps(value)  # read by json_each (see _listed)
         elif isinstance(value, date):
             values[name] = value.isoformat()
         else:
             values[name] = value
-    return driver.execute(_expanded(sql, lists) if lists else sql, values).fetchall()
-
-
-@lru_cache(maxsize=1024)
-def _list_names(name: str, length: int) -> tuple[str, ...]:
-    return tuple(f"{name}_{index}" for index in range(length))
-
-
-@lru_cache(maxsize=1024)
-def _expanded(sql: str, lists: tuple[tuple[str, int], ...]) -> str:
-    """`sql` with each `:name` of a list parameter spelt out as `(:name_0, :name_1, …)`."""
-    for name, length in lists:
-        sql = sql.replace(
-            f":{name}", "(" + ", ".join(f":{n}" for n in _list_names(name, length)) + ")"
-        )
-    return sql
+    return driver.execute(sql, values).fetchall()
 
 
 def _reader(db: SearchReader) -> tuple[_Reader, str]:
@@ -379,6 +376,8 @@ def search_positions(
 # density met so far says will cover the rest of the page and the count (a little more, at
 # least this many), until they are covered or the radius ends.
 FIRST_ZIPS = 16
+# Beyond this many ZIPs in one batch, the rest of the radius is counted in one grouped pass.
+WIDE_BATCH = 1024
 
 
 def _next_batch(asked: int, seen: int, cap: int) -> int:
@@ -407,15 +406,24 @@ def _search_near(
     seen = start = 0
     size = FIRST_ZIPS
     while start < len(nearby) and seen < cap:
-        codes = nearby.codes(start, start + size)
-        counts = dict(_rows(db, sql.count_in_zips, {**params, "zips": codes}))
-        distances = nearby.miles[start : start + size].tolist()
-        for zip_code, distance in zip(codes, distances, strict=True):
-            if counts.get(zip_code):
+        if size > WIDE_BATCH:
+            # Far from most positions with a wide radius (thousands of ZIPs to ask about):
+            # the rest in one pass over the matches grouped by ZIP, whose cost is bounded by
+            # the open positions rather than by the ZIPs within the radius.
+            counts = dict(_rows(db, sql.count_by_zip, params))
+            batch = nearby.among(counts, start)
+            start = len(nearby)
+        else:
+            codes = nearby.codes(start, start + size)
+            counts = dict(_rows(db, sql.count_in_zips, {**params, "zips": codes}))
+            distances = nearby.miles[start : start + size].tolist()
+            batch = list(zip(codes, distances, strict=True))
+            start += len(codes)
+        for zip_code, distance in batch:
+            if counts.get(zip_code) and seen < cap:
                 counted.append((zip_code, int(counts[zip_code])))
                 miles[zip_code] = distance
                 seen += counted[-1][1]
-        start += len(codes)
         size = _next_batch(start, seen, cap)
     # The ZIPs that hold the page, and how many matches come before the first of them.
     shown: list[str] = []
