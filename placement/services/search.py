@@ -100,8 +100,12 @@ def fold_accents(text: str) -> str:
 
 
 def terms(q: str) -> list[str]:
-    """The words of a query, lower-cased, as the index knows them."""
-    return [word[:MAX_TERM_LENGTH] for word in _WORD.findall(q.lower())[:MAX_TERMS]]
+    """The words of a query, lower-cased, as the index knows them; each once, and none that
+    begins another (every word is a required prefix, so "e elder" asks what "elder" asks:
+    forty copies of a one-letter prefix took 21 ms where one takes 5)."""
+    words = list(dict.fromkeys(word[:MAX_TERM_LENGTH] for word in _WORD.findall(q.lower())))
+    kept = [w for w in words if not any(o != w and o.startswith(w) for o in words)]
+    return kept[:MAX_TERMS]
 
 
 def match_query(dialect: str, q: str) -> str | None:

@@ -318,4 +318,11 @@ def test_match_query_keeps_only_words():
     assert search.match_query("sqlite", 'a "b" NEAR(c) d*') == '"a"* "b"* "near"* "c"* "d"*'
     assert search.match_query("postgresql", "a & !b") == "a:* & b:*"
     assert search.match_query("sqlite", "\"' ()*:^") is None
-    assert len(search.terms(" ".join(["w"] * 100))) == search.MAX_TERMS
+    many = " ".join(f"w{index}" for index in range(100))
+    assert len(search.terms(many)) == search.MAX_TERMS
+
+
+def test_a_repeated_word_or_a_prefix_of_another_asks_nothing_more():
+    assert search.terms("E e e " * 30) == ["e"]
+    assert search.terms("lymph lymphatic drainage dra") == ["lymphatic", "drainage"]
+    assert search.match_query("sqlite", "onc oncology Oncology") == '"oncology"*'
