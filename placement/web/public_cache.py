@@ -42,6 +42,7 @@ from placement import dates
 from placement.web.language import request_language
 
 LATEST_CHANGE_SQL = "SELECT coalesce(max(id), 0) FROM change"
+READER_BUSY_MS = 200
 MAX_ENTRIES = 512
 MAX_BYTES = 32 * 1024 * 1024
 VARY = "Accept-Language, Cookie"
@@ -83,20 +84,22 @@ class SqliteReader:
             connection = sqlite3.connect(
                 uri, uri=True, check_same_thread=False, isolation_level=None
             )
-            connection.execute("PRAGMA busy_timeout=5000")
+            # On the event loop no wait may be long: a WAL reader waits only in rare moments
+            # (a WAL recovery, say), and then the page goes the engine's way instead.
+            connection.execute(f"PRAGMA busy_timeout={READER_BUSY_MS}")
             self._connection = connection
         return self._connection
 
-    def begin(self) -> sqlite3.Connection:
-        """Start one read transaction (the version and the page it labels read the same
-        data); `end` finishes it."""
+    def begin(self) -> tuple[sqlite3.Connection, str]:
+        """Start one read transaction and read the data version in it (the version and the
+        page it labels read the same data); `end` finishes it."""
         connection = self._connect()
         try:
             connection.execute("BEGIN")
+            return connection, read_version(connection)
         except sqlite3.Error:
             self.close()
             raise
-        return connection
 
     def end(self) -> None:
         if self._connection is not None:
@@ -236,11 +239,11 @@ def public_page(
         if not is_anonymous(request):
             return await run_in_threadpool(view, request)
         pages: PublicPages = request.app.state.public_pages
-        sqlite, reader = pages.sqlite, None
+        sqlite, reader, version = pages.sqlite, None, ""
         if sqlite is not None:
             try:
-                reader = sqlite.begin()
-            except sqlite3.Error:  # not there yet, say: the engine's path still answers
+                reader, version = sqlite.begin()
+            except sqlite3.Error:  # not there yet, or busy: the engine's path still answers
                 reader = None
         if sqlite is None or reader is None:
             version = await run_in_threadpool(pages.read_version)
@@ -252,7 +255,7 @@ def public_page(
         # the GIL's hand-offs between 20 threads) cost more than the page itself. The
         # version and the page are read in one snapshot, so the ETag names what was shown.
         try:
-            answer = _from_cache(request, pages, read_version(reader))
+            answer = _from_cache(request, pages, version)
             if answer.response is not None:
                 return answer.response
             if anonymous is not None:

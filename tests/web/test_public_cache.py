@@ -283,13 +283,22 @@ class TestReadOnlyReader:
     def test_the_reader_cannot_write(self, app, client, position):
         client.get("/positions")  # opens it
         reader = app.state.public_pages.sqlite
-        connection = reader.begin()
+        connection, _version = reader.begin()
         try:
             with pytest.raises(sqlite3.OperationalError, match="readonly"):
                 connection.execute("DELETE FROM position")
         finally:
             reader.end()
         assert "Oncology massage therapist" in client.get("/positions").text
+
+    def test_a_busy_reader_falls_back_to_the_engine(self, app, client, position, monkeypatch):
+        def busy(connection):
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr("placement.web.public_cache.read_version", busy)
+        page = client.get("/positions", headers={"Cache-Control": "no-cache"})
+        assert page.status_code == 200
+        assert "Oncology massage therapist" in page.text
 
     def test_a_reader_that_cannot_open_falls_back_to_the_engine(
         self, app, client, position, tmp_path
