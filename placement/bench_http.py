@@ -11,7 +11,8 @@ second and latency percentiles per scenario.
 
 Each scenario is measured twice: as visitors meet it (anonymous, so the app's page cache
 answers repeated pages) and with `Cache-Control: no-cache` (every page rendered afresh). With
-`--baseline` the same paths are also sent, in the same run and interleaved per scenario, to
+`--baseline` the same paths are also sent, in the same run and interleaved (per scenario,
+four rounds of baseline, cached and no-cache in turn), to
 the reference of issue 16: a bare Starlette app with an `async` endpoint, one shared
 read-only `sqlite3` connection opened at start-up, a `LIMIT 50` query plus a `count(*)` over
 the open positions joined to their employer (for `q` a `LIKE` on the title), rendered by
@@ -89,6 +90,16 @@ class LoadResult:
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
     bytes: int = 0
+
+    def add(self, other: LoadResult) -> None:
+        """Count `other` in (one of several turns of the same load)."""
+        self.requests += other.requests
+        self.errors += other.errors
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
+        self.seconds += other.seconds
+        self.latencies_ms.extend(other.latencies_ms)
+        self.bytes += other.bytes
 
     def summary(self) -> dict[str, Any]:
         ordered = sorted(self.latencies_ms)
@@ -405,15 +416,17 @@ def run_benchmark(
             bare = None
             if baseline:
                 bare = stack.enter_context(uvicorn_worker("placement.bench_http:baseline_app", env))
-            # Interleaved per scenario, so a change in the machine's load touches all three.
+            # Interleaved: per scenario, ROUNDS rounds of baseline, cached and no-cache, so
+            # a change in the machine's speed (a shared host) touches all three alike.
             for name in chosen:
                 paths = SCENARIOS[name]
-                entry: dict[str, Any] = {}
+                targets: dict[str, tuple[Worker, dict[str, str] | None]] = {}
                 if bare is not None:
-                    entry["baseline"] = _measure(bare, paths, requests, concurrency, max_seconds)
-                entry["cached"] = _measure(app, paths, requests, concurrency, max_seconds)
-                entry["no_cache"] = _measure(
-                    app, paths, requests, concurrency, max_seconds, headers=NO_CACHE
+                    targets["baseline"] = (bare, None)
+                targets["cached"] = (app, None)
+                targets["no_cache"] = (app, NO_CACHE)
+                entry: dict[str, Any] = _measure_rounds(
+                    targets, paths, requests, concurrency, max_seconds
                 )
                 if bare is not None:
                     entry.update(_ratios(entry))
@@ -468,39 +481,57 @@ def _summary(results: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _measure(
-    worker: Worker,
+ROUNDS = 4
+
+
+def _measure_rounds(
+    targets: dict[str, tuple[Worker, dict[str, str] | None]],
     paths: Sequence[str],
     requests: int,
     concurrency: int,
     max_seconds: float,
-    *,
-    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Warm up, then load; also the worker's own CPU time per request, which a busy shared
+    """Each target warmed up, then loaded in ROUNDS turns of `requests / ROUNDS` each, in
+    turn with the others; also each worker's own CPU time per request, which a busy shared
     machine disturbs far less than requests per second."""
-    asyncio.run(
-        run_load(worker.url, paths, requests=50, concurrency=concurrency, warmup=0, headers=headers)
-    )
-    before = worker.cpu_seconds()
-    load = asyncio.run(
-        run_load(
-            worker.url,
-            paths,
-            requests=requests,
-            concurrency=concurrency,
-            max_seconds=max_seconds,
-            warmup=0,
-            headers=headers,
+    for worker, headers in targets.values():
+        asyncio.run(
+            run_load(
+                worker.url, paths, requests=50, concurrency=concurrency, warmup=0, headers=headers
+            )
         )
-    )
-    after = worker.cpu_seconds()
-    summary = load.summary()
-    if before is not None and after is not None and load.requests:
-        cpu_ms = (after - before) * 1000 / load.requests
-        summary["server_cpu_ms_per_request"] = round(cpu_ms, 3)
-        summary["one_core_requests_per_second"] = round(1000 / cpu_ms, 1) if cpu_ms else None
-    return summary
+    totals = {name: LoadResult() for name in targets}
+    cpu = dict.fromkeys(targets, 0.0)
+    share = max(1, requests // ROUNDS)
+    for _ in range(ROUNDS):
+        for name, (worker, headers) in targets.items():
+            before = worker.cpu_seconds()
+            load = asyncio.run(
+                run_load(
+                    worker.url,
+                    paths,
+                    requests=share,
+                    concurrency=concurrency,
+                    max_seconds=max_seconds / ROUNDS,
+                    warmup=0,
+                    headers=headers,
+                )
+            )
+            after = worker.cpu_seconds()
+            totals[name].add(load)
+            if before is None or after is None:
+                cpu[name] = float("nan")
+            else:
+                cpu[name] += after - before
+    entry: dict[str, Any] = {}
+    for name, total in totals.items():
+        summary = total.summary()
+        if cpu[name] == cpu[name] and total.requests:  # not NaN
+            cpu_ms = cpu[name] * 1000 / total.requests
+            summary["server_cpu_ms_per_request"] = round(cpu_ms, 3)
+            summary["one_core_requests_per_second"] = round(1000 / cpu_ms, 1) if cpu_ms else None
+        entry[name] = summary
+    return entry
 
 
 BASELINE_PAGE = (
