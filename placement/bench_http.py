@@ -501,7 +501,7 @@ def _measure_rounds(
             )
         )
     totals = {name: LoadResult() for name in targets}
-    cpu = dict.fromkeys(targets, 0.0)
+    cpu: dict[str, float | None] = dict.fromkeys(targets, 0.0)  # None where unreadable
     share = max(1, requests // ROUNDS)
     for _ in range(ROUNDS):
         for name, (worker, headers) in targets.items():
@@ -519,15 +519,17 @@ def _measure_rounds(
             )
             after = worker.cpu_seconds()
             totals[name].add(load)
-            if before is None or after is None:
-                cpu[name] = float("nan")
+            spent = cpu[name]
+            if before is None or after is None or spent is None:
+                cpu[name] = None
             else:
-                cpu[name] += after - before
+                cpu[name] = spent + after - before
     entry: dict[str, Any] = {}
     for name, total in totals.items():
         summary = total.summary()
-        if cpu[name] == cpu[name] and total.requests:  # not NaN
-            cpu_ms = cpu[name] * 1000 / total.requests
+        spent = cpu[name]
+        if spent is not None and total.requests:
+            cpu_ms = spent * 1000 / total.requests
             summary["server_cpu_ms_per_request"] = round(cpu_ms, 3)
             summary["one_core_requests_per_second"] = round(1000 / cpu_ms, 1) if cpu_ms else None
         entry[name] = summary

@@ -239,13 +239,9 @@ def public_page(
         if not is_anonymous(request):
             return await run_in_threadpool(view, request)
         pages: PublicPages = request.app.state.public_pages
-        sqlite, reader, version = pages.sqlite, None, ""
-        if sqlite is not None:
-            try:
-                reader, version = sqlite.begin()
-            except sqlite3.Error:  # not there yet, or busy: the engine's path still answers
-                reader = None
-        if sqlite is None or reader is None:
+        sqlite = pages.sqlite
+        snapshot = _begin(sqlite) if sqlite is not None else None
+        if sqlite is None or snapshot is None:
             version = await run_in_threadpool(pages.read_version)
             answer = _from_cache(request, pages, version)
             if answer.response is not None:
@@ -254,6 +250,7 @@ def public_page(
         # SQLite answers in-process in a fraction of a millisecond: a thread-pool hop (and
         # the GIL's hand-offs between 20 threads) cost more than the page itself. The
         # version and the page are read in one snapshot, so the ETag names what was shown.
+        reader, version = snapshot
         try:
             answer = _from_cache(request, pages, version)
             if answer.response is not None:
@@ -268,6 +265,15 @@ def public_page(
     page.__name__ = getattr(view, "__name__", "page")
     page.__doc__ = view.__doc__
     return page
+
+
+def _begin(sqlite: SqliteReader) -> tuple[sqlite3.Connection, str] | None:
+    """The reader in a read transaction and the version it sees; None when the file is not
+    there yet or busy (the engine's path still answers)."""
+    try:
+        return sqlite.begin()
+    except sqlite3.Error:
+        return None
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,7 @@ class _SearchSql:
     count_by_zip: Executable  # (zip, how many match) for every ZIP holding a match
 
 
-def _binds(clause: Any, names: set[str] | frozenset[str]) -> Any:
+def _binds(dialect: str, clause: Any, names: set[str] | frozenset[str]) -> Any:
     types: dict[str, TypeEngine[Any]] = {
         "today": Date(),
         "q": String(),
@@ -185,8 +185,15 @@ def _binds(clause: Any, names: set[str] | frozenset[str]) -> Any:
     types.update(employment_type=String(), limit=Integer(), offset=Integer(), cap=Integer())
     binds = [bindparam(name, type_=types[name]) for name in sorted(names) if name in types]
     if "zips" in names:
-        binds.append(bindparam("zips", expanding=True))
+        binds.append(_list_bind(dialect, "zips"))
     return clause.bindparams(*binds)
+
+
+def _list_bind(dialect: str, name: str) -> Any:
+    """A list parameter: expanded by SQLAlchemy on PostgreSQL, one JSON text on SQLite."""
+    return (
+        bindparam(name, type_=String()) if dialect == "sqlite" else bindparam(name, expanding=True)
+    )
 
 
 def _listed(dialect: str, name: str) -> str:
@@ -249,10 +256,10 @@ def _search_sql(dialect: str, q: bool, setting: bool, modality: bool, kind: bool
     return _SearchSql(
         where=condition,
         names=frozenset(names),
-        ids=_binds(ids, names | {"cap"}),
-        count_in_zips=_binds(count_in_zips, names | {"zips"}),
-        count_by_zip=_binds(count_by_zip, names),
-        ids_in_zips=_binds(ids_in_zips, names | {"zips"}),
+        ids=_binds(dialect, ids, names | {"cap"}),
+        count_in_zips=_binds(dialect, count_in_zips, names | {"zips"}),
+        count_by_zip=_binds(dialect, count_by_zip, names),
+        ids_in_zips=_binds(dialect, ids_in_zips, names | {"zips"}),
     )
 
 
@@ -274,7 +281,7 @@ def _cards_sql(dialect: str) -> Executable:
             f"WHERE p.id IN {_listed(dialect, 'ids')}"
         )
         .columns(*_CARD_TYPES, column("tags", String))
-        .bindparams(bindparam("ids", expanding=True))
+        .bindparams(_list_bind(dialect, "ids"))
     )
 
 
